@@ -1,0 +1,70 @@
+use livebrief_content::testing::{find_active_content, hostile_corpus};
+use livebrief_content::{excerpt, plain_text, render, sanitize};
+use livebrief_model::BodyFormat;
+
+#[test]
+fn corpus_is_loaded() {
+    assert!(hostile_corpus().len() >= 35, "corpus has {} cases", hostile_corpus().len());
+}
+
+#[test]
+fn hostile_markup_is_stripped_in_both_formats() {
+    for case in hostile_corpus() {
+        for format in [BodyFormat::Html, BodyFormat::Markdown] {
+            let body = render(format, case);
+            if let Some(found) = find_active_content(&body.html) {
+                panic!("{format:?} input {case:?} left active content: {found}\nout: {}", body.html);
+            }
+            // The original text is kept as written, for revisions; only the rendering is cleaned.
+            assert_eq!(body.source, case);
+        }
+    }
+}
+
+#[test]
+fn checker_catches_what_it_should() {
+    // The check itself must be able to fail.
+    for bad in [
+        "<script>x</script>",
+        "<p onclick=\"x\">a</p>",
+        "<a href=\"javascript:x\">a</a>",
+        "<a href=' javascript:x'>a</a>",
+        "<img src=\"data:text/html,x\">",
+        "<SVG onload=x>",
+    ] {
+        assert!(find_active_content(bad).is_some(), "{bad} passed the check");
+    }
+    assert!(find_active_content("<p>Talk about javascript: and onions = good</p>").is_none());
+}
+
+#[test]
+fn sanitize_is_idempotent_and_keeps_good_markup() {
+    let good = r#"<p>A <strong>bold</strong> <a href="https://example.org/x">link</a></p><ul><li>one</li></ul><blockquote>q</blockquote>"#;
+    let once = sanitize(good);
+    assert_eq!(sanitize(&once), once);
+    assert!(once.contains("<strong>bold</strong>"));
+    assert!(once.contains(r#"href="https://example.org/x""#));
+    assert!(once.contains("rel=\"noopener noreferrer nofollow ugc\""));
+    assert!(once.contains("<li>one</li>"));
+    for case in hostile_corpus() {
+        let s = sanitize(case);
+        assert_eq!(sanitize(&s), s, "not idempotent on {case:?}");
+    }
+}
+
+#[test]
+fn markdown_renders() {
+    let b = render(BodyFormat::Markdown, "Kremlin aide **rejects** truce.\n\n> a quote\n\n- [RFE/RL](https://example.org/a)");
+    assert!(b.html.contains("<strong>rejects</strong>"), "{}", b.html);
+    assert!(b.html.contains("<blockquote>"));
+    assert!(b.html.contains("href=\"https://example.org/a\""));
+}
+
+#[test]
+fn plain_text_and_excerpt() {
+    let b = render(BodyFormat::Html, "<p>Tom &amp; Jerry &lt;3</p><p>Second&nbsp;para</p><script>x</script>");
+    assert_eq!(plain_text(&b.html), "Tom & Jerry <3\nSecond\u{a0}para");
+    assert_eq!(excerpt("one two three four five", 100), "one two three four five");
+    assert_eq!(excerpt("one two three four five", 12), "one two…");
+    assert_eq!(excerpt("", 10), "");
+}

@@ -1,0 +1,40 @@
+//! The domain model of livebrief.
+//!
+//! Pure values and the rules that change them: no IO, no clock (every rule takes `now`), no wire formats.
+//! Storage, HTTP and rendering live in outer crates and convert to and from these types.
+
+mod account;
+mod briefing;
+mod entry;
+mod event;
+
+pub use account::{Actor, Role, User, UserId};
+pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
+pub use entry::{
+    Action, Body, BodyFormat, Change, Correction, Entry, EntryDraft, EntryEdit, EntryId, Revision,
+    RevisionAction, Snapshot, Source, Status, limits,
+};
+pub use event::{Event, EventId, EventKind};
+
+pub use jiff::Timestamp;
+pub use jiff::civil::Date;
+
+/// Why a requested change is not allowed or not valid. Carries a message for the person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl RuleError {
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        RuleError::Invalid(msg.into())
+    }
+    pub(crate) fn forbidden(msg: impl Into<String>) -> Self {
+        RuleError::Forbidden(msg.into())
+    }
+}

@@ -1,0 +1,147 @@
+//! Persistence behind one interface, [`Store`].
+//!
+//! Architecture invariant: only this crate knows SQL. Callers speak in model types; every write that
+//! changes an entry stores the new state, its revision and its public event in one transaction, so a
+//! reader can never see an entry without its history or miss the event that announced it.
+//!
+//! The SQLite backend is the default (one file in the data directory, WAL, `synchronous=FULL`: a write
+//! that returned is on disk). A PostgreSQL backend implements the same trait and must pass
+//! [`conformance::run`].
+
+pub mod conformance;
+mod sqlite;
+
+use async_trait::async_trait;
+use livebrief_model::{
+    Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Revision, Role, Status,
+    Timestamp, User, UserId,
+};
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique name is taken, or the row changed since it was read.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// Worth retrying: the database was busy or the connection dropped.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Backend(e) => e
+                .downcast_ref::<rusqlite::Error>()
+                .and_then(|e| e.sqlite_error_code())
+                .is_some_and(|c| matches!(c, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// Position after which a page continues: the sort time and id of the last entry shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: Timestamp,
+    pub id: EntryId,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntryQuery {
+    pub briefing_id: BriefingId,
+    /// Which statuses to include; empty means all.
+    pub statuses: Vec<Status>,
+    pub order: Order,
+    pub after: Option<Cursor>,
+    pub limit: usize,
+    /// Entries that carry this topic (case-insensitive).
+    pub topic: Option<String>,
+    pub pinned: Option<bool>,
+    pub key_event: Option<bool>,
+}
+
+impl EntryQuery {
+    /// What readers see: published entries and retraction stubs, newest first.
+    pub fn public(briefing_id: BriefingId, limit: usize) -> Self {
+        EntryQuery {
+            briefing_id,
+            statuses: vec![Status::Published, Status::Retracted],
+            order: Order::NewestFirst,
+            after: None,
+            limit,
+            topic: None,
+            pinned: None,
+            key_event: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub items: Vec<Entry>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<Cursor>,
+}
+
+/// The time an entry sorts by: publication, or creation for entries never published.
+pub fn sort_time(e: &Entry) -> Timestamp {
+    e.published_at.unwrap_or(e.created_at)
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The value under `key`, or `init` stored there if there was none. Used for instance secrets.
+    async fn setting_or_init(&self, key: &str, init: Vec<u8>) -> Result<Vec<u8>>;
+
+    async fn create_user(&self, name: &str, role: Role, password_hash: &str, at: Timestamp) -> Result<User>;
+    async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()>;
+    /// The user and their password hash.
+    async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>>;
+    async fn user(&self, id: UserId) -> Result<Option<User>>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+
+    async fn create_session(&self, token_hash: &[u8], user: UserId, at: Timestamp, expires: Timestamp) -> Result<()>;
+    /// The user of a live session (not expired at `now`).
+    async fn session_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>>;
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64>;
+
+    async fn create_api_token(&self, token_hash: &[u8], user: UserId, name: &str, at: Timestamp) -> Result<i64>;
+    async fn api_token_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>>;
+
+    async fn create_briefing(&self, draft: &BriefingDraft, at: Timestamp) -> Result<Briefing>;
+    /// Changes title, summary and language (the slug stays) and records a `briefing_updated` event.
+    async fn update_briefing(&self, id: BriefingId, draft: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)>;
+    async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>>;
+    async fn briefing_by_slug(&self, slug: &str) -> Result<Option<Briefing>>;
+    async fn list_briefings(&self) -> Result<Vec<Briefing>>;
+
+    /// Stores a new entry (`change` from `EntryDraft::into_entry`): assigns its id, keeps revision 1 and
+    /// the event, if any.
+    async fn insert_entry(&self, change: Change) -> Result<(Entry, Option<Event>)>;
+    /// Stores a change made from version `change.entry.version - 1`. `Conflict` if the entry moved on.
+    async fn save_change(&self, change: Change) -> Result<(Entry, Option<Event>)>;
+    async fn entry(&self, id: EntryId) -> Result<Option<Entry>>;
+    async fn list_entries(&self, q: &EntryQuery) -> Result<Page>;
+    /// Revisions of an entry, oldest first.
+    async fn revisions(&self, id: EntryId) -> Result<Vec<Revision>>;
+    /// Topics used by public entries of a briefing, with counts, most used first.
+    async fn topics(&self, briefing: BriefingId) -> Result<Vec<(String, u64)>>;
+
+    /// Public events of a briefing after `after`, oldest first, at most `limit`.
+    async fn events_after(&self, briefing: BriefingId, after: EventId, limit: usize) -> Result<Vec<Event>>;
+    /// The newest event id of every briefing that has one.
+    async fn last_event_ids(&self) -> Result<Vec<(BriefingId, EventId)>>;
+}

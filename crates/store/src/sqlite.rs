@@ -1,0 +1,817 @@
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use livebrief_model::{
+    Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Correction, Date, Entry, EntryId, Event,
+    EventId, EventKind, Revision, RevisionAction, Role, Snapshot, Source, Status, Timestamp, User, UserId,
+};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use serde_json::{Value, json};
+
+use crate::{Cursor, EntryQuery, Order, Page, Result, Store, StoreError, sort_time};
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+CREATE TABLE briefings (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    body_format TEXT NOT NULL,
+    body_source TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    happened_on TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    pinned INTEGER NOT NULL,
+    key_event INTEGER NOT NULL,
+    author_id INTEGER NOT NULL,
+    author_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    published_at INTEGER,
+    updated_at INTEGER NOT NULL,
+    revised_at INTEGER,
+    correction_note TEXT,
+    correction_at INTEGER,
+    retraction_note TEXT,
+    retraction_at INTEGER,
+    sort_at INTEGER NOT NULL
+);
+CREATE INDEX entries_by_briefing ON entries(briefing_id, status, sort_at, id);
+CREATE TABLE revisions (
+    entry_id INTEGER NOT NULL REFERENCES entries(id),
+    number INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    actor_id INTEGER NOT NULL,
+    actor_name TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    note TEXT,
+    snapshot TEXT NOT NULL,
+    PRIMARY KEY (entry_id, number)
+) WITHOUT ROWID;
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    kind TEXT NOT NULL,
+    entry_id INTEGER,
+    at INTEGER NOT NULL
+);
+CREATE INDEX events_by_briefing ON events(briefing_id, id);
+"#];
+
+const READERS: usize = 4;
+
+/// SQLite backend: one writer connection, a few reader connections (WAL lets them read while it writes).
+/// Calls run on Tokio's blocking pool.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            rusqlite::Error::SqliteFailure(f, ref msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                StoreError::Conflict(msg.clone().unwrap_or_else(|| "constraint violated".into()))
+            }
+            other => backend(other),
+        }
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss too.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let current: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current as usize > MIGRATIONS.len() {
+            return Err(StoreError::Backend(
+                format!("database schema version {current} is newer than this build knows ({}); upgrade livebrief", MIGRATIONS.len()).into(),
+            ));
+        }
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+            r.busy_timeout(Duration::from_secs(10))?;
+            readers.push(Mutex::new(r));
+        }
+        Ok(SqliteStore {
+            inner: Arc::new(Inner { writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) }),
+        })
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let start = inner.next_reader.fetch_add(1, Ordering::Relaxed);
+            // Take a free reader if there is one, else wait for the one in turn.
+            for k in 0..inner.readers.len() {
+                if let Ok(conn) = inner.readers[(start + k) % inner.readers.len()].try_lock() {
+                    return f(&conn);
+                }
+            }
+            let conn = lock(&inner.readers[start % inner.readers.len()]);
+            f(&conn)
+        })
+        .await
+        .map_err(backend)?
+    }
+
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = lock(&inner.writer);
+            f(&mut conn)
+        })
+        .await
+        .map_err(backend)?
+    }
+}
+
+/// A poisoned lock only means another thread panicked while holding it; SQLite's own state is
+/// transactional, so the connection is still sound.
+fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn us(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+fn ts(v: i64) -> rusqlite::Result<Timestamp> {
+    Timestamp::from_microsecond(v)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
+}
+
+fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
+    v.map(ts).transpose()
+}
+
+fn conv_err(msg: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, msg.into())
+}
+
+fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get("role")?;
+    Ok(User {
+        id: UserId(r.get("id")?),
+        name: r.get("name")?,
+        role: role.parse().map_err(conv_err)?,
+        created_at: ts(r.get("created_at")?)?,
+    })
+}
+
+fn briefing_from(r: &Row<'_>) -> rusqlite::Result<Briefing> {
+    Ok(Briefing {
+        id: BriefingId(r.get("id")?),
+        slug: r.get("slug")?,
+        title: r.get("title")?,
+        summary: r.get("summary")?,
+        language: r.get("language")?,
+        created_at: ts(r.get("created_at")?)?,
+        updated_at: ts(r.get("updated_at")?)?,
+    })
+}
+
+fn sources_json(sources: &[Source]) -> String {
+    Value::Array(
+        sources
+            .iter()
+            .map(|s| {
+                json!({"outlet": s.outlet, "url": s.url, "title": s.title,
+                       "published_at": s.published_at.map(us)})
+            })
+            .collect(),
+    )
+    .to_string()
+}
+
+fn sources_from(text: &str) -> rusqlite::Result<Vec<Source>> {
+    let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
+    let arr = v.as_array().ok_or_else(|| conv_err("sources is not an array".into()))?;
+    arr.iter()
+        .map(|s| {
+            let str_of = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            Ok(Source {
+                outlet: str_of("outlet"),
+                url: str_of("url"),
+                title: str_of("title"),
+                published_at: opt_ts(s.get("published_at").and_then(Value::as_i64))?,
+            })
+        })
+        .collect()
+}
+
+fn topics_json(t: &[String]) -> String {
+    Value::Array(t.iter().map(|s| Value::String(s.clone())).collect()).to_string()
+}
+
+fn topics_from(text: &str) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))
+}
+
+fn date_from(s: &str) -> rusqlite::Result<Date> {
+    s.parse().map_err(|e: jiff::Error| conv_err(e.to_string()))
+}
+
+fn status_from(s: &str) -> rusqlite::Result<Status> {
+    Status::parse(s).ok_or_else(|| conv_err(format!("unknown status {s}")))
+}
+
+fn format_from(s: &str) -> rusqlite::Result<BodyFormat> {
+    BodyFormat::parse(s).ok_or_else(|| conv_err(format!("unknown body format {s}")))
+}
+
+fn correction(note: Option<String>, at: Option<i64>) -> rusqlite::Result<Option<Correction>> {
+    Ok(match (note, at) {
+        (Some(note), Some(at)) => Some(Correction { note, at: ts(at)? }),
+        _ => None,
+    })
+}
+
+const ENTRY_COLS: &str = "id, briefing_id, version, status, headline, body_format, body_source, body_html, happened_on, \
+     topics, sources, pinned, key_event, author_id, author_name, created_at, published_at, updated_at, revised_at, \
+     correction_note, correction_at, retraction_note, retraction_at";
+
+fn entry_from(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        id: EntryId(r.get(0)?),
+        briefing_id: BriefingId(r.get(1)?),
+        version: r.get(2)?,
+        status: status_from(&r.get::<_, String>(3)?)?,
+        headline: r.get(4)?,
+        body: Body { format: format_from(&r.get::<_, String>(5)?)?, source: r.get(6)?, html: r.get(7)? },
+        happened_on: date_from(&r.get::<_, String>(8)?)?,
+        topics: topics_from(&r.get::<_, String>(9)?)?,
+        sources: sources_from(&r.get::<_, String>(10)?)?,
+        pinned: r.get(11)?,
+        key_event: r.get(12)?,
+        author_id: UserId(r.get(13)?),
+        author_name: r.get(14)?,
+        created_at: ts(r.get(15)?)?,
+        published_at: opt_ts(r.get(16)?)?,
+        updated_at: ts(r.get(17)?)?,
+        revised_at: opt_ts(r.get(18)?)?,
+        correction: correction(r.get(19)?, r.get(20)?)?,
+        retraction: correction(r.get(21)?, r.get(22)?)?,
+    })
+}
+
+fn snapshot_json(s: &Snapshot) -> String {
+    json!({
+        "status": s.status.as_str(),
+        "headline": s.headline,
+        "body_format": s.body.format.as_str(),
+        "body_source": s.body.source,
+        "body_html": s.body.html,
+        "happened_on": s.happened_on.to_string(),
+        "topics": s.topics,
+        "sources": serde_json::from_str::<Value>(&sources_json(&s.sources)).unwrap_or(Value::Null),
+        "pinned": s.pinned,
+        "key_event": s.key_event,
+    })
+    .to_string()
+}
+
+fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
+    let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
+    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    Ok(Snapshot {
+        status: status_from(&s("status"))?,
+        headline: s("headline"),
+        body: Body { format: format_from(&s("body_format"))?, source: s("body_source"), html: s("body_html") },
+        happened_on: date_from(&s("happened_on"))?,
+        topics: v
+            .get("topics")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+            .unwrap_or_default(),
+        sources: sources_from(&v.get("sources").map(Value::to_string).unwrap_or_else(|| "[]".into()))?,
+        pinned: v.get("pinned").and_then(Value::as_bool).unwrap_or(false),
+        key_event: v.get("key_event").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+fn event_from(r: &Row<'_>) -> rusqlite::Result<Event> {
+    let kind: String = r.get(2)?;
+    Ok(Event {
+        id: EventId(r.get(0)?),
+        briefing_id: BriefingId(r.get(1)?),
+        kind: EventKind::parse(&kind).ok_or_else(|| conv_err(format!("unknown event kind {kind}")))?,
+        entry_id: r.get::<_, Option<i64>>(3)?.map(EntryId),
+        at: ts(r.get(4)?)?,
+    })
+}
+
+fn insert_revision(tx: &rusqlite::Transaction<'_>, entry_id: EntryId, rev: &Revision) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO revisions (entry_id, number, action, actor_id, actor_name, at, note, snapshot) VALUES (?,?,?,?,?,?,?,?)",
+        params![
+            entry_id.0,
+            rev.number,
+            rev.action.as_str(),
+            rev.actor_id.0,
+            rev.actor_name,
+            us(rev.at),
+            rev.note,
+            snapshot_json(&rev.snapshot)
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_event(
+    tx: &rusqlite::Transaction<'_>,
+    briefing: BriefingId,
+    kind: EventKind,
+    entry: Option<EntryId>,
+    at: Timestamp,
+) -> rusqlite::Result<Event> {
+    tx.execute(
+        "INSERT INTO events (briefing_id, kind, entry_id, at) VALUES (?,?,?,?)",
+        params![briefing.0, kind.as_str(), entry.map(|e| e.0), us(at)],
+    )?;
+    Ok(Event { id: EventId(tx.last_insert_rowid()), briefing_id: briefing, kind, entry_id: entry, at })
+}
+
+/// The mutable columns of an entry, in the order the INSERT and UPDATE statements bind them.
+fn entry_values(e: &Entry) -> Vec<SqlValue> {
+    let int = |v: i64| SqlValue::Integer(v);
+    let opt = |v: Option<i64>| v.map_or(SqlValue::Null, SqlValue::Integer);
+    let text = |v: String| SqlValue::Text(v);
+    let opt_text = |v: Option<String>| v.map_or(SqlValue::Null, SqlValue::Text);
+    vec![
+        int(e.version),
+        text(e.status.as_str().into()),
+        text(e.headline.clone()),
+        text(e.body.format.as_str().into()),
+        text(e.body.source.clone()),
+        text(e.body.html.clone()),
+        text(e.happened_on.to_string()),
+        text(topics_json(&e.topics)),
+        text(sources_json(&e.sources)),
+        int(e.pinned as i64),
+        int(e.key_event as i64),
+        int(us(e.created_at)),
+        opt(e.published_at.map(us)),
+        int(us(e.updated_at)),
+        opt(e.revised_at.map(us)),
+        opt_text(e.correction.as_ref().map(|c| c.note.clone())),
+        opt(e.correction.as_ref().map(|c| us(c.at))),
+        opt_text(e.retraction.as_ref().map(|c| c.note.clone())),
+        opt(e.retraction.as_ref().map(|c| us(c.at))),
+        int(us(sort_time(e))),
+    ]
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn setting_or_init(&self, key: &str, init: Vec<u8>) -> Result<Vec<u8>> {
+        let key = key.to_string();
+        self.write(move |c| {
+            c.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", params![key, init])?;
+            Ok(c.query_row("SELECT value FROM settings WHERE key = ?", [key], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn create_user(&self, name: &str, role: Role, password_hash: &str, at: Timestamp) -> Result<User> {
+        let (name, hash) = (name.to_string(), password_hash.to_string());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?,?,?,?)",
+                params![name, role.as_str(), hash, us(at)],
+            )
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("user {name} exists")),
+                other => other,
+            })?;
+            Ok(User { id: UserId(c.last_insert_rowid()), name, role, created_at: at })
+        })
+        .await
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()> {
+        let hash = password_hash.to_string();
+        self.write(move |c| {
+            let n = c.execute("UPDATE users SET password_hash = ? WHERE id = ?", params![hash, id.0])?;
+            // A new password ends every session of that account.
+            c.execute("DELETE FROM sessions WHERE user_id = ?", [id.0])?;
+            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>> {
+        let name = name.to_string();
+        self.read(move |c| {
+            Ok(c.query_row("SELECT * FROM users WHERE name = ?", [name], |r| Ok((user_from(r)?, r.get("password_hash")?)))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        self.read(move |c| Ok(c.query_row("SELECT * FROM users WHERE id = ?", [id.0], user_from).optional()?)).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT * FROM users ORDER BY name")?;
+            let rows = st.query_map([], user_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn create_session(&self, token_hash: &[u8], user: UserId, at: Timestamp, expires: Timestamp) -> Result<()> {
+        let h = token_hash.to_vec();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?,?,?,?)",
+                params![h, user.0, us(at), us(expires)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>> {
+        let h = token_hash.to_vec();
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?",
+                params![h, us(now)],
+                user_from,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<()> {
+        let h = token_hash.to_vec();
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?", [h])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
+        self.write(move |c| Ok(c.execute("DELETE FROM sessions WHERE expires_at <= ?", [us(now)])? as u64)).await
+    }
+
+    async fn create_api_token(&self, token_hash: &[u8], user: UserId, name: &str, at: Timestamp) -> Result<i64> {
+        let (h, name) = (token_hash.to_vec(), name.to_string());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?,?,?,?)",
+                params![h, user.0, name, us(at)],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn api_token_user(&self, token_hash: &[u8], _now: Timestamp) -> Result<Option<User>> {
+        let h = token_hash.to_vec();
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+                [h],
+                user_from,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn create_briefing(&self, d: &BriefingDraft, at: Timestamp) -> Result<Briefing> {
+        let d = d.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO briefings (slug, title, summary, language, created_at, updated_at) VALUES (?,?,?,?,?,?)",
+                params![d.slug, d.title, d.summary, d.language, us(at), us(at)],
+            )
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("a briefing with slug {} exists", d.slug)),
+                other => other,
+            })?;
+            Ok(Briefing {
+                id: BriefingId(c.last_insert_rowid()),
+                slug: d.slug,
+                title: d.title,
+                summary: d.summary,
+                language: d.language,
+                created_at: at,
+                updated_at: at,
+            })
+        })
+        .await
+    }
+
+    async fn update_briefing(&self, id: BriefingId, d: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)> {
+        let d = d.clone();
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let n = tx.execute(
+                "UPDATE briefings SET title = ?, summary = ?, language = ?, updated_at = ? WHERE id = ?",
+                params![d.title, d.summary, d.language, us(at), id.0],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let ev = insert_event(&tx, id, EventKind::BriefingUpdated, None, at)?;
+            let b = tx.query_row("SELECT * FROM briefings WHERE id = ?", [id.0], briefing_from)?;
+            tx.commit()?;
+            Ok((b, ev))
+        })
+        .await
+    }
+
+    async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>> {
+        self.read(move |c| Ok(c.query_row("SELECT * FROM briefings WHERE id = ?", [id.0], briefing_from).optional()?))
+            .await
+    }
+
+    async fn briefing_by_slug(&self, slug: &str) -> Result<Option<Briefing>> {
+        let slug = slug.to_string();
+        self.read(move |c| Ok(c.query_row("SELECT * FROM briefings WHERE slug = ?", [slug], briefing_from).optional()?))
+            .await
+    }
+
+    async fn list_briefings(&self) -> Result<Vec<Briefing>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT * FROM briefings ORDER BY updated_at DESC, id DESC")?;
+            let rows = st.query_map([], briefing_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn insert_entry(&self, change: Change) -> Result<(Entry, Option<Event>)> {
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let mut e = change.entry;
+            let exists: bool =
+                tx.query_row("SELECT EXISTS(SELECT 1 FROM briefings WHERE id = ?)", [e.briefing_id.0], |r| r.get(0))?;
+            if !exists {
+                return Err(StoreError::NotFound);
+            }
+            tx.execute(
+                &format!(
+                    "INSERT INTO entries (briefing_id, author_id, author_name, version, status, headline, body_format, \
+                     body_source, body_html, happened_on, topics, sources, pinned, key_event, created_at, published_at, \
+                     updated_at, revised_at, correction_note, correction_at, retraction_note, retraction_at, sort_at) \
+                     VALUES ({}, {}, ?, {})",
+                    e.briefing_id.0,
+                    e.author_id.0,
+                    vec!["?"; 20].join(",")
+                ),
+                rusqlite::params_from_iter(
+                    std::iter::once(SqlValue::Text(e.author_name.clone())).chain(entry_values(&e)),
+                ),
+            )?;
+            e.id = EntryId(tx.last_insert_rowid());
+            let mut rev = change.revision;
+            rev.entry_id = e.id;
+            insert_revision(&tx, e.id, &rev)?;
+            let ev = change.event.map(|k| insert_event(&tx, e.briefing_id, k, Some(e.id), e.updated_at)).transpose()?;
+            tx.commit()?;
+            Ok((e, ev))
+        })
+        .await
+    }
+
+    async fn save_change(&self, change: Change) -> Result<(Entry, Option<Event>)> {
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let e = change.entry;
+            let n = tx.execute(
+                &format!(
+                    "UPDATE entries SET version = ?1, status = ?2, headline = ?3, body_format = ?4, body_source = ?5, \
+                     body_html = ?6, happened_on = ?7, topics = ?8, sources = ?9, pinned = ?10, key_event = ?11, \
+                     created_at = ?12, published_at = ?13, updated_at = ?14, revised_at = ?15, correction_note = ?16, \
+                     correction_at = ?17, retraction_note = ?18, retraction_at = ?19, sort_at = ?20 \
+                     WHERE id = {} AND version = {}",
+                    e.id.0,
+                    e.version - 1
+                ),
+                rusqlite::params_from_iter(entry_values(&e)),
+            )?;
+            if n == 0 {
+                let exists: bool =
+                    tx.query_row("SELECT EXISTS(SELECT 1 FROM entries WHERE id = ?)", [e.id.0], |r| r.get(0))?;
+                return Err(if exists {
+                    StoreError::Conflict("the entry was changed by someone else; reload and try again".into())
+                } else {
+                    StoreError::NotFound
+                });
+            }
+            insert_revision(&tx, e.id, &change.revision)?;
+            let ev = change.event.map(|k| insert_event(&tx, e.briefing_id, k, Some(e.id), e.updated_at)).transpose()?;
+            tx.commit()?;
+            Ok((e, ev))
+        })
+        .await
+    }
+
+    async fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
+        self.read(move |c| {
+            Ok(c.query_row(&format!("SELECT {ENTRY_COLS} FROM entries WHERE id = ?"), [id.0], entry_from).optional()?)
+        })
+        .await
+    }
+
+    async fn list_entries(&self, q: &EntryQuery) -> Result<Page> {
+        let q = q.clone();
+        self.read(move |c| {
+            let mut sql = format!("SELECT {ENTRY_COLS} FROM entries WHERE briefing_id = ?");
+            let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(q.briefing_id.0)];
+            if !q.statuses.is_empty() {
+                sql.push_str(&format!(" AND status IN ({})", vec!["?"; q.statuses.len()].join(",")));
+                for s in &q.statuses {
+                    args.push(Box::new(s.as_str()));
+                }
+            }
+            if let Some(t) = &q.topic {
+                sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(entries.topics) WHERE lower(value) = lower(?))");
+                args.push(Box::new(t.clone()));
+            }
+            if let Some(p) = q.pinned {
+                sql.push_str(" AND pinned = ?");
+                args.push(Box::new(p));
+            }
+            if let Some(k) = q.key_event {
+                sql.push_str(" AND key_event = ?");
+                args.push(Box::new(k));
+            }
+            let (cmp, dir) = match q.order {
+                Order::NewestFirst => ("<", "DESC"),
+                Order::OldestFirst => (">", "ASC"),
+            };
+            if let Some(cur) = q.after {
+                sql.push_str(&format!(" AND (sort_at, id) {cmp} (?, ?)"));
+                args.push(Box::new(us(cur.at)));
+                args.push(Box::new(cur.id.0));
+            }
+            sql.push_str(&format!(" ORDER BY sort_at {dir}, id {dir} LIMIT ?"));
+            let limit = q.limit.clamp(1, 500);
+            args.push(Box::new((limit + 1) as i64));
+            let mut st = c.prepare_cached(&sql)?;
+            let mut items = st
+                .query_map(rusqlite::params_from_iter(args.iter().map(|b| b.as_ref())), entry_from)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let next = if items.len() > limit {
+                items.truncate(limit);
+                items.last().map(|e| Cursor { at: sort_time(e), id: e.id })
+            } else {
+                None
+            };
+            Ok(Page { items, next })
+        })
+        .await
+    }
+
+    async fn revisions(&self, id: EntryId) -> Result<Vec<Revision>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT entry_id, number, action, actor_id, actor_name, at, note, snapshot FROM revisions \
+                 WHERE entry_id = ? ORDER BY number",
+            )?;
+            let rows = st
+                .query_map([id.0], |r| {
+                    let action: String = r.get(2)?;
+                    Ok(Revision {
+                        entry_id: EntryId(r.get(0)?),
+                        number: r.get(1)?,
+                        action: RevisionAction::parse(&action).ok_or_else(|| conv_err(format!("unknown action {action}")))?,
+                        actor_id: UserId(r.get(3)?),
+                        actor_name: r.get(4)?,
+                        at: ts(r.get(5)?)?,
+                        note: r.get(6)?,
+                        snapshot: snapshot_from(&r.get::<_, String>(7)?)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn topics(&self, briefing: BriefingId) -> Result<Vec<(String, u64)>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT j.value, COUNT(*) AS n FROM entries e, json_each(e.topics) j \
+                 WHERE e.briefing_id = ? AND e.status = 'published' GROUP BY lower(j.value) ORDER BY n DESC, j.value",
+            )?;
+            let rows = st
+                .query_map([briefing.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn events_after(&self, briefing: BriefingId, after: EventId, limit: usize) -> Result<Vec<Event>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, briefing_id, kind, entry_id, at FROM events WHERE briefing_id = ? AND id > ? ORDER BY id LIMIT ?",
+            )?;
+            let rows = st
+                .query_map(params![briefing.0, after.0, limit.min(10_000) as i64], event_from)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn last_event_ids(&self) -> Result<Vec<(BriefingId, EventId)>> {
+        self.read(|c| {
+            let mut st = c.prepare("SELECT briefing_id, MAX(id) FROM events GROUP BY briefing_id")?;
+            let rows = st
+                .query_map([], |r| Ok((BriefingId(r.get(0)?), EventId(r.get(1)?))))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+}
