@@ -1,0 +1,298 @@
+//! Use cases: what editors, contributors and automation can do, whatever the door they come through
+//! (HTML forms, the JSON API, the CLI, later the ingest pipeline).
+//!
+//! Architecture invariant: every public change goes through [`App`], which stores it (entry, revision and
+//! event in one transaction) and then announces it on the bus, in event-id order. Pages, feeds and the
+//! live stream derive from the store and the bus; nothing else writes entries.
+
+mod accounts;
+mod clock;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use livebrief_model::{
+    Action, Actor, Briefing, BriefingDraft, BriefingId, BodyFormat, Change, Date, Entry, EntryDraft, EntryEdit, EntryId,
+    Event, EventId, Revision, RuleError, Source, Status, Timestamp,
+};
+use livebrief_store::{EntryQuery, Page, Store, StoreError};
+use tokio::sync::broadcast;
+
+pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
+pub use clock::{Clock, ManualClock, SystemClock};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("wrong user name or password")]
+    BadCredentials,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<RuleError> for AppError {
+    fn from(e: RuleError) -> Self {
+        match e {
+            RuleError::Invalid(m) => AppError::Invalid(m),
+            RuleError::Forbidden(m) => AppError::Forbidden(m),
+            RuleError::Conflict(m) => AppError::Conflict(m),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::NotFound => AppError::NotFound("record"),
+            other => AppError::Store(other),
+        }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// What the bus carries: a stored public event with the state it announces.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub event: Event,
+    pub briefing: Briefing,
+    pub entry: Option<Entry>,
+}
+
+/// An entry as an author writes it: the body is raw Markdown or HTML, rendered and sanitised here.
+#[derive(Debug, Clone)]
+pub struct EntryInput {
+    pub headline: String,
+    pub body_format: BodyFormat,
+    pub body: String,
+    pub happened_on: Option<Date>,
+    pub topics: Vec<String>,
+    pub sources: Vec<Source>,
+    pub pinned: bool,
+    pub key_event: bool,
+    /// `Published` asks to publish now (contributors' entries go to review instead).
+    pub status: Status,
+}
+
+/// A text edit as an author writes it.
+#[derive(Debug, Clone, Default)]
+pub struct EditInput {
+    pub headline: Option<String>,
+    pub body: Option<(BodyFormat, String)>,
+    pub happened_on: Option<Date>,
+    pub topics: Option<Vec<String>>,
+    pub sources: Option<Vec<Source>>,
+    pub correction_note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Edit(EditInput),
+    Submit,
+    Publish,
+    Approve,
+    Pin(bool),
+    KeyEvent(bool),
+    Retract { note: String },
+}
+
+const BUS_CAPACITY: usize = 1024;
+
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    bus: broadcast::Sender<Arc<Notice>>,
+    /// Serialises writes with their announcements, so the bus carries events in id order.
+    write_lock: tokio::sync::Mutex<()>,
+    /// Briefings by slug, and the newest event id of each: what cached pages are keyed on.
+    briefings: RwLock<HashMap<String, (Briefing, EventId)>>,
+}
+
+impl App {
+    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
+        let last: HashMap<BriefingId, EventId> = store.last_event_ids().await?.into_iter().collect();
+        let briefings = store
+            .list_briefings()
+            .await?
+            .into_iter()
+            .map(|b| {
+                let v = last.get(&b.id).copied().unwrap_or(EventId(0));
+                (b.slug.clone(), (b, v))
+            })
+            .collect();
+        let (bus, _) = broadcast::channel(BUS_CAPACITY);
+        Ok(Arc::new(App { store, clock, bus, write_lock: Default::default(), briefings: RwLock::new(briefings) }))
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Receives every public change from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Notice>> {
+        self.bus.subscribe()
+    }
+
+    pub fn subscriber_count(&self) -> usize {
+        self.bus.receiver_count()
+    }
+
+    /// A briefing and the id of its newest public event, from memory.
+    pub fn briefing(&self, slug: &str) -> Option<(Briefing, EventId)> {
+        self.briefings.read().unwrap_or_else(|p| p.into_inner()).get(slug).cloned()
+    }
+
+    pub fn briefings(&self) -> Vec<Briefing> {
+        let map = self.briefings.read().unwrap_or_else(|p| p.into_inner());
+        let mut v: Vec<Briefing> = map.values().map(|(b, _)| b.clone()).collect();
+        v.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+        v
+    }
+
+    fn briefing_by_id(&self, id: BriefingId) -> Option<Briefing> {
+        let map = self.briefings.read().unwrap_or_else(|p| p.into_inner());
+        map.values().find(|(b, _)| b.id == id).map(|(b, _)| b.clone())
+    }
+
+    fn remember(&self, b: &Briefing, ev: Option<EventId>) {
+        let mut map = self.briefings.write().unwrap_or_else(|p| p.into_inner());
+        let slot = map.entry(b.slug.clone()).or_insert_with(|| (b.clone(), EventId(0)));
+        slot.0 = b.clone();
+        if let Some(ev) = ev {
+            slot.1 = slot.1.max(ev);
+        }
+    }
+
+    fn announce(&self, briefing: Briefing, event: Event, entry: Option<Entry>) {
+        self.remember(&briefing, Some(event.id));
+        // No receivers is fine: nobody is watching.
+        let _ = self.bus.send(Arc::new(Notice { event, briefing, entry }));
+    }
+
+    pub async fn create_briefing(&self, actor: &Actor, draft: BriefingDraft) -> Result<Briefing> {
+        if !actor.role.can_publish() {
+            return Err(AppError::Forbidden("only editors can create briefings".into()));
+        }
+        draft.validate()?;
+        let b = self.store.create_briefing(&draft, self.now()).await?;
+        self.remember(&b, None);
+        Ok(b)
+    }
+
+    pub async fn update_briefing(&self, actor: &Actor, slug: &str, mut draft: BriefingDraft) -> Result<Briefing> {
+        if !actor.role.can_publish() {
+            return Err(AppError::Forbidden("only editors can change briefings".into()));
+        }
+        let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        draft.slug = b.slug.clone();
+        draft.validate()?;
+        let _w = self.write_lock.lock().await;
+        let (b, ev) = self.store.update_briefing(b.id, &draft, self.now()).await?;
+        self.announce(b.clone(), ev, None);
+        Ok(b)
+    }
+
+    pub async fn create_entry(&self, actor: &Actor, slug: &str, input: EntryInput) -> Result<Entry> {
+        let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        let now = self.now();
+        let draft = EntryDraft {
+            headline: input.headline,
+            body: livebrief_content::render(input.body_format, &input.body),
+            happened_on: input.happened_on.unwrap_or_else(|| now.to_zoned(jiff_utc()).date()),
+            topics: input.topics,
+            sources: input.sources,
+            pinned: input.pinned,
+            key_event: input.key_event,
+            status: input.status,
+        };
+        let change = draft.into_entry(b.id, actor, now)?;
+        let _w = self.write_lock.lock().await;
+        let (entry, ev) = self.store.insert_entry(change).await?;
+        if let Some(ev) = ev {
+            self.announce(b, ev, Some(entry.clone()));
+        }
+        tracing::info!(entry_id = entry.id.0, briefing = %slug, actor = %actor.name, status = entry.status.as_str(), "entry created");
+        Ok(entry)
+    }
+
+    /// Applies a command to an entry. With `expected_version`, refuses if the entry changed since.
+    pub async fn change_entry(&self, actor: &Actor, id: EntryId, cmd: Command, expected_version: Option<i64>) -> Result<Entry> {
+        let action = match cmd {
+            Command::Edit(e) => Action::Edit(EntryEdit {
+                headline: e.headline,
+                body: e.body.map(|(f, s)| livebrief_content::render(f, &s)),
+                happened_on: e.happened_on,
+                topics: e.topics,
+                sources: e.sources,
+                correction_note: e.correction_note,
+            }),
+            Command::Submit => Action::Submit,
+            Command::Publish => Action::Publish,
+            Command::Approve => Action::Approve,
+            Command::Pin(on) => Action::Pin(on),
+            Command::KeyEvent(on) => Action::KeyEvent(on),
+            Command::Retract { note } => Action::Retract { note },
+        };
+        let _w = self.write_lock.lock().await;
+        let current = self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Conflict(format!(
+                "the entry is at version {}, not {v}; reload and try again",
+                current.version
+            )));
+        }
+        let change: Change = current.apply(action, actor, self.now())?;
+        let action_name = change.revision.action.as_str();
+        let (entry, ev) = self.store.save_change(change).await?;
+        if let Some(ev) = ev {
+            let b = self.briefing_by_id(entry.briefing_id).ok_or(AppError::NotFound("briefing"))?;
+            self.announce(b, ev, Some(entry.clone()));
+        }
+        tracing::info!(entry_id = entry.id.0, actor = %actor.name, action = action_name, "entry changed");
+        Ok(entry)
+    }
+
+    pub async fn entry(&self, id: EntryId) -> Result<Entry> {
+        self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))
+    }
+
+    pub async fn list(&self, q: &EntryQuery) -> Result<Page> {
+        Ok(self.store.list_entries(q).await?)
+    }
+
+    pub async fn revisions(&self, id: EntryId) -> Result<Vec<Revision>> {
+        Ok(self.store.revisions(id).await?)
+    }
+
+    /// Events after `after` with the current state of what they announce, for replay after a reconnect.
+    pub async fn replay(&self, briefing: &Briefing, after: EventId, limit: usize) -> Result<Vec<Notice>> {
+        let events = self.store.events_after(briefing.id, after, limit).await?;
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let entry = match event.entry_id {
+                Some(id) => self.store.entry(id).await?,
+                None => None,
+            };
+            out.push(Notice { event, briefing: briefing.clone(), entry });
+        }
+        Ok(out)
+    }
+}
+
+fn jiff_utc() -> livebrief_model::TimeZone {
+    livebrief_model::TimeZone::UTC
+}

@@ -18,6 +18,7 @@ pub use event::{Event, EventId, EventKind};
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;
+pub use jiff::tz::TimeZone;
 
 /// Why a requested change is not allowed or not valid. Carries a message for the person who asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
