@@ -1,7 +1,7 @@
 //! Accounts: argon2id password hashes, session and API tokens (only their SHA-256 is stored).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use livebrief_model::{Role, User, UserId};
@@ -47,14 +47,21 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| PasswordError::Hash(e.to_string()))
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
     if password.len() > MAX_PASSWORD_BYTES {
         return false;
     }
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A new secret shown once to its owner: a session cookie value or an API token.
@@ -74,14 +81,21 @@ impl App {
     pub async fn create_user(&self, name: &str, role: Role, password: &str) -> Result<User> {
         User::validate_name(name)?;
         let hash = hash_password(password).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let user = self.store.create_user(name, role, &hash, self.now()).await?;
+        let user = self
+            .store
+            .create_user(name, role, &hash, self.now())
+            .await?;
         tracing::info!(user = %user.name, role = %role, "user created");
         Ok(user)
     }
 
     pub async fn set_password(&self, name: &str, password: &str) -> Result<()> {
         let hash = hash_password(password).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let (user, _) = self.store.user_by_name(name).await?.ok_or(AppError::NotFound("user"))?;
+        let (user, _) = self
+            .store
+            .user_by_name(name)
+            .await?
+            .ok_or(AppError::NotFound("user"))?;
         self.store.set_password(user.id, &hash).await?;
         Ok(())
     }
@@ -108,8 +122,12 @@ impl App {
         let user = self.authenticate(c).await?;
         let token = random_token("");
         let now = self.now();
-        let expires = now.checked_add(jiff::SignedDuration::from_hours(24 * SESSION_DAYS)).unwrap_or(now);
-        self.store.create_session(&token_hash(&token), user.id, now, expires).await?;
+        let expires = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * SESSION_DAYS))
+            .unwrap_or(now);
+        self.store
+            .create_session(&token_hash(&token), user.id, now, expires)
+            .await?;
         Ok(NewToken { token, user })
     }
 
@@ -118,21 +136,31 @@ impl App {
     }
 
     pub async fn session_user(&self, token: &str) -> Result<Option<User>> {
-        Ok(self.store.session_user(&token_hash(token), self.now()).await?)
+        Ok(self
+            .store
+            .session_user(&token_hash(token), self.now())
+            .await?)
     }
 
     pub async fn create_api_token(&self, user: UserId, name: &str) -> Result<String> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::Invalid("a token name is 1 to 100 characters".into()));
+            return Err(AppError::Invalid(
+                "a token name is 1 to 100 characters".into(),
+            ));
         }
         let token = random_token("lb_");
-        self.store.create_api_token(&token_hash(&token), user, name, self.now()).await?;
+        self.store
+            .create_api_token(&token_hash(&token), user, name, self.now())
+            .await?;
         Ok(token)
     }
 
     pub async fn api_token_user(&self, token: &str) -> Result<Option<User>> {
-        Ok(self.store.api_token_user(&token_hash(token), self.now()).await?)
+        Ok(self
+            .store
+            .api_token_user(&token_hash(token), self.now())
+            .await?)
     }
 }
 

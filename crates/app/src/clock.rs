@@ -27,7 +27,9 @@ impl ManualClock {
     }
     pub fn advance(&self, d: std::time::Duration) {
         let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *g = g.checked_add(jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::ZERO)).unwrap_or(*g);
+        *g = g
+            .checked_add(jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::ZERO))
+            .unwrap_or(*g);
     }
 }
 

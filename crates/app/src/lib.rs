@@ -12,13 +12,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use livebrief_model::{
-    Action, Actor, Briefing, BriefingDraft, BriefingId, BodyFormat, Change, Date, Entry, EntryDraft, EntryEdit, EntryId,
-    Event, EventId, Revision, RuleError, Source, Status, Timestamp,
+    Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Date, Entry,
+    EntryDraft, EntryEdit, EntryId, Event, EventId, Revision, RuleError, Source, Status, Timestamp,
 };
 use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
 
-pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
+pub use accounts::{
+    Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 
 #[derive(Debug, thiserror::Error)]
@@ -118,7 +120,8 @@ pub struct App {
 
 impl App {
     pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
-        let last: HashMap<BriefingId, EventId> = store.last_event_ids().await?.into_iter().collect();
+        let last: HashMap<BriefingId, EventId> =
+            store.last_event_ids().await?.into_iter().collect();
         let briefings = store
             .list_briefings()
             .await?
@@ -129,7 +132,13 @@ impl App {
             })
             .collect();
         let (bus, _) = broadcast::channel(BUS_CAPACITY);
-        Ok(Arc::new(App { store, clock, bus, write_lock: Default::default(), briefings: RwLock::new(briefings) }))
+        Ok(Arc::new(App {
+            store,
+            clock,
+            bus,
+            write_lock: Default::default(),
+            briefings: RwLock::new(briefings),
+        }))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -151,7 +160,11 @@ impl App {
 
     /// A briefing and the id of its newest public event, from memory.
     pub fn briefing(&self, slug: &str) -> Option<(Briefing, EventId)> {
-        self.briefings.read().unwrap_or_else(|p| p.into_inner()).get(slug).cloned()
+        self.briefings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(slug)
+            .cloned()
     }
 
     pub fn briefings(&self) -> Vec<Briefing> {
@@ -161,14 +174,18 @@ impl App {
         v
     }
 
-    fn briefing_by_id(&self, id: BriefingId) -> Option<Briefing> {
+    pub fn briefing_by_id(&self, id: BriefingId) -> Option<Briefing> {
         let map = self.briefings.read().unwrap_or_else(|p| p.into_inner());
-        map.values().find(|(b, _)| b.id == id).map(|(b, _)| b.clone())
+        map.values()
+            .find(|(b, _)| b.id == id)
+            .map(|(b, _)| b.clone())
     }
 
     fn remember(&self, b: &Briefing, ev: Option<EventId>) {
         let mut map = self.briefings.write().unwrap_or_else(|p| p.into_inner());
-        let slot = map.entry(b.slug.clone()).or_insert_with(|| (b.clone(), EventId(0)));
+        let slot = map
+            .entry(b.slug.clone())
+            .or_insert_with(|| (b.clone(), EventId(0)));
         slot.0 = b.clone();
         if let Some(ev) = ev {
             slot.1 = slot.1.max(ev);
@@ -178,12 +195,18 @@ impl App {
     fn announce(&self, briefing: Briefing, event: Event, entry: Option<Entry>) {
         self.remember(&briefing, Some(event.id));
         // No receivers is fine: nobody is watching.
-        let _ = self.bus.send(Arc::new(Notice { event, briefing, entry }));
+        let _ = self.bus.send(Arc::new(Notice {
+            event,
+            briefing,
+            entry,
+        }));
     }
 
     pub async fn create_briefing(&self, actor: &Actor, draft: BriefingDraft) -> Result<Briefing> {
         if !actor.role.can_publish() {
-            return Err(AppError::Forbidden("only editors can create briefings".into()));
+            return Err(AppError::Forbidden(
+                "only editors can create briefings".into(),
+            ));
         }
         draft.validate()?;
         let b = self.store.create_briefing(&draft, self.now()).await?;
@@ -191,9 +214,16 @@ impl App {
         Ok(b)
     }
 
-    pub async fn update_briefing(&self, actor: &Actor, slug: &str, mut draft: BriefingDraft) -> Result<Briefing> {
+    pub async fn update_briefing(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        mut draft: BriefingDraft,
+    ) -> Result<Briefing> {
         if !actor.role.can_publish() {
-            return Err(AppError::Forbidden("only editors can change briefings".into()));
+            return Err(AppError::Forbidden(
+                "only editors can change briefings".into(),
+            ));
         }
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
         draft.slug = b.slug.clone();
@@ -204,13 +234,20 @@ impl App {
         Ok(b)
     }
 
-    pub async fn create_entry(&self, actor: &Actor, slug: &str, input: EntryInput) -> Result<Entry> {
+    pub async fn create_entry(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        input: EntryInput,
+    ) -> Result<Entry> {
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
         let now = self.now();
         let draft = EntryDraft {
             headline: input.headline,
             body: livebrief_content::render(input.body_format, &input.body),
-            happened_on: input.happened_on.unwrap_or_else(|| now.to_zoned(jiff_utc()).date()),
+            happened_on: input
+                .happened_on
+                .unwrap_or_else(|| now.to_zoned(jiff_utc()).date()),
             topics: input.topics,
             sources: input.sources,
             pinned: input.pinned,
@@ -228,7 +265,13 @@ impl App {
     }
 
     /// Applies a command to an entry. With `expected_version`, refuses if the entry changed since.
-    pub async fn change_entry(&self, actor: &Actor, id: EntryId, cmd: Command, expected_version: Option<i64>) -> Result<Entry> {
+    pub async fn change_entry(
+        &self,
+        actor: &Actor,
+        id: EntryId,
+        cmd: Command,
+        expected_version: Option<i64>,
+    ) -> Result<Entry> {
         let action = match cmd {
             Command::Edit(e) => Action::Edit(EntryEdit {
                 headline: e.headline,
@@ -246,7 +289,11 @@ impl App {
             Command::Retract { note } => Action::Retract { note },
         };
         let _w = self.write_lock.lock().await;
-        let current = self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))?;
+        let current = self
+            .store
+            .entry(id)
+            .await?
+            .ok_or(AppError::NotFound("entry"))?;
         if let Some(v) = expected_version
             && v != current.version
         {
@@ -259,7 +306,9 @@ impl App {
         let action_name = change.revision.action.as_str();
         let (entry, ev) = self.store.save_change(change).await?;
         if let Some(ev) = ev {
-            let b = self.briefing_by_id(entry.briefing_id).ok_or(AppError::NotFound("briefing"))?;
+            let b = self
+                .briefing_by_id(entry.briefing_id)
+                .ok_or(AppError::NotFound("briefing"))?;
             self.announce(b, ev, Some(entry.clone()));
         }
         tracing::info!(entry_id = entry.id.0, actor = %actor.name, action = action_name, "entry changed");
@@ -267,7 +316,10 @@ impl App {
     }
 
     pub async fn entry(&self, id: EntryId) -> Result<Entry> {
-        self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))
+        self.store
+            .entry(id)
+            .await?
+            .ok_or(AppError::NotFound("entry"))
     }
 
     pub async fn list(&self, q: &EntryQuery) -> Result<Page> {
@@ -279,7 +331,12 @@ impl App {
     }
 
     /// Events after `after` with the current state of what they announce, for replay after a reconnect.
-    pub async fn replay(&self, briefing: &Briefing, after: EventId, limit: usize) -> Result<Vec<Notice>> {
+    pub async fn replay(
+        &self,
+        briefing: &Briefing,
+        after: EventId,
+        limit: usize,
+    ) -> Result<Vec<Notice>> {
         let events = self.store.events_after(briefing.id, after, limit).await?;
         let mut out = Vec::with_capacity(events.len());
         for event in events {
@@ -287,7 +344,11 @@ impl App {
                 Some(id) => self.store.entry(id).await?,
                 None => None,
             };
-            out.push(Notice { event, briefing: briefing.clone(), entry });
+            out.push(Notice {
+                event,
+                briefing: briefing.clone(),
+                entry,
+            });
         }
         Ok(out)
     }

@@ -17,7 +17,11 @@ pub fn render(format: BodyFormat, source: &str) -> Body {
         BodyFormat::Markdown => markdown_to_html(source),
         BodyFormat::Html => source.to_string(),
     };
-    Body { format, source: source.to_string(), html: sanitize(&html) }
+    Body {
+        format,
+        source: source.to_string(),
+        html: sanitize(&html),
+    }
 }
 
 fn markdown_to_html(src: &str) -> String {
@@ -32,16 +36,60 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     B.get_or_init(|| {
         let tags: HashSet<&str> = [
-            "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "sub", "sup", "small", "mark",
-            "a", "abbr", "q", "cite", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4", "h5", "h6",
-            "figure", "figcaption", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
-            "time", "span",
+            "p",
+            "br",
+            "hr",
+            "strong",
+            "em",
+            "b",
+            "i",
+            "u",
+            "s",
+            "del",
+            "ins",
+            "sub",
+            "sup",
+            "small",
+            "mark",
+            "a",
+            "abbr",
+            "q",
+            "cite",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "figure",
+            "figcaption",
+            "img",
+            "table",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "th",
+            "td",
+            "caption",
+            "time",
+            "span",
         ]
         .into_iter()
         .collect();
         let mut b = ammonia::Builder::default();
         b.tags(tags)
-            .clean_content_tags(["script", "style", "template", "noscript", "iframe", "object", "svg", "math"].into_iter().collect())
+            .clean_content_tags(
+                [
+                    "script", "style", "template", "noscript", "iframe", "object", "svg", "math",
+                ]
+                .into_iter()
+                .collect(),
+            )
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .link_rel(Some("noopener noreferrer nofollow ugc"))
             .url_relative(ammonia::UrlRelative::Deny)
@@ -49,7 +97,10 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
             .tag_attributes(
                 [
                     ("a", ["href", "hreflang"].into_iter().collect()),
-                    ("img", ["src", "alt", "width", "height"].into_iter().collect()),
+                    (
+                        "img",
+                        ["src", "alt", "width", "height"].into_iter().collect(),
+                    ),
                     ("abbr", HashSet::new()),
                     ("q", ["cite"].into_iter().collect()),
                     ("blockquote", ["cite"].into_iter().collect()),
@@ -83,9 +134,24 @@ pub fn plain_text(safe_html: &str) -> String {
             break;
         };
         let tag = &rest[lt + 1..lt + gt];
-        let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
-        if matches!(name, "br" | "p" | "li" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "tr" | "pre" | "figcaption")
-            && (tag.starts_with('/') || name == "br")
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "br" | "p"
+                | "li"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "tr"
+                | "pre"
+                | "figcaption"
+        ) && (tag.starts_with('/') || name == "br")
             && !out.ends_with('\n')
         {
             out.push('\n');
@@ -93,7 +159,11 @@ pub fn plain_text(safe_html: &str) -> String {
         rest = &rest[lt + gt + 1..];
     }
     push_decoded(&mut out, rest);
-    let collapsed: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let collapsed: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     collapsed.join("\n")
 }
 
@@ -102,11 +172,18 @@ fn push_decoded(out: &mut String, text: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let (ch, len) = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&nbsp;", '\u{a0}')]
-            .iter()
-            .find(|(e, _)| after.starts_with(e))
-            .map(|(e, c)| (*c, e.len()))
-            .unwrap_or(('&', 1));
+        let (ch, len) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+            ("&nbsp;", '\u{a0}'),
+        ]
+        .iter()
+        .find(|(e, _)| after.starts_with(e))
+        .map(|(e, c)| (*c, e.len()))
+        .unwrap_or(('&', 1));
         out.push(ch);
         rest = &after[len..];
     }
@@ -124,5 +201,8 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
         Some(i) if i > max_chars / 2 => cut[..i].to_string(),
         _ => cut,
     };
-    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation()))
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_ascii_punctuation())
+    )
 }

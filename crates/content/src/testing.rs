@@ -3,13 +3,35 @@
 
 /// Hostile snippets, one per case.
 pub fn hostile_corpus() -> Vec<&'static str> {
-    include_str!("../testdata/hostile-markup.txt").split("\n#---\n").map(str::trim).filter(|s| !s.is_empty()).collect()
+    include_str!("../testdata/hostile-markup.txt")
+        .split("\n#---\n")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 const FORBIDDEN_TAGS: &[&str] = &[
-    "<script", "<svg", "<math", "<iframe", "<object", "<embed", "<form", "<style", "<meta", "<base",
-    "<link", "<input", "<button", "<textarea", "<template", "<video", "<source", "<details", "<marquee",
-    "<body", "<noscript",
+    "<script",
+    "<svg",
+    "<math",
+    "<iframe",
+    "<object",
+    "<embed",
+    "<form",
+    "<style",
+    "<meta",
+    "<base",
+    "<link",
+    "<input",
+    "<button",
+    "<textarea",
+    "<template",
+    "<video",
+    "<source",
+    "<details",
+    "<marquee",
+    "<body",
+    "<noscript",
 ];
 
 /// Checks that `doc` (a page, a feed, a JSON string with HTML inside, already unescaped where needed) has no
@@ -27,23 +49,42 @@ pub fn find_active_content(doc: &str) -> Option<String> {
     let mut i = 0;
     while let Some(lt) = lower[i..].find('<') {
         let start = i + lt;
-        let end = lower[start..].find('>').map(|g| start + g).unwrap_or(lower.len());
+        let end = lower[start..]
+            .find('>')
+            .map(|g| start + g)
+            .unwrap_or(lower.len());
         let tag = &lower[start..end];
-        for (pos, _) in tag.match_indices(" on").chain(tag.match_indices("\ton")).chain(tag.match_indices("\non")) {
+        for (pos, _) in tag
+            .match_indices(" on")
+            .chain(tag.match_indices("\ton"))
+            .chain(tag.match_indices("\non"))
+        {
             let rest = &tag[pos + 3..];
             let name_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
             if name_len > 0 && rest[name_len..].trim_start().starts_with('=') {
                 return Some(format!("event handler: {}", context(doc, start + pos)));
             }
         }
-        for attr in ["href=", "src=", "action=", "formaction=", "data=", "srcdoc=", "xlink:href=", "style="] {
+        for attr in [
+            "href=",
+            "src=",
+            "action=",
+            "formaction=",
+            "data=",
+            "srcdoc=",
+            "xlink:href=",
+            "style=",
+        ] {
             for (pos, _) in tag.match_indices(attr) {
                 if attr == "style=" || attr == "srcdoc=" {
                     return Some(format!("{attr} attribute: {}", context(doc, start + pos)));
                 }
                 let v = tag[pos + attr.len()..].trim_start_matches(['"', '\'', ' ']);
                 let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                if ["javascript:", "vbscript:", "data:", "java&"].iter().any(|s| v.starts_with(s)) {
+                if ["javascript:", "vbscript:", "data:", "java&"]
+                    .iter()
+                    .any(|s| v.starts_with(s))
+                {
                     return Some(format!("dangerous URL: {}", context(doc, start + pos)));
                 }
             }

@@ -50,7 +50,9 @@ impl FromStr for Role {
             "admin" => Ok(Role::Admin),
             "editor" => Ok(Role::Editor),
             "contributor" => Ok(Role::Contributor),
-            other => Err(format!("unknown role {other:?} (expected admin, editor or contributor)")),
+            other => Err(format!(
+                "unknown role {other:?} (expected admin, editor or contributor)"
+            )),
         }
     }
 }
@@ -65,14 +67,20 @@ pub struct User {
 
 impl User {
     pub fn actor(&self) -> Actor {
-        Actor { id: self.id, name: self.name.clone(), role: self.role }
+        Actor {
+            id: self.id,
+            name: self.name.clone(),
+            role: self.role,
+        }
     }
 
     /// Account names: 1 to 64 characters of letters, digits, `.`, `_` and `-`.
     pub fn validate_name(name: &str) -> Result<(), crate::RuleError> {
         let ok = !name.is_empty()
             && name.chars().count() <= 64
-            && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if ok {
             Ok(())
         } else {

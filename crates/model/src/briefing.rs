@@ -42,7 +42,9 @@ impl BriefingDraft {
                 !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
             });
         if !lang_ok {
-            return Err(RuleError::invalid("language must be a BCP 47 tag such as en or uk-UA"));
+            return Err(RuleError::invalid(
+                "language must be a BCP 47 tag such as en or uk-UA",
+            ));
         }
         Ok(())
     }
@@ -52,7 +54,9 @@ impl BriefingDraft {
 pub fn validate_slug(slug: &str) -> Result<(), RuleError> {
     let ok = !slug.is_empty()
         && slug.len() <= 80
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
     if ok {

@@ -258,10 +258,16 @@ fn check_text(what: &str, s: &str, max_chars: usize, required: bool) -> Result<(
         return Err(RuleError::invalid(format!("{what} must not be empty")));
     }
     if s.chars().count() > max_chars {
-        return Err(RuleError::invalid(format!("{what} is longer than {max_chars} characters")));
+        return Err(RuleError::invalid(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(RuleError::invalid(format!("{what} contains control characters")));
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(RuleError::invalid(format!(
+            "{what} contains control characters"
+        )));
     }
     Ok(())
 }
@@ -286,7 +292,10 @@ fn check_body(b: &Body) -> Result<(), RuleError> {
 
 fn check_topics(topics: &[String]) -> Result<(), RuleError> {
     if topics.len() > limits::TOPICS {
-        return Err(RuleError::invalid(format!("at most {} topics", limits::TOPICS)));
+        return Err(RuleError::invalid(format!(
+            "at most {} topics",
+            limits::TOPICS
+        )));
     }
     for t in topics {
         check_text("topic", t, limits::TOPIC_CHARS, true)?;
@@ -296,7 +305,10 @@ fn check_topics(topics: &[String]) -> Result<(), RuleError> {
 
 fn check_sources(sources: &[Source]) -> Result<(), RuleError> {
     if sources.len() > limits::SOURCES {
-        return Err(RuleError::invalid(format!("at most {} sources", limits::SOURCES)));
+        return Err(RuleError::invalid(format!(
+            "at most {} sources",
+            limits::SOURCES
+        )));
     }
     for s in sources {
         check_text("source outlet", &s.outlet, limits::SOURCE_TEXT_CHARS, true)?;
@@ -342,7 +354,12 @@ impl EntryDraft {
 
     /// Builds the new entry (id and briefing filled in by the store) after checking who may create it.
     /// Contributors' entries never start public: asking to publish submits them for review instead.
-    pub fn into_entry(mut self, briefing_id: BriefingId, actor: &Actor, now: Timestamp) -> Result<Change, RuleError> {
+    pub fn into_entry(
+        mut self,
+        briefing_id: BriefingId,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Change, RuleError> {
         self.topics = normalize_topics(self.topics);
         self.validate()?;
         let mut status = self.status;
@@ -354,7 +371,9 @@ impl EntryDraft {
                 status = Status::Pending;
             }
             if self.pinned || self.key_event {
-                return Err(RuleError::forbidden("only editors can pin entries or mark key events"));
+                return Err(RuleError::forbidden(
+                    "only editors can pin entries or mark key events",
+                ));
             }
         }
         let published = status == Status::Published;
@@ -380,7 +399,11 @@ impl EntryDraft {
             retraction: None,
         };
         let revision = entry.revision(1, RevisionAction::Create, actor, now, None);
-        Ok(Change { event: published.then_some(EventKind::Published), entry, revision })
+        Ok(Change {
+            event: published.then_some(EventKind::Published),
+            entry,
+            revision,
+        })
     }
 }
 
@@ -398,7 +421,14 @@ impl Entry {
         }
     }
 
-    fn revision(&self, number: i64, action: RevisionAction, actor: &Actor, at: Timestamp, note: Option<String>) -> Revision {
+    fn revision(
+        &self,
+        number: i64,
+        action: RevisionAction,
+        actor: &Actor,
+        at: Timestamp,
+        note: Option<String>,
+    ) -> Revision {
         Revision {
             entry_id: self.id,
             number,
@@ -414,7 +444,10 @@ impl Entry {
     /// The time readers and feeds see as "last updated".
     pub fn public_updated_at(&self) -> Timestamp {
         let mut t = self.published_at.unwrap_or(self.created_at);
-        for c in [self.revised_at, self.retraction.as_ref().map(|r| r.at)].into_iter().flatten() {
+        for c in [self.revised_at, self.retraction.as_ref().map(|r| r.at)]
+            .into_iter()
+            .flatten()
+        {
             if c > t {
                 t = c;
             }
@@ -424,7 +457,12 @@ impl Entry {
 
     /// Applies `action` by `actor` at `now`. Pure: returns the changed entry, the revision to keep and the
     /// public event to announce, or why the change is not allowed.
-    pub fn apply(&self, action: Action, actor: &Actor, now: Timestamp) -> Result<Change, RuleError> {
+    pub fn apply(
+        &self,
+        action: Action,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Change, RuleError> {
         let editor = actor.role.can_publish();
         let own = actor.id == self.author_id;
         let mut next = self.clone();
@@ -432,12 +470,18 @@ impl Entry {
         next.updated_at = now;
         let was_public = self.status == Status::Published;
         let need_editor = |what: &str| -> Result<(), RuleError> {
-            if editor { Ok(()) } else { Err(RuleError::forbidden(format!("only editors can {what}"))) }
+            if editor {
+                Ok(())
+            } else {
+                Err(RuleError::forbidden(format!("only editors can {what}")))
+            }
         };
         let (rev_action, event, note) = match action {
             Action::Edit(edit) => {
                 if self.status == Status::Retracted {
-                    return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
+                    return Err(RuleError::Conflict(
+                        "a retracted entry cannot be edited".into(),
+                    ));
                 }
                 if !editor && !(own && matches!(self.status, Status::Draft | Status::Pending)) {
                     return Err(RuleError::forbidden(
@@ -464,7 +508,11 @@ impl Entry {
                     check_sources(&s)?;
                     next.sources = s;
                 }
-                let note = match edit.correction_note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
+                let note = match edit
+                    .correction_note
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                {
                     Some(n) => {
                         check_note(&n)?;
                         if !was_public {
@@ -481,7 +529,10 @@ impl Entry {
                 }
                 let rev_action = match &note {
                     Some(n) => {
-                        next.correction = Some(Correction { note: n.clone(), at: now });
+                        next.correction = Some(Correction {
+                            note: n.clone(),
+                            at: now,
+                        });
                         RevisionAction::Correct
                     }
                     None => RevisionAction::Edit,
@@ -493,7 +544,9 @@ impl Entry {
                     return Err(RuleError::Conflict("only a draft can be submitted".into()));
                 }
                 if !editor && !own {
-                    return Err(RuleError::forbidden("only the author can submit this draft"));
+                    return Err(RuleError::forbidden(
+                        "only the author can submit this draft",
+                    ));
                 }
                 next.status = Status::Pending;
                 (RevisionAction::Submit, None, None)
@@ -516,7 +569,11 @@ impl Entry {
                 next.status = Status::Published;
                 next.published_at = Some(self.published_at.unwrap_or(now));
                 (
-                    if approve { RevisionAction::Approve } else { RevisionAction::Publish },
+                    if approve {
+                        RevisionAction::Approve
+                    } else {
+                        RevisionAction::Publish
+                    },
                     Some(EventKind::Published),
                     None,
                 )
@@ -524,7 +581,9 @@ impl Entry {
             Action::Pin(on) => {
                 need_editor("pin entries")?;
                 if self.status == Status::Retracted && on {
-                    return Err(RuleError::Conflict("a retracted entry cannot be pinned".into()));
+                    return Err(RuleError::Conflict(
+                        "a retracted entry cannot be pinned".into(),
+                    ));
                 }
                 if self.pinned == on {
                     return Err(RuleError::Conflict(format!(
@@ -534,7 +593,11 @@ impl Entry {
                 }
                 next.pinned = on;
                 (
-                    if on { RevisionAction::Pin } else { RevisionAction::Unpin },
+                    if on {
+                        RevisionAction::Pin
+                    } else {
+                        RevisionAction::Unpin
+                    },
                     was_public.then_some(EventKind::Pinned),
                     None,
                 )
@@ -546,7 +609,11 @@ impl Entry {
                 }
                 next.key_event = on;
                 (
-                    if on { RevisionAction::MarkKeyEvent } else { RevisionAction::UnmarkKeyEvent },
+                    if on {
+                        RevisionAction::MarkKeyEvent
+                    } else {
+                        RevisionAction::UnmarkKeyEvent
+                    },
                     was_public.then_some(EventKind::Updated),
                     None,
                 )
@@ -556,23 +623,40 @@ impl Entry {
                 let note = note.trim().to_string();
                 check_note(&note)?;
                 if self.status != Status::Published {
-                    return Err(RuleError::Conflict("only a published entry can be retracted".into()));
+                    return Err(RuleError::Conflict(
+                        "only a published entry can be retracted".into(),
+                    ));
                 }
                 next.status = Status::Retracted;
                 next.pinned = false;
-                next.retraction = Some(Correction { note: note.clone(), at: now });
-                (RevisionAction::Retract, Some(EventKind::Retracted), Some(note))
+                next.retraction = Some(Correction {
+                    note: note.clone(),
+                    at: now,
+                });
+                (
+                    RevisionAction::Retract,
+                    Some(EventKind::Retracted),
+                    Some(note),
+                )
             }
         };
         let revision = next.revision(next.version, rev_action, actor, now, note);
-        Ok(Change { entry: next, revision, event })
+        Ok(Change {
+            entry: next,
+            revision,
+            event,
+        })
     }
 }
 
 impl Role {
     /// The status a new entry gets when this role asks to publish it.
     pub fn publish_status(self) -> Status {
-        if self.can_publish() { Status::Published } else { Status::Pending }
+        if self.can_publish() {
+            Status::Published
+        } else {
+            Status::Pending
+        }
     }
 }
 
@@ -582,7 +666,11 @@ mod tests {
     use crate::UserId;
 
     fn actor(role: Role, id: i64) -> Actor {
-        Actor { id: UserId(id), name: format!("u{id}"), role }
+        Actor {
+            id: UserId(id),
+            name: format!("u{id}"),
+            role,
+        }
     }
 
     fn ts(s: &str) -> Timestamp {
@@ -592,7 +680,11 @@ mod tests {
     fn draft(status: Status) -> EntryDraft {
         EntryDraft {
             headline: "Talks resume".into(),
-            body: Body { format: BodyFormat::Markdown, source: "text".into(), html: "<p>text</p>".into() },
+            body: Body {
+                format: BodyFormat::Markdown,
+                source: "text".into(),
+                html: "<p>text</p>".into(),
+            },
             happened_on: Date::constant(2025, 3, 13),
             topics: vec![" Diplomacy ".into(), "diplomacy".into(), "".into()],
             sources: vec![],
@@ -604,7 +696,13 @@ mod tests {
 
     #[test]
     fn contributor_publish_becomes_pending() {
-        let c = draft(Status::Published).into_entry(BriefingId(1), &actor(Role::Contributor, 2), ts("2025-03-13T10:00:00Z")).unwrap();
+        let c = draft(Status::Published)
+            .into_entry(
+                BriefingId(1),
+                &actor(Role::Contributor, 2),
+                ts("2025-03-13T10:00:00Z"),
+            )
+            .unwrap();
         assert_eq!(c.entry.status, Status::Pending);
         assert_eq!(c.event, None);
         assert_eq!(c.entry.topics, vec!["Diplomacy".to_string()]);
@@ -613,10 +711,16 @@ mod tests {
     #[test]
     fn correction_keeps_note_and_revises() {
         let ed = actor(Role::Editor, 1);
-        let c = draft(Status::Published).into_entry(BriefingId(1), &ed, ts("2025-03-13T10:00:00Z")).unwrap();
+        let c = draft(Status::Published)
+            .into_entry(BriefingId(1), &ed, ts("2025-03-13T10:00:00Z"))
+            .unwrap();
         let e = c.entry;
         let later = ts("2025-03-13T11:00:00Z");
-        let edit = EntryEdit { headline: Some("Talks resume in Riyadh".into()), correction_note: Some("Corrected the city.".into()), ..Default::default() };
+        let edit = EntryEdit {
+            headline: Some("Talks resume in Riyadh".into()),
+            correction_note: Some("Corrected the city.".into()),
+            ..Default::default()
+        };
         let c2 = e.apply(Action::Edit(edit), &ed, later).unwrap();
         assert_eq!(c2.revision.action, RevisionAction::Correct);
         assert_eq!(c2.event, Some(EventKind::Updated));
@@ -624,29 +728,77 @@ mod tests {
         assert_eq!(c2.entry.public_updated_at(), later);
         assert_eq!(c2.entry.version, 2);
         assert_eq!(c2.revision.number, 2);
-        assert_eq!(c2.entry.correction.as_ref().unwrap().note, "Corrected the city.");
+        assert_eq!(
+            c2.entry.correction.as_ref().unwrap().note,
+            "Corrected the city."
+        );
     }
 
     #[test]
     fn contributor_cannot_publish_or_retract() {
         let co = actor(Role::Contributor, 2);
-        let c = draft(Status::Pending).into_entry(BriefingId(1), &co, ts("2025-03-13T10:00:00Z")).unwrap();
-        assert!(matches!(c.entry.apply(Action::Approve, &co, ts("2025-03-13T10:01:00Z")), Err(RuleError::Forbidden(_))));
+        let c = draft(Status::Pending)
+            .into_entry(BriefingId(1), &co, ts("2025-03-13T10:00:00Z"))
+            .unwrap();
+        assert!(matches!(
+            c.entry
+                .apply(Action::Approve, &co, ts("2025-03-13T10:01:00Z")),
+            Err(RuleError::Forbidden(_))
+        ));
         let ed = actor(Role::Editor, 1);
-        let ok = c.entry.apply(Action::Approve, &ed, ts("2025-03-13T10:02:00Z")).unwrap();
+        let ok = c
+            .entry
+            .apply(Action::Approve, &ed, ts("2025-03-13T10:02:00Z"))
+            .unwrap();
         assert_eq!(ok.entry.status, Status::Published);
         assert_eq!(ok.event, Some(EventKind::Published));
-        assert!(matches!(ok.entry.apply(Action::Retract { note: "x".into() }, &co, ts("2025-03-13T10:03:00Z")), Err(RuleError::Forbidden(_))));
-        assert!(matches!(ok.entry.apply(Action::Retract { note: " ".into() }, &ed, ts("2025-03-13T10:03:00Z")), Err(RuleError::Invalid(_))));
-        let r = ok.entry.apply(Action::Retract { note: "Wrong report".into() }, &ed, ts("2025-03-13T10:03:00Z")).unwrap();
+        assert!(matches!(
+            ok.entry.apply(
+                Action::Retract { note: "x".into() },
+                &co,
+                ts("2025-03-13T10:03:00Z")
+            ),
+            Err(RuleError::Forbidden(_))
+        ));
+        assert!(matches!(
+            ok.entry.apply(
+                Action::Retract { note: " ".into() },
+                &ed,
+                ts("2025-03-13T10:03:00Z")
+            ),
+            Err(RuleError::Invalid(_))
+        ));
+        let r = ok
+            .entry
+            .apply(
+                Action::Retract {
+                    note: "Wrong report".into(),
+                },
+                &ed,
+                ts("2025-03-13T10:03:00Z"),
+            )
+            .unwrap();
         assert_eq!(r.entry.status, Status::Retracted);
-        assert!(r.entry.apply(Action::Edit(EntryEdit::default()), &ed, ts("2025-03-13T10:04:00Z")).is_err());
+        assert!(
+            r.entry
+                .apply(
+                    Action::Edit(EntryEdit::default()),
+                    &ed,
+                    ts("2025-03-13T10:04:00Z")
+                )
+                .is_err()
+        );
     }
 
     #[test]
     fn bad_source_url_rejected() {
         let mut d = draft(Status::Draft);
-        d.sources.push(Source { outlet: "X".into(), url: "javascript:alert(1)".into(), title: String::new(), published_at: None });
+        d.sources.push(Source {
+            outlet: "X".into(),
+            url: "javascript:alert(1)".into(),
+            title: String::new(),
+            published_at: None,
+        });
         assert!(d.validate().is_err());
     }
 }

@@ -1,0 +1,109 @@
+//! The HTTP edge of livebrief. Only this crate knows HTTP, HTML, SSE and the JSON wire types.
+
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod config;
+mod desk;
+pub mod error;
+pub mod feeds;
+mod metrics;
+pub mod ops;
+pub mod pages;
+pub mod sse;
+pub mod state;
+pub mod views;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use bytes::Bytes;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The whole application as one router: pages, desk, live stream, feeds, API, operations.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api::router();
+    let spec = Bytes::from(
+        openapi
+            .to_pretty_json()
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+    );
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let spec = spec.clone();
+                async move {
+                    (
+                        [(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/json"),
+                        )],
+                        spec,
+                    )
+                        .into_response()
+                }
+            }),
+        )
+        .layer(from_fn(api::etag_layer));
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/b/{slug}", get(pages::briefing_page))
+        .route("/b/{slug}/e/{id}", get(pages::entry_page))
+        .route("/b/{slug}/events", get(sse::stream))
+        .route("/b/{slug}/feed.atom", get(feeds::atom_feed))
+        .route("/b/{slug}/feed.json", get(feeds::json_feed_handler))
+        .route("/static/{name}", get(assets::serve))
+        .route("/login", get(desk::login_form).post(desk::login))
+        .route("/logout", post(desk::logout))
+        .route("/desk", get(desk::home))
+        .route("/desk/briefings", post(desk::create_briefing))
+        .route("/desk/tokens", post(desk::create_token))
+        .route("/desk/b/{slug}", get(desk::briefing))
+        .route("/desk/b/{slug}/entries", post(desk::create_entry))
+        .route("/desk/e/{id}/edit", get(desk::edit_form).post(desk::edit))
+        .route("/desk/e/{id}/revisions", get(desk::revisions))
+        .route("/desk/e/{id}/{action}", post(desk::action))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .merge(api)
+        .fallback(ops::fallback)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), ops::edge))
+        .with_state(state)
+}
+
+/// Serves until the state's shutdown token is cancelled, then finishes open requests (live streams end
+/// at once) and returns.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let shutdown = state.shutdown.clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+}
+
+/// Sets up logging as the config says; `LIVEBRIEF_LOG` (an env-filter) overrides the level.
+pub fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = std::env::var("LIVEBRIEF_LOG")
+        .ok()
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new(&config.log_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        config::LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        config::LogFormat::Text => builder.try_init(),
+    };
+}

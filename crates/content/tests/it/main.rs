@@ -4,7 +4,11 @@ use livebrief_model::BodyFormat;
 
 #[test]
 fn corpus_is_loaded() {
-    assert!(hostile_corpus().len() >= 35, "corpus has {} cases", hostile_corpus().len());
+    assert!(
+        hostile_corpus().len() >= 35,
+        "corpus has {} cases",
+        hostile_corpus().len()
+    );
 }
 
 #[test]
@@ -13,7 +17,10 @@ fn hostile_markup_is_stripped_in_both_formats() {
         for format in [BodyFormat::Html, BodyFormat::Markdown] {
             let body = render(format, case);
             if let Some(found) = find_active_content(&body.html) {
-                panic!("{format:?} input {case:?} left active content: {found}\nout: {}", body.html);
+                panic!(
+                    "{format:?} input {case:?} left active content: {found}\nout: {}",
+                    body.html
+                );
             }
             // The original text is kept as written, for revisions; only the rendering is cleaned.
             assert_eq!(body.source, case);
@@ -54,7 +61,10 @@ fn sanitize_is_idempotent_and_keeps_good_markup() {
 
 #[test]
 fn markdown_renders() {
-    let b = render(BodyFormat::Markdown, "Kremlin aide **rejects** truce.\n\n> a quote\n\n- [RFE/RL](https://example.org/a)");
+    let b = render(
+        BodyFormat::Markdown,
+        "Kremlin aide **rejects** truce.\n\n> a quote\n\n- [RFE/RL](https://example.org/a)",
+    );
     assert!(b.html.contains("<strong>rejects</strong>"), "{}", b.html);
     assert!(b.html.contains("<blockquote>"));
     assert!(b.html.contains("href=\"https://example.org/a\""));
@@ -62,9 +72,15 @@ fn markdown_renders() {
 
 #[test]
 fn plain_text_and_excerpt() {
-    let b = render(BodyFormat::Html, "<p>Tom &amp; Jerry &lt;3</p><p>Second&nbsp;para</p><script>x</script>");
+    let b = render(
+        BodyFormat::Html,
+        "<p>Tom &amp; Jerry &lt;3</p><p>Second&nbsp;para</p><script>x</script>",
+    );
     assert_eq!(plain_text(&b.html), "Tom & Jerry <3\nSecond\u{a0}para");
-    assert_eq!(excerpt("one two three four five", 100), "one two three four five");
+    assert_eq!(
+        excerpt("one two three four five", 100),
+        "one two three four five"
+    );
     assert_eq!(excerpt("one two three four five", 12), "one two…");
     assert_eq!(excerpt("", 10), "");
 }

@@ -1,0 +1,325 @@
+//! The `livebrief` binary: glue between the command line and the crates that do the work.
+
+mod demo;
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use livebrief_app::{App, SystemClock};
+use livebrief_model::{BriefingDraft, Role};
+use livebrief_server::{AppState, Config};
+use livebrief_store::{SqliteStore, Store};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(
+    name = "livebrief",
+    version,
+    about = "Self-hosted live briefings: publish, follow and edit fast-moving stories."
+)]
+struct Cli {
+    /// Config file (TOML). LIVEBRIEF_* environment variables override it. Default: none, or $LIVEBRIEF_CONFIG.
+    #[arg(long, global = true, env = "LIVEBRIEF_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (overrides the config's data_dir).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server: reader pages, desk, live stream, feeds and API.
+    Serve {
+        /// Address to listen on (overrides the config's listen).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Fill an empty store with a demo briefing and a demo editor account.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Create an API token for a user (printed once).
+    Token {
+        /// The account the token acts as.
+        user: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Create a briefing.
+    Briefing {
+        slug: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Validate the configuration and print it resolved.
+    Config,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from stdin with --password-stdin, else generated and printed.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (ends the account's sessions).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
+    let mut env: BTreeMap<String, String> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("LIVEBRIEF_"))
+        .collect();
+    if let Some(d) = &cli.data_dir {
+        env.insert("LIVEBRIEF_DATA_DIR".into(), d.display().to_string());
+    }
+    if let Some(l) = listen {
+        env.insert("LIVEBRIEF_LISTEN".into(), l.to_string());
+    }
+    Config::load(cli.config.as_deref(), &env)
+}
+
+fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    let path = data_dir.join("livebrief.db");
+    SqliteStore::open(&path).with_context(|| format!("opening database {}", path.display()))
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        let pw = line.trim_end_matches(['\n', '\r']).to_string();
+        if pw.is_empty() {
+            bail!("no password on stdin");
+        }
+        return Ok((pw, false));
+    }
+    let mut bytes = [0u8; 15];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    Ok((
+        bytes
+            .iter()
+            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+            .collect(),
+        true,
+    ))
+}
+
+async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
+    let store: Arc<dyn Store> = Arc::new(open_store(&config.data_dir)?);
+    Ok(App::new(store, Arc::new(SystemClock)).await?)
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve { listen, demo } => {
+            serve(load_config(&cli, listen.as_deref())?, *demo).await
+        }
+        Command::User { command } => {
+            let config = load_config(&cli, None)?;
+            let app = app_for(&config).await?;
+            match command {
+                UserCommand::Add {
+                    name,
+                    role,
+                    password_stdin,
+                } => {
+                    let (pw, generated) = read_password(*password_stdin)?;
+                    let u = app
+                        .create_user(name, *role, &pw)
+                        .await
+                        .with_context(|| format!("adding user {name}"))?;
+                    println!("added {} ({})", u.name, u.role);
+                    if generated {
+                        println!("password: {pw}");
+                    }
+                }
+                UserCommand::Passwd {
+                    name,
+                    password_stdin,
+                } => {
+                    let (pw, generated) = read_password(*password_stdin)?;
+                    app.set_password(name, &pw)
+                        .await
+                        .with_context(|| format!("setting the password of {name}"))?;
+                    println!("password changed for {name}");
+                    if generated {
+                        println!("password: {pw}");
+                    }
+                }
+                UserCommand::List => {
+                    for u in app.store().list_users().await? {
+                        println!("{}\t{}", u.name, u.role);
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Token { user, name } => {
+            let config = load_config(&cli, None)?;
+            let app = app_for(&config).await?;
+            let (u, _) = app
+                .store()
+                .user_by_name(user)
+                .await?
+                .with_context(|| format!("no user {user}"))?;
+            println!("{}", app.create_api_token(u.id, name).await?);
+            Ok(())
+        }
+        Command::Briefing {
+            slug,
+            title,
+            summary,
+            language,
+        } => {
+            let config = load_config(&cli, None)?;
+            let app = app_for(&config).await?;
+            // The CLI acts as the instance's operator.
+            let operator = livebrief_model::Actor {
+                id: livebrief_model::UserId(0),
+                name: "cli".into(),
+                role: Role::Admin,
+            };
+            let b = app
+                .create_briefing(
+                    &operator,
+                    BriefingDraft {
+                        slug: slug.clone(),
+                        title: title.clone(),
+                        summary: summary.clone(),
+                        language: language.clone(),
+                    },
+                )
+                .await?;
+            println!("created /b/{}", b.slug);
+            Ok(())
+        }
+        Command::Config => {
+            let c = load_config(&cli, None)?;
+            println!("listen = {:?}", c.listen.to_string());
+            println!("data_dir = {:?}", c.data_dir.display().to_string());
+            println!("base_url = {:?}", c.base_url.as_str());
+            println!(
+                "log_format = {:?}",
+                format!("{:?}", c.log_format).to_lowercase()
+            );
+            println!("log_level = {:?}", c.log_level);
+            println!("cookie_secure = {}", c.cookie_secure);
+            println!("max_body_bytes = {}", c.max_body_bytes);
+            println!("sse_heartbeat_secs = {}", c.sse_heartbeat_secs);
+            println!("login_max_failures = {}", c.login_max_failures);
+            println!("login_window_secs = {}", c.login_window_secs);
+            println!("page_size = {}", c.page_size);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    livebrief_server::init_logging(&config);
+    let store = Arc::new(open_store(&config.data_dir)?);
+    if demo {
+        demo::seed(store.clone())
+            .await
+            .context("adding the demo briefing")?;
+    }
+    let app = App::new(store.clone(), Arc::new(SystemClock)).await?;
+    let shutdown = CancellationToken::new();
+    let state = AppState::new(app, config.clone(), shutdown.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, data_dir = %config.data_dir.display(), "livebrief is serving");
+    println!("livebrief is serving on http://{addr}/");
+
+    tokio::spawn(wait_for_signal(shutdown.clone()));
+    let sweeper_store = store.clone();
+    let sweeper_stop = shutdown.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = sweeper_stop.cancelled() => break,
+                _ = every.tick() => {
+                    if let Err(e) = sweeper_store.delete_expired_sessions(jiff::Timestamp::now()).await {
+                        tracing::warn!(error = %e, "removing expired sessions");
+                    }
+                }
+            }
+        }
+    });
+    livebrief_server::serve(state, listener)
+        .await
+        .context("serving")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    shutdown.cancel();
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: finishing requests, closing live streams");
+    shutdown.cancel();
+}

@@ -1,0 +1,898 @@
+//! The JSON API under `/api/v1`: everything the pages and the desk do, for automation.
+//! The OpenAPI 3.1 document is generated from these handlers (utoipa) and served at `/api/v1/openapi.json`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use livebrief_app::{Command, EditInput, EntryInput};
+use livebrief_model::{
+    BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryId, EventId, Revision, Role, Source,
+    Status, Timestamp,
+};
+use livebrief_store::EntryQuery;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{ApiViewer, MaybeViewer, require_role};
+use crate::error::{ApiError, ApiResult, CODES};
+use crate::pages::{encode_cursor, parse_cursor, parse_order};
+use crate::sse::event_payload;
+use crate::state::AppState;
+use crate::views::rfc3339;
+
+/// JSON body extractor whose failures are `ApiError`s with stable codes.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(json_rejection(rej)),
+        }
+    }
+}
+
+fn json_rejection(rej: JsonRejection) -> ApiError {
+    match rej {
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            "unsupported_media_type",
+            "send Content-Type: application/json",
+        ),
+        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new("payload_too_large", "the request body is too large")
+        }
+        other => ApiError::new("invalid_json", other.body_text()),
+    }
+}
+
+/// An optional JSON body: empty means none.
+fn optional_json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<Option<T>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|e| ApiError::new("invalid_json", e.to_string()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, snake_case; see the `ErrorCode` schema for the list.
+    code: ErrorCode,
+    message: String,
+}
+
+/// Every error code, listed from the one table the server uses.
+#[derive(Serialize)]
+pub struct ErrorCode(String);
+
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(CODES.iter().map(|(c, ..)| *c)))
+            .description(Some(
+                CODES
+                    .iter()
+                    .map(|(c, s, d)| format!("`{c}` ({s}): {d}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+            .into()
+    }
+}
+impl ToSchema for ErrorCode {}
+
+#[derive(Serialize, ToSchema)]
+pub struct BriefingLinks {
+    page: String,
+    atom: String,
+    json_feed: String,
+    events: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BriefingDto {
+    slug: String,
+    title: String,
+    summary: String,
+    language: String,
+    created_at: String,
+    updated_at: String,
+    links: BriefingLinks,
+}
+
+impl BriefingDto {
+    fn of(b: &Briefing) -> Self {
+        let page = format!("/b/{}", b.slug);
+        BriefingDto {
+            slug: b.slug.clone(),
+            title: b.title.clone(),
+            summary: b.summary.clone(),
+            language: b.language.clone(),
+            created_at: rfc3339(b.created_at),
+            updated_at: rfc3339(b.updated_at),
+            links: BriefingLinks {
+                atom: format!("{page}/feed.atom"),
+                json_feed: format!("{page}/feed.json"),
+                events: format!("{page}/events"),
+                page,
+            },
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingInput {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default = "default_language")]
+    language: String,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingPatch {
+    title: Option<String>,
+    summary: Option<String>,
+    language: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct SourceDto {
+    outlet: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    title: String,
+    /// RFC 3339.
+    #[serde(default)]
+    published_at: Option<String>,
+}
+
+impl SourceDto {
+    fn of(s: &Source) -> Self {
+        SourceDto {
+            outlet: s.outlet.clone(),
+            url: s.url.clone(),
+            title: s.title.clone(),
+            published_at: s.published_at.map(rfc3339),
+        }
+    }
+    fn into_model(self) -> ApiResult<Source> {
+        let published_at = self
+            .published_at
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<Timestamp>().map_err(|_| {
+                    ApiError::new(
+                        "validation_failed",
+                        format!("source published_at {p:?} is not RFC 3339"),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(Source {
+            outlet: self.outlet,
+            url: self.url,
+            title: self.title,
+            published_at,
+        })
+    }
+}
+
+fn sources_in(v: Vec<SourceDto>) -> ApiResult<Vec<Source>> {
+    v.into_iter().map(SourceDto::into_model).collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoteDto {
+    note: String,
+    at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryDto {
+    id: i64,
+    briefing: String,
+    version: i64,
+    /// draft, pending, published or retracted.
+    status: String,
+    headline: String,
+    /// markdown or html.
+    body_format: String,
+    /// What the author wrote.
+    body: String,
+    /// The sanitised rendering shown to readers.
+    body_html: String,
+    happened_on: String,
+    topics: Vec<String>,
+    sources: Vec<SourceDto>,
+    pinned: bool,
+    key_event: bool,
+    author: String,
+    created_at: String,
+    published_at: Option<String>,
+    updated_at: String,
+    revised_at: Option<String>,
+    correction: Option<NoteDto>,
+    retraction: Option<NoteDto>,
+    permalink: String,
+}
+
+impl EntryDto {
+    fn of(e: &Entry, slug: &str) -> Self {
+        let note = |c: &livebrief_model::Correction| NoteDto {
+            note: c.note.clone(),
+            at: rfc3339(c.at),
+        };
+        EntryDto {
+            id: e.id.0,
+            briefing: slug.to_string(),
+            version: e.version,
+            status: e.status.as_str().into(),
+            headline: e.headline.clone(),
+            body_format: e.body.format.as_str().into(),
+            body: e.body.source.clone(),
+            body_html: e.body.html.clone(),
+            happened_on: e.happened_on.to_string(),
+            topics: e.topics.clone(),
+            sources: e.sources.iter().map(SourceDto::of).collect(),
+            pinned: e.pinned,
+            key_event: e.key_event,
+            author: e.author_name.clone(),
+            created_at: rfc3339(e.created_at),
+            published_at: e.published_at.map(rfc3339),
+            updated_at: rfc3339(e.updated_at),
+            revised_at: e.revised_at.map(rfc3339),
+            correction: e.correction.as_ref().map(note),
+            retraction: e.retraction.as_ref().map(note),
+            permalink: format!("/b/{slug}/e/{}", e.id.0),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryCreate {
+    headline: String,
+    #[serde(default)]
+    body: String,
+    /// markdown (default) or html.
+    #[serde(default)]
+    body_format: Option<String>,
+    /// YYYY-MM-DD; defaults to today (UTC).
+    #[serde(default)]
+    happened_on: Option<String>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    sources: Vec<SourceDto>,
+    #[serde(default)]
+    pinned: bool,
+    #[serde(default)]
+    key_event: bool,
+    /// published (default), draft or pending. Contributors' entries become pending.
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryPatch {
+    headline: Option<String>,
+    body: Option<String>,
+    body_format: Option<String>,
+    happened_on: Option<String>,
+    topics: Option<Vec<String>>,
+    sources: Option<Vec<SourceDto>>,
+    /// Makes the edit of a published entry a public correction.
+    correction_note: Option<String>,
+    /// The version you edited; a stale one gets 409.
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct VersionInput {
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PinInput {
+    pinned: bool,
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyEventInput {
+    key_event: bool,
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetractInput {
+    /// Public reason, shown where the entry was.
+    note: String,
+    version: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryList {
+    items: Vec<EntryDto>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionDto {
+    number: i64,
+    action: String,
+    actor: String,
+    at: String,
+    note: Option<String>,
+    status: String,
+    headline: String,
+    body: String,
+    body_html: String,
+    topics: Vec<String>,
+    pinned: bool,
+    key_event: bool,
+}
+
+impl RevisionDto {
+    fn of(r: &Revision) -> Self {
+        RevisionDto {
+            number: r.number,
+            action: r.action.as_str().into(),
+            actor: r.actor_name.clone(),
+            at: rfc3339(r.at),
+            note: r.note.clone(),
+            status: r.snapshot.status.as_str().into(),
+            headline: r.snapshot.headline.clone(),
+            body: r.snapshot.body.source.clone(),
+            body_html: r.snapshot.body.html.clone(),
+            topics: r.snapshot.topics.clone(),
+            pinned: r.snapshot.pinned,
+            key_event: r.snapshot.key_event,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventList {
+    /// Same payloads as the live stream's `data`.
+    #[schema(value_type = Vec<Object>)]
+    events: Vec<serde_json::Value>,
+    /// Pass as `after` next time (or as Last-Event-ID to the stream).
+    last_event_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    name: String,
+    role: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenCreated {
+    name: String,
+    /// Shown once; only its hash is stored.
+    token: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryListParams {
+    /// From `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// 1 to 100, default 20.
+    limit: Option<usize>,
+    /// newest (default) or oldest.
+    order: Option<String>,
+    topic: Option<String>,
+    /// public (default: published and retracted), or draft, pending, published, retracted, all (signed in).
+    status: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsParams {
+    /// Events after this id (0 for all kept).
+    after: Option<i64>,
+}
+
+fn parse_format(s: Option<&str>) -> ApiResult<BodyFormat> {
+    match s {
+        None | Some("") => Ok(BodyFormat::Markdown),
+        Some(f) => BodyFormat::parse(f).ok_or_else(|| {
+            ApiError::new(
+                "validation_failed",
+                format!("body_format {f:?}: use markdown or html"),
+            )
+        }),
+    }
+}
+
+fn parse_date(s: &str) -> ApiResult<Date> {
+    s.parse()
+        .map_err(|_| ApiError::new("validation_failed", format!("date {s:?} is not YYYY-MM-DD")))
+}
+
+fn briefing_or_404(state: &AppState, slug: &str) -> ApiResult<Briefing> {
+    state
+        .app
+        .briefing(slug)
+        .map(|(b, _)| b)
+        .ok_or_else(|| ApiError::not_found("briefing"))
+}
+
+fn slug_of(state: &AppState, e: &Entry) -> String {
+    state
+        .app
+        .briefing_by_id(e.briefing_id)
+        .map(|b| b.slug)
+        .unwrap_or_default()
+}
+
+#[utoipa::path(get, path = "/api/v1/briefings", tag = "briefings", responses((status = 200, body = Vec<BriefingDto>)))]
+async fn list_briefings(State(state): State<AppState>) -> Json<Vec<BriefingDto>> {
+    Json(state.app.briefings().iter().map(BriefingDto::of).collect())
+}
+
+#[utoipa::path(post, path = "/api/v1/briefings", tag = "briefings", request_body = BriefingInput,
+    responses((status = 201, body = BriefingDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_briefing(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(i): ApiJson<BriefingInput>,
+) -> ApiResult<(StatusCode, Json<BriefingDto>)> {
+    let b = state
+        .app
+        .create_briefing(
+            &v.user.actor(),
+            BriefingDraft {
+                slug: i.slug,
+                title: i.title,
+                summary: i.summary,
+                language: i.language,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(BriefingDto::of(&b))))
+}
+
+#[utoipa::path(get, path = "/api/v1/briefings/{slug}", tag = "briefings", params(("slug" = String, Path)),
+    responses((status = 200, body = BriefingDto), (status = 404, body = ErrorBody)))]
+async fn get_briefing(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<BriefingDto>> {
+    Ok(Json(BriefingDto::of(&briefing_or_404(&state, &slug)?)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/briefings/{slug}", tag = "briefings", params(("slug" = String, Path)), request_body = BriefingPatch,
+    responses((status = 200, body = BriefingDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn update_briefing(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(p): ApiJson<BriefingPatch>,
+) -> ApiResult<Json<BriefingDto>> {
+    let b = briefing_or_404(&state, &slug)?;
+    let draft = BriefingDraft {
+        slug: b.slug.clone(),
+        title: p.title.unwrap_or(b.title),
+        summary: p.summary.unwrap_or(b.summary),
+        language: p.language.unwrap_or(b.language),
+    };
+    Ok(Json(BriefingDto::of(
+        &state
+            .app
+            .update_briefing(&v.user.actor(), &slug, draft)
+            .await?,
+    )))
+}
+
+#[utoipa::path(get, path = "/api/v1/briefings/{slug}/entries", tag = "entries", params(("slug" = String, Path), EntryListParams),
+    responses((status = 200, body = EntryList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_entries(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<EntryListParams>,
+    MaybeViewer(v): MaybeViewer,
+) -> ApiResult<Json<EntryList>> {
+    let b = briefing_or_404(&state, &slug)?;
+    let mut q = EntryQuery::public(b.id, p.limit.unwrap_or(20).clamp(1, 100));
+    q.order = parse_order(p.order.as_deref())?;
+    q.after = p
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(parse_cursor)
+        .transpose()?;
+    q.topic = p.topic.filter(|t| !t.trim().is_empty());
+    match p.status.as_deref() {
+        None | Some("public") => {}
+        Some(s) => {
+            if v.is_none() {
+                return Err(ApiError::unauthorized());
+            }
+            q.statuses = match s {
+                "all" => vec![],
+                other => vec![Status::parse(other).ok_or_else(|| {
+                    ApiError::bad_request(format!("status {other:?} is not known"))
+                })?],
+            };
+        }
+    }
+    let page = state.app.list(&q).await?;
+    Ok(Json(EntryList {
+        items: page.items.iter().map(|e| EntryDto::of(e, &slug)).collect(),
+        next_cursor: page.next.map(encode_cursor),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/briefings/{slug}/entries", tag = "entries", params(("slug" = String, Path)), request_body = EntryCreate,
+    responses((status = 201, body = EntryDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_entry(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(i): ApiJson<EntryCreate>,
+) -> ApiResult<(StatusCode, Json<EntryDto>)> {
+    let status = match i.status.as_deref() {
+        None | Some("") | Some("published") => Status::Published,
+        Some("draft") => Status::Draft,
+        Some("pending") => Status::Pending,
+        Some(o) => {
+            return Err(ApiError::new(
+                "validation_failed",
+                format!("status {o:?}: use published, draft or pending"),
+            ));
+        }
+    };
+    let input = EntryInput {
+        headline: i.headline,
+        body_format: parse_format(i.body_format.as_deref())?,
+        body: i.body,
+        happened_on: i.happened_on.as_deref().map(parse_date).transpose()?,
+        topics: i.topics,
+        sources: sources_in(i.sources)?,
+        pinned: i.pinned,
+        key_event: i.key_event,
+        status,
+    };
+    let e = state
+        .app
+        .create_entry(&v.user.actor(), &slug, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(EntryDto::of(&e, &slug))))
+}
+
+#[utoipa::path(get, path = "/api/v1/briefings/{slug}/events", tag = "live", params(("slug" = String, Path), EventsParams),
+    responses((status = 200, body = EventList), (status = 404, body = ErrorBody)))]
+async fn briefing_events(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<EventsParams>,
+) -> ApiResult<Json<EventList>> {
+    let (b, version) = state
+        .app
+        .briefing(&slug)
+        .ok_or_else(|| ApiError::not_found("briefing"))?;
+    let after = EventId(p.after.unwrap_or(0).max(0));
+    let notices = state.app.replay(&b, after, 500).await?;
+    let last = notices
+        .last()
+        .map(|n| n.event.id)
+        .unwrap_or(if after > version { version } else { after });
+    Ok(Json(EventList {
+        events: notices.iter().map(|n| event_payload(&state, n)).collect(),
+        last_event_id: last.0,
+    }))
+}
+
+async fn visible_entry(
+    state: &AppState,
+    id: i64,
+    v: &Option<crate::auth::Viewer>,
+) -> ApiResult<Entry> {
+    let e = state.app.entry(EntryId(id)).await?;
+    if !e.status.is_public() && v.is_none() {
+        return Err(ApiError::not_found("entry"));
+    }
+    Ok(e)
+}
+
+#[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)),
+    responses((status = 200, body = EntryDto), (status = 404, body = ErrorBody)))]
+async fn get_entry(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    MaybeViewer(v): MaybeViewer,
+) -> ApiResult<Json<EntryDto>> {
+    let e = visible_entry(&state, id, &v).await?;
+    Ok(Json(EntryDto::of(&e, &slug_of(&state, &e))))
+}
+
+async fn command(
+    state: &AppState,
+    v: &crate::auth::Viewer,
+    id: i64,
+    cmd: Command,
+    version: Option<i64>,
+) -> ApiResult<Json<EntryDto>> {
+    let e = state
+        .app
+        .change_entry(&v.user.actor(), EntryId(id), cmd, version)
+        .await?;
+    Ok(Json(EntryDto::of(&e, &slug_of(state, &e))))
+}
+
+#[utoipa::path(patch, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)), request_body = EntryPatch,
+    responses((status = 200, body = EntryDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn patch_entry(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(p): ApiJson<EntryPatch>,
+) -> ApiResult<Json<EntryDto>> {
+    let body = match (p.body, p.body_format) {
+        (Some(b), f) => Some((parse_format(f.as_deref())?, b)),
+        (None, Some(_)) => {
+            return Err(ApiError::new("validation_failed", "body_format needs body"));
+        }
+        (None, None) => None,
+    };
+    let edit = EditInput {
+        headline: p.headline,
+        body,
+        happened_on: p.happened_on.as_deref().map(parse_date).transpose()?,
+        topics: p.topics,
+        sources: p.sources.map(sources_in).transpose()?,
+        correction_note: p.correction_note,
+    };
+    command(&state, &v, id, Command::Edit(edit), p.version).await
+}
+
+macro_rules! simple_action {
+    ($name:ident, $path:literal, $cmd:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "entries", params(("id" = i64, Path)), request_body(content = Option<VersionInput>, description = "Optional: the version you acted on"),
+            responses((status = 200, body = EntryDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+            security(("bearer" = [])))]
+        async fn $name(State(state): State<AppState>, Path(id): Path<i64>, ApiViewer(v): ApiViewer, body: Bytes) -> ApiResult<Json<EntryDto>> {
+            let input: VersionInput = optional_json(&body)?.unwrap_or_default();
+            command(&state, &v, id, $cmd, input.version).await
+        }
+    };
+}
+
+simple_action!(
+    publish_entry,
+    "/api/v1/entries/{id}/publish",
+    Command::Publish,
+    "Publish a draft or pending entry (editors)."
+);
+simple_action!(
+    approve_entry,
+    "/api/v1/entries/{id}/approve",
+    Command::Approve,
+    "Approve a contributor's pending entry (editors)."
+);
+simple_action!(
+    submit_entry,
+    "/api/v1/entries/{id}/submit",
+    Command::Submit,
+    "Submit a draft for review."
+);
+
+#[utoipa::path(post, path = "/api/v1/entries/{id}/pin", tag = "entries", params(("id" = i64, Path)), request_body = PinInput,
+    responses((status = 200, body = EntryDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn pin_entry(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(p): ApiJson<PinInput>,
+) -> ApiResult<Json<EntryDto>> {
+    command(&state, &v, id, Command::Pin(p.pinned), p.version).await
+}
+
+#[utoipa::path(post, path = "/api/v1/entries/{id}/key-event", tag = "entries", params(("id" = i64, Path)), request_body = KeyEventInput,
+    responses((status = 200, body = EntryDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn key_event_entry(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(p): ApiJson<KeyEventInput>,
+) -> ApiResult<Json<EntryDto>> {
+    command(&state, &v, id, Command::KeyEvent(p.key_event), p.version).await
+}
+
+#[utoipa::path(post, path = "/api/v1/entries/{id}/retract", tag = "entries", params(("id" = i64, Path)), request_body = RetractInput,
+    responses((status = 200, body = EntryDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn retract_entry(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(p): ApiJson<RetractInput>,
+) -> ApiResult<Json<EntryDto>> {
+    command(&state, &v, id, Command::Retract { note: p.note }, p.version).await
+}
+
+#[utoipa::path(get, path = "/api/v1/entries/{id}/revisions", tag = "entries", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<RevisionDto>), (status = 404, body = ErrorBody)))]
+async fn entry_revisions(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    MaybeViewer(v): MaybeViewer,
+) -> ApiResult<Json<Vec<RevisionDto>>> {
+    let e = visible_entry(&state, id, &v).await?;
+    let revs = state.app.revisions(e.id).await?;
+    // Readers see the public history only: nothing from before publication.
+    let revs: Vec<RevisionDto> = if v.is_some() {
+        revs.iter().map(RevisionDto::of).collect()
+    } else {
+        let first_public = revs
+            .iter()
+            .position(|r| r.snapshot.status.is_public())
+            .unwrap_or(revs.len());
+        revs[first_public..].iter().map(RevisionDto::of).collect()
+    };
+    Ok(Json(revs))
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn me(ApiViewer(v): ApiViewer) -> Json<Me> {
+    Json(Me {
+        name: v.user.name,
+        role: v.user.role.as_str().into(),
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenInput,
+    responses((status = 201, body = TokenCreated), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn create_token(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(i): ApiJson<TokenInput>,
+) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
+    require_role(&v, Role::Contributor)?;
+    let token = state.app.create_api_token(v.user.id, &i.name).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            name: i.name.trim().to_string(),
+            token,
+        }),
+    ))
+}
+
+struct SecurityAddon;
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "livebrief API", description = "Live briefings: briefings, entries, revisions, the publish workflow and the event stream."),
+    modifiers(&SecurityAddon),
+    components(schemas(ErrorBody, ErrorCode)),
+    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "accounts"))
+)]
+struct ApiDoc;
+
+/// The API router and its OpenAPI document, built from the same handler list.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_briefings, create_briefing))
+        .routes(routes!(get_briefing, update_briefing))
+        .routes(routes!(list_entries, create_entry))
+        .routes(routes!(briefing_events))
+        .routes(routes!(get_entry, patch_entry))
+        .routes(routes!(publish_entry))
+        .routes(routes!(approve_entry))
+        .routes(routes!(submit_entry))
+        .routes(routes!(pin_entry))
+        .routes(routes!(key_event_entry))
+        .routes(routes!(retract_entry))
+        .routes(routes!(entry_revisions))
+        .routes(routes!(me))
+        .routes(routes!(create_token))
+        .split_for_parts()
+}
+
+/// ETag and conditional GET for API reads: a strong tag from the body's hash.
+pub async fn etag_layer(req: Request, next: Next) -> Response {
+    let is_get = req.method() == Method::GET;
+    let inm = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let personal = req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key(header::COOKIE);
+    let resp = next.run(req).await;
+    if !is_get || resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            return ApiError::internal(format!("buffering API response: {e}")).into_response();
+        }
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let tag = HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if personal {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        }),
+    );
+    if inm.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',')
+            .any(|t| t.trim() == tag.to_str().unwrap_or("") || t.trim() == "*")
+    }) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut().insert(header::ETAG, tag);
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            parts.headers[header::CACHE_CONTROL].clone(),
+        );
+        return r;
+    }
+    parts.headers.insert(header::ETAG, tag);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -1,0 +1,51 @@
+//! Static assets, compiled into the binary: no CDN, nothing fetched at run time.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/app.css"),
+    ),
+    (
+        "live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/live.js"),
+    ),
+    (
+        "desk.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/desk.js"),
+    ),
+];
+
+/// A short hash of all assets, appended to their URLs so a new build busts browser caches.
+pub fn version() -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, _, body) in FILES {
+        for b in body.bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    format!("{:08x}", h as u32)
+}
+
+pub async fn serve(Path(name): Path<String>) -> Response {
+    match FILES.iter().find(|(n, ..)| *n == name) {
+        Some((_, ct, body)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(ct)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+    }
+}

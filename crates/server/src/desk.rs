@@ -1,0 +1,845 @@
+//! The desk: sign-in and the editor pages. Plain HTML forms (they work without JavaScript); every
+//! state-changing form carries a CSRF token bound to the session.
+
+use axum::Form;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use livebrief_app::{Command, Credentials, EditInput, EntryInput};
+use livebrief_model::{
+    BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryDraft, EntryId, Role, Source, Status,
+};
+use livebrief_store::{EntryQuery, Order};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{
+    DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, client_ip, cookie, set_cookie,
+};
+use crate::error::ApiError;
+use crate::pages::{encode_cursor, error_page, html_response, parse_cursor};
+use crate::state::AppState;
+use crate::views::{BriefingView, EntryView, RevisionView};
+
+type PageResult = Result<Response, Response>;
+
+fn fail(state: &AppState, e: impl Into<ApiError>) -> Response {
+    error_page(state, e.into())
+}
+
+fn check_csrf(state: &AppState, v: &Viewer, token: &str) -> Result<(), Response> {
+    state
+        .csrf
+        .verify(token, &v.csrf_binding(), state.app.now())
+        .map_err(|e| fail(state, e))
+}
+
+fn csrf_for(state: &AppState, v: &Viewer) -> String {
+    state.csrf.issue(&v.csrf_binding(), state.app.now())
+}
+
+fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+    match state.views.render(name, ctx) {
+        Ok(html) => {
+            let mut r = html_response(html);
+            *r.status_mut() = status;
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => fail(state, e),
+    }
+}
+
+/// Only local paths: never redirect a signed-in editor off-site.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        _ => "/desk",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    Query(q): Query<NextQuery>,
+    headers: HeaderMap,
+) -> Response {
+    login_page(
+        &state,
+        &headers,
+        StatusCode::OK,
+        None,
+        "",
+        q.next.as_deref(),
+    )
+}
+
+fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: Option<&str>,
+    name: &str,
+    next: Option<&str>,
+) -> Response {
+    let (pre, fresh) =
+        match cookie(headers, PRE_SESSION_COOKIE).filter(|c| c.len() >= 16 && c.len() <= 128) {
+            Some(c) => (c.to_string(), false),
+            None => {
+                let mut b = [0u8; 24];
+                rand::RngCore::fill_bytes(&mut rand::rng(), &mut b);
+                (
+                    b.iter().map(|x| format!("{x:02x}")).collect::<String>(),
+                    true,
+                )
+            }
+        };
+    let csrf = state.csrf.issue(pre.as_bytes(), state.app.now());
+    let mut r = render(
+        state,
+        status,
+        "login.html",
+        minijinja::context! { csrf => csrf, error => error, name => name, next => safe_next(next) },
+    );
+    if fresh {
+        if let Ok(v) = HeaderValue::from_str(&set_cookie(
+            PRE_SESSION_COOKIE,
+            &pre,
+            24 * 3600,
+            state.config.cookie_secure,
+        )) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let ip = client_ip(&parts.extensions);
+    let headers = parts.headers.clone();
+    let req = Request::from_parts(parts, body);
+    let f: LoginForm =
+        match <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
+            .await
+        {
+            Ok(Form(f)) => f,
+            Err(e) => return fail(&state, ApiError::bad_request(e.body_text())),
+        };
+    let pre = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or("");
+    if let Err(e) = state.csrf.verify(&f.csrf, pre.as_bytes(), state.app.now()) {
+        return fail(&state, e);
+    }
+    if let Err(wait) = state.limiter.check(&ip, &f.name) {
+        let mut e = ApiError::new(
+            "rate_limited",
+            format!(
+                "Too many failed sign-in attempts. Try again in {} minutes.",
+                wait.div_ceil(60)
+            ),
+        );
+        e.retry_after = Some(wait);
+        return fail(&state, e);
+    }
+    match state
+        .app
+        .login(Credentials {
+            name: &f.name,
+            password: &f.password,
+        })
+        .await
+    {
+        Ok(t) => {
+            state.limiter.succeeded(&f.name);
+            tracing::info!(user = %t.user.name, "signed in");
+            let mut r = Redirect::to(safe_next(f.next.as_deref())).into_response();
+            let max_age = livebrief_app_session_secs();
+            if let Ok(v) = HeaderValue::from_str(&set_cookie(
+                SESSION_COOKIE,
+                &t.token,
+                max_age,
+                state.config.cookie_secure,
+            )) {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(livebrief_app::AppError::BadCredentials) => {
+            state.limiter.failed(&ip, &f.name);
+            state.metrics.login_failures.inc();
+            tracing::warn!(user = %f.name, ip = %ip, "failed sign-in");
+            login_page(
+                &state,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                Some("Wrong user name or password."),
+                &f.name,
+                f.next.as_deref(),
+            )
+        }
+        Err(e) => fail(&state, e),
+    }
+}
+
+fn livebrief_app_session_secs() -> i64 {
+    14 * 24 * 3600
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    check_csrf(&state, &v, &f.csrf)?;
+    if let crate::auth::Via::Session { token } = &v.via {
+        state.app.logout(token).await.map_err(|e| fail(&state, e))?;
+    }
+    let mut r = Redirect::to("/").into_response();
+    if let Ok(h) = HeaderValue::from_str(&set_cookie(
+        SESSION_COOKIE,
+        "",
+        0,
+        state.config.cookie_secure,
+    )) {
+        r.headers_mut().append(header::SET_COOKIE, h);
+    }
+    Ok(r)
+}
+
+#[derive(Serialize)]
+struct UserView {
+    name: String,
+    role: &'static str,
+}
+
+fn home_page(
+    state: &AppState,
+    v: &Viewer,
+    notice: Option<&str>,
+    new_token: Option<&str>,
+) -> Response {
+    let briefings: Vec<BriefingView> = state.app.briefings().iter().map(BriefingView::of).collect();
+    render(
+        state,
+        StatusCode::OK,
+        "desk_home.html",
+        minijinja::context! {
+            user => UserView { name: v.user.name.clone(), role: v.user.role.as_str() },
+            csrf => csrf_for(state, v),
+            briefings => briefings,
+            can_publish => v.user.role.can_publish(),
+            notice => notice,
+            new_token => new_token,
+        },
+    )
+}
+
+pub async fn home(State(state): State<AppState>, DeskViewer(v): DeskViewer) -> Response {
+    home_page(&state, &v, None, None)
+}
+
+#[derive(Deserialize)]
+pub struct NewBriefingForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    language: String,
+}
+
+pub async fn create_briefing(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Form(f): Form<NewBriefingForm>,
+) -> PageResult {
+    check_csrf(&state, &v, &f.csrf)?;
+    let draft = BriefingDraft {
+        slug: f.slug.trim().to_string(),
+        title: f.title.trim().to_string(),
+        summary: f.summary.trim().to_string(),
+        language: f.language.trim().to_string(),
+    };
+    let b = state
+        .app
+        .create_briefing(&v.user.actor(), draft)
+        .await
+        .map_err(|e| fail(&state, e))?;
+    Ok(Redirect::to(&format!("/desk/b/{}", b.slug)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    check_csrf(&state, &v, &f.csrf)?;
+    let token = state
+        .app
+        .create_api_token(v.user.id, &f.name)
+        .await
+        .map_err(|e| fail(&state, e))?;
+    Ok(home_page(
+        &state,
+        &v,
+        Some("API token created."),
+        Some(&token),
+    ))
+}
+
+/// The compose / edit form's fields, as typed.
+#[derive(Deserialize, Serialize, Default, Clone)]
+pub struct EntryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    headline: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    body_format: String,
+    #[serde(default)]
+    happened_on: String,
+    #[serde(default)]
+    topics: String,
+    #[serde(default)]
+    sources: String,
+    #[serde(default)]
+    pinned: Option<String>,
+    #[serde(default)]
+    key_event: Option<String>,
+    #[serde(default)]
+    correction_note: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl EntryForm {
+    fn format(&self) -> BodyFormat {
+        BodyFormat::parse(&self.body_format).unwrap_or(BodyFormat::Markdown)
+    }
+    fn date(&self) -> Result<Option<Date>, ApiError> {
+        let d = self.happened_on.trim();
+        if d.is_empty() {
+            return Ok(None);
+        }
+        d.parse().map(Some).map_err(|_| {
+            ApiError::new(
+                "validation_failed",
+                format!("“{d}” is not a date (YYYY-MM-DD)"),
+            )
+        })
+    }
+    fn topics(&self) -> Vec<String> {
+        self.topics
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+    /// One source per line: `Outlet | URL | Title` (URL and title optional).
+    fn sources(&self) -> Vec<Source> {
+        self.sources
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let mut parts = l.splitn(3, '|').map(str::trim);
+                Source {
+                    outlet: parts.next().unwrap_or_default().to_string(),
+                    url: parts.next().unwrap_or_default().to_string(),
+                    title: parts.next().unwrap_or_default().to_string(),
+                    published_at: None,
+                }
+            })
+            .collect()
+    }
+    fn of_entry(e: &Entry) -> EntryForm {
+        EntryForm {
+            headline: e.headline.clone(),
+            body: e.body.source.clone(),
+            body_format: e.body.format.as_str().into(),
+            happened_on: e.happened_on.to_string(),
+            topics: e.topics.join(", "),
+            sources: e
+                .sources
+                .iter()
+                .map(|s| {
+                    [s.outlet.as_str(), s.url.as_str(), s.title.as_str()]
+                        .join(" | ")
+                        .trim_end_matches([' ', '|'])
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            pinned: e.pinned.then(|| "1".into()),
+            key_event: e.key_event.then(|| "1".into()),
+            version: Some(e.version),
+            ..Default::default()
+        }
+    }
+    /// A preview rendering of what the form would publish, validated like the real thing.
+    fn preview(&self, state: &AppState, b: &Briefing, v: &Viewer) -> Result<EntryView, ApiError> {
+        let draft = EntryDraft {
+            headline: self.headline.clone(),
+            body: livebrief_content::render(self.format(), &self.body),
+            happened_on: self.date()?.unwrap_or_else(|| today(state)),
+            topics: self.topics(),
+            sources: self.sources(),
+            pinned: self.pinned.is_some() && v.user.role.can_publish(),
+            key_event: self.key_event.is_some() && v.user.role.can_publish(),
+            status: Status::Published,
+        };
+        let mut actor = v.user.actor();
+        actor.role = actor.role.max(Role::Editor); // preview as it would look once published
+        let c = draft
+            .into_entry(b.id, &actor, state.app.now())
+            .map_err(livebrief_app::AppError::from)?;
+        Ok(EntryView::of(&c.entry, b))
+    }
+}
+
+fn today(state: &AppState) -> Date {
+    state.app.now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+#[derive(Deserialize)]
+pub struct DeskListQuery {
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "published" => "Published.",
+        "draft" => "Saved as a draft.",
+        "submitted" => "Submitted for review.",
+        "approved" => "Approved and published.",
+        "pinned" => "Pinned.",
+        "unpinned" => "Unpinned.",
+        "key" => "Marked as a key event.",
+        "unkey" => "No longer a key event.",
+        "retracted" => "Retracted; the note is public.",
+        "saved" => "Saved.",
+        _ => return None,
+    })
+}
+
+async fn briefing_page(
+    state: &AppState,
+    v: &Viewer,
+    b: &Briefing,
+    form: EntryForm,
+    preview: Option<EntryView>,
+    error: Option<String>,
+    q: DeskListQuery,
+    status: StatusCode,
+) -> PageResult {
+    let cursor = q
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(parse_cursor)
+        .transpose()
+        .map_err(|e| fail(state, e))?;
+    let mut all = EntryQuery {
+        statuses: vec![],
+        ..EntryQuery::public(b.id, 50)
+    };
+    all.after = cursor;
+    all.order = Order::NewestFirst;
+    let page = state.app.list(&all).await.map_err(|e| fail(state, e))?;
+    let mut pq = EntryQuery {
+        statuses: vec![Status::Pending],
+        ..EntryQuery::public(b.id, 100)
+    };
+    pq.order = Order::OldestFirst;
+    let pending = state.app.list(&pq).await.map_err(|e| fail(state, e))?.items;
+    let topics: Vec<String> = state
+        .app
+        .store()
+        .topics(b.id)
+        .await
+        .map_err(|e| fail(state, livebrief_app::AppError::from(e)))?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    let mut form = form;
+    if form.happened_on.is_empty() {
+        form.happened_on = today(state).to_string();
+    }
+    if form.body_format.is_empty() {
+        form.body_format = "markdown".into();
+    }
+    Ok(render(
+        state,
+        status,
+        "desk_briefing.html",
+        minijinja::context! {
+            b => BriefingView::of(b),
+            csrf => csrf_for(state, v),
+            form => form,
+            preview => preview,
+            error => error,
+            notice => notice_text(q.done.as_deref()),
+            can_publish => v.user.role.can_publish(),
+            entries => page.items.iter().filter(|e| e.status != Status::Pending).map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
+            pending => pending.iter().map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
+            topics => topics,
+            next_url => page.next.map(|c| format!("/desk/b/{}?cursor={}", b.slug, encode_cursor(c))),
+        },
+    ))
+}
+
+fn briefing_of(state: &AppState, slug: &str) -> Result<Briefing, Response> {
+    state
+        .app
+        .briefing(slug)
+        .map(|(b, _)| b)
+        .ok_or_else(|| fail(state, ApiError::not_found("briefing")))
+}
+
+pub async fn briefing(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Path(slug): Path<String>,
+    Query(q): Query<DeskListQuery>,
+) -> PageResult {
+    let b = briefing_of(&state, &slug)?;
+    briefing_page(
+        &state,
+        &v,
+        &b,
+        EntryForm::default(),
+        None,
+        None,
+        q,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create_entry(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Path(slug): Path<String>,
+    Form(f): Form<EntryForm>,
+) -> PageResult {
+    check_csrf(&state, &v, &f.csrf)?;
+    let b = briefing_of(&state, &slug)?;
+    let no_query = || DeskListQuery {
+        cursor: None,
+        done: None,
+    };
+    if f.action == "preview" {
+        return match f.preview(&state, &b, &v) {
+            Ok(p) => {
+                briefing_page(&state, &v, &b, f, Some(p), None, no_query(), StatusCode::OK).await
+            }
+            Err(e) => {
+                briefing_page(
+                    &state,
+                    &v,
+                    &b,
+                    f,
+                    None,
+                    Some(e.message),
+                    no_query(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+        };
+    }
+    let (status, done) = match f.action.as_str() {
+        "draft" => (Status::Draft, "draft"),
+        "submit" => (Status::Pending, "submitted"),
+        _ => (
+            Status::Published,
+            if v.user.role.can_publish() {
+                "published"
+            } else {
+                "submitted"
+            },
+        ),
+    };
+    let happened_on = match f.date() {
+        Ok(d) => d,
+        Err(e) => {
+            return briefing_page(
+                &state,
+                &v,
+                &b,
+                f,
+                None,
+                Some(e.message),
+                no_query(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let input = EntryInput {
+        headline: f.headline.clone(),
+        body_format: f.format(),
+        body: f.body.clone(),
+        happened_on,
+        topics: f.topics(),
+        sources: f.sources(),
+        pinned: f.pinned.is_some(),
+        key_event: f.key_event.is_some(),
+        status,
+    };
+    match state.app.create_entry(&v.user.actor(), &slug, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/desk/b/{slug}?done={done}")).into_response()),
+        Err(e @ (livebrief_app::AppError::Invalid(_) | livebrief_app::AppError::Forbidden(_))) => {
+            let status = ApiError::from(e);
+            let code = status.status();
+            briefing_page(
+                &state,
+                &v,
+                &b,
+                f,
+                None,
+                Some(status.message),
+                no_query(),
+                code,
+            )
+            .await
+        }
+        Err(e) => Err(fail(&state, e)),
+    }
+}
+
+async fn entry_and_briefing(state: &AppState, id: i64) -> Result<(Entry, Briefing), Response> {
+    let e = state
+        .app
+        .entry(EntryId(id))
+        .await
+        .map_err(|e| fail(state, e))?;
+    let b = state
+        .app
+        .briefing_by_id(e.briefing_id)
+        .ok_or_else(|| fail(state, ApiError::not_found("briefing")))?;
+    Ok((e, b))
+}
+
+fn edit_page(
+    state: &AppState,
+    v: &Viewer,
+    e: &Entry,
+    b: &Briefing,
+    form: EntryForm,
+    preview: Option<EntryView>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    render(
+        state,
+        status,
+        "desk_edit.html",
+        minijinja::context! {
+            b => BriefingView::of(b),
+            e => EntryView::for_desk(e, b),
+            csrf => csrf_for(state, v),
+            form => form,
+            preview => preview,
+            error => error,
+        },
+    )
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (e, b) = entry_and_briefing(&state, id).await?;
+    Ok(edit_page(
+        &state,
+        &v,
+        &e,
+        &b,
+        EntryForm::of_entry(&e),
+        None,
+        None,
+        StatusCode::OK,
+    ))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<EntryForm>,
+) -> PageResult {
+    check_csrf(&state, &v, &f.csrf)?;
+    let (e, b) = entry_and_briefing(&state, id).await?;
+    if f.action == "preview" {
+        return Ok(match f.preview(&state, &b, &v) {
+            Ok(p) => edit_page(&state, &v, &e, &b, f, Some(p), None, StatusCode::OK),
+            Err(err) => edit_page(
+                &state,
+                &v,
+                &e,
+                &b,
+                f,
+                None,
+                Some(err.message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        });
+    }
+    let happened_on = match f.date() {
+        Ok(d) => d,
+        Err(err) => {
+            return Ok(edit_page(
+                &state,
+                &v,
+                &e,
+                &b,
+                f,
+                None,
+                Some(err.message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let input = EditInput {
+        headline: Some(f.headline.clone()),
+        body: Some((f.format(), f.body.clone())),
+        happened_on,
+        topics: Some(f.topics()),
+        sources: Some(f.sources()),
+        correction_note: Some(f.correction_note.clone()).filter(|n| !n.trim().is_empty()),
+    };
+    match state
+        .app
+        .change_entry(&v.user.actor(), e.id, Command::Edit(input), f.version)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/desk/b/{}?done=saved", b.slug)).into_response()),
+        Err(
+            err @ (livebrief_app::AppError::Invalid(_)
+            | livebrief_app::AppError::Conflict(_)
+            | livebrief_app::AppError::Forbidden(_)),
+        ) => {
+            let err = ApiError::from(err);
+            let code = err.status();
+            Ok(edit_page(
+                &state,
+                &v,
+                &e,
+                &b,
+                f,
+                None,
+                Some(err.message),
+                code,
+            ))
+        }
+        Err(err) => Err(fail(&state, err)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    version: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn action(
+    State(state): State<AppState>,
+    DeskViewer(v): DeskViewer,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<ActionForm>,
+) -> PageResult {
+    check_csrf(&state, &v, &f.csrf)?;
+    let (cmd, done) = match action.as_str() {
+        "publish" => (Command::Publish, "published"),
+        "approve" => (Command::Approve, "approved"),
+        "submit" => (Command::Submit, "submitted"),
+        "pin" => (Command::Pin(true), "pinned"),
+        "unpin" => (Command::Pin(false), "unpinned"),
+        "key" => (Command::KeyEvent(true), "key"),
+        "unkey" => (Command::KeyEvent(false), "unkey"),
+        "retract" => (
+            Command::Retract {
+                note: f.note.clone(),
+            },
+            "retracted",
+        ),
+        _ => return Err(fail(&state, ApiError::not_found("action"))),
+    };
+    let e = state
+        .app
+        .change_entry(&v.user.actor(), EntryId(id), cmd, f.version)
+        .await
+        .map_err(|e| fail(&state, e))?;
+    let slug = state
+        .app
+        .briefing_by_id(e.briefing_id)
+        .map(|b| b.slug)
+        .unwrap_or_default();
+    Ok(Redirect::to(&format!("/desk/b/{slug}?done={done}")).into_response())
+}
+
+pub async fn revisions(
+    State(state): State<AppState>,
+    DeskViewer(_v): DeskViewer,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (e, b) = entry_and_briefing(&state, id).await?;
+    let revs = state
+        .app
+        .revisions(e.id)
+        .await
+        .map_err(|e| fail(&state, e))?;
+    Ok(render(
+        &state,
+        StatusCode::OK,
+        "desk_revisions.html",
+        minijinja::context! {
+            b => BriefingView::of(&b),
+            e => EntryView::for_desk(&e, &b),
+            revisions => revs.iter().map(RevisionView::of).collect::<Vec<_>>(),
+        },
+    ))
+}

@@ -1,0 +1,99 @@
+//! Prometheus metrics, exposed at `/metrics` in the text format.
+
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    pub class: &'static str,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub requests: Family<StatusLabel, Counter>,
+    pub sse_subscribers: Gauge<i64, std::sync::atomic::AtomicI64>,
+    pub events_sent: Counter<u64, AtomicU64>,
+    pub cache_hits: Counter,
+    pub cache_misses: Counter,
+    pub login_failures: Counter,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("livebrief");
+        let requests = Family::<StatusLabel, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP responses by status class",
+            requests.clone(),
+        );
+        let sse_subscribers = Gauge::default();
+        registry.register(
+            "sse_subscribers",
+            "Open live-stream connections",
+            sse_subscribers.clone(),
+        );
+        let events_sent = Counter::default();
+        registry.register(
+            "events_announced",
+            "Public events rendered for live streams",
+            events_sent.clone(),
+        );
+        let cache_hits = Counter::default();
+        registry.register(
+            "page_cache_hits",
+            "Pages and feeds served from the render cache",
+            cache_hits.clone(),
+        );
+        let cache_misses = Counter::default();
+        registry.register(
+            "page_cache_misses",
+            "Pages and feeds rendered because the cache was stale",
+            cache_misses.clone(),
+        );
+        let login_failures = Counter::default();
+        registry.register(
+            "login_failures",
+            "Failed sign-in attempts",
+            login_failures.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            sse_subscribers,
+            events_sent,
+            cache_hits,
+            cache_misses,
+            login_failures,
+        }
+    }
+
+    pub fn observe_status(&self, status: u16) {
+        let class = match status {
+            100..=199 => "1xx",
+            200..=299 => "2xx",
+            300..=399 => "3xx",
+            400..=499 => "4xx",
+            _ => "5xx",
+        };
+        self.requests.get_or_create(&StatusLabel { class }).inc();
+    }
+
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,441 @@
+//! Reader pages: the briefing list, the live page and entry permalinks, with a render cache.
+//!
+//! Architecture invariant: the default live page and the feeds are rendered once per briefing version
+//! (the id of its newest public event) and then served from memory with an ETag; any public change bumps
+//! the version, so a cached page is never stale.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp};
+use livebrief_store::{Cursor, EntryQuery, Order};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views::{BriefingView, EntryView, TimeView, json_for_script, live_blog_jsonld};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CacheKind {
+    Page,
+    Atom,
+    JsonFeed,
+}
+
+pub struct Cached {
+    pub version: EventId,
+    pub body: Bytes,
+    pub etag: HeaderValue,
+    pub content_type: &'static str,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    map: RwLock<HashMap<(CacheKind, String), Arc<Cached>>>,
+}
+
+impl PageCache {
+    pub fn get(&self, kind: CacheKind, slug: &str, version: EventId) -> Option<Arc<Cached>> {
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        map.get(&(kind, slug.to_string()))
+            .filter(|c| c.version == version)
+            .cloned()
+    }
+
+    pub fn put(&self, kind: CacheKind, slug: &str, c: Cached) -> Arc<Cached> {
+        let c = Arc::new(c);
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        let slot = map
+            .entry((kind, slug.to_string()))
+            .or_insert_with(|| c.clone());
+        // Never replace a newer rendering with an older one (two renders may race).
+        if slot.version <= c.version {
+            *slot = c.clone();
+        }
+        c
+    }
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                t.trim() == "*" || t.trim().trim_start_matches("W/") == etag.to_str().unwrap_or("")
+            })
+        })
+}
+
+/// Serves bytes with their ETag, or 304 when the client has them.
+pub fn respond_cached(c: &Cached, headers: &HeaderMap, cache_control: &'static str) -> Response {
+    let common = [
+        (header::ETAG, c.etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        ),
+    ];
+    if if_none_match(headers, &c.etag) {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(c.content_type),
+        )],
+        c.body.clone(),
+    )
+        .into_response()
+}
+
+/// Serves a rendering of the briefing's current version, from the cache when it is fresh.
+pub async fn serve_versioned<F, Fut>(
+    state: &AppState,
+    kind: CacheKind,
+    b: &Briefing,
+    version: EventId,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    cache_control: &'static str,
+    render: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, ApiError>>,
+{
+    if let Some(c) = state.cache.get(kind, &b.slug, version) {
+        state.metrics.cache_hits.inc();
+        return Ok(respond_cached(&c, headers, cache_control));
+    }
+    state.metrics.cache_misses.inc();
+    let body = render().await?;
+    let etag = HeaderValue::from_str(&format!(
+        "\"{kind:?}-{}-{}-{}\"",
+        b.id.0, version.0, state.views.asset_version
+    ))
+    .map_err(ApiError::internal)?;
+    let c = state.cache.put(
+        kind,
+        &b.slug,
+        Cached {
+            version,
+            body: Bytes::from(body),
+            etag,
+            content_type,
+        },
+    );
+    Ok(respond_cached(&c, headers, cache_control))
+}
+
+/// An HTML error page with the right status.
+pub fn error_page(state: &AppState, e: ApiError) -> Response {
+    let status = e.status();
+    let title = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "That did not work",
+    };
+    let html = state
+        .views
+        .render(
+            "error.html",
+            minijinja::context! { title => title, message => e.message },
+        )
+        .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"));
+    let mut resp = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    if let Some(s) = e.retry_after {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(s));
+    }
+    resp
+}
+
+pub fn encode_cursor(c: Cursor) -> String {
+    format!("{}.{}", c.at.as_microsecond(), c.id.0)
+}
+
+pub fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
+    let bad = || ApiError::bad_request(format!("cursor {s:?} is not valid"));
+    let (t, id) = s.split_once('.').ok_or_else(bad)?;
+    let at = Timestamp::from_microsecond(t.parse().map_err(|_| bad())?).map_err(|_| bad())?;
+    Ok(Cursor {
+        at,
+        id: EntryId(id.parse().map_err(|_| bad())?),
+    })
+}
+
+pub fn parse_order(s: Option<&str>) -> Result<Order, ApiError> {
+    match s {
+        None | Some("") | Some("newest") => Ok(Order::NewestFirst),
+        Some("oldest") => Ok(Order::OldestFirst),
+        Some(o) => Err(ApiError::bad_request(format!(
+            "order {o:?}: use newest or oldest"
+        ))),
+    }
+}
+
+pub async fn index(State(state): State<AppState>) -> Response {
+    let briefings: Vec<BriefingView> = state.app.briefings().iter().map(BriefingView::of).collect();
+    match state
+        .views
+        .render("index.html", minijinja::context! { briefings => briefings })
+    {
+        Ok(html) => html_response(html),
+        Err(e) => error_page(&state, e),
+    }
+}
+
+pub fn html_response(html: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    order: Option<String>,
+    topic: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TopicCount {
+    name: String,
+    count: u64,
+}
+
+pub async fn briefing_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let Some((b, version)) = state.app.briefing(&slug) else {
+        return error_page(&state, ApiError::not_found("briefing"));
+    };
+    let default_view = uri.query().is_none_or(str::is_empty);
+    let result = if default_view {
+        serve_versioned(
+            &state,
+            CacheKind::Page,
+            &b,
+            version,
+            &headers,
+            "text/html; charset=utf-8",
+            "public, max-age=5",
+            || render_briefing(&state, &b, version, PageQuery::default()),
+        )
+        .await
+    } else {
+        render_briefing(&state, &b, version, q)
+            .await
+            .map(html_response)
+    };
+    result.unwrap_or_else(|e| error_page(&state, e))
+}
+
+async fn render_briefing(
+    state: &AppState,
+    b: &Briefing,
+    version: EventId,
+    q: PageQuery,
+) -> Result<String, ApiError> {
+    let order = parse_order(q.order.as_deref())?;
+    let cursor = q
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(parse_cursor)
+        .transpose()?;
+    let topic = q
+        .topic
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let first_page = cursor.is_none();
+
+    let mut stream_q = EntryQuery::public(b.id, state.config.page_size);
+    stream_q.order = order;
+    stream_q.after = cursor;
+    stream_q.topic = topic.clone();
+    stream_q.pinned = Some(false);
+    let page = state.app.list(&stream_q).await?;
+
+    let pinned = if first_page && topic.is_none() {
+        let mut pq = EntryQuery::public(b.id, 10);
+        pq.statuses = vec![Status::Published];
+        pq.pinned = Some(true);
+        state.app.list(&pq).await?.items
+    } else {
+        Vec::new()
+    };
+    let mut kq = EntryQuery::public(b.id, 30);
+    kq.statuses = vec![Status::Published];
+    kq.key_event = Some(true);
+    let key_events = state.app.list(&kq).await?.items;
+    let topics: Vec<TopicCount> = state
+        .app
+        .store()
+        .topics(b.id)
+        .await?
+        .into_iter()
+        .map(|(name, count)| TopicCount { name, count })
+        .collect();
+
+    let base = format!("/b/{}", b.slug);
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    if order == Order::OldestFirst {
+        params.append_pair("order", "oldest");
+    }
+    if let Some(t) = &topic {
+        params.append_pair("topic", t);
+    }
+    let keep = params.finish();
+    let next_url = page.next.map(|c| {
+        let mut s = url::form_urlencoded::Serializer::new(keep.clone());
+        s.append_pair("cursor", &encode_cursor(c));
+        format!("{base}?{}", s.finish())
+    });
+    let first_url = (!first_page).then(|| {
+        if keep.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{keep}")
+        }
+    });
+
+    let mut all = pinned.clone();
+    all.extend(page.items.iter().cloned());
+    let updated = all
+        .iter()
+        .map(|e| e.public_updated_at())
+        .max()
+        .unwrap_or(b.updated_at)
+        .max(b.updated_at);
+    let jsonld = json_for_script(&live_blog_jsonld(b, &all, &state.config.base_url, None));
+    let canonical = state
+        .config
+        .base_url
+        .join(&format!("b/{}", b.slug))
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let views =
+        |v: &[livebrief_model::Entry]| v.iter().map(|e| EntryView::of(e, b)).collect::<Vec<_>>();
+    state.views.render(
+        "briefing.html",
+        minijinja::context! {
+            b => BriefingView::of(b),
+            entries => views(&page.items),
+            pinned => views(&pinned),
+            key_events => views(&key_events),
+            topics => topics,
+            topic => topic,
+            order => if order == Order::OldestFirst { "oldest" } else { "newest" },
+            next_url => next_url,
+            first_url => first_url,
+            live => if first_page && order == Order::NewestFirst { "1" } else { "0" },
+            last_event_id => version.0,
+            updated => TimeView::of(updated),
+            jsonld => jsonld,
+            canonical => canonical,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct HistoryItem {
+    label: &'static str,
+    at: TimeView,
+    note: Option<String>,
+    headline: Option<String>,
+}
+
+pub async fn entry_page(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let result = async {
+        let (b, _) = state
+            .app
+            .briefing(&slug)
+            .ok_or_else(|| ApiError::not_found("briefing"))?;
+        let e = state.app.entry(EntryId(id)).await.map_err(ApiError::from)?;
+        if e.briefing_id != b.id || !e.status.is_public() {
+            return Err(ApiError::not_found("entry"));
+        }
+        // The public history: what happened after publication, with the text each correction replaced.
+        let revisions = state.app.revisions(e.id).await?;
+        let mut history = Vec::new();
+        let mut prev_headline: Option<String> = None;
+        let mut public = false;
+        for r in &revisions {
+            let label = match r.action {
+                RevisionAction::Publish | RevisionAction::Approve => Some("Published"),
+                RevisionAction::Correct if public => Some("Corrected"),
+                RevisionAction::Edit if public => Some("Updated"),
+                RevisionAction::Retract => Some("Retracted"),
+                RevisionAction::Create if r.snapshot.status == Status::Published => {
+                    Some("Published")
+                }
+                _ => None,
+            };
+            if let Some(label) = label {
+                let changed = prev_headline
+                    .as_ref()
+                    .filter(|p| **p != r.snapshot.headline && public)
+                    .cloned();
+                history.push(HistoryItem {
+                    label,
+                    at: TimeView::of(r.at),
+                    note: r.note.clone(),
+                    headline: changed,
+                });
+                public = true;
+            }
+            prev_headline = Some(r.snapshot.headline.clone());
+        }
+        let cursor = Cursor {
+            at: livebrief_store::sort_time(&e),
+            id: EntryId(e.id.0 + 1),
+        };
+        let in_context = format!(
+            "/b/{}?cursor={}#e-{}",
+            b.slug,
+            encode_cursor(cursor),
+            e.id.0
+        );
+        let canonical = state
+            .config
+            .base_url
+            .join(&format!("b/{}/e/{}", b.slug, e.id.0))
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        state.views.render(
+            "entry_page.html",
+            minijinja::context! {
+                b => BriefingView::of(&b),
+                e => EntryView::of(&e, &b),
+                history => if history.len() > 1 { history } else { Vec::new() },
+                in_context => in_context,
+                canonical => canonical,
+            },
+        )
+    }
+    .await;
+    match result {
+        Ok(html) => html_response(html),
+        Err(e) => error_page(&state, e),
+    }
+}

@@ -1,0 +1,248 @@
+//! The live stream: `GET /b/{slug}/events` as Server-Sent Events.
+//!
+//! One hub task renders each public event once (JSON with the entry's HTML) and fans the bytes out to
+//! every subscriber through a broadcast channel. A subscriber that reconnects with `Last-Event-ID` (or
+//! `?last_event_id=`, which the page sets from the version it was rendered at) first gets what it missed
+//! from the store; one that falls behind the channel catches up the same way. Streams end on shutdown.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use livebrief_app::Notice;
+use livebrief_model::{Briefing, BriefingId, EventId};
+use serde::Deserialize;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::views::{EntryView, rfc3339};
+
+const HUB_CAPACITY: usize = 4096;
+const REPLAY_LIMIT: usize = 1000;
+
+pub struct Frame {
+    pub briefing_id: BriefingId,
+    pub id: EventId,
+    /// The whole SSE event, ready to write.
+    pub bytes: Bytes,
+    /// The hub itself lost events: every subscriber must catch up from the store.
+    pub resync: bool,
+}
+
+pub struct Hub {
+    tx: broadcast::Sender<Arc<Frame>>,
+}
+
+impl Hub {
+    pub fn new() -> Hub {
+        Hub {
+            tx: broadcast::channel(HUB_CAPACITY).0,
+        }
+    }
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Frame>> {
+        self.tx.subscribe()
+    }
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The JSON an event carries, in the stream and in the poll API alike.
+pub fn event_payload(state: &AppState, n: &Notice) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "event_id": n.event.id.0,
+        "kind": n.event.kind.as_str(),
+        "at": rfc3339(n.event.at),
+    });
+    match &n.entry {
+        Some(e) => {
+            let view = EntryView::of(e, &n.briefing);
+            let html = state
+                .views
+                .render("entry_fragment.html", minijinja::context! { e => view })
+                .unwrap_or_default();
+            v["entry_id"] = e.id.0.into();
+            v["version"] = e.version.into();
+            v["status"] = e.status.as_str().into();
+            v["pinned"] = e.pinned.into();
+            v["key_event"] = e.key_event.into();
+            v["headline"] = e.headline.clone().into();
+            v["topics"] = e.topics.clone().into();
+            v["published_at"] = e.published_at.map(rfc3339).into();
+            v["permalink"] = format!("/b/{}/e/{}", n.briefing.slug, e.id.0).into();
+            v["html"] = html.into();
+        }
+        None => {
+            v["title"] = n.briefing.title.clone().into();
+            v["summary"] = n.briefing.summary.clone().into();
+        }
+    }
+    v
+}
+
+fn sse_bytes(state: &AppState, n: &Notice) -> Bytes {
+    let payload = event_payload(state, n);
+    Bytes::from(format!(
+        "id: {}\nevent: {}\ndata: {}\n\n",
+        n.event.id.0,
+        n.event.kind.as_str(),
+        payload
+    ))
+}
+
+/// Renders every notice from the app bus once and broadcasts it to the live streams.
+pub fn start_hub(state: AppState) {
+    let mut rx = state.app.subscribe();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = state.shutdown.cancelled() => break,
+                r = rx.recv() => match r {
+                    Ok(n) => {
+                        let frame = Frame { briefing_id: n.briefing.id, id: n.event.id, bytes: sse_bytes(&state, &n), resync: false };
+                        state.metrics.events_sent.inc();
+                        let _ = state.hub.tx.send(Arc::new(frame));
+                    }
+                    Err(RecvError::Lagged(k)) => {
+                        tracing::warn!(missed = k, "live hub fell behind; subscribers will resync from the store");
+                        let _ = state.hub.tx.send(Arc::new(Frame { briefing_id: BriefingId(0), id: EventId(0), bytes: Bytes::new(), resync: true }));
+                    }
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        }
+    });
+}
+
+#[derive(Deserialize)]
+pub struct StreamQuery {
+    last_event_id: Option<i64>,
+}
+
+struct Subscriber {
+    state: AppState,
+    briefing: Briefing,
+    rx: broadcast::Receiver<Arc<Frame>>,
+    last: EventId,
+    pending: VecDeque<Bytes>,
+    heartbeat: tokio::time::Interval,
+    shutdown: CancellationToken,
+}
+
+impl Subscriber {
+    async fn catch_up(&mut self) {
+        match self
+            .state
+            .app
+            .replay(&self.briefing, self.last, REPLAY_LIMIT)
+            .await
+        {
+            Ok(notices) => {
+                for n in notices {
+                    self.last = n.event.id;
+                    self.pending.push_back(sse_bytes(&self.state, &n));
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "replaying events for a live stream"),
+        }
+    }
+
+    async fn next(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(b) = self.pending.pop_front() {
+                return Some(b);
+            }
+            tokio::select! {
+                biased;
+                _ = self.shutdown.cancelled() => return None,
+                r = self.rx.recv() => match r {
+                    Ok(f) if f.resync => self.catch_up().await,
+                    Ok(f) if f.briefing_id == self.briefing.id && f.id > self.last => {
+                        self.last = f.id;
+                        return Some(f.bytes.clone());
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => self.catch_up().await,
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": keep-alive\n\n")),
+            }
+        }
+    }
+}
+
+/// Decrements the subscriber gauge however the stream ends.
+struct Gauge(AppState);
+impl Drop for Gauge {
+    fn drop(&mut self) {
+        self.0.metrics.sse_subscribers.dec();
+    }
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<StreamQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (briefing, version) = state
+        .app
+        .briefing(&slug)
+        .ok_or_else(|| ApiError::not_found("briefing"))?;
+    if state.shutdown.is_cancelled() {
+        return Err(ApiError::new("unavailable", "shutting down"));
+    }
+    let rx = state.hub.subscribe();
+    let from_header = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let resume = from_header.or(q.last_event_id).filter(|v| *v >= 0);
+    let period = Duration::from_secs(state.config.sse_heartbeat_secs);
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sub = Subscriber {
+        shutdown: state.shutdown.clone(),
+        state: state.clone(),
+        briefing,
+        rx,
+        last: resume.map(EventId).unwrap_or(version),
+        pending: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
+        heartbeat,
+    };
+    if resume.is_some() {
+        sub.catch_up().await;
+    }
+    state.metrics.sse_subscribers.inc();
+    let gauge = Gauge(state.clone());
+    let body = futures_util::stream::unfold((sub, gauge), |(mut sub, g)| async move {
+        sub.next()
+            .await
+            .map(|b| (Ok::<_, std::convert::Infallible>(b), (sub, g)))
+    });
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::HeaderName::from_static("x-accel-buffering"),
+                HeaderValue::from_static("no"),
+            ),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
+}

@@ -1,0 +1,66 @@
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use livebrief_app::App;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::{Csrf, LoginLimiter};
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::pages::PageCache;
+use crate::sse::Hub;
+use crate::views::Views;
+
+/// Everything a request handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub app: Arc<App>,
+    pub config: Config,
+    pub views: Views,
+    pub cache: PageCache,
+    pub metrics: Metrics,
+    pub limiter: LoginLimiter,
+    pub csrf: Csrf,
+    pub hub: Hub,
+    /// Cancelled on graceful shutdown; every live stream ends when it is.
+    pub shutdown: CancellationToken,
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds the state and starts the task that renders public events for the live streams.
+    pub async fn new(
+        app: Arc<App>,
+        config: Config,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<AppState> {
+        let mut secret = vec![0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+        let key = app.store().setting_or_init("csrf_key", secret).await?;
+        let state = AppState(Arc::new(Shared {
+            views: Views::new(crate::assets::version())?,
+            cache: PageCache::default(),
+            metrics: Metrics::new(),
+            limiter: LoginLimiter::new(
+                config.login_max_failures,
+                Duration::from_secs(config.login_window_secs),
+            ),
+            csrf: Csrf::new(key),
+            hub: Hub::new(),
+            shutdown,
+            config,
+            app,
+        }));
+        crate::sse::start_hub(state.clone());
+        Ok(state)
+    }
+}

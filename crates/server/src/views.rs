@@ -1,0 +1,304 @@
+//! View models and template rendering. Templates auto-escape (their names end in `.html`); the only
+//! unescaped values are entry bodies, which the content crate sanitised.
+
+use livebrief_model::{Briefing, Entry, Revision, Status, Timestamp};
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("_entry.html", include_str!("../templates/_entry.html")),
+    (
+        "entry_fragment.html",
+        include_str!("../templates/entry_fragment.html"),
+    ),
+    ("index.html", include_str!("../templates/index.html")),
+    ("briefing.html", include_str!("../templates/briefing.html")),
+    (
+        "entry_page.html",
+        include_str!("../templates/entry_page.html"),
+    ),
+    ("error.html", include_str!("../templates/error.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("_form.html", include_str!("../templates/_form.html")),
+    (
+        "desk_home.html",
+        include_str!("../templates/desk_home.html"),
+    ),
+    (
+        "desk_briefing.html",
+        include_str!("../templates/desk_briefing.html"),
+    ),
+    (
+        "desk_edit.html",
+        include_str!("../templates/desk_edit.html"),
+    ),
+    (
+        "desk_revisions.html",
+        include_str!("../templates/desk_revisions.html"),
+    ),
+];
+
+pub struct Views {
+    env: Environment<'static>,
+    /// Appended to static asset URLs so browsers refetch them after an upgrade.
+    pub asset_version: String,
+}
+
+impl Views {
+    pub fn new(asset_version: String) -> anyhow::Result<Views> {
+        let mut env = Environment::new();
+        for (name, src) in TEMPLATES {
+            env.add_template(name, src)?;
+        }
+        env.add_global("asset_version", asset_version.clone());
+        Ok(Views { env, asset_version })
+    }
+
+    pub fn render<S: Serialize>(&self, name: &str, ctx: S) -> Result<String, ApiError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| ApiError::internal(format!("rendering {name}: {e:#}")))
+    }
+}
+
+pub fn rfc3339(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// "13 Mar 2025, 14:05 UTC": the server's absolute time; the page's script adds the reader's local and relative time.
+pub fn human_time(t: Timestamp) -> String {
+    t.strftime("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+pub fn short_time(t: Timestamp) -> String {
+    t.strftime("%H:%M").to_string()
+}
+
+pub fn human_date(d: livebrief_model::Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+#[derive(Serialize, Clone)]
+pub struct TimeView {
+    pub iso: String,
+    pub human: String,
+    pub short: String,
+}
+
+impl TimeView {
+    pub fn of(t: Timestamp) -> TimeView {
+        TimeView {
+            iso: rfc3339(t),
+            human: human_time(t),
+            short: short_time(t),
+        }
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct NoteView {
+    pub note: String,
+    pub at: TimeView,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SourceView {
+    pub outlet: String,
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct EntryView {
+    pub id: i64,
+    pub version: i64,
+    pub status: &'static str,
+    pub headline: String,
+    pub body_html: String,
+    pub happened_on: String,
+    pub happened_on_human: String,
+    pub published: Option<TimeView>,
+    pub revised: Option<TimeView>,
+    pub correction: Option<NoteView>,
+    pub retraction: Option<NoteView>,
+    pub topics: Vec<String>,
+    pub sources: Vec<SourceView>,
+    pub pinned: bool,
+    pub key_event: bool,
+    pub author: String,
+    pub permalink: String,
+    pub briefing_url: String,
+}
+
+impl EntryView {
+    pub fn of(e: &Entry, b: &Briefing) -> EntryView {
+        let retracted = e.status == Status::Retracted;
+        EntryView {
+            id: e.id.0,
+            version: e.version,
+            status: e.status.as_str(),
+            headline: e.headline.clone(),
+            // Retracted entries keep only their stub on public pages; the desk shows the text.
+            body_html: if retracted {
+                String::new()
+            } else {
+                e.body.html.clone()
+            },
+            happened_on: e.happened_on.to_string(),
+            happened_on_human: human_date(e.happened_on),
+            published: e.published_at.map(TimeView::of),
+            revised: e.revised_at.map(TimeView::of),
+            correction: e.correction.as_ref().map(|c| NoteView {
+                note: c.note.clone(),
+                at: TimeView::of(c.at),
+            }),
+            retraction: e.retraction.as_ref().map(|c| NoteView {
+                note: c.note.clone(),
+                at: TimeView::of(c.at),
+            }),
+            topics: e.topics.clone(),
+            sources: e
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    outlet: s.outlet.clone(),
+                    url: s.url.clone(),
+                    title: s.title.clone(),
+                })
+                .collect(),
+            pinned: e.pinned,
+            key_event: e.key_event,
+            author: e.author_name.clone(),
+            permalink: format!("/b/{}/e/{}", b.slug, e.id.0),
+            briefing_url: format!("/b/{}", b.slug),
+        }
+    }
+
+    /// The desk sees retracted text too.
+    pub fn for_desk(e: &Entry, b: &Briefing) -> EntryView {
+        let mut v = EntryView::of(e, b);
+        v.body_html = e.body.html.clone();
+        v
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct BriefingView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub language: String,
+    pub updated: TimeView,
+    pub url: String,
+}
+
+impl BriefingView {
+    pub fn of(b: &Briefing) -> BriefingView {
+        BriefingView {
+            slug: b.slug.clone(),
+            title: b.title.clone(),
+            summary: b.summary.clone(),
+            language: b.language.clone(),
+            updated: TimeView::of(b.updated_at),
+            url: format!("/b/{}", b.slug),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct RevisionView {
+    pub number: i64,
+    pub action: &'static str,
+    pub actor: String,
+    pub at: TimeView,
+    pub note: Option<String>,
+    pub status: &'static str,
+    pub headline: String,
+    pub body_html: String,
+    pub topics: Vec<String>,
+    pub pinned: bool,
+    pub key_event: bool,
+}
+
+impl RevisionView {
+    pub fn of(r: &Revision) -> RevisionView {
+        RevisionView {
+            number: r.number,
+            action: r.action.as_str(),
+            actor: r.actor_name.clone(),
+            at: TimeView::of(r.at),
+            note: r.note.clone(),
+            status: r.snapshot.status.as_str(),
+            headline: r.snapshot.headline.clone(),
+            body_html: r.snapshot.body.html.clone(),
+            topics: r.snapshot.topics.clone(),
+            pinned: r.snapshot.pinned,
+            key_event: r.snapshot.key_event,
+        }
+    }
+}
+
+/// JSON for embedding in `<script type="application/ld+json">`: `<` escaped so no `</script>` can close it.
+pub fn json_for_script(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// schema.org LiveBlogPosting with the entries on the page as `liveBlogUpdate`.
+pub fn live_blog_jsonld(
+    b: &Briefing,
+    entries: &[Entry],
+    base: &url::Url,
+    coverage_start: Option<Timestamp>,
+) -> serde_json::Value {
+    let page = base
+        .join(&format!("b/{}", b.slug))
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let updates: Vec<serde_json::Value> = entries
+        .iter()
+        .filter(|e| e.status == Status::Published)
+        .map(|e| {
+            let mut v = serde_json::json!({
+                "@type": "BlogPosting",
+                "@id": format!("{page}/e/{}", e.id.0),
+                "url": format!("{page}/e/{}", e.id.0),
+                "headline": e.headline,
+                "articleBody": livebrief_content::plain_text(&e.body.html),
+                "datePublished": e.published_at.map(rfc3339),
+                "dateModified": rfc3339(e.public_updated_at()),
+                "author": {"@type": "Person", "name": e.author_name},
+            });
+            if !e.topics.is_empty() {
+                v["keywords"] = serde_json::json!(e.topics.join(", "));
+            }
+            if !e.sources.is_empty() {
+                v["citation"] = e
+                    .sources
+                    .iter()
+                    .map(|s| serde_json::json!({"@type": "CreativeWork", "name": if s.title.is_empty() { &s.outlet } else { &s.title }, "url": s.url, "publisher": {"@type": "Organization", "name": s.outlet}}))
+                    .collect();
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "@id": page,
+        "url": page,
+        "headline": b.title,
+        "description": b.summary,
+        "inLanguage": b.language,
+        "datePublished": rfc3339(b.created_at),
+        "dateModified": rfc3339(entries.iter().map(|e| e.public_updated_at()).max().unwrap_or(b.updated_at).max(b.updated_at)),
+        "coverageStartTime": rfc3339(coverage_start.unwrap_or(b.created_at)),
+        "liveBlogUpdate": updates,
+    })
+}
