@@ -44,57 +44,131 @@ pub fn find_active_content(doc: &str) -> Option<String> {
             return Some(format!("tag {t} at {i}: {}", context(doc, i)));
         }
     }
-    // Attributes inside tags: event handlers and dangerous URL schemes.
-    let bytes = lower.as_bytes();
+    // Attributes: tokenised like a browser would (quoted values may contain '>' and markup-like text).
+    let b = lower.as_bytes();
     let mut i = 0;
-    while let Some(lt) = lower[i..].find('<') {
-        let start = i + lt;
-        let end = lower[start..]
-            .find('>')
-            .map(|g| start + g)
-            .unwrap_or(lower.len());
-        let tag = &lower[start..end];
-        for (pos, _) in tag
-            .match_indices(" on")
-            .chain(tag.match_indices("\ton"))
-            .chain(tag.match_indices("\non"))
-        {
-            let rest = &tag[pos + 3..];
-            let name_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
-            if name_len > 0 && rest[name_len..].trim_start().starts_with('=') {
-                return Some(format!("event handler: {}", context(doc, start + pos)));
-            }
+    while i < b.len() {
+        if b[i] != b'<' || !b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+            i += 1;
+            continue;
         }
-        for attr in [
-            "href=",
-            "src=",
-            "action=",
-            "formaction=",
-            "data=",
-            "srcdoc=",
-            "xlink:href=",
-            "style=",
-        ] {
-            for (pos, _) in tag.match_indices(attr) {
-                if attr == "style=" || attr == "srcdoc=" {
-                    return Some(format!("{attr} attribute: {}", context(doc, start + pos)));
+        let start = i;
+        i += 1;
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+            i += 1;
+        }
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let name_start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let name = &lower[name_start..i];
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value = String::new();
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_whitespace() {
+                    i += 1;
                 }
-                let v = tag[pos + attr.len()..].trim_start_matches(['"', '\'', ' ']);
-                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                if ["javascript:", "vbscript:", "data:", "java&"]
+                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i];
+                    let v_start = i + 1;
+                    i = v_start;
+                    while i < b.len() && b[i] != q {
+                        i += 1;
+                    }
+                    value = lower[v_start..i.min(b.len())].to_string();
+                    i += 1;
+                } else {
+                    let v_start = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    value = lower[v_start..i].to_string();
+                }
+            }
+            if name.starts_with("on") && name.len() > 2 {
+                return Some(format!(
+                    "event handler {name}: {}",
+                    context(doc, name_start)
+                ));
+            }
+            if matches!(name, "style" | "srcdoc") {
+                return Some(format!("{name} attribute: {}", context(doc, name_start)));
+            }
+            if matches!(
+                name,
+                "href"
+                    | "src"
+                    | "action"
+                    | "formaction"
+                    | "data"
+                    | "xlink:href"
+                    | "poster"
+                    | "background"
+            ) {
+                let v: String = decode_entities(&value)
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect();
+                if ["javascript:", "vbscript:", "data:"]
                     .iter()
                     .any(|s| v.starts_with(s))
                 {
-                    return Some(format!("dangerous URL: {}", context(doc, start + pos)));
+                    return Some(format!("dangerous URL in {name}: {}", context(doc, start)));
                 }
             }
         }
-        i = end.min(bytes.len());
-        if i >= lower.len() {
-            break;
-        }
     }
     None
+}
+
+/// Numeric and the few named character references that can hide a URL scheme.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(after.len());
+        let name = &after[..end];
+        let decoded = if let Some(hex) = name.strip_prefix("#x") {
+            u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+        } else if let Some(dec) = name.strip_prefix('#') {
+            dec.parse().ok().and_then(char::from_u32)
+        } else {
+            match name {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                "amp" => Some('&'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = after[end..].strip_prefix(';').unwrap_or(&after[end..]);
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn context(doc: &str, i: usize) -> String {

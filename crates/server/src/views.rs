@@ -54,6 +54,7 @@ impl Views {
             env.add_template(name, src)?;
         }
         env.add_global("asset_version", asset_version.clone());
+        env.set_formatter(html_formatter);
         Ok(Views { env, asset_version })
     }
 
@@ -62,6 +63,38 @@ impl Views {
             .get_template(name)
             .and_then(|t| t.render(ctx))
             .map_err(|e| ApiError::internal(format!("rendering {name}: {e:#}")))
+    }
+}
+
+/// Escapes `& < > " '` in strings (minijinja's default also escapes `/`, which makes every URL unreadable
+/// in the markup without adding safety inside quoted attributes).
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    use std::fmt::Write;
+    match value.as_str() {
+        Some(s)
+            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
+        {
+            let mut last = 0;
+            for (i, b) in s.bytes().enumerate() {
+                let rep = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&s[last..i]).map_err(minijinja::Error::from)?;
+                out.write_str(rep).map_err(minijinja::Error::from)?;
+                last = i + 1;
+            }
+            out.write_str(&s[last..]).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 

@@ -38,10 +38,16 @@ fn checker_catches_what_it_should() {
         "<a href=' javascript:x'>a</a>",
         "<img src=\"data:text/html,x\">",
         "<SVG onload=x>",
+        "<a href=\"&#106;avascript:x\">a</a>",
+        "<a title=\"x>\" onclick=\"y\">a</a>",
     ] {
         assert!(find_active_content(bad).is_some(), "{bad} passed the check");
     }
     assert!(find_active_content("<p>Talk about javascript: and onions = good</p>").is_none());
+    assert!(
+        find_active_content("<p data-x=\"&lt;img onerror=x&gt;\">quoted markup is inert</p>")
+            .is_none()
+    );
 }
 
 #[test]

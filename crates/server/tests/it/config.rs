@@ -1,0 +1,83 @@
+use std::collections::BTreeMap;
+
+use livebrief_server::Config;
+use livebrief_server::config::{KEYS, LogFormat};
+
+fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn file_then_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("livebrief.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:9000\"\npage_size = 30\nlog_format = \"json\"\n",
+    )
+    .expect("write");
+    let c = Config::load(
+        Some(&file),
+        &env(&[
+            ("LIVEBRIEF_PAGE_SIZE", "40"),
+            ("LIVEBRIEF_BASE_URL", "https://news.example.org/live"),
+        ]),
+    )
+    .expect("valid");
+    assert_eq!(c.listen.to_string(), "127.0.0.1:9000");
+    assert_eq!(c.page_size, 40, "environment wins over the file");
+    assert_eq!(c.log_format, LogFormat::Json);
+    assert_eq!(c.base_url.as_str(), "https://news.example.org/live/");
+    assert!(c.cookie_secure, "https base URL implies secure cookies");
+}
+
+#[test]
+fn invalid_values_are_clear_errors() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("LIVEBRIEF_LISTEN", "localhost")], "listen"),
+        (&[("LIVEBRIEF_PAGE_SIZE", "0")], "page_size"),
+        (&[("LIVEBRIEF_PAGE_SIZE", "many")], "LIVEBRIEF_PAGE_SIZE"),
+        (&[("LIVEBRIEF_BASE_URL", "ftp://x")], "base_url"),
+        (&[("LIVEBRIEF_LOG_FORMAT", "xml")], "log_format"),
+        (&[("LIVEBRIEF_COOKIE_SECURE", "perhaps")], "boolean"),
+        (&[("LIVEBRIEF_MAX_BODY_BYTES", "1")], "max_body_bytes"),
+        (&[("LIVEBRIEF_TYPO", "1")], "unknown environment variable"),
+    ];
+    for (vars, expect) in cases {
+        let err = Config::load(None, &env(vars)).expect_err("invalid");
+        assert!(format!("{err:#}").contains(expect), "{vars:?}: {err:#}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "lisen = \"x\"\n").expect("write");
+    let err = Config::load(Some(&file), &env(&[])).expect_err("unknown key");
+    assert!(format!("{err:#}").contains("lisen"), "{err:#}");
+    let err =
+        Config::load(Some(&dir.path().join("missing.toml")), &env(&[])).expect_err("missing file");
+    assert!(format!("{err:#}").contains("missing.toml"), "{err:#}");
+}
+
+#[test]
+fn every_option_is_documented() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/configuration.md"
+    ))
+    .expect("docs/configuration.md");
+    for k in KEYS {
+        assert!(
+            doc.contains(&format!("`{k}`")),
+            "docs/configuration.md does not document `{k}`"
+        );
+        assert!(
+            doc.contains(&format!("LIVEBRIEF_{}", k.to_uppercase())),
+            "docs/configuration.md lacks LIVEBRIEF_{}",
+            k.to_uppercase()
+        );
+    }
+    let defaults = Config::default();
+    assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
+}

@@ -1,0 +1,13 @@
+//! Integration tests of the HTTP edge: routes in-process, the live stream on a real listener.
+
+mod support;
+
+mod api;
+mod auth;
+mod config;
+mod desk;
+mod feeds;
+mod hostile;
+mod openapi;
+mod pages;
+mod sse;

@@ -1,0 +1,261 @@
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use livebrief_app::{App, ManualClock};
+use livebrief_model::{Role, Timestamp};
+use livebrief_server::{AppState, Config};
+use livebrief_store::SqliteStore;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub clock: Arc<ManualClock>,
+    pub shutdown: CancellationToken,
+    pub _dir: tempfile::TempDir,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+pub fn config_for(dir: &std::path::Path) -> Config {
+    let mut c = Config::default();
+    c.data_dir = dir.to_path_buf();
+    c.base_url = "https://briefs.example.org/".parse().expect("url");
+    c.max_body_bytes = 256 * 1024;
+    c.sse_heartbeat_secs = 1;
+    c.page_size = 5;
+    c
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = config_for(dir.path());
+        tweak(&mut config);
+        let store =
+            Arc::new(SqliteStore::open(&dir.path().join("livebrief.db")).expect("open store"));
+        let clock = Arc::new(ManualClock::new(
+            "2025-03-13T09:00:00Z".parse::<Timestamp>().expect("ts"),
+        ));
+        let app = App::new(store, clock.clone()).await.expect("app");
+        let shutdown = CancellationToken::new();
+        let state = AppState::new(app, config, shutdown.clone())
+            .await
+            .expect("state");
+        let router = livebrief_server::router(state.clone());
+        TestApp {
+            state,
+            router,
+            clock,
+            shutdown,
+            _dir: dir,
+        }
+    }
+
+    pub fn tick(&self, secs: u64) {
+        self.clock.advance(std::time::Duration::from_secs(secs));
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).expect("req"))
+            .await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut b = Request::get(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::empty()).expect("req")).await
+    }
+
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(b.body(body).expect("req")).await
+    }
+
+    /// A user with an API token.
+    pub async fn user(&self, name: &str, role: Role) -> String {
+        let u = self
+            .state
+            .app
+            .create_user(name, role, PASSWORD)
+            .await
+            .expect("user");
+        self.state
+            .app
+            .create_api_token(u.id, "test")
+            .await
+            .expect("token")
+    }
+
+    /// An editor token and a briefing `war`.
+    pub async fn with_briefing(&self) -> String {
+        let t = self.user("eda", Role::Editor).await;
+        let r = self
+            .api(
+                Method::POST,
+                "/api/v1/briefings",
+                Some(&t),
+                Some(json!({"slug": "war", "title": "War in Ukraine", "summary": "Latest."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        t
+    }
+
+    pub async fn publish(&self, token: &str, headline: &str, extra: Value) -> Value {
+        let mut body = json!({"headline": headline, "body": format!("{headline}: body text.")});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        let r = self
+            .api(
+                Method::POST,
+                "/api/v1/briefings/war/entries",
+                Some(token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        self.tick(60);
+        r.json()
+    }
+
+    /// Signs in through the login form; returns the Cookie header value for the session.
+    pub async fn login(&self, name: &str, password: &str) -> String {
+        let (pre, csrf) = self.login_form().await;
+        let r = self
+            .post_form(
+                "/login",
+                &pre,
+                &[
+                    ("csrf", &csrf),
+                    ("name", name),
+                    ("password", password),
+                    ("next", "/desk"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login failed: {}",
+            r.text()
+        );
+        let set = r.header("set-cookie");
+        let session = set.split(';').next().expect("cookie").to_string();
+        assert!(session.starts_with("lb_session="), "{set}");
+        session
+    }
+
+    /// The pre-session cookie and the CSRF token of a fresh login form.
+    pub async fn login_form(&self) -> (String, String) {
+        let r = self.get("/login").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let pre = r
+            .header("set-cookie")
+            .split(';')
+            .next()
+            .expect("cookie")
+            .to_string();
+        (pre, form_csrf(&r.text()))
+    }
+
+    pub async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in fields {
+            s.append_pair(k, v);
+        }
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(s.finish()))
+            .expect("req");
+        self.send(req).await
+    }
+
+    pub async fn get_cookie(&self, path: &str, cookie: &str) -> Resp {
+        self.get_with(path, &[("cookie", cookie)]).await
+    }
+}
+
+/// The value of the first `name="csrf"` hidden field in a page.
+pub fn form_csrf(html: &str) -> String {
+    let i = html
+        .find("name=\"csrf\" value=\"")
+        .expect("page has a CSRF field");
+    let rest = &html[i + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').expect("closing quote")].to_string()
+}
