@@ -1,0 +1,152 @@
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::support::{BIN, Server, account_with_token, http, livebrief};
+
+#[test]
+fn help_lists_every_subcommand() {
+    let out = std::process::Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["serve", "user", "token", "briefing", "config"] {
+        assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
+    }
+    let out = std::process::Command::new(BIN)
+        .args(["user", "--help"])
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("add") && help.contains("passwd") && help.contains("list"));
+}
+
+#[test]
+fn user_add_then_duplicates_and_bad_roles_fail_clearly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = livebrief(dir.path())
+        .args(["user", "add", "ada", "--role", "admin"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("added ada (admin)") && stdout.contains("password: "),
+        "a generated password is printed once: {stdout}"
+    );
+    let again = livebrief(dir.path())
+        .args(["user", "add", "ada", "--role", "editor"])
+        .output()
+        .expect("run");
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("exists"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let bad = livebrief(dir.path())
+        .args(["user", "add", "bob", "--role", "overlord"])
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
+    let mut short = livebrief(dir.path())
+        .args(["user", "add", "bob", "--role", "editor", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    short
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"short\n")
+        .expect("write");
+    let out = short.wait_with_output().expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"));
+    let list = livebrief(dir.path())
+        .args(["user", "list"])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&list.stdout).trim(), "ada\tadmin");
+}
+
+#[test]
+fn invalid_config_stops_with_a_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = livebrief(dir.path())
+        .args(["serve"])
+        .env("LIVEBRIEF_LISTEN", "not-an-address")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("listen") && err.contains("not-an-address"),
+        "{err}"
+    );
+    let out = livebrief(dir.path())
+        .args(["config"])
+        .env("LIVEBRIEF_PAGE_SIZE", "7")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("page_size = 7"));
+}
+
+#[test]
+fn demo_serves_a_briefing_and_sigterm_ends_live_streams() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = Server::start(dir.path(), &["--demo"]);
+    let page = http(server.addr, "GET", "/b/ceasefire-talks-demo", &[], None).expect("page");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("cease-fire talks (demo)")
+            && page.body.matches("<article").count() >= 10
+    );
+    let token = account_with_token(dir.path(), "cli-editor", "editor");
+
+    // Open a live stream, then ask the server to stop: the stream must end and the process exit.
+    use std::io::{Read, Write};
+    let mut sse = std::net::TcpStream::connect(server.addr).expect("connect");
+    sse.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        sse,
+        "GET /b/ceasefire-talks-demo/events HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .expect("write");
+    let mut buf = [0u8; 1024];
+    let n = sse.read(&mut buf).expect("headers");
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));
+    let r = http(
+        server.addr,
+        "POST",
+        "/api/v1/briefings/ceasefire-talks-demo/entries",
+        &[("Authorization", &format!("Bearer {token}"))],
+        Some(r#"{"headline": "From the CLI test"}"#),
+    )
+    .expect("publish");
+    assert_eq!(r.status, 201, "{}", r.body);
+    server.signal("TERM");
+    let mut rest = Vec::new();
+    sse.read_to_end(&mut rest)
+        .expect("stream closes, not times out");
+    assert!(
+        String::from_utf8_lossy(&rest).contains("From the CLI test"),
+        "the event arrived before the end"
+    );
+    let status = server.wait_exit(10);
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+
+    // The demo is added once: a restart keeps the data and adds nothing.
+    let server = Server::start(dir.path(), &["--demo"]);
+    let list = http(server.addr, "GET", "/api/v1/briefings", &[], None).expect("list");
+    let v: serde_json::Value = serde_json::from_str(&list.body).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+}

@@ -1,0 +1,6 @@
+//! Whole-program tests: the real `livebrief` binary, started, used over HTTP and killed.
+
+mod cli;
+mod crash;
+mod layering;
+pub mod support;
