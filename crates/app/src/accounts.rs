@@ -57,11 +57,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     if password.len() > MAX_PASSWORD_BYTES {
         return false;
     }
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A new secret shown once to its owner: a session cookie value or an API token.
@@ -81,21 +77,14 @@ impl App {
     pub async fn create_user(&self, name: &str, role: Role, password: &str) -> Result<User> {
         User::validate_name(name)?;
         let hash = hash_password(password).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let user = self
-            .store
-            .create_user(name, role, &hash, self.now())
-            .await?;
+        let user = self.store.create_user(name, role, &hash, self.now()).await?;
         tracing::info!(user = %user.name, role = %role, "user created");
         Ok(user)
     }
 
     pub async fn set_password(&self, name: &str, password: &str) -> Result<()> {
         let hash = hash_password(password).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let (user, _) = self
-            .store
-            .user_by_name(name)
-            .await?
-            .ok_or(AppError::NotFound("user"))?;
+        let (user, _) = self.store.user_by_name(name).await?.ok_or(AppError::NotFound("user"))?;
         self.store.set_password(user.id, &hash).await?;
         Ok(())
     }
@@ -136,18 +125,13 @@ impl App {
     }
 
     pub async fn session_user(&self, token: &str) -> Result<Option<User>> {
-        Ok(self
-            .store
-            .session_user(&token_hash(token), self.now())
-            .await?)
+        Ok(self.store.session_user(&token_hash(token), self.now()).await?)
     }
 
     pub async fn create_api_token(&self, user: UserId, name: &str) -> Result<String> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::Invalid(
-                "a token name is 1 to 100 characters".into(),
-            ));
+            return Err(AppError::Invalid("a token name is 1 to 100 characters".into()));
         }
         let token = random_token("lb_");
         self.store
@@ -157,10 +141,7 @@ impl App {
     }
 
     pub async fn api_token_user(&self, token: &str) -> Result<Option<User>> {
-        Ok(self
-            .store
-            .api_token_user(&token_hash(token), self.now())
-            .await?)
+        Ok(self.store.api_token_user(&token_hash(token), self.now()).await?)
     }
 }
 

@@ -12,15 +12,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use livebrief_model::{
-    Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Date, Entry,
-    EntryDraft, EntryEdit, EntryId, Event, EventId, Revision, RuleError, Source, Status, Timestamp,
+    Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Date, Entry, EntryDraft, EntryEdit,
+    EntryId, Event, EventId, Revision, RuleError, Source, Status, Timestamp,
 };
 use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
 
-pub use accounts::{
-    Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password,
-};
+pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
 pub use clock::{Clock, ManualClock, SystemClock};
 
 #[derive(Debug, thiserror::Error)]
@@ -120,8 +118,7 @@ pub struct App {
 
 impl App {
     pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
-        let last: HashMap<BriefingId, EventId> =
-            store.last_event_ids().await?.into_iter().collect();
+        let last: HashMap<BriefingId, EventId> = store.last_event_ids().await?.into_iter().collect();
         let briefings = store
             .list_briefings()
             .await?
@@ -176,16 +173,12 @@ impl App {
 
     pub fn briefing_by_id(&self, id: BriefingId) -> Option<Briefing> {
         let map = self.briefings.read().unwrap_or_else(|p| p.into_inner());
-        map.values()
-            .find(|(b, _)| b.id == id)
-            .map(|(b, _)| b.clone())
+        map.values().find(|(b, _)| b.id == id).map(|(b, _)| b.clone())
     }
 
     fn remember(&self, b: &Briefing, ev: Option<EventId>) {
         let mut map = self.briefings.write().unwrap_or_else(|p| p.into_inner());
-        let slot = map
-            .entry(b.slug.clone())
-            .or_insert_with(|| (b.clone(), EventId(0)));
+        let slot = map.entry(b.slug.clone()).or_insert_with(|| (b.clone(), EventId(0)));
         slot.0 = b.clone();
         if let Some(ev) = ev {
             slot.1 = slot.1.max(ev);
@@ -195,18 +188,12 @@ impl App {
     fn announce(&self, briefing: Briefing, event: Event, entry: Option<Entry>) {
         self.remember(&briefing, Some(event.id));
         // No receivers is fine: nobody is watching.
-        let _ = self.bus.send(Arc::new(Notice {
-            event,
-            briefing,
-            entry,
-        }));
+        let _ = self.bus.send(Arc::new(Notice { event, briefing, entry }));
     }
 
     pub async fn create_briefing(&self, actor: &Actor, draft: BriefingDraft) -> Result<Briefing> {
         if !actor.role.can_publish() {
-            return Err(AppError::Forbidden(
-                "only editors can create briefings".into(),
-            ));
+            return Err(AppError::Forbidden("only editors can create briefings".into()));
         }
         draft.validate()?;
         let b = self.store.create_briefing(&draft, self.now()).await?;
@@ -214,16 +201,9 @@ impl App {
         Ok(b)
     }
 
-    pub async fn update_briefing(
-        &self,
-        actor: &Actor,
-        slug: &str,
-        mut draft: BriefingDraft,
-    ) -> Result<Briefing> {
+    pub async fn update_briefing(&self, actor: &Actor, slug: &str, mut draft: BriefingDraft) -> Result<Briefing> {
         if !actor.role.can_publish() {
-            return Err(AppError::Forbidden(
-                "only editors can change briefings".into(),
-            ));
+            return Err(AppError::Forbidden("only editors can change briefings".into()));
         }
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
         draft.slug = b.slug.clone();
@@ -234,20 +214,13 @@ impl App {
         Ok(b)
     }
 
-    pub async fn create_entry(
-        &self,
-        actor: &Actor,
-        slug: &str,
-        input: EntryInput,
-    ) -> Result<Entry> {
+    pub async fn create_entry(&self, actor: &Actor, slug: &str, input: EntryInput) -> Result<Entry> {
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
         let now = self.now();
         let draft = EntryDraft {
             headline: input.headline,
             body: livebrief_content::render(input.body_format, &input.body),
-            happened_on: input
-                .happened_on
-                .unwrap_or_else(|| now.to_zoned(jiff_utc()).date()),
+            happened_on: input.happened_on.unwrap_or_else(|| now.to_zoned(jiff_utc()).date()),
             topics: input.topics,
             sources: input.sources,
             pinned: input.pinned,
@@ -289,11 +262,7 @@ impl App {
             Command::Retract { note } => Action::Retract { note },
         };
         let _w = self.write_lock.lock().await;
-        let current = self
-            .store
-            .entry(id)
-            .await?
-            .ok_or(AppError::NotFound("entry"))?;
+        let current = self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))?;
         if let Some(v) = expected_version
             && v != current.version
         {
@@ -316,10 +285,7 @@ impl App {
     }
 
     pub async fn entry(&self, id: EntryId) -> Result<Entry> {
-        self.store
-            .entry(id)
-            .await?
-            .ok_or(AppError::NotFound("entry"))
+        self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))
     }
 
     pub async fn list(&self, q: &EntryQuery) -> Result<Page> {
@@ -331,12 +297,7 @@ impl App {
     }
 
     /// Events after `after` with the current state of what they announce, for replay after a reconnect.
-    pub async fn replay(
-        &self,
-        briefing: &Briefing,
-        after: EventId,
-        limit: usize,
-    ) -> Result<Vec<Notice>> {
+    pub async fn replay(&self, briefing: &Briefing, after: EventId, limit: usize) -> Result<Vec<Notice>> {
         let events = self.store.events_after(briefing.id, after, limit).await?;
         let mut out = Vec::with_capacity(events.len());
         for event in events {

@@ -97,10 +97,7 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
             .tag_attributes(
                 [
                     ("a", ["href", "hreflang"].into_iter().collect()),
-                    (
-                        "img",
-                        ["src", "alt", "width", "height"].into_iter().collect(),
-                    ),
+                    ("img", ["src", "alt", "width", "height"].into_iter().collect()),
                     ("abbr", HashSet::new()),
                     ("q", ["cite"].into_iter().collect()),
                     ("blockquote", ["cite"].into_iter().collect()),
@@ -141,16 +138,7 @@ pub fn plain_text(safe_html: &str) -> String {
             .unwrap_or("");
         if matches!(
             name,
-            "br" | "p"
-                | "li"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "blockquote"
-                | "tr"
-                | "pre"
-                | "figcaption"
+            "br" | "p" | "li" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "tr" | "pre" | "figcaption"
         ) && (tag.starts_with('/') || name == "br")
             && !out.ends_with('\n')
         {
@@ -159,11 +147,7 @@ pub fn plain_text(safe_html: &str) -> String {
         rest = &rest[lt + gt + 1..];
     }
     push_decoded(&mut out, rest);
-    let collapsed: Vec<&str> = out
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let collapsed: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     collapsed.join("\n")
 }
 
@@ -201,8 +185,5 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
         Some(i) if i > max_chars / 2 => cut[..i].to_string(),
         _ => cut,
     };
-    format!(
-        "{}…",
-        cut.trim_end_matches(|c: char| c.is_ascii_punctuation())
-    )
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation()))
 }

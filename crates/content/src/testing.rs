@@ -65,8 +65,7 @@ pub fn find_active_content(doc: &str) -> Option<String> {
                 break;
             }
             let name_start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
-            {
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
                 i += 1;
             }
             let name = &lower[name_start..i];
@@ -97,33 +96,20 @@ pub fn find_active_content(doc: &str) -> Option<String> {
                 }
             }
             if name.starts_with("on") && name.len() > 2 {
-                return Some(format!(
-                    "event handler {name}: {}",
-                    context(doc, name_start)
-                ));
+                return Some(format!("event handler {name}: {}", context(doc, name_start)));
             }
             if matches!(name, "style" | "srcdoc") {
                 return Some(format!("{name} attribute: {}", context(doc, name_start)));
             }
             if matches!(
                 name,
-                "href"
-                    | "src"
-                    | "action"
-                    | "formaction"
-                    | "data"
-                    | "xlink:href"
-                    | "poster"
-                    | "background"
+                "href" | "src" | "action" | "formaction" | "data" | "xlink:href" | "poster" | "background"
             ) {
                 let v: String = decode_entities(&value)
                     .chars()
                     .filter(|c| !c.is_whitespace() && !c.is_control())
                     .collect();
-                if ["javascript:", "vbscript:", "data:"]
-                    .iter()
-                    .any(|s| v.starts_with(s))
-                {
+                if ["javascript:", "vbscript:", "data:"].iter().any(|s| v.starts_with(s)) {
                     return Some(format!("dangerous URL in {name}: {}", context(doc, start)));
                 }
             }

@@ -30,10 +30,7 @@ const ITEMS: &[Item] = &[
         topics: &["Strikes on cities and infrastructure", "Energy"],
         sources: &[
             ("Example Wire", "https://example.org/wire/energy-strikes"),
-            (
-                "Demo Regional News",
-                "https://news.example.net/power-outage",
-            ),
+            ("Demo Regional News", "https://news.example.net/power-outage"),
         ],
         key: false,
         pinned: false,
@@ -52,10 +49,7 @@ const ITEMS: &[Item] = &[
         headline: "Delegations confirm cease-fire talks will open today",
         body: "Spokespeople for both delegations confirmed that talks on a proposed **30-day cease-fire** will open this afternoon in a neutral capital.\n\n> “We are ready to listen, but we will not accept a pause that only helps the other side regroup,” one delegate told reporters.",
         topics: &["Diplomacy and cease-fire talks"],
-        sources: &[(
-            "Demo Diplomatic Service",
-            "https://diplomacy.example.com/talks-open",
-        )],
+        sources: &[("Demo Diplomatic Service", "https://diplomacy.example.com/talks-open")],
         key: true,
         pinned: false,
     },
@@ -64,10 +58,7 @@ const ITEMS: &[Item] = &[
         headline: "New aid package includes air-defence interceptors",
         body: "A group of donor governments announced a package of air-defence interceptors and artillery ammunition. Deliveries are expected to start within weeks, according to a joint statement.",
         topics: &["Western military aid"],
-        sources: &[(
-            "Example Defence Desk",
-            "https://defence.example.org/aid-package",
-        )],
+        sources: &[("Example Defence Desk", "https://defence.example.org/aid-package")],
         key: true,
         pinned: false,
     },
@@ -94,10 +85,7 @@ const ITEMS: &[Item] = &[
         headline: "New sanctions target shipping and banks",
         body: "A new sanctions round lists dozens of tankers said to carry oil above the price cap and several regional banks. Officials said further measures were possible if the talks stall.",
         topics: &["Sanctions", "Energy"],
-        sources: &[(
-            "Demo Financial Times",
-            "https://finance.example.com/sanctions-round",
-        )],
+        sources: &[("Demo Financial Times", "https://finance.example.com/sanctions-round")],
         key: false,
         pinned: false,
     },
@@ -116,10 +104,7 @@ const ITEMS: &[Item] = &[
         body: "The first session ended after four hours. A senior envoy described the talks as “businesslike” and said working groups on prisoner exchanges and energy infrastructure would meet tomorrow.",
         topics: &["Diplomacy and cease-fire talks"],
         sources: &[
-            (
-                "Demo Diplomatic Service",
-                "https://diplomacy.example.com/first-session",
-            ),
+            ("Demo Diplomatic Service", "https://diplomacy.example.com/first-session"),
             ("Example Wire", "https://example.org/wire/talks-adjourn"),
         ],
         key: true,
@@ -156,10 +141,7 @@ pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
     let app = App::new(store.clone(), clock.clone()).await?;
     let user = match store.user_by_name(DEMO_USER).await? {
         Some((u, _)) => u,
-        None => {
-            app.create_user(DEMO_USER, Role::Editor, DEMO_PASSWORD)
-                .await?
-        }
+        None => app.create_user(DEMO_USER, Role::Editor, DEMO_PASSWORD).await?,
     };
     let actor = user.actor();
     app.create_briefing(
@@ -210,8 +192,7 @@ pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
         correction_note: Some("An earlier version gave the wrong period for the reported assaults.".into()),
         ..Default::default()
     };
-    app.change_entry(&actor, ids[5], Command::Edit(edit), None)
-        .await?;
+    app.change_entry(&actor, ids[5], Command::Edit(edit), None).await?;
     clock.advance(Duration::from_secs(1));
     tracing::info!(
         user = DEMO_USER,

@@ -95,9 +95,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
-    let mut env: BTreeMap<String, String> = std::env::vars()
-        .filter(|(k, _)| k.starts_with("LIVEBRIEF_"))
-        .collect();
+    let mut env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("LIVEBRIEF_")).collect();
     if let Some(d) = &cli.data_dir {
         env.insert("LIVEBRIEF_DATA_DIR".into(), d.display().to_string());
     }
@@ -108,8 +106,7 @@ fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
 }
 
 fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
     let path = data_dir.join("livebrief.db");
     SqliteStore::open(&path).with_context(|| format!("opening database {}", path.display()))
 }
@@ -155,9 +152,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Serve { listen, demo } => {
-            serve(load_config(&cli, listen.as_deref())?, *demo).await
-        }
+        Command::Serve { listen, demo } => serve(load_config(&cli, listen.as_deref())?, *demo).await,
         Command::User { command } => {
             let config = load_config(&cli, None)?;
             let app = app_for(&config).await?;
@@ -177,10 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         println!("password: {pw}");
                     }
                 }
-                UserCommand::Passwd {
-                    name,
-                    password_stdin,
-                } => {
+                UserCommand::Passwd { name, password_stdin } => {
                     let (pw, generated) = read_password(*password_stdin)?;
                     app.set_password(name, &pw)
                         .await
@@ -242,10 +234,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("listen = {:?}", c.listen.to_string());
             println!("data_dir = {:?}", c.data_dir.display().to_string());
             println!("base_url = {:?}", c.base_url.as_str());
-            println!(
-                "log_format = {:?}",
-                format!("{:?}", c.log_format).to_lowercase()
-            );
+            println!("log_format = {:?}", format!("{:?}", c.log_format).to_lowercase());
             println!("log_level = {:?}", c.log_level);
             println!("cookie_secure = {}", c.cookie_secure);
             println!("max_body_bytes = {}", c.max_body_bytes);
@@ -262,9 +251,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     livebrief_server::init_logging(&config);
     let store = Arc::new(open_store(&config.data_dir)?);
     if demo {
-        demo::seed(store.clone())
-            .await
-            .context("adding the demo briefing")?;
+        demo::seed(store.clone()).await.context("adding the demo briefing")?;
     }
     let app = App::new(store.clone(), Arc::new(SystemClock)).await?;
     let shutdown = CancellationToken::new();
@@ -292,9 +279,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             }
         }
     });
-    livebrief_server::serve(state, listener)
-        .await
-        .context("serving")?;
+    livebrief_server::serve(state, listener).await.context("serving")?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -303,16 +288,15 @@ async fn wait_for_signal(shutdown: CancellationToken) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot listen for SIGTERM");
-                    let _ = ctrl_c.await;
-                    shutdown.cancel();
-                    return;
-                }
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                let _ = ctrl_c.await;
+                shutdown.cancel();
+                return;
+            }
+        };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -38,13 +38,12 @@ impl BriefingDraft {
         }
         let lang_ok = !self.language.is_empty()
             && self.language.len() <= 35
-            && self.language.split('-').all(|p| {
-                !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
-            });
+            && self
+                .language
+                .split('-')
+                .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()));
         if !lang_ok {
-            return Err(RuleError::invalid(
-                "language must be a BCP 47 tag such as en or uk-UA",
-            ));
+            return Err(RuleError::invalid("language must be a BCP 47 tag such as en or uk-UA"));
         }
         Ok(())
     }

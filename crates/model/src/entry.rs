@@ -262,12 +262,8 @@ fn check_text(what: &str, s: &str, max_chars: usize, required: bool) -> Result<(
             "{what} is longer than {max_chars} characters"
         )));
     }
-    if s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err(RuleError::invalid(format!(
-            "{what} contains control characters"
-        )));
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err(RuleError::invalid(format!("{what} contains control characters")));
     }
     Ok(())
 }
@@ -292,10 +288,7 @@ fn check_body(b: &Body) -> Result<(), RuleError> {
 
 fn check_topics(topics: &[String]) -> Result<(), RuleError> {
     if topics.len() > limits::TOPICS {
-        return Err(RuleError::invalid(format!(
-            "at most {} topics",
-            limits::TOPICS
-        )));
+        return Err(RuleError::invalid(format!("at most {} topics", limits::TOPICS)));
     }
     for t in topics {
         check_text("topic", t, limits::TOPIC_CHARS, true)?;
@@ -305,10 +298,7 @@ fn check_topics(topics: &[String]) -> Result<(), RuleError> {
 
 fn check_sources(sources: &[Source]) -> Result<(), RuleError> {
     if sources.len() > limits::SOURCES {
-        return Err(RuleError::invalid(format!(
-            "at most {} sources",
-            limits::SOURCES
-        )));
+        return Err(RuleError::invalid(format!("at most {} sources", limits::SOURCES)));
     }
     for s in sources {
         check_text("source outlet", &s.outlet, limits::SOURCE_TEXT_CHARS, true)?;
@@ -354,12 +344,7 @@ impl EntryDraft {
 
     /// Builds the new entry (id and briefing filled in by the store) after checking who may create it.
     /// Contributors' entries never start public: asking to publish submits them for review instead.
-    pub fn into_entry(
-        mut self,
-        briefing_id: BriefingId,
-        actor: &Actor,
-        now: Timestamp,
-    ) -> Result<Change, RuleError> {
+    pub fn into_entry(mut self, briefing_id: BriefingId, actor: &Actor, now: Timestamp) -> Result<Change, RuleError> {
         self.topics = normalize_topics(self.topics);
         self.validate()?;
         let mut status = self.status;
@@ -371,9 +356,7 @@ impl EntryDraft {
                 status = Status::Pending;
             }
             if self.pinned || self.key_event {
-                return Err(RuleError::forbidden(
-                    "only editors can pin entries or mark key events",
-                ));
+                return Err(RuleError::forbidden("only editors can pin entries or mark key events"));
             }
         }
         let published = status == Status::Published;
@@ -457,12 +440,7 @@ impl Entry {
 
     /// Applies `action` by `actor` at `now`. Pure: returns the changed entry, the revision to keep and the
     /// public event to announce, or why the change is not allowed.
-    pub fn apply(
-        &self,
-        action: Action,
-        actor: &Actor,
-        now: Timestamp,
-    ) -> Result<Change, RuleError> {
+    pub fn apply(&self, action: Action, actor: &Actor, now: Timestamp) -> Result<Change, RuleError> {
         let editor = actor.role.can_publish();
         let own = actor.id == self.author_id;
         let mut next = self.clone();
@@ -479,9 +457,7 @@ impl Entry {
         let (rev_action, event, note) = match action {
             Action::Edit(edit) => {
                 if self.status == Status::Retracted {
-                    return Err(RuleError::Conflict(
-                        "a retracted entry cannot be edited".into(),
-                    ));
+                    return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
                 }
                 if !editor && !(own && matches!(self.status, Status::Draft | Status::Pending)) {
                     return Err(RuleError::forbidden(
@@ -544,9 +520,7 @@ impl Entry {
                     return Err(RuleError::Conflict("only a draft can be submitted".into()));
                 }
                 if !editor && !own {
-                    return Err(RuleError::forbidden(
-                        "only the author can submit this draft",
-                    ));
+                    return Err(RuleError::forbidden("only the author can submit this draft"));
                 }
                 next.status = Status::Pending;
                 (RevisionAction::Submit, None, None)
@@ -581,9 +555,7 @@ impl Entry {
             Action::Pin(on) => {
                 need_editor("pin entries")?;
                 if self.status == Status::Retracted && on {
-                    return Err(RuleError::Conflict(
-                        "a retracted entry cannot be pinned".into(),
-                    ));
+                    return Err(RuleError::Conflict("a retracted entry cannot be pinned".into()));
                 }
                 if self.pinned == on {
                     return Err(RuleError::Conflict(format!(
@@ -593,11 +565,7 @@ impl Entry {
                 }
                 next.pinned = on;
                 (
-                    if on {
-                        RevisionAction::Pin
-                    } else {
-                        RevisionAction::Unpin
-                    },
+                    if on { RevisionAction::Pin } else { RevisionAction::Unpin },
                     was_public.then_some(EventKind::Pinned),
                     None,
                 )
@@ -623,9 +591,7 @@ impl Entry {
                 let note = note.trim().to_string();
                 check_note(&note)?;
                 if self.status != Status::Published {
-                    return Err(RuleError::Conflict(
-                        "only a published entry can be retracted".into(),
-                    ));
+                    return Err(RuleError::Conflict("only a published entry can be retracted".into()));
                 }
                 next.status = Status::Retracted;
                 next.pinned = false;
@@ -633,11 +599,7 @@ impl Entry {
                     note: note.clone(),
                     at: now,
                 });
-                (
-                    RevisionAction::Retract,
-                    Some(EventKind::Retracted),
-                    Some(note),
-                )
+                (RevisionAction::Retract, Some(EventKind::Retracted), Some(note))
             }
         };
         let revision = next.revision(next.version, rev_action, actor, now, note);
@@ -697,11 +659,7 @@ mod tests {
     #[test]
     fn contributor_publish_becomes_pending() {
         let c = draft(Status::Published)
-            .into_entry(
-                BriefingId(1),
-                &actor(Role::Contributor, 2),
-                ts("2025-03-13T10:00:00Z"),
-            )
+            .into_entry(BriefingId(1), &actor(Role::Contributor, 2), ts("2025-03-13T10:00:00Z"))
             .unwrap();
         assert_eq!(c.entry.status, Status::Pending);
         assert_eq!(c.event, None);
@@ -728,10 +686,7 @@ mod tests {
         assert_eq!(c2.entry.public_updated_at(), later);
         assert_eq!(c2.entry.version, 2);
         assert_eq!(c2.revision.number, 2);
-        assert_eq!(
-            c2.entry.correction.as_ref().unwrap().note,
-            "Corrected the city."
-        );
+        assert_eq!(c2.entry.correction.as_ref().unwrap().note, "Corrected the city.");
     }
 
     #[test]
@@ -741,31 +696,21 @@ mod tests {
             .into_entry(BriefingId(1), &co, ts("2025-03-13T10:00:00Z"))
             .unwrap();
         assert!(matches!(
-            c.entry
-                .apply(Action::Approve, &co, ts("2025-03-13T10:01:00Z")),
+            c.entry.apply(Action::Approve, &co, ts("2025-03-13T10:01:00Z")),
             Err(RuleError::Forbidden(_))
         ));
         let ed = actor(Role::Editor, 1);
-        let ok = c
-            .entry
-            .apply(Action::Approve, &ed, ts("2025-03-13T10:02:00Z"))
-            .unwrap();
+        let ok = c.entry.apply(Action::Approve, &ed, ts("2025-03-13T10:02:00Z")).unwrap();
         assert_eq!(ok.entry.status, Status::Published);
         assert_eq!(ok.event, Some(EventKind::Published));
         assert!(matches!(
-            ok.entry.apply(
-                Action::Retract { note: "x".into() },
-                &co,
-                ts("2025-03-13T10:03:00Z")
-            ),
+            ok.entry
+                .apply(Action::Retract { note: "x".into() }, &co, ts("2025-03-13T10:03:00Z")),
             Err(RuleError::Forbidden(_))
         ));
         assert!(matches!(
-            ok.entry.apply(
-                Action::Retract { note: " ".into() },
-                &ed,
-                ts("2025-03-13T10:03:00Z")
-            ),
+            ok.entry
+                .apply(Action::Retract { note: " ".into() }, &ed, ts("2025-03-13T10:03:00Z")),
             Err(RuleError::Invalid(_))
         ));
         let r = ok
@@ -781,11 +726,7 @@ mod tests {
         assert_eq!(r.entry.status, Status::Retracted);
         assert!(
             r.entry
-                .apply(
-                    Action::Edit(EntryEdit::default()),
-                    &ed,
-                    ts("2025-03-13T10:04:00Z")
-                )
+                .apply(Action::Edit(EntryEdit::default()), &ed, ts("2025-03-13T10:04:00Z"))
                 .is_err()
         );
     }

@@ -11,8 +11,8 @@ mod event;
 pub use account::{Actor, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
 pub use entry::{
-    Action, Body, BodyFormat, Change, Correction, Entry, EntryDraft, EntryEdit, EntryId, Revision,
-    RevisionAction, Snapshot, Source, Status, limits,
+    Action, Body, BodyFormat, Change, Correction, Entry, EntryDraft, EntryEdit, EntryId, Revision, RevisionAction,
+    Snapshot, Source, Status, limits,
 };
 pub use event::{Event, EventId, EventKind};
 

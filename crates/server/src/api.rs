@@ -10,8 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use livebrief_app::{Command, EditInput, EntryInput};
 use livebrief_model::{
-    BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryId, EventId, Revision, Role, Source,
-    Status, Timestamp,
+    BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryId, EventId, Revision, Role, Source, Status, Timestamp,
 };
 use livebrief_store::EntryQuery;
 use serde::de::DeserializeOwned;
@@ -44,10 +43,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rej: JsonRejection) -> ApiError {
     match rej {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            "unsupported_media_type",
-            "send Content-Type: application/json",
-        ),
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::new("unsupported_media_type", "send Content-Type: application/json")
+        }
         JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new("payload_too_large", "the request body is too large")
         }
@@ -436,12 +434,8 @@ pub struct EventsParams {
 fn parse_format(s: Option<&str>) -> ApiResult<BodyFormat> {
     match s {
         None | Some("") => Ok(BodyFormat::Markdown),
-        Some(f) => BodyFormat::parse(f).ok_or_else(|| {
-            ApiError::new(
-                "validation_failed",
-                format!("body_format {f:?}: use markdown or html"),
-            )
-        }),
+        Some(f) => BodyFormat::parse(f)
+            .ok_or_else(|| ApiError::new("validation_failed", format!("body_format {f:?}: use markdown or html"))),
     }
 }
 
@@ -496,10 +490,7 @@ async fn create_briefing(
 
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}", tag = "briefings", params(("slug" = String, Path)),
     responses((status = 200, body = BriefingDto), (status = 404, body = ErrorBody)))]
-async fn get_briefing(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> ApiResult<Json<BriefingDto>> {
+async fn get_briefing(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<BriefingDto>> {
     Ok(Json(BriefingDto::of(&briefing_or_404(&state, &slug)?)))
 }
 
@@ -520,10 +511,7 @@ async fn update_briefing(
         language: p.language.unwrap_or(b.language),
     };
     Ok(Json(BriefingDto::of(
-        &state
-            .app
-            .update_briefing(&v.user.actor(), &slug, draft)
-            .await?,
+        &state.app.update_briefing(&v.user.actor(), &slug, draft).await?,
     )))
 }
 
@@ -553,9 +541,10 @@ async fn list_entries(
             }
             q.statuses = match s {
                 "all" => vec![],
-                other => vec![Status::parse(other).ok_or_else(|| {
-                    ApiError::bad_request(format!("status {other:?} is not known"))
-                })?],
+                other => vec![
+                    Status::parse(other)
+                        .ok_or_else(|| ApiError::bad_request(format!("status {other:?} is not known")))?,
+                ],
             };
         }
     }
@@ -597,10 +586,7 @@ async fn create_entry(
         key_event: i.key_event,
         status,
     };
-    let e = state
-        .app
-        .create_entry(&v.user.actor(), &slug, input)
-        .await?;
+    let e = state.app.create_entry(&v.user.actor(), &slug, input).await?;
     Ok((StatusCode::CREATED, Json(EntryDto::of(&e, &slug))))
 }
 
@@ -627,11 +613,7 @@ async fn briefing_events(
     }))
 }
 
-async fn visible_entry(
-    state: &AppState,
-    id: i64,
-    v: &Option<crate::auth::Viewer>,
-) -> ApiResult<Entry> {
+async fn visible_entry(state: &AppState, id: i64, v: &Option<crate::auth::Viewer>) -> ApiResult<Entry> {
     let e = state.app.entry(EntryId(id)).await?;
     if !e.status.is_public() && v.is_none() {
         return Err(ApiError::not_found("entry"));
@@ -811,10 +793,7 @@ struct SecurityAddon;
 impl Modify for SecurityAddon {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
 }
 
@@ -851,8 +830,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 pub async fn etag_layer(req: Request, next: Next) -> Response {
     let is_get = req.method() == Method::GET;
     let inm = req.headers().get(header::IF_NONE_MATCH).cloned();
-    let personal = req.headers().contains_key(header::AUTHORIZATION)
-        || req.headers().contains_key(header::COOKIE);
+    let personal = req.headers().contains_key(header::AUTHORIZATION) || req.headers().contains_key(header::COOKIE);
     let resp = next.run(req).await;
     if !is_get || resp.status() != StatusCode::OK {
         return resp;
@@ -867,19 +845,12 @@ pub async fn etag_layer(req: Request, next: Next) -> Response {
     let digest = Sha256::digest(&bytes);
     let tag = format!(
         "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()
     );
     let tag = HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     parts.headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if personal {
-            "private, no-cache"
-        } else {
-            "no-cache"
-        }),
+        HeaderValue::from_static(if personal { "private, no-cache" } else { "no-cache" }),
     );
     if inm.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| {
         v.split(',')
@@ -887,10 +858,8 @@ pub async fn etag_layer(req: Request, next: Next) -> Response {
     }) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         r.headers_mut().insert(header::ETAG, tag);
-        r.headers_mut().insert(
-            header::CACHE_CONTROL,
-            parts.headers[header::CACHE_CONTROL].clone(),
-        );
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, parts.headers[header::CACHE_CONTROL].clone());
         return r;
     }
     parts.headers.insert(header::ETAG, tag);

@@ -5,11 +5,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 const FILES: &[(&str, &str, &str)] = &[
-    (
-        "app.css",
-        "text/css; charset=utf-8",
-        include_str!("../static/app.css"),
-    ),
+    ("favicon.svg", "image/svg+xml", include_str!("../static/favicon.svg")),
+    ("app.css", "text/css; charset=utf-8", include_str!("../static/app.css")),
     (
         "live.js",
         "text/javascript; charset=utf-8",
@@ -48,4 +45,9 @@ pub async fn serve(Path(name): Path<String>) -> Response {
             .into_response(),
         None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
     }
+}
+
+/// Browsers ask for /favicon.ico whatever the page says.
+pub async fn favicon() -> Response {
+    serve(Path("favicon.svg".to_string())).await
 }

@@ -74,9 +74,7 @@ async fn viewer_from(parts: &Parts, state: &AppState) -> Result<Option<Viewer>, 
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                ApiError::new("unauthorized", "Authorization must be 'Bearer <token>'")
-            })?;
+            .ok_or_else(|| ApiError::new("unauthorized", "Authorization must be 'Bearer <token>'"))?;
         return match state.app.api_token_user(token.trim()).await? {
             Some(user) => Ok(Some(Viewer {
                 user,
@@ -103,10 +101,7 @@ pub struct MaybeViewer(pub Option<Viewer>);
 
 impl FromRequestParts<AppState> for MaybeViewer {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(MaybeViewer(viewer_from(parts, state).await?))
     }
 }
@@ -117,24 +112,15 @@ pub struct ApiViewer(pub Viewer);
 
 impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let v = viewer_from(parts, state)
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
-        if matches!(v.via, Via::Session { .. })
-            && !matches!(parts.method, Method::GET | Method::HEAD)
-        {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let v = viewer_from(parts, state).await?.ok_or_else(ApiError::unauthorized)?;
+        if matches!(v.via, Via::Session { .. }) && !matches!(parts.method, Method::GET | Method::HEAD) {
             let token = parts
                 .headers
                 .get(CSRF_HEADER)
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("");
-            state
-                .csrf
-                .verify(token, &v.csrf_binding(), state.app.now())?;
+            state.csrf.verify(token, &v.csrf_binding(), state.app.now())?;
         }
         Ok(ApiViewer(v))
     }
@@ -145,18 +131,11 @@ pub struct DeskViewer(pub Viewer);
 
 impl FromRequestParts<AppState> for DeskViewer {
     type Rejection = Response;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match viewer_from(parts, state).await {
             Ok(Some(v)) => Ok(DeskViewer(v)),
             Ok(None) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/desk");
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/desk");
                 let mut q = url::form_urlencoded::Serializer::new(String::new());
                 q.append_pair("next", next);
                 Err(Redirect::to(&format!("/login?{}", q.finish())).into_response())
@@ -170,10 +149,7 @@ pub fn require_role(v: &Viewer, role: Role) -> Result<(), ApiError> {
     if v.user.role >= role {
         Ok(())
     } else {
-        Err(ApiError::new(
-            "forbidden",
-            format!("this needs the {role} role"),
-        ))
+        Err(ApiError::new("forbidden", format!("this needs the {role} role")))
     }
 }
 
@@ -190,8 +166,8 @@ impl Csrf {
 
     fn mac(&self, binding: &[u8], expiry: i64) -> Vec<u8> {
         // HMAC takes keys of any length; new_from_slice cannot fail for it.
-        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("hmac accepts any key"));
+        let mut m =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!("hmac accepts any key"));
         m.update(b"livebrief-csrf-v1\0");
         m.update(&expiry.to_be_bytes());
         m.update(binding);
@@ -200,25 +176,18 @@ impl Csrf {
 
     pub fn issue(&self, binding: &[u8], now: Timestamp) -> String {
         let expiry = now.as_second() + CSRF_TTL_SECS;
-        format!(
-            "{expiry}.{}",
-            URL_SAFE_NO_PAD.encode(self.mac(binding, expiry))
-        )
+        format!("{expiry}.{}", URL_SAFE_NO_PAD.encode(self.mac(binding, expiry)))
     }
 
     pub fn verify(&self, token: &str, binding: &[u8], now: Timestamp) -> Result<(), ApiError> {
         let fail = |m: &str| ApiError::new("csrf_failed", m.to_string());
         if token.is_empty() {
-            return Err(fail(
-                "the form has no CSRF token; reload the page and try again",
-            ));
+            return Err(fail("the form has no CSRF token; reload the page and try again"));
         }
         let (exp, mac) = token
             .split_once('.')
             .ok_or_else(|| fail("the CSRF token is malformed"))?;
-        let exp: i64 = exp
-            .parse()
-            .map_err(|_| fail("the CSRF token is malformed"))?;
+        let exp: i64 = exp.parse().map_err(|_| fail("the CSRF token is malformed"))?;
         let mac = URL_SAFE_NO_PAD
             .decode(mac)
             .map_err(|_| fail("the CSRF token is malformed"))?;
@@ -262,12 +231,7 @@ impl LoginLimiter {
                 v.retain(|t| now.duration_since(*t) < self.window);
                 if v.len() as u32 >= self.max_failures {
                     let oldest = v.first().copied().unwrap_or(now);
-                    wait = wait.max(
-                        self.window
-                            .saturating_sub(now.duration_since(oldest))
-                            .as_secs()
-                            .max(1),
-                    );
+                    wait = wait.max(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1));
                 }
             }
         }
@@ -279,10 +243,7 @@ impl LoginLimiter {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
             // Bound memory under a spray of names: forget entries whose window has passed.
-            map.retain(|_, v| {
-                v.last()
-                    .is_some_and(|t| now.duration_since(*t) < self.window)
-            });
+            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.window));
         }
         for k in Self::keys(ip, name) {
             let v = map.entry(k).or_default();

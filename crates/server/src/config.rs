@@ -67,10 +67,9 @@ impl Config {
     pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
         let mut raw = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("reading config file {}", p.display()))?;
-                toml::from_str::<Raw>(&text)
-                    .with_context(|| format!("parsing config file {}", p.display()))?
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?;
+                toml::from_str::<Raw>(&text).with_context(|| format!("parsing config file {}", p.display()))?
             }
             None => Raw::default(),
         };
@@ -102,11 +101,7 @@ impl Config {
                 "max_body_bytes" => raw.max_body_bytes = Some(num(v)?),
                 "sse_heartbeat_secs" => raw.sse_heartbeat_secs = Some(num(v)?),
                 "login_max_failures" => {
-                    raw.login_max_failures = Some(
-                        num(v)?
-                            .try_into()
-                            .context("login_max_failures is too large")?,
-                    )
+                    raw.login_max_failures = Some(num(v)?.try_into().context("login_max_failures is too large")?)
                 }
                 "login_window_secs" => raw.login_window_secs = Some(num(v)?),
                 "page_size" => raw.page_size = Some(num(v)?),
@@ -126,16 +121,16 @@ impl Config {
 impl Raw {
     fn validate(self) -> anyhow::Result<Config> {
         let listen_s = self.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
-        let listen: SocketAddr = listen_s.parse().with_context(|| {
-            format!("listen = {listen_s:?} is not an address like 127.0.0.1:8080")
-        })?;
+        let listen: SocketAddr = listen_s
+            .parse()
+            .with_context(|| format!("listen = {listen_s:?} is not an address like 127.0.0.1:8080"))?;
         let data_dir = PathBuf::from(self.data_dir.unwrap_or_else(|| "./data".into()));
         if data_dir.as_os_str().is_empty() {
             bail!("data_dir must not be empty");
         }
         let base_s = self.base_url.unwrap_or_else(|| format!("http://{listen}/"));
-        let mut base_url = url::Url::parse(&base_s)
-            .with_context(|| format!("base_url = {base_s:?} is not an absolute URL"))?;
+        let mut base_url =
+            url::Url::parse(&base_s).with_context(|| format!("base_url = {base_s:?} is not an absolute URL"))?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
             bail!("base_url = {base_s:?} must be an http(s) URL");
         }
@@ -150,9 +145,7 @@ impl Raw {
         };
         let log_level = self.log_level.unwrap_or_else(|| "info".into());
         if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
-            bail!(
-                "log_level = {log_level:?} is not a level or filter (e.g. info, livebrief_server=debug)"
-            );
+            bail!("log_level = {log_level:?} is not a level or filter (e.g. info, livebrief_server=debug)");
         }
         let max_body_bytes = self.max_body_bytes.unwrap_or(1024 * 1024);
         if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {

@@ -6,15 +6,11 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use livebrief_app::{Command, Credentials, EditInput, EntryInput};
-use livebrief_model::{
-    BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryDraft, EntryId, Role, Source, Status,
-};
+use livebrief_model::{BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryDraft, EntryId, Role, Source, Status};
 use livebrief_store::{EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{
-    DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, client_ip, cookie, set_cookie,
-};
+use crate::auth::{DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, client_ip, cookie, set_cookie};
 use crate::error::ApiError;
 use crate::pages::{encode_cursor, error_page, html_response, parse_cursor};
 use crate::state::AppState;
@@ -63,19 +59,8 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn login_form(
-    State(state): State<AppState>,
-    Query(q): Query<NextQuery>,
-    headers: HeaderMap,
-) -> Response {
-    login_page(
-        &state,
-        &headers,
-        StatusCode::OK,
-        None,
-        "",
-        q.next.as_deref(),
-    )
+pub async fn login_form(State(state): State<AppState>, Query(q): Query<NextQuery>, headers: HeaderMap) -> Response {
+    login_page(&state, &headers, StatusCode::OK, None, "", q.next.as_deref())
 }
 
 fn login_page(
@@ -86,18 +71,14 @@ fn login_page(
     name: &str,
     next: Option<&str>,
 ) -> Response {
-    let (pre, fresh) =
-        match cookie(headers, PRE_SESSION_COOKIE).filter(|c| c.len() >= 16 && c.len() <= 128) {
-            Some(c) => (c.to_string(), false),
-            None => {
-                let mut b = [0u8; 24];
-                rand::RngCore::fill_bytes(&mut rand::rng(), &mut b);
-                (
-                    b.iter().map(|x| format!("{x:02x}")).collect::<String>(),
-                    true,
-                )
-            }
-        };
+    let (pre, fresh) = match cookie(headers, PRE_SESSION_COOKIE).filter(|c| c.len() >= 16 && c.len() <= 128) {
+        Some(c) => (c.to_string(), false),
+        None => {
+            let mut b = [0u8; 24];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut b);
+            (b.iter().map(|x| format!("{x:02x}")).collect::<String>(), true)
+        }
+    };
     let csrf = state.csrf.issue(pre.as_bytes(), state.app.now());
     let mut r = render(
         state,
@@ -134,13 +115,11 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let ip = client_ip(&parts.extensions);
     let headers = parts.headers.clone();
     let req = Request::from_parts(parts, body);
-    let f: LoginForm =
-        match <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
-            .await
-        {
-            Ok(Form(f)) => f,
-            Err(e) => return fail(&state, ApiError::bad_request(e.body_text())),
-        };
+    let f: LoginForm = match <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state).await
+    {
+        Ok(Form(f)) => f,
+        Err(e) => return fail(&state, ApiError::bad_request(e.body_text())),
+    };
     let pre = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or("");
     if let Err(e) = state.csrf.verify(&f.csrf, pre.as_bytes(), state.app.now()) {
         return fail(&state, e);
@@ -206,22 +185,13 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(
-    State(state): State<AppState>,
-    DeskViewer(v): DeskViewer,
-    Form(f): Form<CsrfForm>,
-) -> PageResult {
+pub async fn logout(State(state): State<AppState>, DeskViewer(v): DeskViewer, Form(f): Form<CsrfForm>) -> PageResult {
     check_csrf(&state, &v, &f.csrf)?;
     if let crate::auth::Via::Session { token } = &v.via {
         state.app.logout(token).await.map_err(|e| fail(&state, e))?;
     }
     let mut r = Redirect::to("/").into_response();
-    if let Ok(h) = HeaderValue::from_str(&set_cookie(
-        SESSION_COOKIE,
-        "",
-        0,
-        state.config.cookie_secure,
-    )) {
+    if let Ok(h) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure)) {
         r.headers_mut().append(header::SET_COOKIE, h);
     }
     Ok(r)
@@ -233,12 +203,7 @@ struct UserView {
     role: &'static str,
 }
 
-fn home_page(
-    state: &AppState,
-    v: &Viewer,
-    notice: Option<&str>,
-    new_token: Option<&str>,
-) -> Response {
+fn home_page(state: &AppState, v: &Viewer, notice: Option<&str>, new_token: Option<&str>) -> Response {
     let briefings: Vec<BriefingView> = state.app.briefings().iter().map(BriefingView::of).collect();
     render(
         state,
@@ -312,12 +277,7 @@ pub async fn create_token(
         .create_api_token(v.user.id, &f.name)
         .await
         .map_err(|e| fail(&state, e))?;
-    Ok(home_page(
-        &state,
-        &v,
-        Some("API token created."),
-        Some(&token),
-    ))
+    Ok(home_page(&state, &v, Some("API token created."), Some(&token)))
 }
 
 /// The compose / edit form's fields, as typed.
@@ -358,12 +318,9 @@ impl EntryForm {
         if d.is_empty() {
             return Ok(None);
         }
-        d.parse().map(Some).map_err(|_| {
-            ApiError::new(
-                "validation_failed",
-                format!("“{d}” is not a date (YYYY-MM-DD)"),
-            )
-        })
+        d.parse()
+            .map(Some)
+            .map_err(|_| ApiError::new("validation_failed", format!("“{d}” is not a date (YYYY-MM-DD)")))
     }
     fn topics(&self) -> Vec<String> {
         self.topics
@@ -541,17 +498,7 @@ pub async fn briefing(
     Query(q): Query<DeskListQuery>,
 ) -> PageResult {
     let b = briefing_of(&state, &slug)?;
-    briefing_page(
-        &state,
-        &v,
-        &b,
-        EntryForm::default(),
-        None,
-        None,
-        q,
-        StatusCode::OK,
-    )
-    .await
+    briefing_page(&state, &v, &b, EntryForm::default(), None, None, q, StatusCode::OK).await
 }
 
 pub async fn create_entry(
@@ -568,9 +515,7 @@ pub async fn create_entry(
     };
     if f.action == "preview" {
         return match f.preview(&state, &b, &v) {
-            Ok(p) => {
-                briefing_page(&state, &v, &b, f, Some(p), None, no_query(), StatusCode::OK).await
-            }
+            Ok(p) => briefing_page(&state, &v, &b, f, Some(p), None, no_query(), StatusCode::OK).await,
             Err(e) => {
                 briefing_page(
                     &state,
@@ -630,28 +575,14 @@ pub async fn create_entry(
         Err(e @ (livebrief_app::AppError::Invalid(_) | livebrief_app::AppError::Forbidden(_))) => {
             let status = ApiError::from(e);
             let code = status.status();
-            briefing_page(
-                &state,
-                &v,
-                &b,
-                f,
-                None,
-                Some(status.message),
-                no_query(),
-                code,
-            )
-            .await
+            briefing_page(&state, &v, &b, f, None, Some(status.message), no_query(), code).await
         }
         Err(e) => Err(fail(&state, e)),
     }
 }
 
 async fn entry_and_briefing(state: &AppState, id: i64) -> Result<(Entry, Briefing), Response> {
-    let e = state
-        .app
-        .entry(EntryId(id))
-        .await
-        .map_err(|e| fail(state, e))?;
+    let e = state.app.entry(EntryId(id)).await.map_err(|e| fail(state, e))?;
     let b = state
         .app
         .briefing_by_id(e.briefing_id)
@@ -684,11 +615,7 @@ fn edit_page(
     )
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    DeskViewer(v): DeskViewer,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn edit_form(State(state): State<AppState>, DeskViewer(v): DeskViewer, Path(id): Path<i64>) -> PageResult {
     let (e, b) = entry_and_briefing(&state, id).await?;
     Ok(edit_page(
         &state,
@@ -761,16 +688,7 @@ pub async fn edit(
         ) => {
             let err = ApiError::from(err);
             let code = err.status();
-            Ok(edit_page(
-                &state,
-                &v,
-                &e,
-                &b,
-                f,
-                None,
-                Some(err.message),
-                code,
-            ))
+            Ok(edit_page(&state, &v, &e, &b, f, None, Some(err.message), code))
         }
         Err(err) => Err(fail(&state, err)),
     }
@@ -800,12 +718,7 @@ pub async fn action(
         "unpin" => (Command::Pin(false), "unpinned"),
         "key" => (Command::KeyEvent(true), "key"),
         "unkey" => (Command::KeyEvent(false), "unkey"),
-        "retract" => (
-            Command::Retract {
-                note: f.note.clone(),
-            },
-            "retracted",
-        ),
+        "retract" => (Command::Retract { note: f.note.clone() }, "retracted"),
         _ => return Err(fail(&state, ApiError::not_found("action"))),
     };
     let e = state
@@ -821,17 +734,9 @@ pub async fn action(
     Ok(Redirect::to(&format!("/desk/b/{slug}?done={done}")).into_response())
 }
 
-pub async fn revisions(
-    State(state): State<AppState>,
-    DeskViewer(_v): DeskViewer,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn revisions(State(state): State<AppState>, DeskViewer(_v): DeskViewer, Path(id): Path<i64>) -> PageResult {
     let (e, b) = entry_and_briefing(&state, id).await?;
-    let revs = state
-        .app
-        .revisions(e.id)
-        .await
-        .map_err(|e| fail(&state, e))?;
+    let revs = state.app.revisions(e.id).await.map_err(|e| fail(&state, e))?;
     Ok(render(
         &state,
         StatusCode::OK,

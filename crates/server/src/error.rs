@@ -6,11 +6,7 @@ use livebrief_app::AppError;
 
 /// Every error code the API can return, with its HTTP status. Listed once, here, and in the OpenAPI document.
 pub const CODES: &[(&str, u16, &str)] = &[
-    (
-        "bad_request",
-        400,
-        "The request is malformed (query, form or path).",
-    ),
+    ("bad_request", 400, "The request is malformed (query, form or path)."),
     (
         "invalid_json",
         400,
@@ -30,37 +26,17 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "The form's CSRF token is missing, forged or expired; reload the form.",
     ),
     ("not_found", 404, "No such briefing, entry or route."),
-    (
-        "method_not_allowed",
-        405,
-        "The route exists but not for this method.",
-    ),
-    (
-        "conflict",
-        409,
-        "The resource changed meanwhile or the name is taken.",
-    ),
+    ("method_not_allowed", 405, "The route exists but not for this method."),
+    ("conflict", 409, "The resource changed meanwhile or the name is taken."),
     (
         "payload_too_large",
         413,
         "The body is larger than the configured limit.",
     ),
     ("unsupported_media_type", 415, "Send application/json."),
-    (
-        "rate_limited",
-        429,
-        "Too many failed attempts; wait before retrying.",
-    ),
-    (
-        "internal",
-        500,
-        "Something failed on our side; it was logged.",
-    ),
-    (
-        "unavailable",
-        503,
-        "The server is shutting down or not ready.",
-    ),
+    ("rate_limited", 429, "Too many failed attempts; wait before retrying."),
+    ("internal", 500, "Something failed on our side; it was logged."),
+    ("unavailable", 503, "The server is shutting down or not ready."),
 ];
 
 #[derive(Debug)]
@@ -72,10 +48,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        debug_assert!(
-            CODES.iter().any(|(c, ..)| *c == code),
-            "unlisted error code {code}"
-        );
+        debug_assert!(CODES.iter().any(|(c, ..)| *c == code), "unlisted error code {code}");
         ApiError {
             code,
             message: message.into(),
@@ -111,9 +84,7 @@ impl From<AppError> for ApiError {
             AppError::Invalid(m) => ApiError::new("validation_failed", m),
             AppError::Forbidden(m) => ApiError::new("forbidden", m),
             AppError::Conflict(m) => ApiError::new("conflict", m),
-            AppError::BadCredentials => {
-                ApiError::new("bad_credentials", "wrong user name or password")
-            }
+            AppError::BadCredentials => ApiError::new("bad_credentials", "wrong user name or password"),
             AppError::Store(e) => ApiError::internal(e),
         }
     }
@@ -131,8 +102,7 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
         let mut resp = (status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         resp
     }

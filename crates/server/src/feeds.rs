@@ -33,11 +33,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 async fn feed_entries(state: &AppState, b: &Briefing) -> Result<Vec<Entry>, ApiError> {
-    Ok(state
-        .app
-        .list(&EntryQuery::public(b.id, FEED_ITEMS))
-        .await?
-        .items)
+    Ok(state.app.list(&EntryQuery::public(b.id, FEED_ITEMS)).await?.items)
 }
 
 /// The HTML of an entry in a feed: its sanitised body plus any correction or retraction note.
@@ -106,10 +102,7 @@ pub fn atom(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
     x.push_str(&format!("  <id>{}</id>\n", xml_escape(&page)));
     x.push_str(&format!("  <title>{}</title>\n", xml_escape(&b.title)));
     if !b.summary.is_empty() {
-        x.push_str(&format!(
-            "  <subtitle>{}</subtitle>\n",
-            xml_escape(&b.summary)
-        ));
+        x.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(&b.summary)));
     }
     x.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
     x.push_str(&format!(
@@ -125,10 +118,7 @@ pub fn atom(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
         let url = format!("{page}/e/{}", e.id.0);
         x.push_str("  <entry>\n");
         x.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
-        x.push_str(&format!(
-            "    <title>{}</title>\n",
-            xml_escape(&title_of(e))
-        ));
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&title_of(e))));
         x.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml_escape(&url)
@@ -136,10 +126,7 @@ pub fn atom(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
         if let Some(p) = e.published_at {
             x.push_str(&format!("    <published>{}</published>\n", rfc3339(p)));
         }
-        x.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            rfc3339(e.public_updated_at())
-        ));
+        x.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.public_updated_at())));
         x.push_str(&format!(
             "    <author><name>{}</name></author>\n",
             xml_escape(&e.author_name)
@@ -197,11 +184,7 @@ pub fn json_feed(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
     feed.to_string()
 }
 
-pub async fn atom_feed(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn atom_feed(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
     let Some((b, version)) = state.app.briefing(&slug) else {
         return error_page(&state, ApiError::not_found("briefing"));
     };

@@ -42,10 +42,7 @@ pub fn router(state: AppState) -> Router {
                 let spec = spec.clone();
                 async move {
                     (
-                        [(
-                            header::CONTENT_TYPE,
-                            HeaderValue::from_static("application/json"),
-                        )],
+                        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
                         spec,
                     )
                         .into_response()
@@ -61,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/b/{slug}/feed.atom", get(feeds::atom_feed))
         .route("/b/{slug}/feed.json", get(feeds::json_feed_handler))
         .route("/static/{name}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/login", get(desk::login_form).post(desk::login))
         .route("/logout", post(desk::logout))
         .route("/desk", get(desk::home))

@@ -27,11 +27,7 @@ impl Metrics {
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("livebrief");
         let requests = Family::<StatusLabel, Counter>::default();
-        registry.register(
-            "http_requests",
-            "HTTP responses by status class",
-            requests.clone(),
-        );
+        registry.register("http_requests", "HTTP responses by status class", requests.clone());
         let sse_subscribers = Gauge::default();
         registry.register(
             "sse_subscribers",
@@ -57,11 +53,7 @@ impl Metrics {
             cache_misses.clone(),
         );
         let login_failures = Counter::default();
-        registry.register(
-            "login_failures",
-            "Failed sign-in attempts",
-            login_failures.clone(),
-        );
+        registry.register("login_failures", "Failed sign-in attempts", login_failures.clone());
         Metrics {
             registry,
             requests,

@@ -50,9 +50,7 @@ impl PageCache {
     pub fn put(&self, kind: CacheKind, slug: &str, c: Cached) -> Arc<Cached> {
         let c = Arc::new(c);
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        let slot = map
-            .entry((kind, slug.to_string()))
-            .or_insert_with(|| c.clone());
+        let slot = map.entry((kind, slug.to_string())).or_insert_with(|| c.clone());
         // Never replace a newer rendering with an older one (two renders may race).
         if slot.version <= c.version {
             *slot = c.clone();
@@ -66,9 +64,8 @@ fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
-            v.split(',').any(|t| {
-                t.trim() == "*" || t.trim().trim_start_matches("W/") == etag.to_str().unwrap_or("")
-            })
+            v.split(',')
+                .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag.to_str().unwrap_or(""))
         })
 }
 
@@ -76,20 +73,14 @@ fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
 pub fn respond_cached(c: &Cached, headers: &HeaderMap, cache_control: &'static str) -> Response {
     let common = [
         (header::ETAG, c.etag.clone()),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(cache_control),
-        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static(cache_control)),
     ];
     if if_none_match(headers, &c.etag) {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
     (
         common,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(c.content_type),
-        )],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type))],
         c.body.clone(),
     )
         .into_response()
@@ -151,15 +142,9 @@ pub fn error_page(state: &AppState, e: ApiError) -> Response {
             minijinja::context! { title => title, message => e.message },
         )
         .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"));
-    let mut resp = (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
-    )
-        .into_response();
+    let mut resp = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     if let Some(s) = e.retry_after {
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
     }
     resp
 }
@@ -182,9 +167,7 @@ pub fn parse_order(s: Option<&str>) -> Result<Order, ApiError> {
     match s {
         None | Some("") | Some("newest") => Ok(Order::NewestFirst),
         Some("oldest") => Ok(Order::OldestFirst),
-        Some(o) => Err(ApiError::bad_request(format!(
-            "order {o:?}: use newest or oldest"
-        ))),
+        Some(o) => Err(ApiError::bad_request(format!("order {o:?}: use newest or oldest"))),
     }
 }
 
@@ -240,19 +223,12 @@ pub async fn briefing_page(
         )
         .await
     } else {
-        render_briefing(&state, &b, version, q)
-            .await
-            .map(html_response)
+        render_briefing(&state, &b, version, q).await.map(html_response)
     };
     result.unwrap_or_else(|e| error_page(&state, e))
 }
 
-async fn render_briefing(
-    state: &AppState,
-    b: &Briefing,
-    version: EventId,
-    q: PageQuery,
-) -> Result<String, ApiError> {
+async fn render_briefing(state: &AppState, b: &Briefing, version: EventId, q: PageQuery) -> Result<String, ApiError> {
     let order = parse_order(q.order.as_deref())?;
     let cursor = q
         .cursor
@@ -260,10 +236,7 @@ async fn render_briefing(
         .filter(|c| !c.is_empty())
         .map(parse_cursor)
         .transpose()?;
-    let topic = q
-        .topic
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty());
+    let topic = q.topic.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let first_page = cursor.is_none();
 
     let mut stream_q = EntryQuery::public(b.id, state.config.page_size);
@@ -331,8 +304,7 @@ async fn render_briefing(
         .join(&format!("b/{}", b.slug))
         .map(|u| u.to_string())
         .unwrap_or_default();
-    let views =
-        |v: &[livebrief_model::Entry]| v.iter().map(|e| EntryView::of(e, b)).collect::<Vec<_>>();
+    let views = |v: &[livebrief_model::Entry]| v.iter().map(|e| EntryView::of(e, b)).collect::<Vec<_>>();
     state.views.render(
         "briefing.html",
         minijinja::context! {
@@ -362,10 +334,7 @@ struct HistoryItem {
     headline: Option<String>,
 }
 
-pub async fn entry_page(
-    State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-) -> Response {
+pub async fn entry_page(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>) -> Response {
     let result = async {
         let (b, _) = state
             .app
@@ -386,9 +355,7 @@ pub async fn entry_page(
                 RevisionAction::Correct if public => Some("Corrected"),
                 RevisionAction::Edit if public => Some("Updated"),
                 RevisionAction::Retract => Some("Retracted"),
-                RevisionAction::Create if r.snapshot.status == Status::Published => {
-                    Some("Published")
-                }
+                RevisionAction::Create if r.snapshot.status == Status::Published => Some("Published"),
                 _ => None,
             };
             if let Some(label) = label {
@@ -410,12 +377,7 @@ pub async fn entry_page(
             at: livebrief_store::sort_time(&e),
             id: EntryId(e.id.0 + 1),
         };
-        let in_context = format!(
-            "/b/{}?cursor={}#e-{}",
-            b.slug,
-            encode_cursor(cursor),
-            e.id.0
-        );
+        let in_context = format!("/b/{}?cursor={}#e-{}", b.slug, encode_cursor(cursor), e.id.0);
         let canonical = state
             .config
             .base_url

@@ -141,12 +141,7 @@ struct Subscriber {
 
 impl Subscriber {
     async fn catch_up(&mut self) {
-        match self
-            .state
-            .app
-            .replay(&self.briefing, self.last, REPLAY_LIMIT)
-            .await
-        {
+        match self.state.app.replay(&self.briefing, self.last, REPLAY_LIMIT).await {
             Ok(notices) => {
                 for n in notices {
                     self.last = n.event.id;
@@ -232,10 +227,7 @@ pub async fn stream(
     });
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/event-stream"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream")),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             (
                 header::HeaderName::from_static("x-accel-buffering"),

@@ -38,11 +38,7 @@ impl Deref for AppState {
 
 impl AppState {
     /// Builds the state and starts the task that renders public events for the live streams.
-    pub async fn new(
-        app: Arc<App>,
-        config: Config,
-        shutdown: CancellationToken,
-    ) -> anyhow::Result<AppState> {
+    pub async fn new(app: Arc<App>, config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
         let mut secret = vec![0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
         let key = app.store().setting_or_init("csrf_key", secret).await?;
@@ -50,10 +46,7 @@ impl AppState {
             views: Views::new(crate::assets::version())?,
             cache: PageCache::default(),
             metrics: Metrics::new(),
-            limiter: LoginLimiter::new(
-                config.login_max_failures,
-                Duration::from_secs(config.login_window_secs),
-            ),
+            limiter: LoginLimiter::new(config.login_max_failures, Duration::from_secs(config.login_window_secs)),
             csrf: Csrf::new(key),
             hub: Hub::new(),
             shutdown,

@@ -10,35 +10,17 @@ use crate::error::ApiError;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("_entry.html", include_str!("../templates/_entry.html")),
-    (
-        "entry_fragment.html",
-        include_str!("../templates/entry_fragment.html"),
-    ),
+    ("entry_fragment.html", include_str!("../templates/entry_fragment.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
-    (
-        "entry_page.html",
-        include_str!("../templates/entry_page.html"),
-    ),
+    ("entry_page.html", include_str!("../templates/entry_page.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("_form.html", include_str!("../templates/_form.html")),
-    (
-        "desk_home.html",
-        include_str!("../templates/desk_home.html"),
-    ),
-    (
-        "desk_briefing.html",
-        include_str!("../templates/desk_briefing.html"),
-    ),
-    (
-        "desk_edit.html",
-        include_str!("../templates/desk_edit.html"),
-    ),
-    (
-        "desk_revisions.html",
-        include_str!("../templates/desk_revisions.html"),
-    ),
+    ("desk_home.html", include_str!("../templates/desk_home.html")),
+    ("desk_briefing.html", include_str!("../templates/desk_briefing.html")),
+    ("desk_edit.html", include_str!("../templates/desk_edit.html")),
+    ("desk_revisions.html", include_str!("../templates/desk_revisions.html")),
 ];
 
 pub struct Views {
@@ -73,11 +55,8 @@ fn html_formatter(
     state: &minijinja::State<'_, '_>,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
-    use std::fmt::Write;
     match value.as_str() {
-        Some(s)
-            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
-        {
+        Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
             let mut last = 0;
             for (i, b) in s.bytes().enumerate() {
                 let rep = match b {
@@ -176,11 +155,7 @@ impl EntryView {
             status: e.status.as_str(),
             headline: e.headline.clone(),
             // Retracted entries keep only their stub on public pages; the desk shows the text.
-            body_html: if retracted {
-                String::new()
-            } else {
-                e.body.html.clone()
-            },
+            body_html: if retracted { String::new() } else { e.body.html.clone() },
             happened_on: e.happened_on.to_string(),
             happened_on_human: human_date(e.happened_on),
             published: e.published_at.map(TimeView::of),

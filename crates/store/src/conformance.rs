@@ -2,8 +2,8 @@
 //! empty store; it panics with a description on the first difference.
 
 use livebrief_model::{
-    Action, Actor, Body, BodyFormat, BriefingDraft, Date, EntryDraft, EntryEdit, EntryId, EventId,
-    EventKind, Role, Source, Status, Timestamp,
+    Action, Actor, Body, BodyFormat, BriefingDraft, Date, EntryDraft, EntryEdit, EntryId, EventId, EventKind, Role,
+    Source, Status, Timestamp,
 };
 
 use crate::{EntryQuery, Order, Store, StoreError};
@@ -41,15 +41,9 @@ pub async fn run(store: &dyn Store) {
 }
 
 async fn settings(store: &dyn Store) {
-    let a = store
-        .setting_or_init("secret", vec![1, 2, 3])
-        .await
-        .expect("init");
+    let a = store.setting_or_init("secret", vec![1, 2, 3]).await.expect("init");
     assert_eq!(a, vec![1, 2, 3]);
-    let b = store
-        .setting_or_init("secret", vec![9])
-        .await
-        .expect("read");
+    let b = store.setting_or_init("secret", vec![9]).await.expect("read");
     assert_eq!(b, vec![1, 2, 3], "an existing setting must not be replaced");
 }
 
@@ -66,17 +60,10 @@ async fn accounts(store: &dyn Store) -> (Actor, Actor) {
         store.create_user("eda", Role::Admin, "h", at(0)).await,
         Err(StoreError::Conflict(_))
     ));
-    let (u, h) = store
-        .user_by_name("eda")
-        .await
-        .expect("read")
-        .expect("exists");
+    let (u, h) = store.user_by_name("eda").await.expect("read").expect("exists");
     assert_eq!((u.id, u.role, h.as_str()), (ed.id, Role::Editor, "hash-1"));
     assert!(store.user_by_name("nobody").await.expect("read").is_none());
-    assert_eq!(
-        store.user(co.id).await.expect("read").expect("exists").name,
-        "cole"
-    );
+    assert_eq!(store.user(co.id).await.expect("read").expect("exists").name, "cole");
     assert_eq!(store.list_users().await.expect("list").len(), 2);
 
     store
@@ -84,46 +71,22 @@ async fn accounts(store: &dyn Store) -> (Actor, Actor) {
         .await
         .expect("session");
     assert_eq!(
-        store
-            .session_user(b"tok-a", at(30))
-            .await
-            .expect("read")
-            .map(|u| u.id),
+        store.session_user(b"tok-a", at(30)).await.expect("read").map(|u| u.id),
         Some(ed.id)
     );
     assert!(
-        store
-            .session_user(b"tok-a", at(61))
-            .await
-            .expect("read")
-            .is_none(),
+        store.session_user(b"tok-a", at(61)).await.expect("read").is_none(),
         "expired session still valid"
     );
-    assert!(
-        store
-            .session_user(b"tok-b", at(1))
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(store.session_user(b"tok-b", at(1)).await.expect("read").is_none());
     store
         .create_session(b"tok-c", ed.id, at(0), at(600))
         .await
         .expect("session");
-    assert_eq!(
-        store.delete_expired_sessions(at(61)).await.expect("delete"),
-        1
-    );
-    store
-        .set_password(ed.id, "hash-3")
-        .await
-        .expect("set password");
+    assert_eq!(store.delete_expired_sessions(at(61)).await.expect("delete"), 1);
+    store.set_password(ed.id, "hash-3").await.expect("set password");
     assert!(
-        store
-            .session_user(b"tok-c", at(1))
-            .await
-            .expect("read")
-            .is_none(),
+        store.session_user(b"tok-c", at(1)).await.expect("read").is_none(),
         "password change must end sessions"
     );
     store
@@ -131,33 +94,17 @@ async fn accounts(store: &dyn Store) -> (Actor, Actor) {
         .await
         .expect("session");
     store.delete_session(b"tok-d").await.expect("logout");
-    assert!(
-        store
-            .session_user(b"tok-d", at(1))
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(store.session_user(b"tok-d", at(1)).await.expect("read").is_none());
 
     store
         .create_api_token(b"api-1", co.id, "bot", at(0))
         .await
         .expect("token");
     assert_eq!(
-        store
-            .api_token_user(b"api-1", at(1))
-            .await
-            .expect("read")
-            .map(|u| u.id),
+        store.api_token_user(b"api-1", at(1)).await.expect("read").map(|u| u.id),
         Some(co.id)
     );
-    assert!(
-        store
-            .api_token_user(b"api-2", at(1))
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(store.api_token_user(b"api-2", at(1)).await.expect("read").is_none());
     (ed.actor(), co.actor())
 }
 
@@ -174,29 +121,15 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
-        store
-            .briefing_by_slug("war")
-            .await
-            .expect("read")
-            .map(|x| x.id),
+        store.briefing_by_slug("war").await.expect("read").map(|x| x.id),
         Some(b.id)
     );
-    assert!(
-        store
-            .briefing_by_slug("peace")
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(store.briefing_by_slug("peace").await.expect("read").is_none());
 
     // Five published entries, one minute apart, and one pending.
     let mut ids = Vec::new();
     for i in 0..5 {
-        let topics: &[&str] = if i % 2 == 0 {
-            &["Diplomacy"]
-        } else {
-            &["Fighting"]
-        };
+        let topics: &[&str] = if i % 2 == 0 { &["Diplomacy"] } else { &["Fighting"] };
         let change = draft(&format!("E{i}"), Status::Published, topics)
             .into_entry(b.id, ed, at(i + 1))
             .expect("rule");
@@ -222,10 +155,7 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
     let orphan = draft("X", Status::Draft, &[])
         .into_entry(livebrief_model::BriefingId(424242), ed, at(1))
         .expect("rule");
-    assert!(matches!(
-        store.insert_entry(orphan).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.insert_entry(orphan).await, Err(StoreError::NotFound)));
 
     // Pages of two, newest first, then oldest first.
     let mut q = EntryQuery::public(b.id, 2);
@@ -259,10 +189,7 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
     };
     assert_eq!(store.list_entries(&all).await.expect("list").items.len(), 6);
     let topics = store.topics(b.id).await.expect("topics");
-    assert_eq!(
-        topics,
-        vec![("Diplomacy".to_string(), 3), ("Fighting".to_string(), 2)]
-    );
+    assert_eq!(topics, vec![("Diplomacy".to_string(), 3), ("Fighting".to_string(), 2)]);
 
     // A correction keeps the old text in the revisions; a stale version conflicts.
     let e0 = store.entry(ids[0]).await.expect("read").expect("exists");
@@ -271,9 +198,7 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         correction_note: Some("Fixed the name.".into()),
         ..Default::default()
     };
-    let change = e0
-        .apply(Action::Edit(edit.clone()), ed, at(20))
-        .expect("rule");
+    let change = e0.apply(Action::Edit(edit.clone()), ed, at(20)).expect("rule");
     let (e1, ev) = store.save_change(change).await.expect("save");
     assert_eq!(ev.map(|e| e.kind), Some(EventKind::Updated));
     assert_eq!(e1.version, 2);
@@ -287,10 +212,7 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
     let pinned = reread.apply(Action::Pin(true), ed, at(22)).expect("rule");
     store.save_change(pinned).await.expect("pin");
     let revs = store.revisions(ids[0]).await.expect("revisions");
-    assert_eq!(
-        revs.iter().map(|r| r.number).collect::<Vec<_>>(),
-        vec![1, 2, 3]
-    );
+    assert_eq!(revs.iter().map(|r| r.number).collect::<Vec<_>>(), vec![1, 2, 3]);
     assert_eq!(revs[0].snapshot.headline, "E0");
     assert_eq!(revs[1].snapshot.headline, "E0 corrected");
     assert_eq!(revs[1].note.as_deref(), Some("Fixed the name."));
@@ -313,23 +235,14 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         .expect("update briefing");
     assert_eq!(b2.title, "War, day 2");
     assert_eq!(b2.slug, "war");
-    let evs = store
-        .events_after(b.id, EventId(0), 100)
-        .await
-        .expect("events");
+    let evs = store.events_after(b.id, EventId(0), 100).await.expect("events");
     assert_eq!(evs.len(), 8);
     assert!(evs.windows(2).all(|w| w[0].id < w[1].id));
     assert_eq!(evs.last().map(|e| e.id), Some(bev.id));
-    let rest = store
-        .events_after(b.id, evs[5].id, 100)
-        .await
-        .expect("events");
+    let rest = store.events_after(b.id, evs[5].id, 100).await.expect("events");
     assert_eq!(
         rest.iter().map(|e| e.kind).collect::<Vec<_>>(),
         vec![EventKind::Pinned, EventKind::BriefingUpdated]
     );
-    assert_eq!(
-        store.last_event_ids().await.expect("last"),
-        vec![(b.id, bev.id)]
-    );
+    assert_eq!(store.last_event_ids().await.expect("last"), vec![(b.id, bev.id)]);
 }

@@ -13,8 +13,8 @@ mod sqlite;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Revision, Role,
-    Status, Timestamp, User, UserId,
+    Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Revision, Role, Status, Timestamp,
+    User, UserId,
 };
 
 pub use sqlite::SqliteStore;
@@ -110,48 +110,25 @@ pub trait Store: Send + Sync + 'static {
     /// The value under `key`, or `init` stored there if there was none. Used for instance secrets.
     async fn setting_or_init(&self, key: &str, init: Vec<u8>) -> Result<Vec<u8>>;
 
-    async fn create_user(
-        &self,
-        name: &str,
-        role: Role,
-        password_hash: &str,
-        at: Timestamp,
-    ) -> Result<User>;
+    async fn create_user(&self, name: &str, role: Role, password_hash: &str, at: Timestamp) -> Result<User>;
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()>;
     /// The user and their password hash.
     async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>>;
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
 
-    async fn create_session(
-        &self,
-        token_hash: &[u8],
-        user: UserId,
-        at: Timestamp,
-        expires: Timestamp,
-    ) -> Result<()>;
+    async fn create_session(&self, token_hash: &[u8], user: UserId, at: Timestamp, expires: Timestamp) -> Result<()>;
     /// The user of a live session (not expired at `now`).
     async fn session_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>>;
     async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64>;
 
-    async fn create_api_token(
-        &self,
-        token_hash: &[u8],
-        user: UserId,
-        name: &str,
-        at: Timestamp,
-    ) -> Result<i64>;
+    async fn create_api_token(&self, token_hash: &[u8], user: UserId, name: &str, at: Timestamp) -> Result<i64>;
     async fn api_token_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>>;
 
     async fn create_briefing(&self, draft: &BriefingDraft, at: Timestamp) -> Result<Briefing>;
     /// Changes title, summary and language (the slug stays) and records a `briefing_updated` event.
-    async fn update_briefing(
-        &self,
-        id: BriefingId,
-        draft: &BriefingDraft,
-        at: Timestamp,
-    ) -> Result<(Briefing, Event)>;
+    async fn update_briefing(&self, id: BriefingId, draft: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)>;
     async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>>;
     async fn briefing_by_slug(&self, slug: &str) -> Result<Option<Briefing>>;
     async fn list_briefings(&self) -> Result<Vec<Briefing>>;
@@ -169,12 +146,7 @@ pub trait Store: Send + Sync + 'static {
     async fn topics(&self, briefing: BriefingId) -> Result<Vec<(String, u64)>>;
 
     /// Public events of a briefing after `after`, oldest first, at most `limit`.
-    async fn events_after(
-        &self,
-        briefing: BriefingId,
-        after: EventId,
-        limit: usize,
-    ) -> Result<Vec<Event>>;
+    async fn events_after(&self, briefing: BriefingId, after: EventId, limit: usize) -> Result<Vec<Event>>;
     /// The newest event id of every briefing that has one.
     async fn last_event_ids(&self) -> Result<Vec<(BriefingId, EventId)>>;
 }

@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Correction, Date, Entry,
-    EntryId, Event, EventId, EventKind, Revision, RevisionAction, Role, Snapshot, Source, Status,
-    Timestamp, User, UserId,
+    Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Correction, Date, Entry, EntryId, Event, EventId,
+    EventKind, Revision, RevisionAction, Role, Snapshot, Source, Status, Timestamp, User, UserId,
 };
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
@@ -119,9 +118,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e {
             rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
-            rusqlite::Error::SqliteFailure(f, ref msg)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+            rusqlite::Error::SqliteFailure(f, ref msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 StoreError::Conflict(msg.clone().unwrap_or_else(|| "constraint violated".into()))
             }
             other => backend(other),
@@ -158,15 +155,17 @@ impl SqliteStore {
         let current: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current as usize > MIGRATIONS.len() {
             return Err(StoreError::Backend(
-                format!("database schema version {current} is newer than this build knows ({}); upgrade livebrief", MIGRATIONS.len()).into(),
+                format!(
+                    "database schema version {current} is newer than this build knows ({}); upgrade livebrief",
+                    MIGRATIONS.len()
+                )
+                .into(),
             ));
         }
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
-            let r = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
+            let r =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             r.busy_timeout(Duration::from_secs(10))?;
             readers.push(Mutex::new(r));
         }
@@ -226,9 +225,8 @@ fn us(t: Timestamp) -> i64 {
 }
 
 fn ts(v: i64) -> rusqlite::Result<Timestamp> {
-    Timestamp::from_microsecond(v).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e))
-    })
+    Timestamp::from_microsecond(v)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
 }
 
 fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
@@ -276,17 +274,10 @@ fn sources_json(sources: &[Source]) -> String {
 
 fn sources_from(text: &str) -> rusqlite::Result<Vec<Source>> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
-    let arr = v
-        .as_array()
-        .ok_or_else(|| conv_err("sources is not an array".into()))?;
+    let arr = v.as_array().ok_or_else(|| conv_err("sources is not an array".into()))?;
     arr.iter()
         .map(|s| {
-            let str_of = |k: &str| {
-                s.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let str_of = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
             Ok(Source {
                 outlet: str_of("outlet"),
                 url: str_of("url"),
@@ -374,12 +365,7 @@ fn snapshot_json(s: &Snapshot) -> String {
 
 fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
-    let s = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
     Ok(Snapshot {
         status: status_from(&s("status"))?,
         headline: s("headline"),
@@ -392,18 +378,9 @@ fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
         topics: v
             .get("topics")
             .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
             .unwrap_or_default(),
-        sources: sources_from(
-            &v.get("sources")
-                .map(Value::to_string)
-                .unwrap_or_else(|| "[]".into()),
-        )?,
+        sources: sources_from(&v.get("sources").map(Value::to_string).unwrap_or_else(|| "[]".into()))?,
         pinned: v.get("pinned").and_then(Value::as_bool).unwrap_or(false),
         key_event: v.get("key_event").and_then(Value::as_bool).unwrap_or(false),
     })
@@ -414,18 +391,13 @@ fn event_from(r: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
         id: EventId(r.get(0)?),
         briefing_id: BriefingId(r.get(1)?),
-        kind: EventKind::parse(&kind)
-            .ok_or_else(|| conv_err(format!("unknown event kind {kind}")))?,
+        kind: EventKind::parse(&kind).ok_or_else(|| conv_err(format!("unknown event kind {kind}")))?,
         entry_id: r.get::<_, Option<i64>>(3)?.map(EntryId),
         at: ts(r.get(4)?)?,
     })
 }
 
-fn insert_revision(
-    tx: &rusqlite::Transaction<'_>,
-    entry_id: EntryId,
-    rev: &Revision,
-) -> rusqlite::Result<()> {
+fn insert_revision(tx: &rusqlite::Transaction<'_>, entry_id: EntryId, rev: &Revision) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO revisions (entry_id, number, action, actor_id, actor_name, at, note, snapshot) VALUES (?,?,?,?,?,?,?,?)",
         params![
@@ -501,22 +473,12 @@ impl Store for SqliteStore {
                 "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                 params![key, init],
             )?;
-            Ok(
-                c.query_row("SELECT value FROM settings WHERE key = ?", [key], |r| {
-                    r.get(0)
-                })?,
-            )
+            Ok(c.query_row("SELECT value FROM settings WHERE key = ?", [key], |r| r.get(0))?)
         })
         .await
     }
 
-    async fn create_user(
-        &self,
-        name: &str,
-        role: Role,
-        password_hash: &str,
-        at: Timestamp,
-    ) -> Result<User> {
+    async fn create_user(&self, name: &str, role: Role, password_hash: &str, at: Timestamp) -> Result<User> {
         let (name, hash) = (name.to_string(), password_hash.to_string());
         self.write(move |c| {
             c.execute(
@@ -540,17 +502,10 @@ impl Store for SqliteStore {
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()> {
         let hash = password_hash.to_string();
         self.write(move |c| {
-            let n = c.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?",
-                params![hash, id.0],
-            )?;
+            let n = c.execute("UPDATE users SET password_hash = ? WHERE id = ?", params![hash, id.0])?;
             // A new password ends every session of that account.
             c.execute("DELETE FROM sessions WHERE user_id = ?", [id.0])?;
-            if n == 0 {
-                Err(StoreError::NotFound)
-            } else {
-                Ok(())
-            }
+            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
         })
         .await
     }
@@ -558,22 +513,18 @@ impl Store for SqliteStore {
     async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>> {
         let name = name.to_string();
         self.read(move |c| {
-            Ok(
-                c.query_row("SELECT * FROM users WHERE name = ?", [name], |r| {
-                    Ok((user_from(r)?, r.get("password_hash")?))
-                })
-                .optional()?,
-            )
+            Ok(c.query_row("SELECT * FROM users WHERE name = ?", [name], |r| {
+                Ok((user_from(r)?, r.get("password_hash")?))
+            })
+            .optional()?)
         })
         .await
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
         self.read(move |c| {
-            Ok(
-                c.query_row("SELECT * FROM users WHERE id = ?", [id.0], user_from)
-                    .optional()?,
-            )
+            Ok(c.query_row("SELECT * FROM users WHERE id = ?", [id.0], user_from)
+                .optional()?)
         })
         .await
     }
@@ -581,21 +532,13 @@ impl Store for SqliteStore {
     async fn list_users(&self) -> Result<Vec<User>> {
         self.read(|c| {
             let mut st = c.prepare("SELECT * FROM users ORDER BY name")?;
-            let rows = st
-                .query_map([], user_from)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = st.query_map([], user_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .await
     }
 
-    async fn create_session(
-        &self,
-        token_hash: &[u8],
-        user: UserId,
-        at: Timestamp,
-        expires: Timestamp,
-    ) -> Result<()> {
+    async fn create_session(&self, token_hash: &[u8], user: UserId, at: Timestamp, expires: Timestamp) -> Result<()> {
         let h = token_hash.to_vec();
         self.write(move |c| {
             c.execute(
@@ -630,19 +573,11 @@ impl Store for SqliteStore {
     }
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
-        self.write(move |c| {
-            Ok(c.execute("DELETE FROM sessions WHERE expires_at <= ?", [us(now)])? as u64)
-        })
-        .await
+        self.write(move |c| Ok(c.execute("DELETE FROM sessions WHERE expires_at <= ?", [us(now)])? as u64))
+            .await
     }
 
-    async fn create_api_token(
-        &self,
-        token_hash: &[u8],
-        user: UserId,
-        name: &str,
-        at: Timestamp,
-    ) -> Result<i64> {
+    async fn create_api_token(&self, token_hash: &[u8], user: UserId, name: &str, at: Timestamp) -> Result<i64> {
         let (h, name) = (token_hash.to_vec(), name.to_string());
         self.write(move |c| {
             c.execute(
@@ -691,12 +626,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn update_briefing(
-        &self,
-        id: BriefingId,
-        d: &BriefingDraft,
-        at: Timestamp,
-    ) -> Result<(Briefing, Event)> {
+    async fn update_briefing(&self, id: BriefingId, d: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)> {
         let d = d.clone();
         self.write(move |c| {
             let tx = c.transaction()?;
@@ -717,12 +647,10 @@ impl Store for SqliteStore {
 
     async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>> {
         self.read(move |c| {
-            Ok(c.query_row(
-                "SELECT * FROM briefings WHERE id = ?",
-                [id.0],
-                briefing_from,
+            Ok(
+                c.query_row("SELECT * FROM briefings WHERE id = ?", [id.0], briefing_from)
+                    .optional()?,
             )
-            .optional()?)
         })
         .await
     }
@@ -730,12 +658,10 @@ impl Store for SqliteStore {
     async fn briefing_by_slug(&self, slug: &str) -> Result<Option<Briefing>> {
         let slug = slug.to_string();
         self.read(move |c| {
-            Ok(c.query_row(
-                "SELECT * FROM briefings WHERE slug = ?",
-                [slug],
-                briefing_from,
+            Ok(
+                c.query_row("SELECT * FROM briefings WHERE slug = ?", [slug], briefing_from)
+                    .optional()?,
             )
-            .optional()?)
         })
         .await
     }
@@ -743,9 +669,7 @@ impl Store for SqliteStore {
     async fn list_briefings(&self) -> Result<Vec<Briefing>> {
         self.read(|c| {
             let mut st = c.prepare("SELECT * FROM briefings ORDER BY updated_at DESC, id DESC")?;
-            let rows = st
-                .query_map([], briefing_from)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = st.query_map([], briefing_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .await
@@ -803,7 +727,9 @@ impl Store for SqliteStore {
             )?;
             if n == 0 {
                 let exists: bool =
-                    tx.query_row("SELECT EXISTS(SELECT 1 FROM entries WHERE id = ?)", [e.id.0], |r| r.get(0))?;
+                    tx.query_row("SELECT EXISTS(SELECT 1 FROM entries WHERE id = ?)", [e.id.0], |r| {
+                        r.get(0)
+                    })?;
                 return Err(if exists {
                     StoreError::Conflict("the entry was changed by someone else; reload and try again".into())
                 } else {
@@ -811,7 +737,10 @@ impl Store for SqliteStore {
                 });
             }
             insert_revision(&tx, e.id, &change.revision)?;
-            let ev = change.event.map(|k| insert_event(&tx, e.briefing_id, k, Some(e.id), e.updated_at)).transpose()?;
+            let ev = change
+                .event
+                .map(|k| insert_event(&tx, e.briefing_id, k, Some(e.id), e.updated_at))
+                .transpose()?;
             tx.commit()?;
             Ok((e, ev))
         })
@@ -871,7 +800,10 @@ impl Store for SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let next = if items.len() > limit {
                 items.truncate(limit);
-                items.last().map(|e| Cursor { at: sort_time(e), id: e.id })
+                items.last().map(|e| Cursor {
+                    at: sort_time(e),
+                    id: e.id,
+                })
             } else {
                 None
             };
@@ -892,7 +824,8 @@ impl Store for SqliteStore {
                     Ok(Revision {
                         entry_id: EntryId(r.get(0)?),
                         number: r.get(1)?,
-                        action: RevisionAction::parse(&action).ok_or_else(|| conv_err(format!("unknown action {action}")))?,
+                        action: RevisionAction::parse(&action)
+                            .ok_or_else(|| conv_err(format!("unknown action {action}")))?,
                         actor_id: UserId(r.get(3)?),
                         actor_name: r.get(4)?,
                         at: ts(r.get(5)?)?,
@@ -913,19 +846,16 @@ impl Store for SqliteStore {
                  WHERE e.briefing_id = ? AND e.status = 'published' GROUP BY lower(j.value) ORDER BY n DESC, j.value",
             )?;
             let rows = st
-                .query_map([briefing.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+                .query_map([briefing.0], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .await
     }
 
-    async fn events_after(
-        &self,
-        briefing: BriefingId,
-        after: EventId,
-        limit: usize,
-    ) -> Result<Vec<Event>> {
+    async fn events_after(&self, briefing: BriefingId, after: EventId, limit: usize) -> Result<Vec<Event>> {
         self.read(move |c| {
             let mut st = c.prepare_cached(
                 "SELECT id, briefing_id, kind, entry_id, at FROM events WHERE briefing_id = ? AND id > ? ORDER BY id LIMIT ?",
@@ -940,8 +870,7 @@ impl Store for SqliteStore {
 
     async fn last_event_ids(&self) -> Result<Vec<(BriefingId, EventId)>> {
         self.read(|c| {
-            let mut st =
-                c.prepare("SELECT briefing_id, MAX(id) FROM events GROUP BY briefing_id")?;
+            let mut st = c.prepare("SELECT briefing_id, MAX(id) FROM events GROUP BY briefing_id")?;
             let rows = st
                 .query_map([], |r| Ok((BriefingId(r.get(0)?), EventId(r.get(1)?))))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

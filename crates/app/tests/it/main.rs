@@ -17,11 +17,7 @@ async fn fixture() -> Fixture {
         "2025-03-13T09:00:00Z".parse::<Timestamp>().expect("ts"),
     ));
     let app = App::new(Arc::new(store), clock.clone()).await.expect("app");
-    Fixture {
-        app,
-        clock,
-        _dir: dir,
-    }
+    Fixture { app, clock, _dir: dir }
 }
 
 fn input(headline: &str, status: Status) -> EntryInput {
@@ -108,10 +104,7 @@ async fn contributor_entry_waits_for_approval_and_bus_announces_in_order() {
     assert_eq!(n.entry.as_ref().map(|x| x.id), Some(e.id));
 
     // A stale version is refused; the current one works.
-    let stale = f
-        .app
-        .change_entry(&admin, e.id, Command::Pin(true), Some(1))
-        .await;
+    let stale = f.app.change_entry(&admin, e.id, Command::Pin(true), Some(1)).await;
     assert!(matches!(stale, Err(AppError::Conflict(_))));
     let edit = EditInput {
         headline: Some("From the front".into()),
@@ -188,15 +181,10 @@ async fn login_sessions_and_tokens() {
         .await
         .expect("login");
     assert_eq!(
-        f.app
-            .session_user(&t.token)
-            .await
-            .expect("read")
-            .map(|u| u.id),
+        f.app.session_user(&t.token).await.expect("read").map(|u| u.id),
         Some(u.id)
     );
-    f.clock
-        .advance(std::time::Duration::from_secs(15 * 24 * 3600));
+    f.clock.advance(std::time::Duration::from_secs(15 * 24 * 3600));
     assert!(
         f.app.session_user(&t.token).await.expect("read").is_none(),
         "sessions expire"
@@ -204,18 +192,8 @@ async fn login_sessions_and_tokens() {
     let api = f.app.create_api_token(u.id, "bot").await.expect("token");
     assert!(api.starts_with("lb_"));
     assert_eq!(
-        f.app
-            .api_token_user(&api)
-            .await
-            .expect("read")
-            .map(|u| u.id),
+        f.app.api_token_user(&api).await.expect("read").map(|u| u.id),
         Some(u.id)
     );
-    assert!(
-        f.app
-            .api_token_user("lb_forged")
-            .await
-            .expect("read")
-            .is_none()
-    );
+    assert!(f.app.api_token_user("lb_forged").await.expect("read").is_none());
 }

@@ -44,10 +44,7 @@ fn checker_catches_what_it_should() {
         assert!(find_active_content(bad).is_some(), "{bad} passed the check");
     }
     assert!(find_active_content("<p>Talk about javascript: and onions = good</p>").is_none());
-    assert!(
-        find_active_content("<p data-x=\"&lt;img onerror=x&gt;\">quoted markup is inert</p>")
-            .is_none()
-    );
+    assert!(find_active_content("<p data-x=\"&lt;img onerror=x&gt;\">quoted markup is inert</p>").is_none());
 }
 
 #[test]
@@ -83,10 +80,7 @@ fn plain_text_and_excerpt() {
         "<p>Tom &amp; Jerry &lt;3</p><p>Second&nbsp;para</p><script>x</script>",
     );
     assert_eq!(plain_text(&b.html), "Tom & Jerry <3\nSecond\u{a0}para");
-    assert_eq!(
-        excerpt("one two three four five", 100),
-        "one two three four five"
-    );
+    assert_eq!(excerpt("one two three four five", 100), "one two three four five");
     assert_eq!(excerpt("one two three four five", 12), "one two…");
     assert_eq!(excerpt("", 10), "");
 }

@@ -5,10 +5,7 @@ use crate::support::{BIN, Server, account_with_token, http, livebrief};
 
 #[test]
 fn help_lists_every_subcommand() {
-    let out = std::process::Command::new(BIN)
-        .arg("--help")
-        .output()
-        .expect("run");
+    let out = std::process::Command::new(BIN).arg("--help").output().expect("run");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
     for cmd in ["serve", "user", "token", "briefing", "config"] {
@@ -29,11 +26,7 @@ fn user_add_then_duplicates_and_bad_roles_fail_clearly() {
         .args(["user", "add", "ada", "--role", "admin"])
         .output()
         .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("added ada (admin)") && stdout.contains("password: "),
@@ -61,19 +54,11 @@ fn user_add_then_duplicates_and_bad_roles_fail_clearly() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    short
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"short\n")
-        .expect("write");
+    short.stdin.take().expect("stdin").write_all(b"short\n").expect("write");
     let out = short.wait_with_output().expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"));
-    let list = livebrief(dir.path())
-        .args(["user", "list"])
-        .output()
-        .expect("run");
+    let list = livebrief(dir.path()).args(["user", "list"]).output().expect("run");
     assert_eq!(String::from_utf8_lossy(&list.stdout).trim(), "ada\tadmin");
 }
 
@@ -87,10 +72,7 @@ fn invalid_config_stops_with_a_message() {
         .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("listen") && err.contains("not-an-address"),
-        "{err}"
-    );
+    assert!(err.contains("listen") && err.contains("not-an-address"), "{err}");
     let out = livebrief(dir.path())
         .args(["config"])
         .env("LIVEBRIEF_PAGE_SIZE", "7")
@@ -105,10 +87,7 @@ fn demo_serves_a_briefing_and_sigterm_ends_live_streams() {
     let mut server = Server::start(dir.path(), &["--demo"]);
     let page = http(server.addr, "GET", "/b/ceasefire-talks-demo", &[], None).expect("page");
     assert_eq!(page.status, 200);
-    assert!(
-        page.body.contains("cease-fire talks (demo)")
-            && page.body.matches("<article").count() >= 10
-    );
+    assert!(page.body.contains("cease-fire talks (demo)") && page.body.matches("<article").count() >= 10);
     let token = account_with_token(dir.path(), "cli-editor", "editor");
 
     // Open a live stream, then ask the server to stop: the stream must end and the process exit.
@@ -116,11 +95,7 @@ fn demo_serves_a_briefing_and_sigterm_ends_live_streams() {
     let mut sse = std::net::TcpStream::connect(server.addr).expect("connect");
     sse.set_read_timeout(Some(std::time::Duration::from_secs(10)))
         .expect("timeout");
-    write!(
-        sse,
-        "GET /b/ceasefire-talks-demo/events HTTP/1.1\r\nHost: x\r\n\r\n"
-    )
-    .expect("write");
+    write!(sse, "GET /b/ceasefire-talks-demo/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
     let mut buf = [0u8; 1024];
     let n = sse.read(&mut buf).expect("headers");
     assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));
@@ -135,8 +110,7 @@ fn demo_serves_a_briefing_and_sigterm_ends_live_streams() {
     assert_eq!(r.status, 201, "{}", r.body);
     server.signal("TERM");
     let mut rest = Vec::new();
-    sse.read_to_end(&mut rest)
-        .expect("stream closes, not times out");
+    sse.read_to_end(&mut rest).expect("stream closes, not times out");
     assert!(
         String::from_utf8_lossy(&rest).contains("From the CLI test"),
         "the event arrived before the end"

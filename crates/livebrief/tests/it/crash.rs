@@ -70,24 +70,10 @@ fn acknowledged_entries_survive_sigkill() {
     let server = Server::start(dir.path(), &[]);
     let mut found = 0;
     for (id, headline) in &acked {
-        let r = http(
-            server.addr,
-            "GET",
-            &format!("/api/v1/entries/{id}"),
-            &[],
-            None,
-        )
-        .expect("get");
-        assert_eq!(
-            r.status, 200,
-            "acknowledged entry {id} is missing after SIGKILL"
-        );
+        let r = http(server.addr, "GET", &format!("/api/v1/entries/{id}"), &[], None).expect("get");
+        assert_eq!(r.status, 200, "acknowledged entry {id} is missing after SIGKILL");
         let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
-        assert_eq!(
-            v["headline"].as_str(),
-            Some(headline.as_str()),
-            "entry {id} intact"
-        );
+        assert_eq!(v["headline"].as_str(), Some(headline.as_str()), "entry {id} intact");
         assert_eq!(
             v["body_html"].as_str(),
             Some(format!("<p>Body of {headline} with <strong>markdown</strong>.</p>\n").as_str())
@@ -100,10 +86,7 @@ fn acknowledged_entries_survive_sigkill() {
             None,
         )
         .expect("revisions");
-        assert!(
-            revs.body.contains(headline.as_str()),
-            "revision of {id} kept"
-        );
+        assert!(revs.body.contains(headline.as_str()), "revision of {id} kept");
         found += 1;
     }
     assert_eq!(found, acked.len());

@@ -60,21 +60,12 @@ fn core_crates_do_not_depend_outward() {
         ),
         (
             "app",
-            &[
-                "livebrief-server",
-                "axum",
-                "rusqlite",
-                "minijinja",
-                "serde_json",
-            ],
+            &["livebrief-server", "axum", "rusqlite", "minijinja", "serde_json"],
         ),
     ];
     for (krate, forbidden) in rules {
         let d = deps(krate);
-        assert!(
-            !d.is_empty() || *krate == "model",
-            "parsed no dependencies of {krate}"
-        );
+        assert!(!d.is_empty() || *krate == "model", "parsed no dependencies of {krate}");
         for f in *forbidden {
             assert!(
                 !d.iter().any(|x| x == f),

@@ -62,10 +62,7 @@ impl Server {
             if let Some(s) = self.child.try_wait().expect("wait") {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "server did not exit within {secs} s"
-            );
+            assert!(Instant::now() < deadline, "server did not exit within {secs} s");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -120,10 +117,7 @@ pub fn http(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other("no status"))?;
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
         dechunk(body)
     } else {
         body.to_string()
@@ -162,13 +156,6 @@ pub fn account_with_token(data: &Path, name: &str, role: &str) -> String {
         .args(["token", name, "--name", "test"])
         .output()
         .expect("token");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_string()
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_string()
 }

@@ -16,7 +16,12 @@ async fn entries_lifecycle_over_the_api() {
 
     // Correction through PATCH keeps the old text in revisions.
     let r = t
-        .api(Method::PATCH, &format!("/api/v1/entries/{id}"), Some(&tok), Some(json!({"headline": "Talks open in Riyadh", "correction_note": "Added the city.", "version": 1})))
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/entries/{id}"),
+            Some(&tok),
+            Some(json!({"headline": "Talks open in Riyadh", "correction_note": "Added the city.", "version": 1})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let e2 = r.json();
@@ -32,14 +37,8 @@ async fn entries_lifecycle_over_the_api() {
             Some(json!({"headline": "x", "version": 1})),
         )
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (StatusCode::CONFLICT, "conflict")
-    );
-    let revs = t
-        .get(&format!("/api/v1/entries/{id}/revisions"))
-        .await
-        .json();
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "conflict"));
+    let revs = t.get(&format!("/api/v1/entries/{id}/revisions")).await.json();
     let heads: Vec<&str> = revs
         .as_array()
         .expect("array")
@@ -87,10 +86,7 @@ async fn entries_lifecycle_over_the_api() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(
-        kinds,
-        vec!["published", "updated", "pinned", "updated", "retracted"]
-    );
+    assert_eq!(kinds, vec!["published", "updated", "pinned", "updated", "retracted"]);
     let last = ev["last_event_id"].as_i64().expect("last");
     let ev = t
         .get(&format!("/api/v1/briefings/war/events?after={last}"))
@@ -110,8 +106,7 @@ async fn cursor_pagination_and_filters() {
         } else {
             json!(["Sanctions"])
         };
-        t.publish(&tok, &format!("E{i}"), json!({"topics": topics}))
-            .await;
+        t.publish(&tok, &format!("E{i}"), json!({"topics": topics})).await;
     }
     let mut seen = Vec::new();
     let mut url = "/api/v1/briefings/war/entries?limit=3".to_string();
@@ -130,15 +125,9 @@ async fn cursor_pagination_and_filters() {
         }
     }
     assert_eq!(seen, vec!["E6", "E5", "E4", "E3", "E2", "E1", "E0"]);
-    let oldest = t
-        .get("/api/v1/briefings/war/entries?order=oldest&limit=2")
-        .await
-        .json();
+    let oldest = t.get("/api/v1/briefings/war/entries?order=oldest&limit=2").await.json();
     assert_eq!(oldest["items"][0]["headline"], "E0");
-    let energy = t
-        .get("/api/v1/briefings/war/entries?topic=energy")
-        .await
-        .json();
+    let energy = t.get("/api/v1/briefings/war/entries?topic=energy").await.json();
     assert_eq!(energy["items"].as_array().map(Vec::len), Some(4));
     let bad = t.get("/api/v1/briefings/war/entries?cursor=nonsense").await;
     assert_eq!(
@@ -203,17 +192,9 @@ async fn contributors_wait_for_approval() {
         "pending entries are not public"
     );
     let r = t
-        .api(
-            Method::POST,
-            &format!("/api/v1/entries/{id}/approve"),
-            Some(&co),
-            None,
-        )
+        .api(Method::POST, &format!("/api/v1/entries/{id}/approve"), Some(&co), None)
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (StatusCode::FORBIDDEN, "forbidden")
-    );
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::FORBIDDEN, "forbidden"));
     let r = t
         .api(
             Method::POST,
@@ -274,10 +255,7 @@ async fn bad_input_gets_clear_errors_and_loses_nothing() {
         .body(axum::body::Body::from("{\"headline\": \"unterminated"))
         .expect("req");
     let r = t.send(req).await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (StatusCode::BAD_REQUEST, "invalid_json")
-    );
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_json"));
     let r = t
         .api(
             Method::POST,
@@ -286,12 +264,7 @@ async fn bad_input_gets_clear_errors_and_loses_nothing() {
             Some(json!({"headline": "x", "surprise": 1})),
         )
         .await;
-    assert_eq!(
-        r.code(),
-        "invalid_json",
-        "unknown fields are refused: {}",
-        r.text()
-    );
+    assert_eq!(r.code(), "invalid_json", "unknown fields are refused: {}", r.text());
     let req = axum::http::Request::post("/api/v1/briefings/war/entries")
         .header("authorization", format!("Bearer {tok}"))
         .body(axum::body::Body::from("headline=x"))
@@ -306,19 +279,10 @@ async fn bad_input_gets_clear_errors_and_loses_nothing() {
             Some(json!({"headline": "x"})),
         )
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (StatusCode::NOT_FOUND, "not_found")
-    );
-    assert_eq!(
-        t.get("/api/v1/briefings/nope").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(t.get("/api/v1/briefings/nope").await.status, StatusCode::NOT_FOUND);
     assert_eq!(t.get("/b/nope").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        t.get("/api/v1/entries/999999").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/api/v1/entries/999999").await.status, StatusCode::NOT_FOUND);
 
     let r = t
         .api(
@@ -353,11 +317,16 @@ async fn bad_input_gets_clear_errors_and_loses_nothing() {
         (r.status, r.code().as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
     );
-    let r = t.api(Method::POST, "/api/v1/briefings/war/entries", Some(&tok), Some(json!({"headline": "x", "sources": [{"outlet": "o", "url": "javascript:alert(1)"}]}))).await;
-    assert_eq!(r.code(), "validation_failed");
     let r = t
-        .api(Method::DELETE, "/api/v1/briefings/war", Some(&tok), None)
+        .api(
+            Method::POST,
+            "/api/v1/briefings/war/entries",
+            Some(&tok),
+            Some(json!({"headline": "x", "sources": [{"outlet": "o", "url": "javascript:alert(1)"}]})),
+        )
         .await;
+    assert_eq!(r.code(), "validation_failed");
+    let r = t.api(Method::DELETE, "/api/v1/briefings/war", Some(&tok), None).await;
     assert_eq!(
         (r.status, r.code().as_str()),
         (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
@@ -409,17 +378,11 @@ async fn operations_endpoints_and_security_headers() {
         );
         assert_eq!(r.header("x-content-type-options"), "nosniff", "{path}");
     }
-    let me = t
-        .api(Method::GET, "/api/v1/me", Some(&tok), None)
-        .await
-        .json();
+    let me = t.api(Method::GET, "/api/v1/me", Some(&tok), None).await.json();
     assert_eq!(
         (me["name"].as_str(), me["role"].as_str()),
         (Some("eda"), Some("editor"))
     );
     t.shutdown.cancel();
-    assert_eq!(
-        t.get("/readyz").await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    assert_eq!(t.get("/readyz").await.status, StatusCode::SERVICE_UNAVAILABLE);
 }

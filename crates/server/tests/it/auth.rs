@@ -84,23 +84,12 @@ async fn csrf_missing_forged_or_expired_is_refused() {
     );
     let csrf = form_csrf(&t.get_cookie("/desk", &session).await.text());
     t.tick(13 * 3600);
-    assert_eq!(
-        post(csrf).await.status,
-        StatusCode::FORBIDDEN,
-        "expired token"
-    );
+    assert_eq!(post(csrf).await.status, StatusCode::FORBIDDEN, "expired token");
     let fresh = form_csrf(&t.get_cookie("/desk", &session).await.text());
     let r = post(fresh).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert!(
-        t.get("/b/new").await.status.is_success(),
-        "the valid form did its work"
-    );
-    assert_eq!(
-        t.state.app.briefings().len(),
-        1,
-        "refused forms created nothing"
-    );
+    assert!(t.get("/b/new").await.status.is_success(), "the valid form did its work");
+    assert_eq!(t.state.app.briefings().len(), 1, "refused forms created nothing");
 
     // The login form itself is protected.
     let (pre, _) = t.login_form().await;
@@ -124,11 +113,7 @@ async fn repeated_wrong_passwords_are_rate_limited() {
             .post_form(
                 "/login",
                 &pre,
-                &[
-                    ("csrf", &csrf),
-                    ("name", "eda"),
-                    ("password", "wrong password here"),
-                ],
+                &[("csrf", &csrf), ("name", "eda"), ("password", "wrong password here")],
             )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
@@ -141,21 +126,11 @@ async fn repeated_wrong_passwords_are_rate_limited() {
             &[("csrf", &csrf), ("name", "eda"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(
-        r.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
-    );
-    let wait: u64 = r
-        .header("retry-after")
-        .parse()
-        .expect("Retry-After seconds");
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let wait: u64 = r.header("retry-after").parse().expect("Retry-After seconds");
     assert!(wait > 0 && wait <= 900, "{wait}");
     let metrics = t.get("/metrics").await.text();
-    assert!(
-        metrics.contains("livebrief_login_failures_total 3"),
-        "{metrics}"
-    );
+    assert!(metrics.contains("livebrief_login_failures_total 3"), "{metrics}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,10 +150,7 @@ async fn api_with_session_cookie_needs_csrf_header() {
             .expect("req")
     };
     let r = t.send(req(None)).await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (StatusCode::FORBIDDEN, "csrf_failed")
-    );
+    assert_eq!((r.status, r.code().as_str()), (StatusCode::FORBIDDEN, "csrf_failed"));
     let csrf = form_csrf(&t.get_cookie("/desk", &session).await.text());
     let r = t.send(req(Some(&csrf))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());

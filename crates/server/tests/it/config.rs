@@ -4,10 +4,7 @@ use livebrief_server::Config;
 use livebrief_server::config::{KEYS, LogFormat};
 
 fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 #[test]
@@ -55,18 +52,14 @@ fn invalid_values_are_clear_errors() {
     std::fs::write(&file, "lisen = \"x\"\n").expect("write");
     let err = Config::load(Some(&file), &env(&[])).expect_err("unknown key");
     assert!(format!("{err:#}").contains("lisen"), "{err:#}");
-    let err =
-        Config::load(Some(&dir.path().join("missing.toml")), &env(&[])).expect_err("missing file");
+    let err = Config::load(Some(&dir.path().join("missing.toml")), &env(&[])).expect_err("missing file");
     assert!(format!("{err:#}").contains("missing.toml"), "{err:#}");
 }
 
 #[test]
 fn every_option_is_documented() {
-    let doc = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../docs/configuration.md"
-    ))
-    .expect("docs/configuration.md");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/configuration.md"))
+        .expect("docs/configuration.md");
     for k in KEYS {
         assert!(
             doc.contains(&format!("`{k}`")),

@@ -40,10 +40,7 @@ async fn editor_composes_previews_publishes_corrects_and_retracts() {
     let preview = post(fields("preview", &csrf)).await;
     assert_eq!(preview.status, StatusCode::OK);
     let html = preview.text();
-    assert!(
-        html.contains("<strong>a respite</strong>"),
-        "preview renders Markdown"
-    );
+    assert!(html.contains("<strong>a respite</strong>"), "preview renders Markdown");
     assert!(!html.contains("<script>alert"), "preview is sanitised");
     assert_eq!(
         t.get("/api/v1/briefings/war/entries").await.json()["items"]
@@ -82,10 +79,7 @@ async fn editor_composes_previews_publishes_corrects_and_retracts() {
                 ("happened_on", "2025-03-13"),
                 ("topics", "Diplomacy"),
                 ("sources", ""),
-                (
-                    "correction_note",
-                    "The headline now says the truce was temporary.",
-                ),
+                ("correction_note", "The headline now says the truce was temporary."),
             ],
         )
         .await;
@@ -102,14 +96,8 @@ async fn editor_composes_previews_publishes_corrects_and_retracts() {
         permalink.contains("Previous headline: “Kremlin aide rejects truce”"),
         "history keeps the old text"
     );
-    let revs = t
-        .get_cookie(&format!("/desk/e/{id}/revisions"), &s)
-        .await
-        .text();
-    assert!(
-        revs.contains("#1 create") && revs.contains("#2 correct"),
-        "{revs}"
-    );
+    let revs = t.get_cookie(&format!("/desk/e/{id}/revisions"), &s).await.text();
+    assert!(revs.contains("#1 create") && revs.contains("#2 correct"), "{revs}");
 
     // A stale edit is refused with a message, not lost silently.
     let r = t
@@ -130,9 +118,7 @@ async fn editor_composes_previews_publishes_corrects_and_retracts() {
 
     // Pin, then retract with a note.
     let csrf = desk_csrf(&t, &s, "/desk/b/war").await;
-    let r = t
-        .post_form(&format!("/desk/e/{id}/pin"), &s, &[("csrf", &csrf)])
-        .await;
+    let r = t.post_form(&format!("/desk/e/{id}/pin"), &s, &[("csrf", &csrf)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(t.get("/b/war").await.text().contains("id=\"pinned\""));
     let r = t
@@ -177,19 +163,13 @@ async fn contributor_submits_and_editor_approves_in_the_desk() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert!(
-        !t.get("/b/war")
-            .await
-            .text()
-            .contains("Sirens in the capital"),
+        !t.get("/b/war").await.text().contains("Sirens in the capital"),
         "not public before approval"
     );
 
     let e = t.login("eda", PASSWORD).await;
     let desk = t.get_cookie("/desk/b/war", &e).await.text();
-    assert!(
-        desk.contains("Waiting for approval (1)"),
-        "editor sees the queue"
-    );
+    assert!(desk.contains("Waiting for approval (1)"), "editor sees the queue");
     let id = t
         .state
         .app
@@ -210,12 +190,7 @@ async fn contributor_submits_and_editor_approves_in_the_desk() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert!(
-        t.get("/b/war")
-            .await
-            .text()
-            .contains("Sirens in the capital")
-    );
+    assert!(t.get("/b/war").await.text().contains("Sirens in the capital"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -255,9 +230,7 @@ async fn editor_creates_briefing_and_api_token_in_the_desk() {
         .post_form("/desk/tokens", &s, &[("csrf", &csrf), ("name", "importer")])
         .await;
     let html = r.text();
-    let i = html
-        .find("<code class=\"token\">")
-        .expect("token shown once");
+    let i = html.find("<code class=\"token\">").expect("token shown once");
     let token = &html[i + 20..i + 20 + html[i + 20..].find('<').expect("end")];
     let me = t
         .api(axum::http::Method::GET, "/api/v1/me", Some(token), None)

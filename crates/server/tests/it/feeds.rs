@@ -8,11 +8,7 @@ async fn atom_and_json_feed_with_correction_times() {
     let t = TestApp::new().await;
     let tok = t.with_briefing().await;
     let a = t
-        .publish(
-            &tok,
-            "Talks & \"truce\" <maybe>",
-            json!({"topics": ["Diplomacy"]}),
-        )
+        .publish(&tok, "Talks & \"truce\" <maybe>", json!({"topics": ["Diplomacy"]}))
         .await;
     t.publish(&tok, "Second", json!({})).await;
     t.tick(600);
@@ -28,31 +24,19 @@ async fn atom_and_json_feed_with_correction_times() {
     assert_eq!(r.status, StatusCode::OK);
 
     let atom = t.get("/b/war/feed.atom").await;
-    assert!(
-        atom.header("content-type")
-            .starts_with("application/atom+xml")
-    );
+    assert!(atom.header("content-type").starts_with("application/atom+xml"));
     let text = atom.text();
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
     let feed = doc.root_element();
-    assert_eq!(
-        feed.tag_name().namespace(),
-        Some("http://www.w3.org/2005/Atom")
-    );
+    assert_eq!(feed.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
     let child = |n: roxmltree::Node<'_, '_>, name: &str| {
         n.children()
             .find(|c| c.tag_name().name() == name)
             .and_then(|c| c.text())
             .map(str::to_string)
     };
-    assert_eq!(
-        child(feed, "id").as_deref(),
-        Some("https://briefs.example.org/b/war")
-    );
-    let entries: Vec<_> = feed
-        .children()
-        .filter(|c| c.tag_name().name() == "entry")
-        .collect();
+    assert_eq!(child(feed, "id").as_deref(), Some("https://briefs.example.org/b/war"));
+    let entries: Vec<_> = feed.children().filter(|c| c.tag_name().name() == "entry").collect();
     assert_eq!(entries.len(), 2);
     let corrected = entries
         .iter()
@@ -73,10 +57,7 @@ async fn atom_and_json_feed_with_correction_times() {
     assert!(content.contains("Corrected body.") && content.contains("Fixed a date."));
 
     let jf = t.get("/b/war/feed.json").await;
-    assert!(
-        jf.header("content-type")
-            .starts_with("application/feed+json")
-    );
+    assert!(jf.header("content-type").starts_with("application/feed+json"));
     let v = jf.json();
     assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
     assert_eq!(v["feed_url"], "https://briefs.example.org/b/war/feed.json");
@@ -84,16 +65,9 @@ async fn atom_and_json_feed_with_correction_times() {
         .as_array()
         .expect("items")
         .iter()
-        .find(|i| {
-            i["id"]
-                .as_str()
-                .is_some_and(|s| s.ends_with(&format!("/e/{id}")))
-        })
+        .find(|i| i["id"].as_str().is_some_and(|s| s.ends_with(&format!("/e/{id}"))))
         .expect("item");
     assert!(item["date_modified"].as_str() > item["date_published"].as_str());
     assert_eq!(item["tags"], json!(["Diplomacy"]));
-    assert_eq!(
-        t.get("/b/nope/feed.atom").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(t.get("/b/nope/feed.atom").await.status, StatusCode::NOT_FOUND);
 }

@@ -20,11 +20,7 @@ fn outside_regions(html: &str) -> String {
     ] {
         let mut rest = html;
         while let Some(i) = rest.find(open) {
-            let end = i
-                + rest[i..]
-                    .find(close)
-                    .unwrap_or_else(|| panic!("{open} closes"))
-                + close.len();
+            let end = i + rest[i..].find(close).unwrap_or_else(|| panic!("{open} closes")) + close.len();
             out.push_str(&rest[i..end]);
             out.push('\n');
             rest = &rest[end..];
@@ -92,24 +88,14 @@ async fn hostile_markup_never_reaches_a_page_or_feed() {
     let mut frames = 0;
     while let Ok(f) = rx.try_recv() {
         let text = String::from_utf8_lossy(&f.bytes).to_string();
-        let data = text
-            .lines()
-            .find_map(|l| l.strip_prefix("data: "))
-            .expect("data line");
+        let data = text.lines().find_map(|l| l.strip_prefix("data: ")).expect("data line");
         let v: serde_json::Value = serde_json::from_str(data).expect("JSON");
         check("SSE html", v["html"].as_str().unwrap_or_default());
         frames += 1;
     }
-    assert!(
-        frames >= corpus.len(),
-        "the hub rendered every publish ({frames})"
-    );
+    assert!(frames >= corpus.len(), "the hub rendered every publish ({frames})");
 
-    let mut pages = vec![
-        "/b/war".to_string(),
-        "/b/war?order=oldest".to_string(),
-        "/".to_string(),
-    ];
+    let mut pages = vec!["/b/war".to_string(), "/b/war?order=oldest".to_string(), "/".to_string()];
     pages.extend(ids.iter().map(|id| format!("/b/war/e/{id}")));
     for p in &pages {
         let r = t.get(p).await;
@@ -125,12 +111,8 @@ async fn hostile_markup_never_reaches_a_page_or_feed() {
     }
 
     let atom = t.get("/b/war/feed.atom").await.text();
-    let doc =
-        roxmltree::Document::parse(&atom).expect("feed stays well-formed under hostile input");
-    for c in doc
-        .descendants()
-        .filter(|n| n.tag_name().name() == "content")
-    {
+    let doc = roxmltree::Document::parse(&atom).expect("feed stays well-formed under hostile input");
+    for c in doc.descendants().filter(|n| n.tag_name().name() == "content") {
         check("Atom content", c.text().unwrap_or_default());
     }
     let jf = t.get("/b/war/feed.json").await.json();
@@ -172,9 +154,6 @@ async fn hostile_markup_never_reaches_a_page_or_feed() {
     for a in articles {
         check("desk entry", a);
     }
-    let revs = t
-        .get_cookie(&format!("/desk/e/{}/revisions", ids[0]), &s)
-        .await
-        .text();
+    let revs = t.get_cookie(&format!("/desk/e/{}/revisions", ids[0]), &s).await.text();
     check("revisions", &outside_regions(&revs));
 }

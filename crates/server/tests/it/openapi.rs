@@ -15,9 +15,7 @@ async fn openapi_document_matches_the_routes() {
         assert!(path.starts_with("/api/v1/"), "{path}");
         for (method, _) in item.as_object().expect("path item") {
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let concrete = path
-                .replace("{slug}", "no-such-briefing")
-                .replace("{id}", "987654");
+            let concrete = path.replace("{slug}", "no-such-briefing").replace("{id}", "987654");
             let mut req = Request::builder().method(m.clone()).uri(&concrete);
             if m != Method::GET {
                 req = req.header("content-type", "application/json");

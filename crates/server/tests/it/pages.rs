@@ -7,19 +7,12 @@ use crate::support::TestApp;
 async fn live_page_structure_and_structured_data() {
     let t = TestApp::new().await;
     let tok = t.with_briefing().await;
-    t.publish(&tok, "Old news", json!({"topics": ["Energy"]}))
-        .await;
+    t.publish(&tok, "Old news", json!({"topics": ["Energy"]})).await;
     let key = t
-        .publish(
-            &tok,
-            "Talks open",
-            json!({"key_event": true, "topics": ["Diplomacy"]}),
-        )
+        .publish(&tok, "Talks open", json!({"key_event": true, "topics": ["Diplomacy"]}))
         .await;
-    t.publish(&tok, "Read this first", json!({"pinned": true}))
-        .await;
-    t.publish(&tok, "Latest", json!({"topics": ["Diplomacy"]}))
-        .await;
+    t.publish(&tok, "Read this first", json!({"pinned": true})).await;
+    t.publish(&tok, "Latest", json!({"topics": ["Diplomacy"]})).await;
 
     let r = t.get("/b/war").await;
     assert_eq!(r.status, StatusCode::OK);
@@ -40,10 +33,7 @@ async fn live_page_structure_and_structured_data() {
     let pinned = html.find("Read this first").expect("pinned shown");
     let latest = html.find(">Latest</h2>").expect("latest shown");
     let old = html.find(">Old news</h2>").expect("old shown");
-    assert!(
-        pinned < latest && latest < old,
-        "order: pinned, newest, oldest"
-    );
+    assert!(pinned < latest && latest < old, "order: pinned, newest, oldest");
     assert!(html.contains("aria-labelledby=\"key-events-h\""));
     assert!(html.contains(&format!("href=\"/b/war/e/{}\" data-anchor", key["id"])));
     assert_eq!(html.matches("id=\"e-").count(), 4, "each entry once");
@@ -54,9 +44,7 @@ async fn live_page_structure_and_structured_data() {
     assert_eq!(html.matches("<script").count(), 2);
     assert!(html.contains("<script src=\"/static/live.js?v="));
     // schema.org LiveBlogPosting.
-    let start = html
-        .find("<script type=\"application/ld+json\">")
-        .expect("json-ld")
+    let start = html.find("<script type=\"application/ld+json\">").expect("json-ld")
         + "<script type=\"application/ld+json\">".len();
     let end = start + html[start..].find("</script>").expect("end");
     let ld: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON-LD");
@@ -64,9 +52,11 @@ async fn live_page_structure_and_structured_data() {
     assert_eq!(ld["url"], "https://briefs.example.org/b/war");
     let updates = ld["liveBlogUpdate"].as_array().expect("updates");
     assert_eq!(updates.len(), 4);
-    assert!(updates.iter().all(|u| u["@type"] == "BlogPosting"
-        && u["datePublished"].is_string()
-        && u["headline"].is_string()));
+    assert!(
+        updates
+            .iter()
+            .all(|u| u["@type"] == "BlogPosting" && u["datePublished"].is_string() && u["headline"].is_string())
+    );
     // Stylesheet is served and prints cleanly.
     let css = t.get("/static/app.css").await;
     assert!(css.text().contains("@media print"));
@@ -83,12 +73,8 @@ async fn pagination_order_and_topics_work_without_javascript() {
         } else {
             json!(["Fighting"])
         };
-        t.publish(
-            &tok,
-            &format!("Update number {i:02}"),
-            json!({"topics": topics}),
-        )
-        .await;
+        t.publish(&tok, &format!("Update number {i:02}"), json!({"topics": topics}))
+            .await;
     }
     // Page size is 5 in tests: follow "Older entries" links to the end.
     let mut url = "/b/war".to_string();
@@ -112,9 +98,7 @@ async fn pagination_order_and_topics_work_without_javascript() {
     assert_eq!(seen, expected, "every entry exactly once, newest first");
 
     let oldest = t.get("/b/war?order=oldest").await.text();
-    assert!(
-        oldest.find("Update number 00").expect("00") < oldest.find("Update number 01").expect("01")
-    );
+    assert!(oldest.find("Update number 00").expect("00") < oldest.find("Update number 01").expect("01"));
     assert!(
         oldest.contains("data-live=\"0\""),
         "the live insertion is off in oldest-first order"
@@ -122,10 +106,7 @@ async fn pagination_order_and_topics_work_without_javascript() {
     let energy = t.get("/b/war?topic=Energy").await.text();
     assert_eq!(energy.matches("<article").count(), 4, "four Energy entries");
     assert!(energy.contains("Updates on Energy"));
-    assert_eq!(
-        t.get("/b/war?cursor=garbage").await.status,
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(t.get("/b/war?cursor=garbage").await.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,24 +120,15 @@ async fn cached_page_revalidates_and_changes_on_publish() {
     let b = t.get("/b/war").await;
     assert_eq!(a.body, b.body, "same version, same bytes");
     assert_eq!(
-        t.get_with("/b/war", &[("if-none-match", &etag)])
-            .await
-            .status,
+        t.get_with("/b/war", &[("if-none-match", &etag)]).await.status,
         StatusCode::NOT_MODIFIED
     );
     let metrics = t.get("/metrics").await.text();
-    assert!(
-        metrics.contains("livebrief_page_cache_hits_total 2"),
-        "{metrics}"
-    );
+    assert!(metrics.contains("livebrief_page_cache_hits_total 2"), "{metrics}");
 
     let second = t.publish(&tok, "Second", json!({})).await;
     let c = t.get_with("/b/war", &[("if-none-match", &etag)]).await;
-    assert_eq!(
-        c.status,
-        StatusCode::OK,
-        "a publish invalidates the cached page"
-    );
+    assert_eq!(c.status, StatusCode::OK, "a publish invalidates the cached page");
     assert!(c.text().contains("Second"));
     // An edit (not only a publish) invalidates too.
     let id = second["id"].as_i64().expect("id");
@@ -168,12 +140,7 @@ async fn cached_page_revalidates_and_changes_on_publish() {
     )
     .await;
     assert!(t.get("/b/war").await.text().contains("Second, edited"));
-    assert!(
-        t.get("/b/war/feed.atom")
-            .await
-            .text()
-            .contains("Second, edited")
-    );
+    assert!(t.get("/b/war/feed.atom").await.text().contains("Second, edited"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -192,9 +159,7 @@ async fn permalinks_land_on_the_entry_and_in_context() {
     assert_eq!(r.status, StatusCode::OK);
     let html = r.text();
     assert!(html.contains("Item 1"));
-    let i = html
-        .find("See this update in the live briefing")
-        .expect("context link");
+    let i = html.find("See this update in the live briefing").expect("context link");
     let before = &html[..i];
     let href = &before[before.rfind("href=\"").expect("href") + 6..];
     let href = href[..href.find('"').expect("end")].replace("&amp;", "&");
@@ -210,8 +175,5 @@ async fn permalinks_land_on_the_entry_and_in_context() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(t.get("/b/war/e/123456").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        t.get("/b/war/e/notanumber").await.status,
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(t.get("/b/war/e/notanumber").await.status, StatusCode::BAD_REQUEST);
 }

@@ -39,8 +39,7 @@ impl SseClient {
             .await
             .expect("connect in time")
             .expect("connect");
-        let mut req =
-            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
+        let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
         if let Some(id) = last_event_id {
             req.push_str(&format!("Last-Event-ID: {id}\r\n"));
         }
@@ -67,13 +66,11 @@ impl SseClient {
             .expect("status");
         if status == 200 {
             assert!(
-                head.to_ascii_lowercase()
-                    .contains("content-type: text/event-stream"),
+                head.to_ascii_lowercase().contains("content-type: text/event-stream"),
                 "{head}"
             );
             assert!(
-                head.to_ascii_lowercase()
-                    .contains("transfer-encoding: chunked"),
+                head.to_ascii_lowercase().contains("transfer-encoding: chunked"),
                 "{head}"
             );
         }
@@ -98,8 +95,7 @@ impl SseClient {
                 return;
             };
             let size =
-                usize::from_str_radix(String::from_utf8_lossy(&self.raw[..line_end]).trim(), 16)
-                    .expect("chunk size");
+                usize::from_str_radix(String::from_utf8_lossy(&self.raw[..line_end]).trim(), 16).expect("chunk size");
             if size == 0 {
                 self.done = true;
                 self.raw.clear();
@@ -109,8 +105,7 @@ impl SseClient {
                 return;
             }
             let chunk = self.raw[line_end + 2..line_end + 2 + size].to_vec();
-            self.text
-                .push_str(&String::from_utf8(chunk).expect("utf-8"));
+            self.text.push_str(&String::from_utf8(chunk).expect("utf-8"));
             self.raw.drain(..line_end + 2 + size + 2);
         }
     }
@@ -158,9 +153,7 @@ impl SseClient {
 }
 
 async fn serve(t: &TestApp) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let task = tokio::spawn(livebrief_server::serve(t.state.clone(), listener));
     (addr, task)
@@ -190,11 +183,7 @@ async fn events_arrive_live_and_are_replayed_after_reconnect() {
     )
     .await;
     let first = t
-        .publish(
-            &tok,
-            "Ceasefire proposal rejected",
-            json!({"topics": ["Diplomacy"]}),
-        )
+        .publish(&tok, "Ceasefire proposal rejected", json!({"topics": ["Diplomacy"]}))
         .await;
     let e = a.next_event().await.expect("event");
     assert_eq!(e.kind, "published");
@@ -229,12 +218,7 @@ async fn events_arrive_live_and_are_replayed_after_reconnect() {
         ("published", second["id"].clone())
     );
     assert_eq!(r2.kind, "updated");
-    assert!(
-        r2.json()["html"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("by aide")
-    );
+    assert!(r2.json()["html"].as_str().unwrap_or_default().contains("by aide"));
     assert!(r1.id < r2.id && r1.id > Some(seen));
     // Then live again, without duplicates.
     let third = t.publish(&tok, "Third", json!({})).await;
@@ -249,10 +233,7 @@ async fn events_arrive_live_and_are_replayed_after_reconnect() {
         None,
     )
     .await;
-    assert_eq!(
-        c.next_event().await.expect("replay").json()["entry_id"],
-        third["id"]
-    );
+    assert_eq!(c.next_event().await.expect("replay").json()["entry_id"], third["id"]);
 
     let (status, _) = SseClient::connect(addr, "/b/nope/events", None).await;
     assert_eq!(status, 404);

@@ -34,14 +34,10 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn code(&self) -> String {
-        self.json()["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
     }
     pub fn header(&self, name: &str) -> String {
         self.headers
@@ -71,16 +67,13 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = config_for(dir.path());
         tweak(&mut config);
-        let store =
-            Arc::new(SqliteStore::open(&dir.path().join("livebrief.db")).expect("open store"));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("livebrief.db")).expect("open store"));
         let clock = Arc::new(ManualClock::new(
             "2025-03-13T09:00:00Z".parse::<Timestamp>().expect("ts"),
         ));
         let app = App::new(store, clock.clone()).await.expect("app");
         let shutdown = CancellationToken::new();
-        let state = AppState::new(app, config, shutdown.clone())
-            .await
-            .expect("state");
+        let state = AppState::new(app, config, shutdown.clone()).await.expect("state");
         let router = livebrief_server::router(state.clone());
         TestApp {
             state,
@@ -100,16 +93,11 @@ impl TestApp {
         let status = resp.status();
         let headers = resp.headers().clone();
         let body = resp.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        Resp { status, headers, body }
     }
 
     pub async fn get(&self, path: &str) -> Resp {
-        self.send(Request::get(path).body(Body::empty()).expect("req"))
-            .await
+        self.send(Request::get(path).body(Body::empty()).expect("req")).await
     }
 
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
@@ -120,13 +108,7 @@ impl TestApp {
         self.send(b.body(Body::empty()).expect("req")).await
     }
 
-    pub async fn api(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Resp {
+    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -143,17 +125,8 @@ impl TestApp {
 
     /// A user with an API token.
     pub async fn user(&self, name: &str, role: Role) -> String {
-        let u = self
-            .state
-            .app
-            .create_user(name, role, PASSWORD)
-            .await
-            .expect("user");
-        self.state
-            .app
-            .create_api_token(u.id, "test")
-            .await
-            .expect("token")
+        let u = self.state.app.create_user(name, role, PASSWORD).await.expect("user");
+        self.state.app.create_api_token(u.id, "test").await.expect("token")
     }
 
     /// An editor token and a briefing `war`.
@@ -179,12 +152,7 @@ impl TestApp {
             }
         }
         let r = self
-            .api(
-                Method::POST,
-                "/api/v1/briefings/war/entries",
-                Some(token),
-                Some(body),
-            )
+            .api(Method::POST, "/api/v1/briefings/war/entries", Some(token), Some(body))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         self.tick(60);
@@ -206,12 +174,7 @@ impl TestApp {
                 ],
             )
             .await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "login failed: {}",
-            r.text()
-        );
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login failed: {}", r.text());
         let set = r.header("set-cookie");
         let session = set.split(';').next().expect("cookie").to_string();
         assert!(session.starts_with("lb_session="), "{set}");
@@ -222,12 +185,7 @@ impl TestApp {
     pub async fn login_form(&self) -> (String, String) {
         let r = self.get("/login").await;
         assert_eq!(r.status, StatusCode::OK);
-        let pre = r
-            .header("set-cookie")
-            .split(';')
-            .next()
-            .expect("cookie")
-            .to_string();
+        let pre = r.header("set-cookie").split(';').next().expect("cookie").to_string();
         (pre, form_csrf(&r.text()))
     }
 
@@ -253,9 +211,7 @@ impl TestApp {
 
 /// The value of the first `name="csrf"` hidden field in a page.
 pub fn form_csrf(html: &str) -> String {
-    let i = html
-        .find("name=\"csrf\" value=\"")
-        .expect("page has a CSRF field");
+    let i = html.find("name=\"csrf\" value=\"").expect("page has a CSRF field");
     let rest = &html[i + "name=\"csrf\" value=\"".len()..];
     rest[..rest.find('"').expect("closing quote")].to_string()
 }

@@ -1,0 +1,140 @@
+// A reader has the live page open; an editor signs in and publishes in a second browser context; the
+// entry appears on the reader's page without a reload. Then the same without JavaScript, after a reload.
+// Runs Debian's chromium through playwright-core; nothing is downloaded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const bin = process.env.LB_BIN || join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'debug', 'livebrief');
+const shots = join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'screenshots');
+const SLUG = 'ceasefire-talks-demo';
+
+let server, base, browser, dataDir;
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['--data-dir', dataDir, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, LIVEBRIEF_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const timer = setTimeout(() => reject(new Error('server did not start in 20 s')), 20000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/[0-9.:]+)\//);
+      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'livebrief-browser-'));
+  mkdirSync(shots, { recursive: true });
+  ({ child: server, base } = await startServer());
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page) {
+  await page.goto(`${base}/login?next=/desk/b/${SLUG}`);
+  await page.fill('#name', 'editor');
+  await page.fill('#password', 'livebrief-demo');
+  await Promise.all([page.waitForURL(`**/desk/b/${SLUG}`), page.click('button[type=submit]')]);
+}
+
+async function publish(page, headline, body) {
+  await page.goto(`${base}/desk/b/${SLUG}`);
+  await page.fill('#headline', headline);
+  await page.fill('#body', body);
+  await page.fill('#topics', 'Diplomacy and cease-fire talks');
+  await Promise.all([page.waitForURL(`**/desk/b/${SLUG}?done=published`), page.click('button[value=publish]')]);
+}
+
+test('a published entry appears on an open reader page without reload', async () => {
+  const reader = await (await browser.newContext({ viewport: { width: 1280, height: 1400 } })).newPage();
+  const problems = [];
+  reader.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  reader.on('pageerror', (e) => problems.push(String(e)));
+  reader.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+  await reader.goto(`${base}/b/${SLUG}`);
+  await reader.waitForSelector('#conn-status.is-live', { timeout: 10000 });
+  await reader.evaluate(() => { window.__noReload = true; });
+
+  const editorCtx = await browser.newContext();
+  const editor = await editorCtx.newPage();
+  await signIn(editor);
+  const headline = `Envoys agree on a prisoner exchange ${Date.now()}`;
+  await publish(editor, headline, 'Both delegations said the exchange would take place **within a week**.');
+
+  const entry = reader.locator('#entries article', { hasText: headline });
+  await entry.waitFor({ timeout: 10000 });
+  assert.equal(await reader.evaluate(() => window.__noReload), true, 'the page was not reloaded');
+  assert.equal(await reader.locator('#entries article').first().textContent().then((t) => t.includes(headline)), true, 'newest first');
+  assert.match(await entry.innerHTML(), /<strong>within a week<\/strong>/);
+  await reader.waitForFunction(() => document.getElementById('announcer').textContent.includes('New update'));
+  await reader.screenshot({ path: join(shots, 'live-page.png'), fullPage: false });
+
+  // A reader scrolled away is not moved: the entry waits behind the "new updates" button.
+  await reader.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const second = `Power restored in the capital ${Date.now()}`;
+  await publish(editor, second, 'Grid operator says repairs are complete.');
+  const banner = reader.locator('#new-updates');
+  await banner.waitFor({ state: 'visible', timeout: 10000 });
+  assert.equal(await banner.textContent(), '1 new update');
+  assert.equal(await reader.locator('#entries article', { hasText: second }).count(), 0, 'not inserted while scrolled away');
+  await banner.click();
+  await reader.locator('#entries article', { hasText: second }).waitFor({ timeout: 5000 });
+  assert.equal(await reader.evaluate(() => document.activeElement?.closest('article')?.textContent.includes('Power restored')), true, 'focus moves to the first unread');
+  await reader.screenshot({ path: join(shots, 'after-banner.png') });
+
+  // An edit with a correction updates the entry in place.
+  const id = await reader.locator('#entries article', { hasText: second }).getAttribute('data-entry-id');
+  await editor.goto(`${base}/desk/e/${id}/edit`);
+  await editor.fill('#headline', `${second} (corrected)`);
+  await editor.fill('#correction_note', 'The first version named the wrong city.');
+  await Promise.all([editor.waitForURL('**?done=saved'), editor.click('button[value=save]')]);
+  await reader.locator(`#e-${id} .correction`, { hasText: 'wrong city' }).waitFor({ timeout: 10000 });
+  assert.equal(await reader.evaluate(() => window.__noReload), true);
+
+  assert.deepEqual(problems, [], 'no console errors (CSP violations would show here)');
+  await editorCtx.close();
+});
+
+test('without JavaScript the page works and shows new entries after a reload', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/b/${SLUG}`);
+  const before = await page.locator('#entries article').count();
+  assert.ok(before > 0);
+  assert.ok(await page.locator('time[datetime]').first().textContent().then((t) => /UTC/.test(t)), 'absolute times without script');
+
+  const editorCtx = await browser.newContext();
+  const editor = await editorCtx.newPage();
+  await signIn(editor);
+  const headline = `No-JS readers see this after reload ${Date.now()}`;
+  await publish(editor, headline, 'Plain HTML all the way.');
+  await page.reload();
+  assert.equal(await page.locator('#entries article', { hasText: headline }).count(), 1);
+  await page.locator('nav.key-events a').first().click();
+  assert.match(page.url(), /\/b\/ceasefire-talks-demo\/e\/\d+$/, 'key event links are permalinks');
+  await page.screenshot({ path: join(shots, 'no-js-permalink.png') });
+  await ctx.close();
+  await editorCtx.close();
+});
