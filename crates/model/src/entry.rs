@@ -459,7 +459,8 @@ impl Entry {
                 if self.status == Status::Retracted {
                     return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
                 }
-                if !editor && !(own && matches!(self.status, Status::Draft | Status::Pending)) {
+                let own_unpublished = own && matches!(self.status, Status::Draft | Status::Pending);
+                if !(editor || own_unpublished) {
                     return Err(RuleError::forbidden(
                         "contributors can edit only their own entries before they are published",
                     ));

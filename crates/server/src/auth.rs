@@ -83,15 +83,15 @@ async fn viewer_from(parts: &Parts, state: &AppState) -> Result<Option<Viewer>, 
             None => Err(ApiError::new("unauthorized", "unknown API token")),
         };
     }
-    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-        if let Some(user) = state.app.session_user(token).await? {
-            return Ok(Some(Viewer {
-                user,
-                via: Via::Session {
-                    token: token.to_string(),
-                },
-            }));
-        }
+    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
+        && let Some(user) = state.app.session_user(token).await?
+    {
+        return Ok(Some(Viewer {
+            user,
+            via: Via::Session {
+                token: token.to_string(),
+            },
+        }));
     }
     Ok(None)
 }

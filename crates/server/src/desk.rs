@@ -1,6 +1,10 @@
 //! The desk: sign-in and the editor pages. Plain HTML forms (they work without JavaScript); every
 //! state-changing form carries a CSRF token bound to the session.
 
+// Handlers return `Result<Response, Response>`: the error arm is the finished error page. Its size is
+// that of any response, and it is built only on the error path.
+#![allow(clippy::result_large_err)]
+
 use axum::Form;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,6 +20,7 @@ use crate::pages::{encode_cursor, error_page, html_response, parse_cursor};
 use crate::state::AppState;
 use crate::views::{BriefingView, EntryView, RevisionView};
 
+/// Desk handlers answer with a page either way: the error arm is the error page, built where it happens.
 type PageResult = Result<Response, Response>;
 
 fn fail(state: &AppState, e: impl Into<ApiError>) -> Response {
@@ -86,15 +91,9 @@ fn login_page(
         "login.html",
         minijinja::context! { csrf => csrf, error => error, name => name, next => safe_next(next) },
     );
-    if fresh {
-        if let Ok(v) = HeaderValue::from_str(&set_cookie(
-            PRE_SESSION_COOKIE,
-            &pre,
-            24 * 3600,
-            state.config.cookie_secure,
-        )) {
-            r.headers_mut().append(header::SET_COOKIE, v);
-        }
+    let cookie = set_cookie(PRE_SESSION_COOKIE, &pre, 24 * 3600, state.config.cookie_secure);
+    if fresh && let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
 }
@@ -417,16 +416,43 @@ fn notice_text(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
-async fn briefing_page(
-    state: &AppState,
-    v: &Viewer,
-    b: &Briefing,
+/// What a compose or edit page shows besides the stored state: the form as typed, a preview or an error.
+struct FormView {
     form: EntryForm,
     preview: Option<EntryView>,
     error: Option<String>,
-    q: DeskListQuery,
     status: StatusCode,
-) -> PageResult {
+}
+
+impl FormView {
+    fn new(form: EntryForm) -> Self {
+        FormView {
+            form,
+            preview: None,
+            error: None,
+            status: StatusCode::OK,
+        }
+    }
+    /// The form with its preview, or with the reason it cannot be previewed.
+    fn previewed(form: EntryForm, state: &AppState, b: &Briefing, v: &Viewer) -> Self {
+        match form.preview(state, b, v) {
+            Ok(p) => FormView {
+                preview: Some(p),
+                ..FormView::new(form)
+            },
+            Err(e) => FormView::failed(form, e),
+        }
+    }
+    fn failed(form: EntryForm, e: ApiError) -> Self {
+        FormView {
+            status: e.status(),
+            error: Some(e.message),
+            ..FormView::new(form)
+        }
+    }
+}
+
+async fn briefing_page(state: &AppState, v: &Viewer, b: &Briefing, fv: FormView, q: DeskListQuery) -> PageResult {
     let cursor = q
         .cursor
         .as_deref()
@@ -452,11 +478,11 @@ async fn briefing_page(
         .store()
         .topics(b.id)
         .await
-        .map_err(|e| fail(state, livebrief_app::AppError::from(e)))?
+        .map_err(|e| fail(state, e))?
         .into_iter()
         .map(|(t, _)| t)
         .collect();
-    let mut form = form;
+    let mut form = fv.form;
     if form.happened_on.is_empty() {
         form.happened_on = today(state).to_string();
     }
@@ -465,14 +491,14 @@ async fn briefing_page(
     }
     Ok(render(
         state,
-        status,
+        fv.status,
         "desk_briefing.html",
         minijinja::context! {
             b => BriefingView::of(b),
             csrf => csrf_for(state, v),
             form => form,
-            preview => preview,
-            error => error,
+            preview => fv.preview,
+            error => fv.error,
             notice => notice_text(q.done.as_deref()),
             can_publish => v.user.role.can_publish(),
             entries => page.items.iter().filter(|e| e.status != Status::Pending).map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
@@ -498,7 +524,7 @@ pub async fn briefing(
     Query(q): Query<DeskListQuery>,
 ) -> PageResult {
     let b = briefing_of(&state, &slug)?;
-    briefing_page(&state, &v, &b, EntryForm::default(), None, None, q, StatusCode::OK).await
+    briefing_page(&state, &v, &b, FormView::new(EntryForm::default()), q).await
 }
 
 pub async fn create_entry(
@@ -514,22 +540,7 @@ pub async fn create_entry(
         done: None,
     };
     if f.action == "preview" {
-        return match f.preview(&state, &b, &v) {
-            Ok(p) => briefing_page(&state, &v, &b, f, Some(p), None, no_query(), StatusCode::OK).await,
-            Err(e) => {
-                briefing_page(
-                    &state,
-                    &v,
-                    &b,
-                    f,
-                    None,
-                    Some(e.message),
-                    no_query(),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-        };
+        return briefing_page(&state, &v, &b, FormView::previewed(f, &state, &b, &v), no_query()).await;
     }
     let (status, done) = match f.action.as_str() {
         "draft" => (Status::Draft, "draft"),
@@ -545,19 +556,7 @@ pub async fn create_entry(
     };
     let happened_on = match f.date() {
         Ok(d) => d,
-        Err(e) => {
-            return briefing_page(
-                &state,
-                &v,
-                &b,
-                f,
-                None,
-                Some(e.message),
-                no_query(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(e) => return briefing_page(&state, &v, &b, FormView::failed(f, e), no_query()).await,
     };
     let input = EntryInput {
         headline: f.headline.clone(),
@@ -573,9 +572,7 @@ pub async fn create_entry(
     match state.app.create_entry(&v.user.actor(), &slug, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/desk/b/{slug}?done={done}")).into_response()),
         Err(e @ (livebrief_app::AppError::Invalid(_) | livebrief_app::AppError::Forbidden(_))) => {
-            let status = ApiError::from(e);
-            let code = status.status();
-            briefing_page(&state, &v, &b, f, None, Some(status.message), no_query(), code).await
+            briefing_page(&state, &v, &b, FormView::failed(f, e.into()), no_query()).await
         }
         Err(e) => Err(fail(&state, e)),
     }
@@ -590,43 +587,25 @@ async fn entry_and_briefing(state: &AppState, id: i64) -> Result<(Entry, Briefin
     Ok((e, b))
 }
 
-fn edit_page(
-    state: &AppState,
-    v: &Viewer,
-    e: &Entry,
-    b: &Briefing,
-    form: EntryForm,
-    preview: Option<EntryView>,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
+fn edit_page(state: &AppState, v: &Viewer, e: &Entry, b: &Briefing, fv: FormView) -> Response {
     render(
         state,
-        status,
+        fv.status,
         "desk_edit.html",
         minijinja::context! {
             b => BriefingView::of(b),
             e => EntryView::for_desk(e, b),
             csrf => csrf_for(state, v),
-            form => form,
-            preview => preview,
-            error => error,
+            form => fv.form,
+            preview => fv.preview,
+            error => fv.error,
         },
     )
 }
 
 pub async fn edit_form(State(state): State<AppState>, DeskViewer(v): DeskViewer, Path(id): Path<i64>) -> PageResult {
     let (e, b) = entry_and_briefing(&state, id).await?;
-    Ok(edit_page(
-        &state,
-        &v,
-        &e,
-        &b,
-        EntryForm::of_entry(&e),
-        None,
-        None,
-        StatusCode::OK,
-    ))
+    Ok(edit_page(&state, &v, &e, &b, FormView::new(EntryForm::of_entry(&e))))
 }
 
 pub async fn edit(
@@ -638,34 +617,11 @@ pub async fn edit(
     check_csrf(&state, &v, &f.csrf)?;
     let (e, b) = entry_and_briefing(&state, id).await?;
     if f.action == "preview" {
-        return Ok(match f.preview(&state, &b, &v) {
-            Ok(p) => edit_page(&state, &v, &e, &b, f, Some(p), None, StatusCode::OK),
-            Err(err) => edit_page(
-                &state,
-                &v,
-                &e,
-                &b,
-                f,
-                None,
-                Some(err.message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-        });
+        return Ok(edit_page(&state, &v, &e, &b, FormView::previewed(f, &state, &b, &v)));
     }
     let happened_on = match f.date() {
         Ok(d) => d,
-        Err(err) => {
-            return Ok(edit_page(
-                &state,
-                &v,
-                &e,
-                &b,
-                f,
-                None,
-                Some(err.message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ));
-        }
+        Err(err) => return Ok(edit_page(&state, &v, &e, &b, FormView::failed(f, err))),
     };
     let input = EditInput {
         headline: Some(f.headline.clone()),
@@ -685,11 +641,7 @@ pub async fn edit(
             err @ (livebrief_app::AppError::Invalid(_)
             | livebrief_app::AppError::Conflict(_)
             | livebrief_app::AppError::Forbidden(_)),
-        ) => {
-            let err = ApiError::from(err);
-            let code = err.status();
-            Ok(edit_page(&state, &v, &e, &b, f, None, Some(err.message), code))
-        }
+        ) => Ok(edit_page(&state, &v, &e, &b, FormView::failed(f, err.into()))),
         Err(err) => Err(fail(&state, err)),
     }
 }

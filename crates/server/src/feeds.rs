@@ -8,7 +8,7 @@ use livebrief_model::{Briefing, Entry, Status};
 use livebrief_store::EntryQuery;
 
 use crate::error::ApiError;
-use crate::pages::{CacheKind, error_page, serve_versioned};
+use crate::pages::{CacheKind, Rendition, error_page, serve_versioned};
 use crate::state::AppState;
 use crate::views::rfc3339;
 
@@ -184,22 +184,36 @@ pub fn json_feed(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
     feed.to_string()
 }
 
-pub async fn atom_feed(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    let Some((b, version)) = state.app.briefing(&slug) else {
-        return error_page(&state, ApiError::not_found("briefing"));
+const ATOM: Rendition = Rendition {
+    kind: CacheKind::Atom,
+    content_type: "application/atom+xml; charset=utf-8",
+    cache_control: "public, max-age=30",
+};
+const JSON_FEED: Rendition = Rendition {
+    kind: CacheKind::JsonFeed,
+    content_type: "application/feed+json; charset=utf-8",
+    cache_control: "public, max-age=30",
+};
+
+async fn serve_feed(
+    state: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+    r: &Rendition,
+    write: fn(&AppState, &Briefing, &[Entry]) -> String,
+) -> Response {
+    let Some((b, version)) = state.app.briefing(slug) else {
+        return error_page(state, ApiError::not_found("briefing"));
     };
-    serve_versioned(
-        &state,
-        CacheKind::Atom,
-        &b,
-        version,
-        &headers,
-        "application/atom+xml; charset=utf-8",
-        "public, max-age=30",
-        || async { Ok(atom(&state, &b, &feed_entries(&state, &b).await?)) },
-    )
+    serve_versioned(state, r, &b, version, headers, || async {
+        Ok(write(state, &b, &feed_entries(state, &b).await?))
+    })
     .await
-    .unwrap_or_else(|e| error_page(&state, e))
+    .unwrap_or_else(|e| error_page(state, e))
+}
+
+pub async fn atom_feed(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
+    serve_feed(&state, &slug, &headers, &ATOM, atom).await
 }
 
 pub async fn json_feed_handler(
@@ -207,19 +221,5 @@ pub async fn json_feed_handler(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some((b, version)) = state.app.briefing(&slug) else {
-        return error_page(&state, ApiError::not_found("briefing"));
-    };
-    serve_versioned(
-        &state,
-        CacheKind::JsonFeed,
-        &b,
-        version,
-        &headers,
-        "application/feed+json; charset=utf-8",
-        "public, max-age=30",
-        || async { Ok(json_feed(&state, &b, &feed_entries(&state, &b).await?)) },
-    )
-    .await
-    .unwrap_or_else(|e| error_page(&state, e))
+    serve_feed(&state, &slug, &headers, &JSON_FEED, json_feed).await
 }

@@ -86,43 +86,54 @@ pub fn respond_cached(c: &Cached, headers: &HeaderMap, cache_control: &'static s
         .into_response()
 }
 
+/// One cached rendering of a briefing: which cache slot, and how it is served.
+pub struct Rendition {
+    pub kind: CacheKind,
+    pub content_type: &'static str,
+    pub cache_control: &'static str,
+}
+
+pub const PAGE: Rendition = Rendition {
+    kind: CacheKind::Page,
+    content_type: "text/html; charset=utf-8",
+    cache_control: "public, max-age=5",
+};
+
 /// Serves a rendering of the briefing's current version, from the cache when it is fresh.
 pub async fn serve_versioned<F, Fut>(
     state: &AppState,
-    kind: CacheKind,
+    r: &Rendition,
     b: &Briefing,
     version: EventId,
     headers: &HeaderMap,
-    content_type: &'static str,
-    cache_control: &'static str,
     render: F,
 ) -> Result<Response, ApiError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<String, ApiError>>,
 {
-    if let Some(c) = state.cache.get(kind, &b.slug, version) {
+    if let Some(c) = state.cache.get(r.kind, &b.slug, version) {
         state.metrics.cache_hits.inc();
-        return Ok(respond_cached(&c, headers, cache_control));
+        return Ok(respond_cached(&c, headers, r.cache_control));
     }
     state.metrics.cache_misses.inc();
     let body = render().await?;
     let etag = HeaderValue::from_str(&format!(
-        "\"{kind:?}-{}-{}-{}\"",
-        b.id.0, version.0, state.views.asset_version
+        "\"{:?}-{}-{}-{}\"",
+        r.kind, b.id.0, version.0, state.views.asset_version
     ))
     .map_err(ApiError::internal)?;
     let c = state.cache.put(
-        kind,
+        r.kind,
         &b.slug,
         Cached {
             version,
             body: Bytes::from(body),
             etag,
-            content_type,
+            content_type: r.content_type,
         },
     );
-    Ok(respond_cached(&c, headers, cache_control))
+    Ok(respond_cached(&c, headers, r.cache_control))
 }
 
 /// An HTML error page with the right status.
@@ -211,16 +222,9 @@ pub async fn briefing_page(
     };
     let default_view = uri.query().is_none_or(str::is_empty);
     let result = if default_view {
-        serve_versioned(
-            &state,
-            CacheKind::Page,
-            &b,
-            version,
-            &headers,
-            "text/html; charset=utf-8",
-            "public, max-age=5",
-            || render_briefing(&state, &b, version, PageQuery::default()),
-        )
+        serve_versioned(&state, &PAGE, &b, version, &headers, || {
+            render_briefing(&state, &b, version, PageQuery::default())
+        })
         .await
     } else {
         render_briefing(&state, &b, version, q).await.map(html_response)

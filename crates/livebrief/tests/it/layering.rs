@@ -11,10 +11,12 @@ fn deps(krate: &str) -> Vec<String> {
             in_deps = l == "[dependencies]";
             continue;
         }
-        if in_deps && let Some((name, _)) = l.split_once(['=', '.']) {
-            if !name.trim().is_empty() && !name.starts_with('#') {
-                out.push(name.trim().to_string());
-            }
+        if in_deps
+            && let Some((name, _)) = l.split_once(['=', '.'])
+            && !name.trim().is_empty()
+            && !name.starts_with('#')
+        {
+            out.push(name.trim().to_string());
         }
     }
     out

@@ -49,13 +49,14 @@ impl Resp {
 }
 
 pub fn config_for(dir: &std::path::Path) -> Config {
-    let mut c = Config::default();
-    c.data_dir = dir.to_path_buf();
-    c.base_url = "https://briefs.example.org/".parse().expect("url");
-    c.max_body_bytes = 256 * 1024;
-    c.sse_heartbeat_secs = 1;
-    c.page_size = 5;
-    c
+    Config {
+        data_dir: dir.to_path_buf(),
+        base_url: "https://briefs.example.org/".parse().expect("url"),
+        max_body_bytes: 256 * 1024,
+        sse_heartbeat_secs: 1,
+        page_size: 5,
+        ..Config::default()
+    }
 }
 
 impl TestApp {
