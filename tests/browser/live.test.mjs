@@ -3,61 +3,25 @@
 // Runs Debian's chromium through playwright-core; nothing is downloaded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, signIn as signInAt, shots, SLUG } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const bin = process.env.LB_BIN || join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'debug', 'livebrief');
-const shots = join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'screenshots');
-const SLUG = 'ceasefire-talks-demo';
-
-let server, base, browser, dataDir;
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--data-dir', dataDir, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, LIVEBRIEF_LOG: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const timer = setTimeout(() => reject(new Error('server did not start in 20 s')), 20000);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving on (http:\/\/[0-9.:]+)\//);
-      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-  });
-}
+let server, base, browser;
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'livebrief-browser-'));
   mkdirSync(shots, { recursive: true });
-  ({ child: server, base } = await startServer());
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer();
+  base = server.base;
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  server?.stop();
 });
 
-async function signIn(page) {
-  await page.goto(`${base}/login?next=/desk/b/${SLUG}`);
-  await page.fill('#name', 'editor');
-  await page.fill('#password', 'livebrief-demo');
-  await Promise.all([page.waitForURL(`**/desk/b/${SLUG}`), page.click('button[type=submit]')]);
-}
+const signIn = (page) => signInAt(page, base, `/desk/b/${SLUG}`);
 
 async function publish(page, headline, body) {
   await page.goto(`${base}/desk/b/${SLUG}`);
