@@ -16,7 +16,7 @@ for pkg in wrk nginx-light; do
 done
 ulimit -n "$(ulimit -Hn)"  # 5,000 subscribers need more than the usual 1,024 descriptors
 
-cargo build --release --locked --bin livebrief --bin sse-fanout
+cargo build --release --locked -p livebrief -p livebrief-loadgen
 LB="$CARGO_TARGET_DIR/release/livebrief"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
