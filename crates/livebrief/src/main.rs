@@ -1,6 +1,7 @@
 //! The `livebrief` binary: glue between the command line and the crates that do the work.
 
 mod demo;
+mod extract_cmd;
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -68,6 +69,40 @@ enum Command {
     },
     /// Validate the configuration and print it resolved.
     Config,
+    /// Extract the article from a news page: text (paragraphs kept) or, with --json, text and metadata.
+    Extract {
+        /// An HTML file (may be gzipped), or - for stdin. Not with --batch.
+        #[arg(required_unless_present = "batch")]
+        file: Option<PathBuf>,
+        /// The page's URL (resolves links, gives a date when its path has one).
+        #[arg(long)]
+        url: Option<String>,
+        /// The charset from the HTTP Content-Type header, if known.
+        #[arg(long)]
+        charset: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Extract every .html/.html.gz file in this directory into --out as JSON lines.
+        #[arg(long, conflicts_with = "file", requires = "out")]
+        batch: Option<PathBuf>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// With --batch: a JSON object mapping page ids to URLs (or to objects with "url").
+        #[arg(long, requires = "batch")]
+        urls: Option<PathBuf>,
+    },
+    /// Score extraction output (JSON lines: id, text) against a ground truth with the benchmark's metric.
+    EvalExtraction {
+        /// {"id": {"articleBody": ...}}, e.g. ../shared/data/extraction/ground-truth.json
+        #[arg(long)]
+        truth: PathBuf,
+        /// JSON lines with "id" and "text" from any extractor.
+        #[arg(long)]
+        predictions: PathBuf,
+        /// Also print each page's precision and recall.
+        #[arg(long)]
+        per_page: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -143,6 +178,36 @@ async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Pure commands need no runtime.
+    match &cli.command {
+        Command::Extract {
+            file,
+            url,
+            charset,
+            json,
+            batch,
+            out,
+            urls,
+        } => {
+            return match (batch, out) {
+                (Some(dir), Some(out)) => extract_cmd::batch(dir, out, urls.as_deref()),
+                _ => extract_cmd::single(
+                    file.as_deref().unwrap_or(Path::new("-")),
+                    url.as_deref(),
+                    charset.as_deref(),
+                    *json,
+                ),
+            };
+        }
+        Command::EvalExtraction {
+            truth,
+            predictions,
+            per_page,
+        } => {
+            return extract_cmd::evaluate(truth, predictions, *per_page);
+        }
+        _ => {}
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -229,6 +294,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("created /b/{}", b.slug);
             Ok(())
         }
+        Command::Extract { .. } | Command::EvalExtraction { .. } => unreachable!("handled before the runtime starts"),
         Command::Config => {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());
