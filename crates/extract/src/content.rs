@@ -554,18 +554,6 @@ fn choose_roots(dom: &Dom<'_>, a: &Analysis) -> Option<Vec<u32>> {
             anc = dom.nodes[anc as usize].parent;
         }
     }
-    // A parent that is mostly this candidate (a thin wrapper) and scores well is taken instead.
-    loop {
-        let p = dom.nodes[top as usize].parent;
-        if p == NONE || p == 0 || matches!(dom.tag(p), Some(Tag::Body | Tag::Html)) || a.skip[p as usize] {
-            break;
-        }
-        if a.chars[top as usize] as f64 >= a.chars[p as usize] as f64 * 0.85 {
-            top = p;
-        } else {
-            break;
-        }
-    }
     // Siblings that continue the article.
     let top_final = finals[top as usize].max(top_score);
     let threshold = (top_final * 0.2).max(10.0);
@@ -807,10 +795,17 @@ const BOILERPLATE_STARTS: &[&str] = &[
     "sign in",
     "log in",
     "already a subscriber",
+    "this website uses cookies",
+    "our website uses cookies",
+    "by continuing to use",
+    "trending:",
     "support our journalism",
 ];
 
 const BOILERPLATE_EXACT: &[&str] = &[
+    "advert",
+    "tags",
+    "topics",
     "ad",
     "share",
     "tweet",
@@ -828,13 +823,50 @@ const BOILERPLATE_EXACT: &[&str] = &[
     "home",
 ];
 
+/// Phrases that mark a short block as a promotion wherever they appear in it.
+const PROMO_ANYWHERE: &[&str] = &[
+    "click here",
+    "sign up for",
+    "subscribe to our",
+    "uses cookies",
+    "download our app",
+    "follow us on",
+    "requires javascript",
+    "enable javascript",
+];
+
 fn boilerplate(text: &str) -> bool {
     let t = text.trim().to_lowercase();
     let t = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '©' && c != '(');
     if t.chars().count() > 200 {
         return false;
     }
-    BOILERPLATE_EXACT.contains(&t) || BOILERPLATE_STARTS.iter().any(|p| t.starts_with(p))
+    if BOILERPLATE_EXACT.contains(&t) || BOILERPLATE_STARTS.iter().any(|p| t.starts_with(p)) {
+        return true;
+    }
+    let short = t.chars().count() < 120;
+    // Bylines and time stamps: "By Jane Doe - 11/18/19 11:04 PM", "Updated at 1:23 p.m."
+    let words = t.split_whitespace().count();
+    if short
+        && words <= 14
+        && (t.starts_with("by ")
+            || t.starts_with("updated")
+            || t.starts_with("published")
+            || t.starts_with("posted")
+            || t.starts_with("last updated"))
+        && !t.ends_with('.')
+    {
+        return true;
+    }
+    // A dateline or "Author  August 08, 2018" line.
+    if short && words <= 8 && !t.ends_with('.') && crate::meta::date_in_text(t).is_some() {
+        return true;
+    }
+    // Left-over CMS shortcodes: "[button link=...]Send us[/button]".
+    if t.starts_with('[') && t.contains("[/") {
+        return true;
+    }
+    t.chars().count() < 200 && PROMO_ANYWHERE.iter().any(|p| t.contains(p))
 }
 
 fn filter(blocks: Vec<(Block, u32, u32)>, doc: &Document) -> Vec<Block> {

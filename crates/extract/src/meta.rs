@@ -12,8 +12,14 @@ pub struct Hints {
     pub ld_body: Option<String>,
 }
 
+/// Whitespace collapsed and character references decoded (JSON-LD and meta values often carry `&#163;`).
 fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let decoded = if s.contains('&') {
+        htmlize::unescape(s)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
