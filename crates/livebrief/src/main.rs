@@ -178,36 +178,6 @@ async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    // Pure commands need no runtime.
-    match &cli.command {
-        Command::Extract {
-            file,
-            url,
-            charset,
-            json,
-            batch,
-            out,
-            urls,
-        } => {
-            return match (batch, out) {
-                (Some(dir), Some(out)) => extract_cmd::batch(dir, out, urls.as_deref()),
-                _ => extract_cmd::single(
-                    file.as_deref().unwrap_or(Path::new("-")),
-                    url.as_deref(),
-                    charset.as_deref(),
-                    *json,
-                ),
-            };
-        }
-        Command::EvalExtraction {
-            truth,
-            predictions,
-            per_page,
-        } => {
-            return extract_cmd::evaluate(truth, predictions, *per_page);
-        }
-        _ => {}
-    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -294,7 +264,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("created /b/{}", b.slug);
             Ok(())
         }
-        Command::Extract { .. } | Command::EvalExtraction { .. } => unreachable!("handled before the runtime starts"),
+        Command::Extract {
+            file,
+            url,
+            charset,
+            json,
+            batch,
+            out,
+            urls,
+        } => match (batch, out) {
+            (Some(dir), Some(out)) => extract_cmd::batch(dir, out, urls.as_deref()),
+            _ => extract_cmd::single(
+                file.as_deref().unwrap_or(Path::new("-")),
+                url.as_deref(),
+                charset.as_deref(),
+                *json,
+            ),
+        },
+        Command::EvalExtraction {
+            truth,
+            predictions,
+            per_page,
+        } => extract_cmd::evaluate(truth, predictions, *per_page),
         Command::Config => {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());

@@ -2,5 +2,6 @@
 
 mod cli;
 mod crash;
+mod extract;
 mod layering;
 pub mod support;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs a fuzz target for a while: fuzz/run.sh extract 120
+# The corpus is seeded from the project's own fixtures (golden pages, the hostile-markup corpus).
+# cargo fuzz needs nightly flags; the machine has one stable toolchain, so RUSTC_BOOTSTRAP enables them.
+set -euo pipefail
+cd "$(dirname "$0")"
+target="${1:-extract}"
+secs="${2:-60}"
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+mkdir -p "corpus/$target"
+case "$target" in
+  extract)
+    for d in ../crates/extract/tests/golden/*/; do cp "$d/input.html" "corpus/extract/seed-$(basename "$d").html"; done ;;
+  sanitize)
+
+    awk 'BEGIN{RS="\n#---\n"} {print > ("corpus/sanitize/seed-hostile-" NR ".html")}' ../crates/content/testdata/hostile-markup.txt ;;
+esac
+export RUSTC_BOOTSTRAP=1
+cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -max_len=262144 -rss_limit_mb=2048 -timeout=10
