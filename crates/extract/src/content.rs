@@ -866,7 +866,7 @@ fn boilerplate(text: &str) -> bool {
     if t.starts_with('[') && t.contains("[/") {
         return true;
     }
-    t.chars().count() < 200 && PROMO_ANYWHERE.iter().any(|p| t.contains(p))
+    t.chars().count() < 320 && PROMO_ANYWHERE.iter().any(|p| t.contains(p))
 }
 
 fn filter(blocks: Vec<(Block, u32, u32)>, doc: &Document) -> Vec<Block> {
