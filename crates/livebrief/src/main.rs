@@ -2,6 +2,7 @@
 
 mod demo;
 mod extract_cmd;
+mod read_cmd;
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -90,6 +91,30 @@ enum Command {
         /// With --batch: a JSON object mapping page ids to URLs (or to objects with "url").
         #[arg(long, requires = "batch")]
         urls: Option<PathBuf>,
+    },
+    /// Read a report: quotes and speakers, entities, places, dates and topics, with their spans.
+    Read {
+        /// A text file (or an HTML page with --html), or - for stdin.
+        file: PathBuf,
+        /// The publication date, YYYY-MM-DD: relative dates resolve against it.
+        #[arg(long)]
+        published: String,
+        #[arg(long)]
+        url: Option<String>,
+        /// The input is a web page: extract the article first (spans then refer to the extracted text).
+        #[arg(long)]
+        html: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score quote attribution on an annotated set (JSON lines with text, published, attributions).
+    EvalQuotes {
+        /// e.g. ../shared/data/quotes/polnear-dev.jsonl
+        #[arg(long)]
+        set: PathBuf,
+        /// Only the first N articles.
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// Score extraction output (JSON lines: id, text) against a ground truth with the benchmark's metric.
     EvalExtraction {
@@ -286,6 +311,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             predictions,
             per_page,
         } => extract_cmd::evaluate(truth, predictions, *per_page),
+        Command::EvalQuotes { set, limit } => read_cmd::evaluate(set, *limit),
+        Command::Read {
+            file,
+            published,
+            url,
+            html,
+            json,
+        } => read_cmd::run(file, published, url.as_deref(), *html, *json),
         Command::Config => {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());

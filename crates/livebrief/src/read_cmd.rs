@@ -1,0 +1,203 @@
+//! `livebrief read`: the reading of one report, human-readable or JSON.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use livebrief_nlp::{DateValue, Reading, default_topics};
+use serde_json::{Value, json};
+
+use crate::extract_cmd::read_input;
+
+fn date_value(v: &DateValue) -> Value {
+    match v {
+        DateValue::Day(d) => json!({"date": d.to_string()}),
+        DateValue::Range(a, b) => json!({"from": a.to_string(), "to": b.to_string()}),
+        DateValue::Vague => json!({"unresolved": true}),
+    }
+}
+
+pub fn to_json(r: &Reading, published: &str, text: &str) -> Value {
+    json!({
+        "published": published,
+        "language": r.language,
+        "text_length": text.chars().count(),
+        "sentences": r.sentences.iter().map(|s| json!([s.0, s.1])).collect::<Vec<_>>(),
+        "quotes": r.quotes.iter().map(|q| json!({
+            "kind": q.kind.as_str(),
+            "text": q.text,
+            "spans": q.spans.iter().map(|s| json!([s.0, s.1])).collect::<Vec<_>>(),
+            "cue": q.cue.as_ref().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})),
+            "speaker": q.speaker.as_ref().map(|s| json!({"name": s.name, "span": [s.span.0, s.span.1], "text": s.text, "kind": s.kind, "resolved_by": s.via})),
+            "date": q.date.map(|d| d.to_string()),
+            "evidence": q.evidence,
+        })).collect::<Vec<_>>(),
+        "entities": r.entities.iter().map(|e| json!({
+            "name": e.name,
+            "kind": e.kind.as_str(),
+            "descriptions": e.descriptions,
+            "mentions": e.mentions.iter().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "places": r.entities.iter().filter(|e| e.kind == livebrief_nlp::EntityKind::Place).map(|e| e.name.clone()).collect::<Vec<_>>(),
+        "dates": r.dates.iter().map(|d| json!({"text": d.text, "span": [d.span.0, d.span.1], "kind": d.kind, "value": date_value(&d.value)})).collect::<Vec<_>>(),
+        "topics": r.topics.iter().map(|t| json!({"topic": t.slug, "label": t.label, "score": (t.score * 100.0).round() / 100.0, "evidence": t.evidence.iter().map(|(term, n)| json!({"term": term, "count": n})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn run(file: &Path, published: &str, url: Option<&str>, html: bool, as_json: bool) -> anyhow::Result<()> {
+    let date: jiff::civil::Date = published
+        .parse()
+        .with_context(|| format!("--published {published:?} is not a date (YYYY-MM-DD)"))?;
+    let bytes = read_input(file)?;
+    let text = if html {
+        let x = livebrief_extract::extract(
+            &bytes,
+            &livebrief_extract::Options {
+                url,
+                http_charset: None,
+            },
+        );
+        x.document.text()
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let r = livebrief_nlp::read(&text, date, &default_topics());
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &to_json(&r, published, &text))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "language: {}   sentences: {}   published: {published}",
+        r.language,
+        r.sentences.len()
+    )?;
+    writeln!(out, "\nquotes ({}):", r.quotes.len())?;
+    for q in &r.quotes {
+        let who = q.speaker.as_ref().map_or("unknown".to_string(), |s| {
+            format!("{} [{}: “{}”]", s.name.as_deref().unwrap_or("unknown"), s.via, s.text)
+        });
+        let when = q.date.map_or("date unknown".to_string(), |d| d.to_string());
+        writeln!(out, "  {:8} {who}, {when}\n           “{}”", q.kind.as_str(), q.text)?;
+    }
+    writeln!(out, "\nentities:")?;
+    for e in &r.entities {
+        let d = if e.descriptions.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", e.descriptions.join("; "))
+        };
+        let forms: Vec<&str> = e.mentions.iter().map(|(t, _)| t.as_str()).collect();
+        writeln!(out, "  {:12} {}{d}: {}", e.kind.as_str(), e.name, forms.join(", "))?;
+    }
+    writeln!(out, "\ndates:")?;
+    for d in &r.dates {
+        writeln!(out, "  {:9} “{}” -> {}", d.kind, d.text, date_value(&d.value))?;
+    }
+    writeln!(out, "\ntopics:")?;
+    for t in &r.topics {
+        let ev: Vec<String> = t.evidence.iter().map(|(term, n)| format!("{term}×{n}")).collect();
+        writeln!(out, "  {:.1} {} ({})", t.score, t.label, ev.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Scores quote attribution on an annotated set (PolNeAR-style JSON lines) with the metric of
+/// ../shared/data/quotes/README.md, reading every article in-process.
+pub fn evaluate(set: &Path, limit: Option<usize>) -> anyhow::Result<()> {
+    use livebrief_nlp::eval::{CharSet, Gold, Predicted, Tally};
+    let text = String::from_utf8(read_input(set)?).context("the set is not UTF-8")?;
+    let topics = default_topics();
+    let mut tally = Tally::default();
+    let mut articles = 0;
+    let mut read_time = std::time::Duration::ZERO;
+    let spans_of = |v: &Value| -> Vec<(usize, usize)> {
+        v.get("spans")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| Some((s.get(0)?.as_u64()? as usize, s.get(1)?.as_u64()? as usize)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (n, line) in text.lines().enumerate() {
+        if limit.is_some_and(|l| articles >= l) {
+            break;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec: Value = serde_json::from_str(line).with_context(|| format!("line {} of {}", n + 1, set.display()))?;
+        let body = rec["text"].as_str().unwrap_or_default();
+        let published: jiff::civil::Date = rec["published"]
+            .as_str()
+            .unwrap_or("2016-01-01")
+            .parse()
+            .unwrap_or(jiff::civil::Date::constant(2016, 1, 1));
+        let gold: Vec<Gold> = rec["attributions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|g| Gold {
+                        content: CharSet::new(&spans_of(&g["content"])),
+                        direct: g["kind"].as_str() == Some("direct_or_mixed"),
+                        speech: g["speech"].as_bool().unwrap_or(false),
+                        source: g
+                            .get("source")
+                            .filter(|s| !s.is_null())
+                            .map(|s| CharSet::new(&spans_of(s))),
+                        source_text: g
+                            .get("source")
+                            .and_then(|s| s.get("text"))
+                            .and_then(Value::as_str)
+                            .map(String::from),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let t = std::time::Instant::now();
+        let r = livebrief_nlp::read(body, published, &topics);
+        read_time += t.elapsed();
+        let preds: Vec<Predicted> = r
+            .quotes
+            .iter()
+            .map(|q| Predicted {
+                content: CharSet::new(&q.spans),
+                speaker_span: q.speaker.as_ref().map(|s| CharSet::new(&[s.span])).unwrap_or_default(),
+                speaker_names: q
+                    .speaker
+                    .as_ref()
+                    .map(|s| format!("{} {}", s.name.as_deref().unwrap_or(""), s.text))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        tally.add_article(&gold, &preds);
+        articles += 1;
+    }
+    let r = tally.report();
+    println!(
+        "direct_or_mixed: gold {} matched {} recall {:.3} speaker {:.3}",
+        tally.direct.gold, tally.direct.matched, r.direct_recall, r.direct_speaker
+    );
+    println!(
+        "indirect: gold {} matched {} recall {:.3} speaker {:.3}",
+        tally.indirect.gold, tally.indirect.matched, r.indirect_recall, r.indirect_speaker
+    );
+    println!(
+        "articles {articles}, predictions {}, gold {}",
+        tally.predictions, tally.all.gold
+    );
+    println!(
+        "quote P {:.3} R {:.3} F1 {:.3}; speaker accuracy {:.3}; attribution F1 {:.3}",
+        r.precision, r.recall, r.f1, r.speaker_accuracy, r.attribution_f1
+    );
+    eprintln!(
+        "read {articles} articles in {:.3} s ({:.2} ms per article)",
+        read_time.as_secs_f64(),
+        read_time.as_secs_f64() * 1e3 / articles.max(1) as f64
+    );
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! Named entities: people, organisations and places, with every mention linked to one canonical entity
+//! and the descriptions the text gives ("Kremlin aide", "Irish Prime Minister").
+
+use crate::lexicon::{NOT_NAMES, ORG_WORDS, PLACES, TITLES};
+use crate::text::{Kind, Token};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub name: String,
+    pub kind: EntityKind,
+    pub descriptions: Vec<String>,
+    /// Byte spans of the mentions, in text order.
+    pub mentions: Vec<(usize, usize)>,
+}
+
+/// A name mention: token range [first, last] and the entity it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub entity: usize,
+}
+
+pub struct Entities {
+    pub list: Vec<Entity>,
+    pub mentions: Vec<Mention>,
+}
+
+fn capitalized(word: &str) -> bool {
+    let mut cs = word.chars();
+    match cs.next() {
+        Some(c) if c.is_uppercase() => true,
+        _ => false,
+    }
+}
+
+fn lower(w: &str) -> String {
+    w.to_lowercase()
+}
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Strips a possessive: "Trump's" → "Trump".
+fn base(word: &str) -> &str {
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .or_else(|| word.strip_suffix('\''))
+        .unwrap_or(word)
+}
+
+const CONNECTORS: &[&str] = &[
+    "de", "van", "von", "bin", "al", "da", "di", "du", "le", "la", "del", "der", "of", "&", "ibn",
+];
+
+pub fn place_canonical(name: &str) -> Option<&'static str> {
+    PLACES
+        .iter()
+        .find(|(c, aliases)| *c == name || aliases.contains(&name))
+        .map(|(c, _)| *c)
+}
+
+fn is_title(w: &str) -> bool {
+    TITLES.contains(&lower(w).as_str())
+}
+
+/// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence.
+pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
+    let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
+    let mut roles: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let w = t.text(s);
+        if t.kind != Kind::Word || !capitalized(w) {
+            i += 1;
+            continue;
+        }
+        // Extend over capitalised words and connectors.
+        let mut j = i;
+        while j + 1 < toks.len() {
+            let n = toks[j + 1];
+            let nw = n.text(s);
+            let adjacent = s[toks[j].end..n.start].chars().all(|c| c == ' ');
+            if !adjacent || n.kind != Kind::Word {
+                break;
+            }
+            if capitalized(nw) && !base(toks[j].text(s)).ne(toks[j].text(s)) {
+                j += 1;
+            } else if CONNECTORS.contains(&nw)
+                && j + 2 < toks.len()
+                && capitalized(toks[j + 2].text(s))
+                && toks[j + 2].kind == Kind::Word
+            {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        // Everything up to the last title word is a description ("U.S. President", "Irish Prime Minister");
+        // then sentence-initial function words go.
+        // A sequence that ends with a title is a role mention: "The US President", "the Prime Minister".
+        if is_title(toks[j].text(s)) {
+            let role: Vec<&str> = (i..=j)
+                .map(|k| toks[k].text(s))
+                .filter(|w| !NOT_NAMES.contains(&lower(w).as_str()) || is_title(w))
+                .collect();
+            if !role.is_empty() {
+                roles.push((i, j, role.join(" ")));
+            }
+            i = j + 1;
+            continue;
+        }
+        let mut first = i;
+        let mut description: Vec<&str> = Vec::new();
+        if let Some(last_title) = (i..j).rev().find(|&k| is_title(toks[k].text(s))) {
+            description = (i..=last_title)
+                .map(|k| toks[k].text(s))
+                .filter(|w| !matches!(lower(w).as_str(), "the" | "a" | "an"))
+                .collect();
+            first = last_title + 1;
+        }
+        while first <= j && NOT_NAMES.contains(&lower(toks[first].text(s)).as_str()) {
+            first += 1;
+        }
+        if first > j {
+            // Only titles: a role mention such as "The US President"; linked later if one person fits.
+            if !description.is_empty() && is_title(toks[j].text(s)) {
+                roles.push((i, j, description.join(" ")));
+            }
+            i = j + 1;
+            continue;
+        }
+        let words: Vec<&str> = (first..=j).map(|k| toks[k].text(s)).collect();
+        let name = base(&words.join(" ")).to_string();
+        if name.chars().count() < 2 {
+            i = j + 1;
+            continue;
+        }
+        let _ = sentence_start;
+        // Lowercase role words before the name: "Kremlin aide Yury Ushakov", "US national-security adviser".
+        let mut k = i;
+        let mut pre: Vec<&str> = Vec::new();
+        while k > 0 && pre.len() < 5 {
+            let p = toks[k - 1];
+            let pw = p.text(s);
+            if p.kind != Kind::Word || !s[p.end..toks[k].start].chars().all(|c| c == ' ') {
+                break;
+            }
+            let lw = lower(pw);
+            if crate::lexicon::ROLE_NOUNS.contains(&lw.as_str())
+                || is_title(pw)
+                || (capitalized(pw) && !NOT_NAMES.contains(&lw.as_str()))
+                || matches!(
+                    lw.as_str(),
+                    "special"
+                        | "senior"
+                        | "top"
+                        | "chief"
+                        | "national-security"
+                        | "national"
+                        | "security"
+                        | "foreign"
+                        | "policy"
+                        | "press"
+                )
+            {
+                pre.push(pw);
+                k -= 1;
+            } else {
+                break;
+            }
+        }
+        pre.reverse();
+        let mut desc: Vec<&str> = pre;
+        desc.extend(description.iter().copied());
+        let description = (!desc.is_empty()).then(|| desc.join(" ")).filter(|d| {
+            d.split_whitespace()
+                .any(|w| crate::lexicon::ROLE_NOUNS.contains(&lower(w).as_str()) || is_title(w))
+        });
+        raw.push((first, j, name, description));
+        i = j + 1;
+    }
+
+    // Group mentions into entities: full names first; surnames and aliases link to them.
+    let mut list: Vec<Entity> = Vec::new();
+    let mut mentions = Vec::new();
+    let classify = |name: &str, description: &Option<String>| -> Option<EntityKind> {
+        if place_canonical(name).is_some() {
+            return Some(EntityKind::Place);
+        }
+        let words: Vec<String> = name.split_whitespace().map(lower).collect();
+        if words.iter().any(|w| ORG_WORDS.contains(&w.as_str()))
+            || name.chars().filter(|c| c.is_uppercase()).count() >= 2 && !name.contains(' ') && name.len() <= 6
+        {
+            return Some(EntityKind::Organization);
+        }
+        // "Ukraine Live Briefing", "Kyiv Independent": names that start with a place are not people.
+        if words.first().is_some_and(|w| place_canonical(&capitalize(w)).is_some()) {
+            return None;
+        }
+        if words.len() >= 2 || description.is_some() {
+            return Some(EntityKind::Person);
+        }
+        None
+    };
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by_key(|&m| std::cmp::Reverse(raw[m].2.split_whitespace().count()));
+    let mut assignment: Vec<Option<usize>> = vec![None; raw.len()];
+    for &m in &order {
+        let (_, _, name, description) = &raw[m];
+        let canonical_place = place_canonical(name).map(str::to_string);
+        // Link to an existing entity: same name, same place, or a person's surname / first name.
+        let found = list.iter().position(|e| {
+            e.name == *name
+                || canonical_place.as_deref() == Some(e.name.as_str())
+                || (e.kind == EntityKind::Person
+                    && !name.contains(' ')
+                    && e.name.split_whitespace().last() == Some(name.as_str()))
+        });
+        let idx = match found {
+            Some(idx) => idx,
+            None => {
+                let Some(kind) = classify(name, description) else {
+                    continue;
+                };
+                list.push(Entity {
+                    name: canonical_place.unwrap_or_else(|| name.clone()),
+                    kind,
+                    descriptions: Vec::new(),
+                    mentions: Vec::new(),
+                });
+                list.len() - 1
+            }
+        };
+        if let Some(d) = description
+            && !list[idx].descriptions.contains(d)
+        {
+            list[idx].descriptions.push(d.clone());
+        }
+        assignment[m] = Some(idx);
+    }
+    // Role mentions ("The US President") join the one person whose description fits.
+    for (first, last, role) in roles {
+        let norm = |x: &str| x.to_lowercase().replace('.', "");
+        let want: Vec<String> = role.split_whitespace().map(norm).collect();
+        let fits: Vec<usize> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.kind == EntityKind::Person
+                    && e.descriptions
+                        .iter()
+                        .any(|d| want.iter().all(|w| norm(d).split_whitespace().any(|x| x == w)))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        if let [e] = fits[..] {
+            let start = toks[first].start;
+            let start = if lower(toks[first].text(s)) == "the" && first < last {
+                toks[first + 1].start
+            } else {
+                start
+            };
+            list[e].mentions.push((start, toks[last].end));
+            mentions.push(Mention {
+                start,
+                end: toks[last].end,
+                entity: e,
+            });
+        }
+    }
+    for (m, (first, last, _, _)) in raw.iter().enumerate() {
+        if let Some(e) = assignment[m] {
+            let start = toks[*first].start;
+            let end = start + base(&s[start..toks[*last].end]).len();
+            list[e].mentions.push((start, end));
+            mentions.push(Mention { start, end, entity: e });
+        }
+    }
+    for e in &mut list {
+        e.mentions.sort();
+    }
+    mentions.sort_by_key(|m| m.start);
+    Entities { list, mentions }
+}

@@ -1,0 +1,717 @@
+//! Quotes and who said them.
+//!
+//! 1. Pair quotation marks per paragraph (“ ” « » „ “ ‘ ’ and straight quotes by position); a paragraph
+//!    that ends inside a quote continues only if the next one opens with a quotation mark (the
+//!    multi-paragraph convention), otherwise the stray mark is dropped: unbalanced marks give fewer quotes,
+//!    never a whole article as one quote.
+//! 2. Direct quotes: a verb of saying and a speaker right after the closing mark (`,” said Ushakov`,
+//!    `,” he said`) or right before the opening mark (`Trump said: “…”`). A quote interrupted by
+//!    `he said,` continues into the next quoted piece. An unattributed quote that follows an attributed one
+//!    in the same or the next paragraph continues that speaker.
+//! 3. Indirect quotes: `SPEAKER [also/had earlier…] VERB [object] [that] CONTENT`, `CONTENT, SPEAKER VERB`,
+//!    `CONTENT, VERB SPEAKER`, `according to SPEAKER, CONTENT` and `CONTENT, according to SPEAKER`. A quoted
+//!    fragment inside the content makes the quote mixed.
+//! 4. Speakers are noun phrases (names, pronouns, role nouns) linked to entities by the caller.
+
+use crate::lexicon::{AUX, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS};
+use crate::text::{Kind, Token};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteKind {
+    Direct,
+    Indirect,
+    Mixed,
+}
+
+impl QuoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Indirect => "indirect",
+            QuoteKind::Mixed => "mixed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpKind {
+    Name,
+    Pronoun,
+    Role,
+}
+
+/// A speaker mention: token range and byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Np {
+    pub first: usize,
+    pub last: usize,
+    pub start: usize,
+    pub end: usize,
+    pub kind: NpKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawQuote {
+    pub kind: QuoteKind,
+    /// Content spans (bytes), in order; more than one when interrupted ("he said").
+    pub spans: Vec<(usize, usize)>,
+    /// The cue verb token, if any.
+    pub cue: Option<usize>,
+    pub speaker: Option<Np>,
+    /// Speaker inherited from the previous quote (continuation).
+    pub inherited: bool,
+    /// First token of the quote's attribution context (for dates): the sentence's tokens outside the content.
+    pub sentence: usize,
+    pub evidence: &'static str,
+}
+
+/// A pair of quotation marks: content pieces (bytes, without the marks) and the mark tokens.
+#[derive(Debug, Clone)]
+pub struct Marks {
+    pub pieces: Vec<(usize, usize)>,
+    pub open: usize,
+    pub close: usize,
+    pub used: bool,
+}
+
+fn ch(s: &str, t: &Token) -> char {
+    s[t.start..t.end].chars().next().unwrap_or(' ')
+}
+
+fn before(s: &str, pos: usize) -> char {
+    s[..pos].chars().next_back().unwrap_or(' ')
+}
+
+fn after(s: &str, pos: usize) -> char {
+    s[pos..].chars().next().unwrap_or(' ')
+}
+
+const MAX_QUOTE_BYTES: usize = 6000;
+
+pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
+    let mut out = Vec::new();
+    // (token index, style, pieces so far)
+    let mut open: Option<(usize, char, Vec<(usize, usize)>, usize)> = None;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.kind == Kind::Break {
+            if let Some((oi, style, mut pieces, piece_start)) = open.take() {
+                // Continue into the next paragraph only if it opens with a quotation mark.
+                let next = toks.get(i + 1);
+                if let Some(n) = next.filter(|n| n.kind == Kind::QuoteMark && opens(s, n)) {
+                    pieces.push((piece_start, toks[i - 1].end));
+                    open = Some((oi, style, pieces, n.end));
+                    i += 2;
+                    continue;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        if t.kind != Kind::QuoteMark {
+            i += 1;
+            continue;
+        }
+        let c = ch(s, t);
+        match &mut open {
+            None => {
+                let is_open = match c {
+                    '“' | '„' | '«' | '‹' | '‚' => true,
+                    '"' => opens(s, t),
+                    '‘' => opens(s, t),
+                    _ => false,
+                };
+                if is_open {
+                    open = Some((i, c, Vec::new(), t.end));
+                }
+            }
+            Some((oi, style, pieces, piece_start)) => {
+                let closes = match (*style, c) {
+                    ('“', '”')
+                    | ('“', '"')
+                    | ('"', '"')
+                    | ('"', '”')
+                    | ('«', '»')
+                    | ('‹', '›')
+                    | ('„', '“')
+                    | ('„', '”') => true,
+                    ('‘', '’') | ('‚', '‘') | ('‚', '’') => closes_single(s, t),
+                    // A new opening mark of the same style without a close: the earlier one was stray.
+                    ('“', '“') | ('«', '«') => {
+                        *oi = i;
+                        *pieces = Vec::new();
+                        *piece_start = t.end;
+                        false
+                    }
+                    _ => false,
+                };
+                if closes {
+                    let mut pieces = std::mem::take(pieces);
+                    pieces.push((*piece_start, t.start));
+                    let total: usize = pieces.iter().map(|(a, b)| b - a).sum();
+                    if total > 0 && total <= MAX_QUOTE_BYTES {
+                        out.push(Marks {
+                            pieces,
+                            open: *oi,
+                            close: i,
+                            used: false,
+                        });
+                    }
+                    open = None;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn opens(s: &str, t: &Token) -> bool {
+    let b = before(s, t.start);
+    let a = after(s, t.end);
+    (b.is_whitespace() || matches!(b, '(' | '[' | '—' | '–' | '-' | ':' | ' ') || t.start == 0) && !a.is_whitespace()
+}
+
+fn closes_single(s: &str, t: &Token) -> bool {
+    let a = after(s, t.end);
+    !a.is_alphanumeric()
+}
+
+fn lower(s: &str, t: &Token) -> String {
+    t.text(s).to_lowercase()
+}
+
+fn is_speech(s: &str, t: &Token) -> bool {
+    t.kind == Kind::Word && SPEECH_VERBS.contains(&lower(s, t).as_str())
+}
+
+/// A verb of saying that is only announced or hypothetical: "will urge", "to say", "would tell".
+fn modal_before(ctx: &Ctx<'_>, v: usize) -> bool {
+    v > 0
+        && matches!(
+            ctx.word(v - 1).as_str(),
+            "will"
+                | "would"
+                | "could"
+                | "can"
+                | "may"
+                | "might"
+                | "should"
+                | "must"
+                | "to"
+                | "shall"
+                | "won't"
+                | "cannot"
+        )
+}
+
+fn is_pronoun(s: &str, t: &Token) -> bool {
+    t.kind == Kind::Word && PRONOUNS.contains(&lower(s, t).as_str())
+}
+
+fn capitalized(s: &str, t: &Token) -> bool {
+    t.kind == Kind::Word && t.text(s).chars().next().is_some_and(char::is_uppercase)
+}
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "this", "that", "these", "those", "one", "two", "several", "some",
+    "many", "other", "another", "our",
+];
+
+struct Ctx<'a> {
+    s: &'a str,
+    toks: &'a [Token],
+    sent_of: &'a [usize],
+}
+
+impl Ctx<'_> {
+    fn word(&self, i: usize) -> String {
+        self.toks.get(i).map(|t| lower(self.s, t)).unwrap_or_default()
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        a < self.toks.len() && b < self.toks.len() && self.sent_of[a] == self.sent_of[b]
+    }
+
+    fn np(&self, first: usize, last: usize, kind: NpKind) -> Np {
+        Np {
+            first,
+            last,
+            start: self.toks[first].start,
+            end: self.toks[last].end,
+            kind,
+        }
+    }
+
+    /// The speaker noun phrase ending right before token `v` (after skipping auxiliaries and adverbs).
+    fn np_before(&self, v: usize, depth: usize) -> Option<Np> {
+        let mut k = v.checked_sub(1)?;
+        while self.same_sentence(k, v) && self.toks[k].kind == Kind::Word && {
+            let w = self.word(k);
+            AUX.contains(&w.as_str()) || (w.ends_with("ly") && w.len() > 4 && !capitalized(self.s, &self.toks[k]))
+        } {
+            k = k.checked_sub(1)?;
+        }
+        if !self.same_sentence(k, v) {
+            return None;
+        }
+        let t = &self.toks[k];
+        // "X praised Y and said …": the subject of the coordinated clause, the nearest name or pronoun
+        // before "and" that is followed by a verb-like lowercase word.
+        if depth == 0 && self.word(k) == "and" {
+            let mut j = k;
+            while j > 0 && self.same_sentence(j - 1, v) && k - j < 30 {
+                j -= 1;
+                let tj = &self.toks[j];
+                let next = self.toks.get(j + 1);
+                let verb_next = next.is_some_and(|n| {
+                    n.kind == Kind::Word
+                        && !capitalized(self.s, n)
+                        && !matches!(
+                            self.word(j + 1).as_str(),
+                            "of" | "and"
+                                | "or"
+                                | "the"
+                                | "a"
+                                | "an"
+                                | "in"
+                                | "on"
+                                | "at"
+                                | "to"
+                                | "for"
+                                | "with"
+                                | "by"
+                                | "from"
+                        )
+                });
+                if verb_next
+                    && (is_pronoun(self.s, tj) || (capitalized(self.s, tj) && !tj.text(self.s).ends_with("'s")))
+                {
+                    return self.np_before(j + 1, 1);
+                }
+            }
+            return None;
+        }
+        if is_pronoun(self.s, t) {
+            return Some(self.np(k, k, NpKind::Pronoun));
+        }
+        if capitalized(self.s, t) {
+            let mut f = k;
+            while f > 0
+                && self.same_sentence(f - 1, v)
+                && (capitalized(self.s, &self.toks[f - 1])
+                    || matches!(self.word(f - 1).as_str(), "de" | "van" | "von" | "bin" | "al" | "of"))
+                && self.toks[f - 1].kind == Kind::Word
+            {
+                f -= 1;
+            }
+            // Sentence-initial function words are not part of the name.
+            while f < k && crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str()) {
+                f += 1;
+            }
+            return Some(self.np(f, k, NpKind::Name));
+        }
+        if t.kind == Kind::Word && ROLE_NOUNS.contains(&self.word(k).as_str()) {
+            let mut f = k;
+            let mut steps = 0;
+            while f > 0 && self.same_sentence(f - 1, v) && self.toks[f - 1].kind == Kind::Word && steps < 6 {
+                let w = self.word(f - 1);
+                f -= 1;
+                steps += 1;
+                if DETERMINERS.contains(&w.as_str()) {
+                    break;
+                }
+                if SPEECH_VERBS.contains(&w.as_str())
+                    || matches!(w.as_str(), "and" | "or" | "but" | "that" | "who" | "which" | "as")
+                {
+                    f += 1;
+                    break;
+                }
+            }
+            return Some(self.np(f, k, NpKind::Role));
+        }
+        // "Peskov, the Kremlin spokesman, said": look past one appositive.
+        if depth == 0 && self.toks[k].text(self.s) == "," {
+            let mut j = k;
+            let mut n = 0;
+            while j > 0 && n < 15 && self.same_sentence(j - 1, v) {
+                j -= 1;
+                n += 1;
+                if self.toks[j].text(self.s) == "," {
+                    let name = self.np_before(j, 1)?;
+                    return (name.kind == NpKind::Name).then_some(name);
+                }
+            }
+        }
+        None
+    }
+
+    /// The speaker noun phrase starting at token `k` ("Ushakov", "he", "the spokesman", "Kremlin spokesman Dmitry Peskov").
+    fn np_at(&self, k: usize) -> Option<Np> {
+        let t = self.toks.get(k)?;
+        if is_pronoun(self.s, t) {
+            return Some(self.np(k, k, NpKind::Pronoun));
+        }
+        if capitalized(self.s, t) {
+            let mut l = k;
+            while l + 1 < self.toks.len()
+                && self.same_sentence(l + 1, k)
+                && self.toks[l + 1].kind == Kind::Word
+                && (capitalized(self.s, &self.toks[l + 1])
+                    || matches!(
+                        self.word(l + 1).as_str(),
+                        "spokesman" | "spokeswoman" | "aide" | "adviser" | "envoy" | "minister" | "official"
+                    ))
+                && !self.toks[l].text(self.s).ends_with("'s")
+            {
+                l += 1;
+            }
+            return Some(self.np(k, l, NpKind::Name));
+        }
+        let w = self.word(k);
+        if DETERMINERS.contains(&w.as_str()) || ROLE_NOUNS.contains(&w.as_str()) {
+            let mut l = k;
+            let mut steps = 0;
+            while l + 1 < self.toks.len()
+                && self.same_sentence(l + 1, k)
+                && self.toks[l + 1].kind == Kind::Word
+                && steps < 6
+            {
+                let nw = self.word(l + 1);
+                if SPEECH_VERBS.contains(&nw.as_str())
+                    || AUX.contains(&nw.as_str())
+                    || matches!(nw.as_str(), "that" | "who" | "in" | "on" | "at" | "to" | "of" | "for")
+                {
+                    break;
+                }
+                l += 1;
+                steps += 1;
+                if ROLE_NOUNS.contains(&nw.as_str()) {
+                    return Some(self.np(k, l, NpKind::Role));
+                }
+            }
+            if ROLE_NOUNS.contains(&w.as_str()) {
+                return Some(self.np(k, k, NpKind::Role));
+            }
+        }
+        None
+    }
+
+    /// The speech verb and speaker right after a closing quotation mark: `,” said X` or `,” X said`.
+    fn attribution_after(&self, close: usize) -> Option<(usize, Np)> {
+        let mut k = close + 1;
+        while k < self.toks.len() && matches!(self.toks[k].text(self.s), "," | "—" | "–") {
+            k += 1;
+        }
+        let t = self.toks.get(k)?;
+        if t.kind == Kind::Break {
+            return None;
+        }
+        if is_speech(self.s, t) {
+            let np = self.np_at(k + 1)?;
+            return Some((k, np));
+        }
+        let np = self.np_at(k)?;
+        let mut v = np.last + 1;
+        while v < self.toks.len()
+            && self.toks[v].kind == Kind::Word
+            && AUX.contains(&self.word(v).as_str())
+            && !is_speech(self.s, &self.toks[v])
+        {
+            v += 1;
+        }
+        // "…," Trump told reporters: the verb may follow auxiliaries.
+        (v < self.toks.len() && is_speech(self.s, &self.toks[v])).then_some((v, np))
+    }
+
+    /// The speech verb and speaker right before an opening mark: `X said: “…”`, `X told reporters, “…”`.
+    fn attribution_before(&self, open: usize) -> Option<(usize, Np)> {
+        let mut k = open.checked_sub(1)?;
+        if matches!(self.toks[k].text(self.s), ":" | ",") {
+            k = k.checked_sub(1)?;
+        }
+        // "told reporters", "told CNN", "said in a statement"
+        let mut v = k;
+        let mut steps = 0;
+        while steps < 4 && !is_speech(self.s, &self.toks[v]) {
+            v = v.checked_sub(1)?;
+            steps += 1;
+            if self.toks[v].kind != Kind::Word {
+                return None;
+            }
+        }
+        if !is_speech(self.s, &self.toks[v]) {
+            return None;
+        }
+        // "told reporters that Russia “…”" is an indirect statement with a quoted fragment: mixed.
+        if (v + 1..open).any(|k| self.word(k) == "that") {
+            return None;
+        }
+        let np = self.np_before(v, 0)?;
+        Some((v, np))
+    }
+}
+
+/// Finds direct, indirect and mixed quotes. `sentences` are token ranges [first, last).
+pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuote> {
+    let mut sent_of = vec![usize::MAX; toks.len()];
+    for (si, &(a, b)) in sentences.iter().enumerate() {
+        for x in sent_of.iter_mut().take(b).skip(a) {
+            *x = si;
+        }
+    }
+    // Breaks belong to no sentence; give them a unique value so nothing crosses them.
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind == Kind::Break {
+            sent_of[i] = usize::MAX - i;
+        }
+    }
+    let ctx = Ctx {
+        s,
+        toks,
+        sent_of: &sent_of,
+    };
+    let mut marks = pair_marks(s, toks);
+    let mut out: Vec<RawQuote> = Vec::new();
+    let mut cue_used = vec![false; toks.len()];
+    let paragraph_of = |tok: usize| toks[..tok].iter().filter(|t| t.kind == Kind::Break).count();
+
+    // Direct quotes.
+    let mut i = 0;
+    while i < marks.len() {
+        if marks[i].used {
+            i += 1;
+            continue;
+        }
+        let m = marks[i].clone();
+        let words = m
+            .pieces
+            .iter()
+            .map(|(a, b)| s[*a..*b].split_whitespace().count())
+            .sum::<usize>();
+        let mut found = ctx
+            .attribution_after(m.close)
+            .map(|x| (x, "cue and speaker after the quote"))
+            .or_else(|| {
+                ctx.attribution_before(m.open)
+                    .map(|x| (x, "speaker and cue before the quote"))
+            });
+        // "…,” said X, “…”: the next quoted piece continues this quote.
+        let mut spans = m.pieces.clone();
+        if let Some(((v, np), why)) = found
+            && v > m.close
+        {
+            let mut k = np.last.max(v) + 1;
+            while k < toks.len() && toks[k].kind == Kind::Word && AUX.contains(&ctx.word(k).as_str()) {
+                k += 1;
+            }
+            if k < toks.len() && toks[k].text(s) == "," && marks.get(i + 1).is_some_and(|n| n.open == k + 1) {
+                spans.extend(marks[i + 1].pieces.iter().copied());
+                marks[i + 1].used = true;
+            }
+            found = Some(((v, np), why));
+        }
+        match found {
+            Some(((v, np), why)) => {
+                cue_used[v] = true;
+                // "said that “…”": a quote inside a that-clause is mixed, handled with the indirect ones.
+                let that_before = m.open > 0 && ctx.word(m.open - 1) == "that";
+                if !that_before || words >= 4 {
+                    marks[i].used = true;
+                    out.push(RawQuote {
+                        kind: QuoteKind::Direct,
+                        spans,
+                        cue: Some(v),
+                        speaker: Some(np),
+                        inherited: false,
+                        sentence: sent_of[m.open.min(toks.len() - 1)],
+                        evidence: why,
+                    });
+                }
+            }
+            None => {
+                // Continuation of the previous direct quote's speaker (same or next paragraph).
+                let prev = out
+                    .iter()
+                    .rev()
+                    .find(|q| q.kind == QuoteKind::Direct && q.speaker.is_some());
+                let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
+                if let Some(p) = prev
+                    && words >= 4
+                    && starts_paragraph
+                    && p.spans.last().is_some_and(|&(_, e)| {
+                        let pe = toks.iter().position(|t| t.start >= e).unwrap_or(toks.len() - 1);
+                        paragraph_of(m.open).saturating_sub(paragraph_of(pe)) <= 1
+                    })
+                {
+                    let speaker = p.speaker;
+                    marks[i].used = true;
+                    out.push(RawQuote {
+                        kind: QuoteKind::Direct,
+                        spans,
+                        cue: None,
+                        speaker,
+                        inherited: true,
+                        sentence: sent_of[m.open.min(toks.len() - 1)],
+                        evidence: "continues the previous speaker's quote",
+                    });
+                }
+            }
+        }
+        i += 1;
+    }
+
+    // Indirect and mixed quotes, sentence by sentence.
+    let inside_direct = |a: usize, b: usize, out: &[RawQuote]| {
+        out.iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .any(|q| q.spans.iter().any(|&(x, y)| x < b && a < y))
+    };
+    for (si, &(a, b)) in sentences.iter().enumerate() {
+        if b <= a {
+            continue;
+        }
+        let end_tok = if toks[b - 1].kind == Kind::Punct && matches!(toks[b - 1].text(s), "." | "!" | "?") {
+            b - 1
+        } else {
+            b
+        };
+        let content_end = |from: usize| toks[from.min(end_tok.saturating_sub(1)).max(a)].end;
+        let mut found: Option<RawQuote> = None;
+        // according to X
+        for k in a..b.saturating_sub(2) {
+            if ctx.word(k) == "according" && ctx.word(k + 1) == "to" {
+                let Some(np) = ctx.np_at(k + 2) else { continue };
+                let (start_tok, end) = if k == a {
+                    // According to X, CONTENT.
+                    let mut c = np.last + 1;
+                    while c < end_tok && toks[c].text(s) != "," {
+                        c += 1;
+                    }
+                    (c + 1, toks[end_tok.saturating_sub(1).max(c + 1).min(b - 1)].end)
+                } else {
+                    // CONTENT, according to X.
+                    let stop = if k > a && toks[k - 1].text(s) == "," { k - 1 } else { k };
+                    (a, toks[stop.saturating_sub(1).max(a)].end)
+                };
+                if start_tok < b && toks[start_tok].start < end {
+                    found = Some(RawQuote {
+                        kind: QuoteKind::Indirect,
+                        spans: vec![(toks[start_tok].start, end)],
+                        cue: Some(k),
+                        speaker: Some(np),
+                        inherited: false,
+                        sentence: si,
+                        evidence: "according to",
+                    });
+                    break;
+                }
+            }
+        }
+        if found.is_none() {
+            for v in a..end_tok {
+                if cue_used[v] || !is_speech(s, &toks[v]) || modal_before(&ctx, v) {
+                    continue;
+                }
+                // SPEAKER VERB [object] [that] CONTENT
+                if let Some(np) = ctx.np_before(v, 0) {
+                    let mut c = v + 1;
+                    // Skip an object or adjunct up to "that" (within the sentence), e.g. "told reporters",
+                    // "said in an interview broadcast on state television on March 13 that".
+                    let that =
+                        (v + 1..end_tok.min(v + 26)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    if let Some(t) = that {
+                        c = t + 1;
+                    } else {
+                        if matches!(
+                            ctx.word(v).as_str(),
+                            "told" | "tells" | "tell" | "asked" | "warned" | "urged"
+                        ) {
+                            // the object: a pronoun, a name or a short noun phrase
+                            let mut k = c;
+                            while k < end_tok
+                                && k < c + 4
+                                && toks[k].kind == Kind::Word
+                                && !matches!(ctx.word(k).as_str(), "he" | "she" | "they" | "it" | "we" | "i")
+                            {
+                                k += 1;
+                                if toks.get(k).is_some_and(|t| t.kind != Kind::Word) {
+                                    break;
+                                }
+                            }
+                            c = k;
+                        }
+                        while c < end_tok && matches!(toks[c].text(s), "," | ":" | "—") {
+                            c += 1;
+                        }
+                    }
+                    if c < end_tok && toks[c].kind != Kind::QuoteMark {
+                        let words = (c..end_tok).filter(|&k| toks[k].kind == Kind::Word).count();
+                        let span = (toks[c].start, content_end(end_tok));
+                        if words >= 3 && !inside_direct(span.0, span.1, &out) && !ctx.word(c).starts_with("on") {
+                            found = Some(RawQuote {
+                                kind: QuoteKind::Indirect,
+                                spans: vec![span],
+                                cue: Some(v),
+                                speaker: Some(np),
+                                inherited: false,
+                                sentence: si,
+                                evidence: "speaker, verb of saying, clause",
+                            });
+                            break;
+                        }
+                    }
+                }
+                // CONTENT, SPEAKER VERB. / CONTENT, VERB SPEAKER.
+                let tail_np = if v > a && toks[v - 1].text(s) == "," {
+                    ctx.np_at(v + 1).map(|np| (np, v - 1))
+                } else {
+                    None
+                };
+                let tail_np = tail_np.or_else(|| {
+                    ctx.np_before(v, 1)
+                        .filter(|np| np.first > a && toks[np.first - 1].text(s) == ",")
+                        .map(|np| (np, np.first - 1))
+                });
+                if let Some((np, comma)) = tail_np {
+                    // Only when the verb closes the sentence (adjuncts allowed: "on Tuesday", "in a statement").
+                    let rest_words = (np.last.max(v) + 1..end_tok)
+                        .filter(|&k| toks[k].kind == Kind::Word)
+                        .count();
+                    let words = (a..comma).filter(|&k| toks[k].kind == Kind::Word).count();
+                    let span = (toks[a].start, toks[comma.saturating_sub(1).max(a)].end);
+                    if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, &out) {
+                        found = Some(RawQuote {
+                            kind: QuoteKind::Indirect,
+                            spans: vec![span],
+                            cue: Some(v),
+                            speaker: Some(np),
+                            inherited: false,
+                            sentence: si,
+                            evidence: "clause, then speaker and verb of saying",
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(mut q) = found {
+            let (qa, qb) = q.spans[0];
+            // A quoted fragment inside the content makes it mixed; the fragment is not a quote of its own.
+            for m in marks.iter_mut().filter(|m| !m.used) {
+                let (ma, mb) = (m.pieces[0].0, m.pieces.last().map_or(0, |p| p.1));
+                if ma >= qa && mb <= qb + 3 {
+                    q.kind = QuoteKind::Mixed;
+                    m.used = true;
+                }
+            }
+            if let Some(c) = q.cue {
+                cue_used[c] = true;
+            }
+            out.push(q);
+        }
+    }
+    out.sort_by_key(|q| q.spans[0].0);
+    out
+}

@@ -1,0 +1,237 @@
+//! Tokens and sentences. Offsets are byte offsets into the text; the public API converts to code points.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    Number,
+    Punct,
+    /// A quotation mark (any style); the quote pass decides opening or closing.
+    QuoteMark,
+    /// A paragraph break (one or more newlines).
+    Break,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+}
+
+impl Token {
+    pub fn text<'t>(&self, s: &'t str) -> &'t str {
+        &s[self.start..self.end]
+    }
+}
+
+pub fn is_quote_char(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '’' | '‹' | '›' | '‚')
+}
+
+/// Splits text into words (letters/digits with inner apostrophes, hyphens and dots: "don't", "cease-fire",
+/// "U.S."), numbers, punctuation, quotation marks and paragraph breaks.
+pub fn tokenize(s: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(s.len() / 5);
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let n = chars.len();
+    let end_of = |i: usize| if i + 1 < n { chars[i + 1].0 } else { s.len() };
+    let mut i = 0;
+    while i < n {
+        let (pos, c) = chars[i];
+        if c == '\n' {
+            let mut j = i;
+            while j < n && chars[j].1.is_whitespace() {
+                j += 1;
+            }
+            out.push(Token {
+                start: pos,
+                end: if j < n { chars[j].0 } else { s.len() },
+                kind: Kind::Break,
+            });
+            i = j;
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            i += 1;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut j = i + 1;
+            while j < n {
+                let cj = chars[j].1;
+                if cj.is_alphanumeric() || cj == '\u{301}' {
+                    j += 1;
+                } else if matches!(cj, '\'' | '’' | '-' | '‐' | '.' | ',' | '/' | '&')
+                    && j + 1 < n
+                    && chars[j + 1].1.is_alphanumeric()
+                {
+                    // Inner punctuation: "don't", "cease-fire", "U.S.", "1,000", "RFE/RL", "AT&T".
+                    // A comma only between digits.
+                    if cj == ',' && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit()) {
+                        break;
+                    }
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            // "U.S." keeps its final dot when it is a dotted abbreviation.
+            let word = &s[pos..end_of(j - 1)];
+            if j < n
+                && chars[j].1 == '.'
+                && word.contains('.')
+                && word.chars().filter(|c| c.is_alphabetic()).count() <= 4
+            {
+                j += 1;
+            }
+            let text = &s[pos..end_of(j - 1)];
+            let kind = if text.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+                Kind::Number
+            } else {
+                Kind::Word
+            };
+            out.push(Token {
+                start: pos,
+                end: end_of(j - 1),
+                kind,
+            });
+            i = j;
+            continue;
+        }
+        let kind = if is_quote_char(c) || c == '\'' {
+            Kind::QuoteMark
+        } else {
+            Kind::Punct
+        };
+        // A straight apostrophe at the end of a word ("Jones' car") is not a quotation mark.
+        let kind = if c == '\'' && i > 0 && chars[i - 1].1.is_alphanumeric() {
+            Kind::Punct
+        } else {
+            kind
+        };
+        out.push(Token {
+            start: pos,
+            end: end_of(i),
+            kind,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Words that end with a dot without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj",
+    "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pres", "rev", "hon", "fr", "gov", "supt", "dept", "univ", "est",
+    "approx", "vol", "fig", "al", "e.g", "i.e", "a.m", "p.m", "u.s", "u.k", "u.n", "d.c",
+];
+
+fn is_abbreviation(word: &str) -> bool {
+    let w = word.trim_end_matches('.').to_lowercase();
+    ABBREVIATIONS.contains(&w.as_str()) || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
+}
+
+/// Sentence spans (byte offsets), never crossing a paragraph break nor ending inside a quotation
+/// (`inside[i]` marks tokens between a pair of quotation marks).
+pub fn sentences(s: &str, toks: &[Token], inside: &[bool]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        if t.kind == Kind::Break {
+            if let Some(st) = start.take() {
+                out.push((st, toks[i - 1].end));
+            }
+            i += 1;
+            continue;
+        }
+        if start.is_none() {
+            start = Some(t.start);
+        }
+        let text = t.text(s);
+        let ends = !inside.get(i).copied().unwrap_or(false)
+            && match t.kind {
+                Kind::Punct => matches!(text, "." | "!" | "?" | "…"),
+                Kind::Word => text.ends_with('.') && !is_abbreviation(text),
+                _ => false,
+            };
+        if ends {
+            // Closing quotes and brackets stay with the sentence.
+            let mut j = i + 1;
+            while j < toks.len()
+                && (toks[j].kind == Kind::QuoteMark || matches!(toks[j].text(s), ")" | "]"))
+                && toks[j].start == toks[j - 1].end
+            {
+                j += 1;
+            }
+            let next = toks.get(j);
+            let boundary = match next {
+                None => true,
+                Some(nt) if nt.kind == Kind::Break => true,
+                Some(nt) => {
+                    let first = nt.text(s).chars().next().unwrap_or(' ');
+                    first.is_uppercase() || first.is_ascii_digit() || nt.kind == Kind::QuoteMark || first == '('
+                }
+            };
+            // "Mr. Smith" and "U.S. President": an abbreviation-like word followed by a capital is not an end.
+            let abbrev_before =
+                t.kind == Kind::Punct && i > 0 && toks[i - 1].end == t.start && is_abbreviation(toks[i - 1].text(s));
+            if boundary && !abbrev_before {
+                if let Some(st) = start.take() {
+                    out.push((st, toks[j - 1].end));
+                }
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if let Some(st) = start {
+        if let Some(last) = toks.last() {
+            out.push((st, last.end));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(s: &str) -> Vec<&str> {
+        let t = tokenize(s);
+        sentences(s, &t, &[]).into_iter().map(|(a, b)| &s[a..b]).collect()
+    }
+
+    #[test]
+    fn splits_sentences_with_abbreviations() {
+        assert_eq!(
+            sents(
+                "U.S. President Donald Trump met Mr. Smith on Jan. 5. They talked. \"Fine,\" he said.\nNew paragraph"
+            ),
+            vec![
+                "U.S. President Donald Trump met Mr. Smith on Jan. 5.",
+                "They talked.",
+                "\"Fine,\" he said.",
+                "New paragraph"
+            ]
+        );
+        assert_eq!(
+            sents("It cost $1,000. Then J. K. Rowling wrote."),
+            vec!["It cost $1,000.", "Then J. K. Rowling wrote."]
+        );
+    }
+
+    #[test]
+    fn words_keep_inner_punctuation() {
+        let s = "RFE/RL's 30-day cease-fire, U.S. don't";
+        let words: Vec<&str> = tokenize(s)
+            .iter()
+            .filter(|t| t.kind != Kind::Punct)
+            .map(|t| t.text(s))
+            .collect();
+        assert_eq!(words, vec!["RFE/RL's", "30-day", "cease-fire", "U.S.", "don't"]);
+    }
+}

@@ -1,0 +1,1 @@
+//! Reading tests: the seed article, the golden snippets, bad input.
