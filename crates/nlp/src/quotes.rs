@@ -167,6 +167,18 @@ pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
     out
 }
 
+/// The quoted pieces with their quotation marks.
+fn with_marks(toks: &[Token], m: &Marks) -> Vec<(usize, usize)> {
+    let mut spans = m.pieces.clone();
+    if let Some(first) = spans.first_mut() {
+        first.0 = toks[m.open].start;
+    }
+    if let Some(last) = spans.last_mut() {
+        last.1 = toks[m.close].end;
+    }
+    spans
+}
+
 fn opens(s: &str, t: &Token) -> bool {
     let b = before(s, t.start);
     let a = after(s, t.end);
@@ -257,6 +269,10 @@ impl Ctx<'_> {
             return None;
         }
         let t = &self.toks[k];
+        // "Barkley, who said …": the relative pronoun stands for the name before it.
+        if self.word(k) == "who" {
+            return Some(self.np(k, k, NpKind::Pronoun));
+        }
         // "X praised Y and said …": the subject of the coordinated clause, the nearest name or pronoun
         // before "and" that is followed by a verb-like lowercase word.
         if depth == 0 && self.word(k) == "and" {
@@ -315,7 +331,11 @@ impl Ctx<'_> {
         if t.kind == Kind::Word && ROLE_NOUNS.contains(&self.word(k).as_str()) {
             let mut f = k;
             let mut steps = 0;
-            while f > 0 && self.same_sentence(f - 1, v) && self.toks[f - 1].kind == Kind::Word && steps < 6 {
+            while f > 0
+                && self.same_sentence(f - 1, v)
+                && matches!(self.toks[f - 1].kind, Kind::Word | Kind::Number)
+                && steps < 6
+            {
                 let w = self.word(f - 1);
                 f -= 1;
                 steps += 1;
@@ -398,6 +418,20 @@ impl Ctx<'_> {
         None
     }
 
+    /// Any short noun phrase at `k` up to punctuation: "a CNN tally", "a court document filed by X".
+    fn phrase_at(&self, k: usize) -> Option<Np> {
+        let mut l = k;
+        while l + 1 < self.toks.len()
+            && self.same_sentence(l + 1, k)
+            && matches!(self.toks[l + 1].kind, Kind::Word | Kind::Number)
+            && l - k < 8
+        {
+            l += 1;
+        }
+        (k < self.toks.len() && matches!(self.toks[k].kind, Kind::Word | Kind::Number))
+            .then(|| self.np(k, l, NpKind::Role))
+    }
+
     /// The speech verb and speaker right after a closing quotation mark: `,” said X` or `,” X said`.
     fn attribution_after(&self, close: usize) -> Option<(usize, Np)> {
         let mut k = close + 1;
@@ -428,6 +462,13 @@ impl Ctx<'_> {
     /// The speech verb and speaker right before an opening mark: `X said: “…”`, `X told reporters, “…”`.
     fn attribution_before(&self, open: usize) -> Option<(usize, Np)> {
         let mut k = open.checked_sub(1)?;
+        // "Reporter Jomana Karadsheh says:" at the end of the previous paragraph.
+        if self.toks[k].kind == Kind::Break {
+            k = k.checked_sub(1)?;
+            if self.toks[k].text(self.s) != ":" {
+                return None;
+            }
+        }
         if matches!(self.toks[k].text(self.s), ":" | ",") {
             k = k.checked_sub(1)?;
         }
@@ -506,8 +547,19 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             while k < toks.len() && toks[k].kind == Kind::Word && AUX.contains(&ctx.word(k).as_str()) {
                 k += 1;
             }
-            if k < toks.len() && toks[k].text(s) == "," && marks.get(i + 1).is_some_and(|n| n.open == k + 1) {
-                spans.extend(marks[i + 1].pieces.iter().copied());
+            // Skip an adjunct up to the clause end: "Clinton said on Thursday during a speech …."
+            let mut e = k;
+            while e < toks.len()
+                && e < k + 25
+                && toks[e].kind != Kind::Break
+                && toks[e].kind != Kind::QuoteMark
+                && !matches!(toks[e].text(s), "," | "." | ";" | "!" | "?")
+            {
+                e += 1;
+            }
+            let follows = |at: usize| marks.get(i + 1).is_some_and(|n| n.open == at && !n.used);
+            if e < toks.len() && matches!(toks[e].text(s), "," | ".") && follows(e + 1) {
+                spans.extend(with_marks(toks, &marks[i + 1]));
                 marks[i + 1].used = true;
             }
             found = Some(((v, np), why));
@@ -582,7 +634,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         // according to X
         for k in a..b.saturating_sub(2) {
             if ctx.word(k) == "according" && ctx.word(k + 1) == "to" {
-                let Some(np) = ctx.np_at(k + 2) else { continue };
+                let Some(np) = ctx.np_at(k + 2).or_else(|| ctx.phrase_at(k + 2)) else {
+                    continue;
+                };
                 let (start_tok, end) = if k == a {
                     // According to X, CONTENT.
                     let mut c = np.last + 1;
@@ -609,18 +663,28 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 }
             }
         }
-        if found.is_none() {
-            for v in a..end_tok {
+        let mut found_all: Vec<RawQuote> = found.into_iter().collect();
+        if found_all.is_empty() {
+            let mut next = a;
+            while next < end_tok {
+                let v = next;
+                next += 1;
                 if cue_used[v] || !is_speech(s, &toks[v]) || modal_before(&ctx, v) {
                     continue;
                 }
                 // SPEAKER VERB [object] [that] CONTENT
                 if let Some(np) = ctx.np_before(v, 0) {
+                    let relative = ctx.word(np.first) == "who";
+                    // A relative clause ("Barkley, who said he votes …, said …") ends at its comma.
+                    let stop = if relative {
+                        (v + 1..end_tok).find(|&k| toks[k].text(s) == ",").unwrap_or(end_tok)
+                    } else {
+                        end_tok
+                    };
                     let mut c = v + 1;
-                    // Skip an object or adjunct up to "that" (within the sentence), e.g. "told reporters",
-                    // "said in an interview broadcast on state television on March 13 that".
-                    let that =
-                        (v + 1..end_tok.min(v + 26)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    // Skip an object or adjunct up to "that", e.g. "told reporters", "said in an interview
+                    // broadcast on state television on March 13 that".
+                    let that = (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
                     if let Some(t) = that {
                         c = t + 1;
                     } else {
@@ -630,7 +694,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         ) {
                             // the object: a pronoun, a name or a short noun phrase
                             let mut k = c;
-                            while k < end_tok
+                            while k < stop
                                 && k < c + 4
                                 && toks[k].kind == Kind::Word
                                 && !matches!(ctx.word(k).as_str(), "he" | "she" | "they" | "it" | "we" | "i")
@@ -642,15 +706,22 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             }
                             c = k;
                         }
-                        while c < end_tok && matches!(toks[c].text(s), "," | ":" | "—") {
+                        while c < stop && matches!(toks[c].text(s), "," | ":" | "—") {
                             c += 1;
                         }
                     }
-                    if c < end_tok && toks[c].kind != Kind::QuoteMark {
-                        let words = (c..end_tok).filter(|&k| toks[k].kind == Kind::Word).count();
-                        let span = (toks[c].start, content_end(end_tok));
+                    if c < stop && toks[c].kind != Kind::QuoteMark {
+                        let words = (c..stop).filter(|&k| toks[k].kind == Kind::Word).count();
+                        let span = (
+                            toks[c].start,
+                            if relative {
+                                toks[stop.saturating_sub(1).max(c)].end
+                            } else {
+                                content_end(end_tok)
+                            },
+                        );
                         if words >= 3 && !inside_direct(span.0, span.1, &out) && !ctx.word(c).starts_with("on") {
-                            found = Some(RawQuote {
+                            found_all.push(RawQuote {
                                 kind: QuoteKind::Indirect,
                                 spans: vec![span],
                                 cue: Some(v),
@@ -659,7 +730,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 sentence: si,
                                 evidence: "speaker, verb of saying, clause",
                             });
-                            break;
+                            next = stop;
+                            continue;
                         }
                     }
                 }
@@ -682,7 +754,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     let words = (a..comma).filter(|&k| toks[k].kind == Kind::Word).count();
                     let span = (toks[a].start, toks[comma.saturating_sub(1).max(a)].end);
                     if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, &out) {
-                        found = Some(RawQuote {
+                        found_all.push(RawQuote {
                             kind: QuoteKind::Indirect,
                             spans: vec![span],
                             cue: Some(v),
@@ -696,7 +768,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 }
             }
         }
-        if let Some(mut q) = found {
+        for mut q in found_all {
             let (qa, qb) = q.spans[0];
             // A quoted fragment inside the content makes it mixed; the fragment is not a quote of its own.
             for m in marks.iter_mut().filter(|m| !m.used) {
