@@ -269,6 +269,27 @@ impl Ctx<'_> {
             return None;
         }
         let t = &self.toks[k];
+        // ", saying …", ", adding …": the subject of the main clause speaks.
+        if depth == 0 && self.toks[k].text(self.s) == "," && self.word(v).ends_with("ing") {
+            let mut j = k;
+            while j > 0 && self.same_sentence(j - 1, v) {
+                j -= 1;
+            }
+            for f in j..k {
+                let tf = &self.toks[f];
+                let next_is_verb = self
+                    .toks
+                    .get(f + 1)
+                    .is_some_and(|n| n.kind == Kind::Word && !capitalized(self.s, n));
+                if next_is_verb
+                    && (is_pronoun(self.s, tf)
+                        || (capitalized(self.s, tf) && !crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str())))
+                {
+                    return self.np_before(f + 1, 1);
+                }
+            }
+            return None;
+        }
         // "Barkley, who said …": the relative pronoun stands for the name before it.
         if self.word(k) == "who" {
             return Some(self.np(k, k, NpKind::Pronoun));
@@ -350,6 +371,15 @@ impl Ctx<'_> {
                 }
             }
             return Some(self.np(f, k, NpKind::Role));
+        }
+        // "her adviser, Jake Sullivan, said": the name between the commas.
+        if depth == 0 && self.toks[k].text(self.s) == "," && k > 0 && capitalized(self.s, &self.toks[k - 1]) {
+            if let Some(np) = self
+                .np_before(k, 1)
+                .filter(|np| np.kind == NpKind::Name && np.first > 0 && self.toks[np.first - 1].text(self.s) == ",")
+            {
+                return Some(np);
+            }
         }
         // "Peskov, the Kremlin spokesman, said": look past one appositive.
         if depth == 0 && self.toks[k].text(self.s) == "," {
@@ -467,6 +497,20 @@ impl Ctx<'_> {
             k = k.checked_sub(1)?;
             if self.toks[k].text(self.s) != ":" {
                 return None;
+            }
+        }
+        // "Clinton: “Our goal …”": a name, a colon and the quote.
+        if self.toks[k].text(self.s) == ":" && k > 0 && capitalized(self.s, &self.toks[k - 1]) {
+            if let Some(np) = self.np_before(k, 1).filter(|np| {
+                np.kind == NpKind::Name
+                    && (np.first == 0
+                        || !self.same_sentence(np.first - 1, np.first)
+                        || matches!(
+                            self.toks[np.first - 1].kind,
+                            Kind::Break | Kind::Punct | Kind::QuoteMark
+                        ))
+            }) {
+                return Some((k, np));
             }
         }
         if matches!(self.toks[k].text(self.s), ":" | ",") {
