@@ -91,44 +91,46 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
             continue;
         };
         // 2025-03-13
-        if t.kind == Kind::Word && word.len() == 10 && word.as_bytes()[4] == b'-' {
-            if let Ok(d) = word.parse::<Date>() {
-                out.push(DateMention {
-                    start: t.start,
-                    end: t.end,
-                    kind: "absolute",
-                    value: DateValue::Day(d),
-                });
-                i += 1;
-                continue;
-            }
+        if t.kind == Kind::Word
+            && word.len() == 10
+            && word.as_bytes()[4] == b'-'
+            && let Ok(d) = word.parse::<Date>()
+        {
+            out.push(DateMention {
+                start: t.start,
+                end: t.end,
+                kind: "absolute",
+                value: DateValue::Day(d),
+            });
+            i += 1;
+            continue;
         }
         // Month Day[, Year]
-        if let Some(m) = month(word).filter(|_| word.chars().next().is_some_and(char::is_uppercase)) {
-            if let Some(d) = w(i + 1).and_then(day_num) {
-                let (year, end_tok) = match (
-                    toks.get(i + 2).map(|t| t.text(s)),
-                    w(i + 2).and_then(year_num),
-                    w(i + 3).and_then(year_num),
-                ) {
-                    (Some(","), _, Some(y)) => (Some(y), i + 3),
-                    (_, Some(y), _) => (Some(y), i + 2),
-                    _ => (None, i + 1),
-                };
-                let date = match year {
-                    Some(y) => Date::new(y, m, d).ok(),
-                    None => infer_year(reference, m, d),
-                };
-                if let Some(date) = date {
-                    out.push(DateMention {
-                        start: t.start,
-                        end: toks[end_tok].end,
-                        kind: "absolute",
-                        value: DateValue::Day(date),
-                    });
-                    i = end_tok + 1;
-                    continue;
-                }
+        if let Some(m) = month(word).filter(|_| word.chars().next().is_some_and(char::is_uppercase))
+            && let Some(d) = w(i + 1).and_then(day_num)
+        {
+            let (year, end_tok) = match (
+                toks.get(i + 2).map(|t| t.text(s)),
+                w(i + 2).and_then(year_num),
+                w(i + 3).and_then(year_num),
+            ) {
+                (Some(","), _, Some(y)) => (Some(y), i + 3),
+                (_, Some(y), _) => (Some(y), i + 2),
+                _ => (None, i + 1),
+            };
+            let date = match year {
+                Some(y) => Date::new(y, m, d).ok(),
+                None => infer_year(reference, m, d),
+            };
+            if let Some(date) = date {
+                out.push(DateMention {
+                    start: t.start,
+                    end: toks[end_tok].end,
+                    kind: "absolute",
+                    value: DateValue::Day(date),
+                });
+                i = end_tok + 1;
+                continue;
             }
         }
         // Day Month [Year]
@@ -196,7 +198,7 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
                             .and_then(|s| s.checked_add(6.days()).ok().map(|e| (DateValue::Range(s, e), i + 1)))
                     }
                     Some("month") => {
-                        let first = reference.first_of_month().checked_add((shift as i32).months()).ok();
+                        let first = reference.first_of_month().checked_add(shift.months()).ok();
                         first.map(|f| (DateValue::Range(f, f.last_of_month()), i + 1))
                     }
                     Some("year") => {

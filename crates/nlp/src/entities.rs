@@ -44,11 +44,7 @@ pub struct Entities {
 }
 
 fn capitalized(word: &str) -> bool {
-    let mut cs = word.chars();
-    match cs.next() {
-        Some(c) if c.is_uppercase() => true,
-        _ => false,
-    }
+    word.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn lower(w: &str) -> String {

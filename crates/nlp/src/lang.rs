@@ -33,11 +33,5 @@ pub fn detect(text: &str) -> &'static str {
         .iter()
         .filter(|w| lower.contains(*w))
         .count();
-    if english >= 3 {
-        "en"
-    } else if lat > 0 {
-        "und"
-    } else {
-        "und"
-    }
+    if english >= 3 { "en" } else { "und" }
 }

@@ -142,13 +142,28 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
     for q in &raw {
         let speaker = q.speaker.map(|np| {
             let span_text = text[np.start..np.end].to_string();
-            let overlapping = ents.mentions.iter().find(|m| m.start < np.end && np.start < m.end);
+            // A person among the overlapping mentions wins ("Kremlin spokesman Pavel Orlov" is Orlov).
+            let overlapping = ents
+                .mentions
+                .iter()
+                .filter(|m| m.start < np.end && np.start < m.end)
+                .max_by_key(|m| (ents.list[m.entity].kind == EntityKind::Person, m.start));
             let (entity, via) = match np.kind {
                 _ if q.inherited => (last_speaker.map(|(e, _)| e), "inherited"),
                 quotes::NpKind::Name => (overlapping.map(|m| m.entity), "name"),
                 quotes::NpKind::Pronoun => {
                     let lw = span_text.to_lowercase();
-                    if matches!(lw.as_str(), "he" | "she") {
+                    if lw == "who" {
+                        // "Eva Stone, who said …": the person just before.
+                        (
+                            person_mentions
+                                .iter()
+                                .rev()
+                                .find(|m| m.end <= np.start)
+                                .map(|m| m.entity),
+                            "relative pronoun",
+                        )
+                    } else if matches!(lw.as_str(), "he" | "she") {
                         // The previous quote's speaker if recent, else the nearest person mentioned before.
                         let recent = last_speaker
                             .filter(|&(_, s)| q.sentence.saturating_sub(s) <= 3)

@@ -90,8 +90,9 @@ const MAX_QUOTE_BYTES: usize = 6000;
 
 pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
     let mut out = Vec::new();
-    // (token index, style, pieces so far)
-    let mut open: Option<(usize, char, Vec<(usize, usize)>, usize)> = None;
+    // The open quotation: (token index, style, pieces so far, start of the current piece).
+    type Open = (usize, char, Vec<(usize, usize)>, usize);
+    let mut open: Option<Open> = None;
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -333,6 +334,13 @@ impl Ctx<'_> {
         if is_pronoun(self.s, t) {
             return Some(self.np(k, k, NpKind::Pronoun));
         }
+        // "Critics argued", "Officials said": a role noun that is capitalised only because it opens the sentence.
+        if capitalized(self.s, t)
+            && ROLE_NOUNS.contains(&self.word(k).as_str())
+            && (k == 0 || !self.same_sentence(k - 1, k))
+        {
+            return Some(self.np(k, k, NpKind::Role));
+        }
         if capitalized(self.s, t) {
             let mut f = k;
             while f > 0
@@ -373,13 +381,15 @@ impl Ctx<'_> {
             return Some(self.np(f, k, NpKind::Role));
         }
         // "her adviser, Jake Sullivan, said": the name between the commas.
-        if depth == 0 && self.toks[k].text(self.s) == "," && k > 0 && capitalized(self.s, &self.toks[k - 1]) {
-            if let Some(np) = self
+        if depth == 0
+            && self.toks[k].text(self.s) == ","
+            && k > 0
+            && capitalized(self.s, &self.toks[k - 1])
+            && let Some(np) = self
                 .np_before(k, 1)
                 .filter(|np| np.kind == NpKind::Name && np.first > 0 && self.toks[np.first - 1].text(self.s) == ",")
-            {
-                return Some(np);
-            }
+        {
+            return Some(np);
         }
         // "Peskov, the Kremlin spokesman, said": look past one appositive.
         if depth == 0 && self.toks[k].text(self.s) == "," {
@@ -399,6 +409,18 @@ impl Ctx<'_> {
 
     /// The speaker noun phrase starting at token `k` ("Ushakov", "he", "the spokesman", "Kremlin spokesman Dmitry Peskov").
     fn np_at(&self, k: usize) -> Option<Np> {
+        let np = self.np_at_plain(k)?;
+        // "the crowd's leader, Anton Bilyk": a role phrase followed by the name in apposition.
+        if np.kind == NpKind::Role
+            && self.toks.get(np.last + 1).is_some_and(|t| t.text(self.s) == ",")
+            && let Some(name) = self.np_at_plain(np.last + 2).filter(|n| n.kind == NpKind::Name)
+        {
+            return Some(name);
+        }
+        Some(np)
+    }
+
+    fn np_at_plain(&self, k: usize) -> Option<Np> {
         let t = self.toks.get(k)?;
         if is_pronoun(self.s, t) {
             return Some(self.np(k, k, NpKind::Pronoun));
@@ -408,16 +430,41 @@ impl Ctx<'_> {
             while l + 1 < self.toks.len()
                 && self.same_sentence(l + 1, k)
                 && self.toks[l + 1].kind == Kind::Word
-                && (capitalized(self.s, &self.toks[l + 1])
-                    || matches!(
-                        self.word(l + 1).as_str(),
-                        "spokesman" | "spokeswoman" | "aide" | "adviser" | "envoy" | "minister" | "official"
-                    ))
+                && (capitalized(self.s, &self.toks[l + 1]) || ROLE_NOUNS.contains(&self.word(l + 1).as_str()))
                 && !self.toks[l].text(self.s).ends_with("'s")
             {
                 l += 1;
             }
             return Some(self.np(k, l, NpKind::Name));
+        }
+        // Lowercase words and then a name: "negotiator Petra Lind", "the regional governor Serhiy Lysak",
+        // "aid worker Lena Fox". The mention runs to the end of the name.
+        let mut j = k;
+        while j < self.toks.len()
+            && j < k + 5
+            && self.same_sentence(j, k)
+            && self.toks[j].kind == Kind::Word
+            && !capitalized(self.s, &self.toks[j])
+        {
+            let w = self.word(j);
+            if SPEECH_VERBS.contains(&w.as_str())
+                || AUX.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "that" | "who" | "in" | "on" | "at" | "to" | "of" | "for" | "and" | "but"
+                )
+            {
+                break;
+            }
+            j += 1;
+        }
+        if j > k
+            && j < self.toks.len()
+            && self.same_sentence(j, k)
+            && capitalized(self.s, &self.toks[j])
+            && let Some(name) = self.np_at_plain(j).filter(|n| n.kind == NpKind::Name)
+        {
+            return Some(self.np(k, name.last, NpKind::Name));
         }
         let w = self.word(k);
         if DETERMINERS.contains(&w.as_str()) || ROLE_NOUNS.contains(&w.as_str()) {
@@ -437,7 +484,12 @@ impl Ctx<'_> {
                 }
                 l += 1;
                 steps += 1;
-                if ROLE_NOUNS.contains(&nw.as_str()) {
+                let head = nw.trim_end_matches("'s").trim_end_matches("’s");
+                let next_is_role = self
+                    .toks
+                    .get(l + 1)
+                    .is_some_and(|t| t.kind == Kind::Word && ROLE_NOUNS.contains(&self.word(l + 1).as_str()));
+                if ROLE_NOUNS.contains(&head) && !next_is_role {
                     return Some(self.np(k, l, NpKind::Role));
                 }
             }
@@ -500,8 +552,10 @@ impl Ctx<'_> {
             }
         }
         // "Clinton: “Our goal …”": a name, a colon and the quote.
-        if self.toks[k].text(self.s) == ":" && k > 0 && capitalized(self.s, &self.toks[k - 1]) {
-            if let Some(np) = self.np_before(k, 1).filter(|np| {
+        if self.toks[k].text(self.s) == ":"
+            && k > 0
+            && capitalized(self.s, &self.toks[k - 1])
+            && let Some(np) = self.np_before(k, 1).filter(|np| {
                 np.kind == NpKind::Name
                     && (np.first == 0
                         || !self.same_sentence(np.first - 1, np.first)
@@ -509,9 +563,9 @@ impl Ctx<'_> {
                             self.toks[np.first - 1].kind,
                             Kind::Break | Kind::Punct | Kind::QuoteMark
                         ))
-            }) {
-                return Some((k, np));
-            }
+            })
+        {
+            return Some((k, np));
         }
         if matches!(self.toks[k].text(self.s), ":" | ",") {
             k = k.checked_sub(1)?;
@@ -601,7 +655,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             {
                 e += 1;
             }
-            let follows = |at: usize| marks.get(i + 1).is_some_and(|n| n.open == at && !n.used);
+            let follows = |at: usize| {
+                marks
+                    .get(i + 1)
+                    .is_some_and(|n| n.open == at && !n.used && ctx.attribution_after(n.close).is_none())
+            };
             if e < toks.len() && matches!(toks[e].text(s), "," | ".") && follows(e + 1) {
                 spans.extend(with_marks(toks, &marks[i + 1]));
                 marks[i + 1].used = true;
@@ -734,21 +792,43 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     } else {
                         if matches!(
                             ctx.word(v).as_str(),
-                            "told" | "tells" | "tell" | "asked" | "warned" | "urged"
+                            "told" | "tells" | "tell" | "asked" | "warned" | "urged" | "telling"
                         ) {
-                            // the object: a pronoun, a name or a short noun phrase
-                            let mut k = c;
-                            while k < stop
-                                && k < c + 4
-                                && toks[k].kind == Kind::Word
-                                && !matches!(ctx.word(k).as_str(), "he" | "she" | "they" | "it" | "we" | "i")
-                            {
-                                k += 1;
-                                if toks.get(k).is_some_and(|t| t.kind != Kind::Word) {
-                                    break;
+                            // The object: "reporters", "me", "CNN", "the BBC", "Fox News".
+                            let w = ctx.word(c);
+                            if matches!(
+                                w.as_str(),
+                                "reporters"
+                                    | "journalists"
+                                    | "me"
+                                    | "us"
+                                    | "him"
+                                    | "her"
+                                    | "them"
+                                    | "lawmakers"
+                                    | "supporters"
+                                    | "voters"
+                                    | "viewers"
+                                    | "listeners"
+                                    | "students"
+                                    | "parliament"
+                                    | "congress"
+                            ) {
+                                c += 1;
+                            } else {
+                                let mut k = c;
+                                if matches!(w.as_str(), "the" | "a")
+                                    && toks.get(c + 1).is_some_and(|t| capitalized(s, t))
+                                {
+                                    k += 1;
+                                }
+                                if toks.get(k).is_some_and(|t| capitalized(s, t)) {
+                                    while k < stop && capitalized(s, &toks[k]) {
+                                        k += 1;
+                                    }
+                                    c = k;
                                 }
                             }
-                            c = k;
                         }
                         while c < stop && matches!(toks[c].text(s), "," | ":" | "—") {
                             c += 1;
@@ -786,9 +866,22 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     None
                 };
                 let tail_np = tail_np.or_else(|| {
-                    ctx.np_before(v, 1)
-                        .filter(|np| np.first > a && toks[np.first - 1].text(s) == ",")
-                        .map(|np| (np, np.first - 1))
+                    let np = ctx.np_before(v, 1)?;
+                    // ", analyst Tom Reid said": up to three lowercase words between the comma and the name.
+                    let mut f = np.first;
+                    while f > a && f + 3 > np.first && toks[f - 1].kind == Kind::Word && !capitalized(s, &toks[f - 1]) {
+                        f -= 1;
+                    }
+                    (f > a && toks[f - 1].text(s) == ",").then(|| {
+                        (
+                            Np {
+                                first: f,
+                                start: toks[f].start,
+                                ..np
+                            },
+                            f - 1,
+                        )
+                    })
                 });
                 if let Some((np, comma)) = tail_np {
                     // Only when the verb closes the sentence (adjuncts allowed: "on Tuesday", "in a statement").

@@ -188,10 +188,10 @@ pub fn sentences(s: &str, toks: &[Token], inside: &[bool]) -> Vec<(usize, usize)
         }
         i += 1;
     }
-    if let Some(st) = start {
-        if let Some(last) = toks.last() {
-            out.push((st, last.end));
-        }
+    if let Some(st) = start
+        && let Some(last) = toks.last()
+    {
+        out.push((st, last.end));
     }
     out
 }

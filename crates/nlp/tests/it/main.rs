@@ -1,1 +1,5 @@
 //! Reading tests: the seed article, the golden snippets, bad input.
+
+mod bad_input;
+mod golden;
+mod seed;
