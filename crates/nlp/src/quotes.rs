@@ -666,6 +666,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             }
             found = Some(((v, np), why));
         }
+        // A short quoted fragment inside a sentence ("called it the “silver standard,” she said") is not a
+        // direct quote; the indirect pass may take the whole statement as a mixed one.
+        let sentence_initial = m.open == 0 || !ctx.same_sentence(m.open - 1, m.open) || matches!(toks[m.open - 1].text(s), ":" | "—");
+        if words < 4 && !sentence_initial {
+            found = None;
+        }
         match found {
             Some(((v, np), why)) => {
                 cue_used[v] = true;
@@ -726,6 +732,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         if b <= a {
             continue;
         }
+        // Headlines in Title Case ("Huckabee Says Fed Chair Is Wrong") are not statements.
+        let words_here: Vec<&Token> = toks[a..b].iter().filter(|t| t.kind == Kind::Word).collect();
+        let caps = words_here.iter().filter(|t| capitalized(s, t)).count();
+        if words_here.len() >= 4 && caps * 10 >= words_here.len() * 7 {
+            continue;
+        }
         let end_tok = if toks[b - 1].kind == Kind::Punct && matches!(toks[b - 1].text(s), "." | "!" | "?") {
             b - 1
         } else {
@@ -779,14 +791,23 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     let relative = ctx.word(np.first) == "who";
                     // A relative clause ("Barkley, who said he votes …, said …") ends at its comma.
                     let stop = if relative {
-                        (v + 1..end_tok).find(|&k| toks[k].text(s) == ",").unwrap_or(end_tok)
+                        // Without a comma closing the relative clause its end is unknown: no quote.
+                        match (v + 1..end_tok).find(|&k| toks[k].text(s) == ",") {
+                            Some(k) => k,
+                            None => continue,
+                        }
                     } else {
                         end_tok
                     };
                     let mut c = v + 1;
                     // Skip an object or adjunct up to "that", e.g. "told reporters", "said in an interview
                     // broadcast on state television on March 13 that".
-                    let that = (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    let mut that = (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    // "said Thursday during a taping of a town hall meeting in Buffalo that …": an adjunct may be long.
+                    let adjunct_start = matches!(ctx.word(v + 1).as_str(), "on" | "in" | "at" | "during" | "after" | "before" | "to" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "yesterday" | "today" | "earlier" | "later" | "last" | "this");
+                    if that.is_none() && adjunct_start {
+                        that = (v + 1..stop.min(v + 40)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    }
                     if let Some(t) = that {
                         c = t + 1;
                     } else {
@@ -844,7 +865,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 content_end(end_tok)
                             },
                         );
-                        if words >= 3 && !inside_direct(span.0, span.1, &out) && !ctx.word(c).starts_with("on") {
+                        let first = ctx.word(c);
+                        let bad_start = matches!(first.as_str(), "on" | "to" | "by" | "in" | "at" | "for" | "from" | "with" | "about" | "during" | "after" | "before" | "of" | "as" | "into" | "onto" | "over" | "through" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "yesterday" | "today" | "earlier" | "later" | "nothing" | "so" | "no" | "yes");
+                        if words >= 3 && !inside_direct(span.0, span.1, &out) && !bad_start {
                             found_all.push(RawQuote {
                                 kind: QuoteKind::Indirect,
                                 spans: vec![span],
