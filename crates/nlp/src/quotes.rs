@@ -75,7 +75,12 @@ pub struct Marks {
 }
 
 fn ch(s: &str, t: &Token) -> char {
-    s[t.start..t.end].chars().next().unwrap_or(' ')
+    let text = &s[t.start..t.end];
+    if text == "''" {
+        '"'
+    } else {
+        text.chars().next().unwrap_or(' ')
+    }
 }
 
 fn before(s: &str, pos: usize) -> char {
@@ -612,6 +617,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         sent_of: &sent_of,
     };
     let mut marks = pair_marks(s, toks);
+    let mut in_quote = vec![false; toks.len()];
+    for m in &marks {
+        for x in in_quote.iter_mut().take(m.close).skip(m.open + 1) {
+            *x = true;
+        }
+    }
     let mut out: Vec<RawQuote> = Vec::new();
     let mut cue_used = vec![false; toks.len()];
     let paragraph_of = |tok: usize| toks[..tok].iter().filter(|t| t.kind == Kind::Break).count();
@@ -668,7 +679,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         }
         // A short quoted fragment inside a sentence ("called it the “silver standard,” she said") is not a
         // direct quote; the indirect pass may take the whole statement as a mixed one.
-        let sentence_initial = m.open == 0 || !ctx.same_sentence(m.open - 1, m.open) || matches!(toks[m.open - 1].text(s), ":" | "—");
+        let sentence_initial =
+            m.open == 0 || !ctx.same_sentence(m.open - 1, m.open) || matches!(toks[m.open - 1].text(s), ":" | "—");
         if words < 4 && !sentence_initial {
             found = None;
         }
@@ -802,9 +814,31 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     let mut c = v + 1;
                     // Skip an object or adjunct up to "that", e.g. "told reporters", "said in an interview
                     // broadcast on state television on March 13 that".
-                    let mut that = (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    let mut that =
+                        (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
                     // "said Thursday during a taping of a town hall meeting in Buffalo that …": an adjunct may be long.
-                    let adjunct_start = matches!(ctx.word(v + 1).as_str(), "on" | "in" | "at" | "during" | "after" | "before" | "to" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "yesterday" | "today" | "earlier" | "later" | "last" | "this");
+                    let adjunct_start = matches!(
+                        ctx.word(v + 1).as_str(),
+                        "on" | "in"
+                            | "at"
+                            | "during"
+                            | "after"
+                            | "before"
+                            | "to"
+                            | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                            | "saturday"
+                            | "sunday"
+                            | "yesterday"
+                            | "today"
+                            | "earlier"
+                            | "later"
+                            | "last"
+                            | "this"
+                    );
                     if that.is_none() && adjunct_start {
                         that = (v + 1..stop.min(v + 40)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
                     }
@@ -857,16 +891,61 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     }
                     if c < stop && toks[c].kind != Kind::QuoteMark {
                         let words = (c..stop).filter(|&k| toks[k].kind == Kind::Word).count();
+                        // The reported clause ends where a new independent clause starts: ", but he urged …".
+                        let clause_end = (c + 3..stop).find(|&k| {
+                            !in_quote[k] && matches!(toks[k].text(s), ";" | "—")
+                                || (!in_quote[k]
+                                    && toks[k].text(s) == ","
+                                    && matches!(
+                                        ctx.word(k + 1).as_str(),
+                                        "but" | "while" | "although" | "though" | "whereas"
+                                    )
+                                    && toks.get(k + 2).is_some_and(|t| is_pronoun(s, t) || capitalized(s, t)))
+                        });
                         let span = (
                             toks[c].start,
-                            if relative {
-                                toks[stop.saturating_sub(1).max(c)].end
-                            } else {
-                                content_end(end_tok)
+                            match clause_end {
+                                Some(k) => toks[k - 1].end,
+                                None if relative => toks[stop.saturating_sub(1).max(c)].end,
+                                None => content_end(end_tok),
                             },
                         );
                         let first = ctx.word(c);
-                        let bad_start = matches!(first.as_str(), "on" | "to" | "by" | "in" | "at" | "for" | "from" | "with" | "about" | "during" | "after" | "before" | "of" | "as" | "into" | "onto" | "over" | "through" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "yesterday" | "today" | "earlier" | "later" | "nothing" | "so" | "no" | "yes");
+                        let bad_start = matches!(
+                            first.as_str(),
+                            "on" | "to"
+                                | "by"
+                                | "in"
+                                | "at"
+                                | "for"
+                                | "from"
+                                | "with"
+                                | "about"
+                                | "during"
+                                | "after"
+                                | "before"
+                                | "of"
+                                | "as"
+                                | "into"
+                                | "onto"
+                                | "over"
+                                | "through"
+                                | "monday"
+                                | "tuesday"
+                                | "wednesday"
+                                | "thursday"
+                                | "friday"
+                                | "saturday"
+                                | "sunday"
+                                | "yesterday"
+                                | "today"
+                                | "earlier"
+                                | "later"
+                                | "nothing"
+                                | "so"
+                                | "no"
+                                | "yes"
+                        );
                         if words >= 3 && !inside_direct(span.0, span.1, &out) && !bad_start {
                             found_all.push(RawQuote {
                                 kind: QuoteKind::Indirect,

@@ -98,6 +98,16 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             i = j;
             continue;
         }
+        // Two apostrophes stand for a double quotation mark in some newsrooms' copy: ''like this''.
+        if c == '\'' && i + 1 < n && chars[i + 1].1 == '\'' {
+            out.push(Token {
+                start: pos,
+                end: end_of(i + 1),
+                kind: Kind::QuoteMark,
+            });
+            i += 2;
+            continue;
+        }
         let kind = if is_quote_char(c) || c == '\'' {
             Kind::QuoteMark
         } else {
