@@ -645,10 +645,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             .map(|x| (x, "cue and speaker after the quote"))
             .or_else(|| {
                 ctx.attribution_before(m.open)
+                    .filter(|_| words >= 4)
                     .map(|x| (x, "speaker and cue before the quote"))
             });
-        // "…,” said X, “…”: the next quoted piece continues this quote.
-        let mut spans = m.pieces.clone();
+        // The content keeps its quotation marks (as annotators mark it), one span per quoted piece.
+        let mut spans = with_marks(toks, &m);
+        // "…,” said X, “…”  and  "…,” X said. “…”: the next quoted piece continues this quote.
         if let Some(((v, np), why)) = found
             && v > m.close
         {
@@ -659,11 +661,14 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             // Skip an adjunct up to the clause end: "Clinton said on Thursday during a speech …."
             let mut e = k;
             while e < toks.len()
-                && e < k + 25
+                && e < k + 40
                 && toks[e].kind != Kind::Break
                 && toks[e].kind != Kind::QuoteMark
-                && !matches!(toks[e].text(s), "," | "." | ";" | "!" | "?")
+                && !matches!(toks[e].text(s), "." | ";" | "!" | "?")
             {
+                if toks[e].text(s) == "," && marks.get(i + 1).is_some_and(|n| n.open == e + 1) {
+                    break;
+                }
                 e += 1;
             }
             let follows = |at: usize| {
