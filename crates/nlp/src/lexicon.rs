@@ -160,8 +160,6 @@ pub const SPEECH_VERBS: &[&str] = &[
     "continued",
     "continues",
     "wondered",
-    "agreed",
-    "agrees",
     "charged",
     "accused",
     "lamented",

@@ -897,15 +897,33 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     if c < stop && toks[c].kind != Kind::QuoteMark {
                         let words = (c..stop).filter(|&k| toks[k].kind == Kind::Word).count();
                         // The reported clause ends where a new independent clause starts: ", but he urged …".
+                        // The reported clause ends where a new clause starts: ", but he urged …", ", and more than
+                        // 4 in 10 said …", ", a man yelled …" (a comma followed later by another verb of saying).
                         let clause_end = (c + 3..stop).find(|&k| {
-                            !in_quote[k] && matches!(toks[k].text(s), ";" | "—")
-                                || (!in_quote[k]
-                                    && toks[k].text(s) == ","
-                                    && matches!(
-                                        ctx.word(k + 1).as_str(),
-                                        "but" | "while" | "although" | "though" | "whereas"
-                                    )
-                                    && toks.get(k + 2).is_some_and(|t| is_pronoun(s, t) || capitalized(s, t)))
+                            if in_quote[k] {
+                                return false;
+                            }
+                            let t = toks[k].text(s);
+                            if matches!(t, ";" | "—") {
+                                return true;
+                            }
+                            if t != "," {
+                                return false;
+                            }
+                            let next = ctx.word(k + 1);
+                            let new_subject = toks
+                                .get(k + 2)
+                                .is_some_and(|t| is_pronoun(s, t) || capitalized(s, t) || t.kind == Kind::Number)
+                                || matches!(
+                                    ctx.word(k + 2).as_str(),
+                                    "the" | "a" | "an" | "more" | "most" | "many" | "some"
+                                );
+                            (matches!(
+                                next.as_str(),
+                                "but" | "while" | "although" | "though" | "whereas" | "and"
+                            ) && new_subject)
+                                || (!matches!(next.as_str(), "which" | "who" | "whom" | "that" | "where" | "when")
+                                    && (k + 1..stop).any(|x| is_speech(s, &toks[x]) && !cue_used[x]))
                         });
                         let span = (
                             toks[c].start,

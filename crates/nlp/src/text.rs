@@ -161,12 +161,19 @@ pub fn sentences(s: &str, toks: &[Token], inside: &[bool]) -> Vec<(usize, usize)
             start = Some(t.start);
         }
         let text = t.text(s);
-        let ends = !inside.get(i).copied().unwrap_or(false)
-            && match t.kind {
-                Kind::Punct => matches!(text, "." | "!" | "?" | "…"),
-                Kind::Word => text.ends_with('.') && !is_abbreviation(text),
-                _ => false,
-            };
+        // A closing quotation mark right after sentence punctuation ends the sentence too: `… “ongoing.” He said`.
+        let closes_quoted_sentence = t.kind == Kind::QuoteMark
+            && i > 0
+            && inside.get(i - 1).copied().unwrap_or(false)
+            && !inside.get(i).copied().unwrap_or(false)
+            && matches!(toks[i - 1].text(s), "." | "!" | "?");
+        let ends = closes_quoted_sentence
+            || (!inside.get(i).copied().unwrap_or(false)
+                && match t.kind {
+                    Kind::Punct => matches!(text, "." | "!" | "?" | "…"),
+                    Kind::Word => text.ends_with('.') && !is_abbreviation(text),
+                    _ => false,
+                });
         if ends {
             // Closing quotes and brackets stay with the sentence.
             let mut j = i + 1;
