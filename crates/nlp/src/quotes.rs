@@ -201,7 +201,15 @@ fn lower(s: &str, t: &Token) -> String {
 }
 
 fn is_speech(s: &str, t: &Token) -> bool {
-    t.kind == Kind::Word && SPEECH_VERBS.contains(&lower(s, t).as_str())
+    if t.kind != Kind::Word {
+        return false;
+    }
+    let w = lower(s, t);
+    // "as Cornyn put it:", "as Milbank puts it,"
+    if matches!(w.as_str(), "put" | "puts") {
+        return s[t.end..].trim_start().starts_with("it");
+    }
+    SPEECH_VERBS.contains(&w.as_str())
 }
 
 /// A verb of saying that is only announced or hypothetical: "will urge", "to say", "would tell".
@@ -543,7 +551,26 @@ impl Ctx<'_> {
             v += 1;
         }
         // "…," Trump told reporters: the verb may follow auxiliaries.
-        (v < self.toks.len() && is_speech(self.s, &self.toks[v])).then_some((v, np))
+        if v < self.toks.len() && is_speech(self.s, &self.toks[v]) {
+            return Some((v, np));
+        }
+        // A longer speaker phrase before the verb: "White House press secretary Josh Earnest said",
+        // "Sen. Marco Rubio (R-Fla.) said", "Trump, the 2016 GOP frontrunner …, said", "Braynard is quoted
+        // as saying". The mention is the name the phrase starts with.
+        if np.kind == NpKind::Name {
+            let mut x = np.last + 1;
+            while x < self.toks.len()
+                && x <= np.last + 30
+                && self.same_sentence(x, k)
+                && self.toks[x].kind != Kind::QuoteMark
+            {
+                if is_speech(self.s, &self.toks[x]) {
+                    return Some((x, np));
+                }
+                x += 1;
+            }
+        }
+        None
     }
 
     /// The speech verb and speaker right before an opening mark: `X said: “…”`, `X told reporters, “…”`.
@@ -663,8 +690,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             while e < toks.len()
                 && e < k + 40
                 && toks[e].kind != Kind::Break
-                && toks[e].kind != Kind::QuoteMark
-                && !matches!(toks[e].text(s), "." | ";" | "!" | "?")
+                && !(toks[e].kind == Kind::QuoteMark && marks.get(i + 1).is_some_and(|n| n.open == e))
+                && !(matches!(toks[e].text(s), "." | ";" | "!" | "?") && !in_quote[e])
             {
                 if toks[e].text(s) == "," && marks.get(i + 1).is_some_and(|n| n.open == e + 1) {
                     break;
