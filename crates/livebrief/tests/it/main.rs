@@ -4,4 +4,5 @@ mod cli;
 mod crash;
 mod extract;
 mod layering;
+mod read;
 pub mod support;

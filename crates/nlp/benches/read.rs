@@ -1,0 +1,42 @@
+//! Reading throughput: the full reading (sentences, quotes and speakers, entities, dates, topics) of a
+//! 1,000-word article, built from the project's own golden snippets. Target: < 5 ms on one core.
+//! Run: cargo bench -p livebrief-nlp
+
+use livebrief_nlp::{default_topics, read};
+
+fn main() {
+    divan::main();
+}
+
+/// About 1,000 words of synthetic news text (the golden snippets, in order, as paragraphs).
+fn article() -> String {
+    let src = include_str!("../tests/golden/quotes.txt");
+    let mut out = String::new();
+    let mut words = 0;
+    'outer: loop {
+        for block in src.split("\n## ").skip(1) {
+            for line in block.lines().skip(1).filter(|l| !l.starts_with(">>")) {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                out.push_str(line.trim());
+                out.push_str("\n\n");
+                words += line.split_whitespace().count();
+                if words >= 1000 {
+                    break 'outer;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[divan::bench]
+fn read_1000_words(bencher: divan::Bencher) {
+    let text = article();
+    let topics = default_topics();
+    let date = jiff::civil::Date::constant(2025, 3, 13);
+    bencher
+        .counter(divan::counter::ItemsCount::new(1usize))
+        .bench(|| read(divan::black_box(&text), date, &topics));
+}

@@ -1,0 +1,23 @@
+//! Any text: the reading returns, never panics, and every span lies inside the text, in order.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let n = text.chars().count();
+    let r = livebrief_nlp::read(&text, jiff::civil::Date::constant(2025, 3, 13), &livebrief_nlp::default_topics());
+    for q in &r.quotes {
+        for &(a, b) in &q.spans {
+            assert!(a <= b && b <= n, "quote span {a}..{b} outside 0..{n}");
+        }
+        if let Some(s) = &q.speaker {
+            assert!(s.span.0 <= s.span.1 && s.span.1 <= n);
+        }
+        // Unbalanced marks never make the whole text one quote.
+        let covered: usize = q.spans.iter().map(|(a, b)| b - a).sum();
+        assert!(n < 200 || covered < n, "a quote covers the whole text");
+    }
+    for &(a, b) in &r.sentences {
+        assert!(a <= b && b <= n);
+    }
+});
