@@ -34,7 +34,6 @@ pub const SPEECH_VERBS: &[&str] = &[
     "explain",
     "explains",
     "explained",
-    "note",
     "notes",
     "noted",
     "argue",

@@ -368,6 +368,14 @@ impl Ctx<'_> {
             while f < k && crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str()) {
                 f += 1;
             }
+            // "That", "After" alone, or a possessive ("Editor's note"), cannot be the one who speaks.
+            let last = self.toks[k].text(self.s);
+            if (f == k && crate::lexicon::NOT_NAMES.contains(&self.word(k).as_str()))
+                || last.ends_with("'s")
+                || last.ends_with("’s")
+            {
+                return None;
+            }
             return Some(self.np(f, k, NpKind::Name));
         }
         if t.kind == Kind::Word && ROLE_NOUNS.contains(&self.word(k).as_str()) {
