@@ -249,6 +249,8 @@ struct Ctx<'a> {
     s: &'a str,
     toks: &'a [Token],
     sent_of: &'a [usize],
+    /// Tokens between a pair of quotation marks.
+    in_quote: Vec<bool>,
 }
 
 impl Ctx<'_> {
@@ -290,6 +292,9 @@ impl Ctx<'_> {
                 j -= 1;
             }
             for f in j..k {
+                if self.in_quote[f] || self.toks[f].kind == Kind::QuoteMark {
+                    continue;
+                }
                 let tf = &self.toks[f];
                 let next_is_verb = self
                     .toks
@@ -536,6 +541,24 @@ impl Ctx<'_> {
     }
 
     /// The speech verb and speaker right after a closing quotation mark: `,” said X` or `,” X said`.
+    /// `“We’re extremely happy” about the decision, said X`: words after the closing mark, then a comma
+    /// and the attribution. Returns the attribution and the last token of the content (before the comma).
+    fn attribution_after_tail(&self, close: usize) -> Option<(usize, Np, usize)> {
+        let first = close + 1;
+        if self.toks.get(first).is_none_or(|t| t.kind != Kind::Word) {
+            return None;
+        }
+        let mut k = first;
+        while k < self.toks.len() && k < first + 15 && self.same_sentence(k, close) && self.toks[k].kind != Kind::QuoteMark {
+            if self.toks[k].text(self.s) == "," {
+                let (v, np) = self.attribution_after(k - 1).filter(|&(v, _)| v > k)?;
+                return Some((v, np, k - 1));
+            }
+            k += 1;
+        }
+        None
+    }
+
     fn attribution_after(&self, close: usize) -> Option<(usize, Np)> {
         let mut k = close + 1;
         while k < self.toks.len() && matches!(self.toks[k].text(self.s), "," | "—" | "–") {
@@ -646,11 +669,6 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             sent_of[i] = usize::MAX - i;
         }
     }
-    let ctx = Ctx {
-        s,
-        toks,
-        sent_of: &sent_of,
-    };
     let mut marks = pair_marks(s, toks);
     let mut in_quote = vec![false; toks.len()];
     for m in &marks {
@@ -658,6 +676,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             *x = true;
         }
     }
+    let ctx = Ctx { s, toks, sent_of: &sent_of, in_quote: in_quote.clone() };
     let mut out: Vec<RawQuote> = Vec::new();
     let mut cue_used = vec![false; toks.len()];
     let paragraph_of = |tok: usize| toks[..tok].iter().filter(|t| t.kind == Kind::Break).count();
@@ -683,8 +702,19 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     .filter(|_| words >= 4)
                     .map(|x| (x, "speaker and cue before the quote"))
             });
+        // “Q” about the decision, said X: the words after the mark belong to the content (mixed).
+        let mut tail_end = None;
+        if found.is_none()
+            && let Some((v, np, last)) = ctx.attribution_after_tail(m.close)
+        {
+            found = Some(((v, np), "quote and words, then cue and speaker"));
+            tail_end = Some(last);
+        }
         // The content keeps its quotation marks (as annotators mark it), one span per quoted piece.
         let mut spans = with_marks(toks, &m);
+        if let (Some(last), Some(piece)) = (tail_end, spans.last_mut()) {
+            piece.1 = toks[last].end;
+        }
         // "…,” said X, “…”  and  "…,” X said. “…”: the next quoted piece continues this quote.
         if let Some(((v, np), why)) = found
             && v > m.close
@@ -732,7 +762,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 if !that_before || words >= 4 {
                     marks[i].used = true;
                     out.push(RawQuote {
-                        kind: QuoteKind::Direct,
+                        kind: if tail_end.is_some() { QuoteKind::Mixed } else { QuoteKind::Direct },
                         spans,
                         cue: Some(v),
                         speaker: Some(np),
