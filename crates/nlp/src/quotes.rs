@@ -549,7 +549,11 @@ impl Ctx<'_> {
             return None;
         }
         let mut k = first;
-        while k < self.toks.len() && k < first + 15 && self.same_sentence(k, close) && self.toks[k].kind != Kind::QuoteMark {
+        while k < self.toks.len()
+            && k < first + 15
+            && self.same_sentence(k, close)
+            && self.toks[k].kind != Kind::QuoteMark
+        {
             if self.toks[k].text(self.s) == "," {
                 let (v, np) = self.attribution_after(k - 1).filter(|&(v, _)| v > k)?;
                 return Some((v, np, k - 1));
@@ -676,10 +680,24 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             *x = true;
         }
     }
-    let ctx = Ctx { s, toks, sent_of: &sent_of, in_quote: in_quote.clone() };
+    let ctx = Ctx {
+        s,
+        toks,
+        sent_of: &sent_of,
+        in_quote: in_quote.clone(),
+    };
     let mut out: Vec<RawQuote> = Vec::new();
     let mut cue_used = vec![false; toks.len()];
-    let paragraph_of = |tok: usize| toks[..tok].iter().filter(|t| t.kind == Kind::Break).count();
+    // Paragraph number of every token, computed once.
+    let mut para: Vec<usize> = Vec::with_capacity(toks.len());
+    let mut p = 0usize;
+    for t in toks {
+        if t.kind == Kind::Break {
+            p += 1;
+        }
+        para.push(p);
+    }
+    let paragraph_of = |tok: usize| para[tok.min(para.len().saturating_sub(1))];
 
     // Direct quotes.
     let mut i = 0;
@@ -762,7 +780,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 if !that_before || words >= 4 {
                     marks[i].used = true;
                     out.push(RawQuote {
-                        kind: if tail_end.is_some() { QuoteKind::Mixed } else { QuoteKind::Direct },
+                        kind: if tail_end.is_some() {
+                            QuoteKind::Mixed
+                        } else {
+                            QuoteKind::Direct
+                        },
                         spans,
                         cue: Some(v),
                         speaker: Some(np),
@@ -773,32 +795,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 }
             }
             None => {
-                // Continuation of the previous direct quote's speaker (same or next paragraph).
-                let prev = out
-                    .iter()
-                    .rev()
-                    .find(|q| q.kind == QuoteKind::Direct && q.speaker.is_some());
-                let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
-                if let Some(p) = prev
-                    && words >= 4
-                    && starts_paragraph
-                    && p.spans.last().is_some_and(|&(_, e)| {
-                        let pe = toks.iter().position(|t| t.start >= e).unwrap_or(toks.len() - 1);
-                        paragraph_of(m.open).saturating_sub(paragraph_of(pe)) <= 1
-                    })
-                {
-                    let speaker = p.speaker;
-                    marks[i].used = true;
-                    out.push(RawQuote {
-                        kind: QuoteKind::Direct,
-                        spans,
-                        cue: None,
-                        speaker,
-                        inherited: true,
-                        sentence: sent_of[m.open.min(toks.len() - 1)],
-                        evidence: "continues the previous speaker's quote",
-                    });
-                }
+                // Left for the continuation pass below, once indirect quotes are known too.
             }
         }
         i += 1;
@@ -1111,6 +1108,40 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             out.push(q);
         }
     }
+    out.sort_by_key(|q| q.spans[0].0);
+
+    // An unattributed quotation that opens a sentence continues the speaker of the nearest earlier quote
+    // in the same or the previous paragraph ("Trump said … . “We will win.”").
+    let mut added = Vec::new();
+    for m in marks.iter().filter(|m| !m.used) {
+        let words: usize = m.pieces.iter().map(|(a, b)| s[*a..*b].split_whitespace().count()).sum();
+        let sentence_initial =
+            m.open == 0 || !ctx.same_sentence(m.open - 1, m.open) || matches!(toks[m.open - 1].text(s), ":" | "—");
+        if words < 4 || !sentence_initial {
+            continue;
+        }
+        let start = toks[m.open].start;
+        let prev = out.iter().rev().find(|q| q.spans[0].0 < start && q.speaker.is_some());
+        if let Some(p) = prev {
+            let p_tok = toks
+                .partition_point(|t| t.start < p.spans.last().map_or(0, |x| x.1))
+                .min(toks.len() - 1);
+            let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
+            let gap = paragraph_of(m.open).saturating_sub(paragraph_of(p_tok));
+            if gap == 0 || (gap == 1 && starts_paragraph) {
+                added.push(RawQuote {
+                    kind: QuoteKind::Direct,
+                    spans: with_marks(toks, m),
+                    cue: None,
+                    speaker: p.speaker,
+                    inherited: true,
+                    sentence: sent_of[m.open.min(toks.len() - 1)],
+                    evidence: "continues the previous speaker",
+                });
+            }
+        }
+    }
+    out.extend(added);
     out.sort_by_key(|q| q.spans[0].0);
     out
 }
