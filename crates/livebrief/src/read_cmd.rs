@@ -37,8 +37,18 @@ pub fn to_json(r: &Reading, published: &str, text: &str) -> Value {
             "kind": e.kind.as_str(),
             "descriptions": e.descriptions,
             "mentions": e.mentions.iter().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})).collect::<Vec<_>>(),
+            "place": e.place.as_ref().map(|p| json!({"geonameid": p.geonameid, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "region": p.region, "ambiguous": p.ambiguous})),
         })).collect::<Vec<_>>(),
-        "places": r.entities.iter().filter(|e| e.kind == livebrief_nlp::EntityKind::Place).map(|e| e.name.clone()).collect::<Vec<_>>(),
+        "places": r.entities.iter().filter(|e| e.kind == livebrief_nlp::EntityKind::Place).map(|e| json!({
+            "name": e.name,
+            "mentions": e.mentions.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
+            "geonameid": e.place.as_ref().map(|p| p.geonameid),
+            "lat": e.place.as_ref().and_then(|p| p.lat),
+            "lon": e.place.as_ref().and_then(|p| p.lon),
+            "country": e.place.as_ref().map(|p| p.country.clone()),
+            "region": e.place.as_ref().and_then(|p| p.region),
+            "ambiguous": e.place.as_ref().is_some_and(|p| p.ambiguous),
+        })).collect::<Vec<_>>(),
         "dates": r.dates.iter().map(|d| json!({"text": d.text, "span": [d.span.0, d.span.1], "kind": d.kind, "value": date_value(&d.value)})).collect::<Vec<_>>(),
         "topics": r.topics.iter().map(|t| json!({"topic": t.slug, "label": t.label, "score": (t.score * 100.0).round() / 100.0, "evidence": t.evidence.iter().map(|(term, n)| json!({"term": term, "count": n})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
     })
@@ -90,7 +100,17 @@ pub fn run(file: &Path, published: &str, url: Option<&str>, html: bool, as_json:
             format!(" ({})", e.descriptions.join("; "))
         };
         let forms: Vec<&str> = e.mentions.iter().map(|(t, _)| t.as_str()).collect();
-        writeln!(out, "  {:12} {}{d}: {}", e.kind.as_str(), e.name, forms.join(", "))?;
+        let geo = e.place.as_ref().map_or(String::new(), |p| {
+            format!(
+                " [{}{}{}]",
+                p.country,
+                p.region.map_or(String::new(), |r| format!(", {r}")),
+                p.lat
+                    .zip(p.lon)
+                    .map_or(String::new(), |(a, b)| format!(", {a:.2} {b:.2}"))
+            )
+        });
+        writeln!(out, "  {:12} {}{d}{geo}: {}", e.kind.as_str(), e.name, forms.join(", "))?;
     }
     writeln!(out, "\ndates:")?;
     for d in &r.dates {

@@ -28,6 +28,48 @@ pub struct Entity {
     pub descriptions: Vec<String>,
     /// Byte spans of the mentions, in text order.
     pub mentions: Vec<(usize, usize)>,
+    /// For places: the gazetteer entry.
+    pub place: Option<GeoPlace>,
+}
+
+/// A place mention linked to the gazetteer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeoPlace {
+    pub geonameid: u32,
+    pub name: String,
+    pub lat: Option<f32>,
+    pub lon: Option<f32>,
+    /// ISO 3166 alpha-2
+    pub country: String,
+    pub region: Option<&'static str>,
+    /// Several places share the name and nothing in the story picked one; this is the most populous.
+    pub ambiguous: bool,
+}
+
+/// Looks a name up in the gazetteer (after the lexicon's aliases such as "U.S."), choosing by the
+/// story's country when the name is ambiguous.
+pub fn geo_place(name: &str, context_country: Option<&str>) -> Option<GeoPlace> {
+    use livebrief_geo::{Gazetteer, PlaceKind, Resolution};
+    let key = place_canonical(name).unwrap_or(name);
+    let g = Gazetteer::embedded();
+    let (p, ambiguous) = match g.resolve(key, context_country) {
+        Resolution::Found(p) => (p, false),
+        Resolution::Ambiguous(v) => (v[0], true),
+        Resolution::NotFound => return None,
+    };
+    // Small places that share a common word are not worth the risk: "Hope", "Liberty", "Independence".
+    if p.kind == PlaceKind::City && p.population < 15_000 && !matches!(p.country.as_str(), "UA" | "RU" | "BY" | "MD") {
+        return None;
+    }
+    Some(GeoPlace {
+        geonameid: p.geonameid,
+        name: p.name.clone(),
+        lat: p.lat,
+        lon: p.lon,
+        country: p.country.clone(),
+        region: p.region(),
+        ambiguous,
+    })
 }
 
 /// A name mention: token range [first, last] and the entity it belongs to.
@@ -202,8 +244,25 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     // Group mentions into entities: full names first; surnames and aliases link to them.
     let mut list: Vec<Entity> = Vec::new();
     let mut mentions = Vec::new();
+    // The story's country: the first country named (gives "Odessa" its Ukraine or its Texas).
+    let context_country: Option<String> = raw.iter().find_map(|(_, _, name, _)| {
+        let p = geo_place(name, None)?;
+        livebrief_geo::Gazetteer::embedded()
+            .lookup(&p.name)
+            .first()
+            .filter(|g| g.kind == livebrief_geo::PlaceKind::Country)
+            .map(|g| g.country.clone())
+    });
     let classify = |name: &str, description: &Option<String>| -> Option<EntityKind> {
         if place_canonical(name).is_some() {
+            return Some(EntityKind::Place);
+        }
+        let words_n = name.split_whitespace().count();
+        // A name the gazetteer knows is a place, unless it looks like a person (a title or role before it).
+        if description.is_none()
+            && (words_n == 1 || !name.split_whitespace().any(|w| ORG_WORDS.contains(&lower(w).as_str())))
+            && geo_place(name, context_country.as_deref()).is_some()
+        {
             return Some(EntityKind::Place);
         }
         let words: Vec<String> = name.split_whitespace().map(lower).collect();
@@ -226,11 +285,14 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut assignment: Vec<Option<usize>> = vec![None; raw.len()];
     for &m in &order {
         let (_, _, name, description) = &raw[m];
-        let canonical_place = place_canonical(name).map(str::to_string);
+        let geo = geo_place(name, context_country.as_deref());
+        let canonical_place = place_canonical(name)
+            .map(str::to_string)
+            .or_else(|| geo.as_ref().map(|g| g.name.clone()));
         // Link to an existing entity: same name, same place, or a person's surname / first name.
         let found = list.iter().position(|e| {
             e.name == *name
-                || canonical_place.as_deref() == Some(e.name.as_str())
+                || (e.kind == EntityKind::Place && canonical_place.as_deref() == Some(e.name.as_str()))
                 || (e.kind == EntityKind::Person
                     && !name.contains(' ')
                     && e.name.split_whitespace().last() == Some(name.as_str()))
@@ -241,11 +303,18 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                 let Some(kind) = classify(name, description) else {
                     continue;
                 };
+                let place = if kind == EntityKind::Place { geo } else { None };
+                let name = if kind == EntityKind::Place {
+                    canonical_place.unwrap_or_else(|| name.clone())
+                } else {
+                    name.clone()
+                };
                 list.push(Entity {
-                    name: canonical_place.unwrap_or_else(|| name.clone()),
+                    name,
                     kind,
                     descriptions: Vec::new(),
                     mentions: Vec::new(),
+                    place,
                 });
                 list.len() - 1
             }

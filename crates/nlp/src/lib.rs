@@ -15,7 +15,7 @@ mod text;
 mod topics;
 
 pub use dates::DateValue;
-pub use entities::EntityKind;
+pub use entities::{EntityKind, GeoPlace};
 pub use quotes::QuoteKind;
 pub use topics::{TopicDef, TopicScore, default_topics};
 
@@ -55,6 +55,8 @@ pub struct Entity {
     pub kind: EntityKind,
     pub descriptions: Vec<String>,
     pub mentions: Vec<(String, Span)>,
+    /// Places: the gazetteer entry (coordinates, country, region).
+    pub place: Option<GeoPlace>,
 }
 
 #[derive(Debug, Clone)]
@@ -301,6 +303,7 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
                     .iter()
                     .map(|&(a, b)| (text[a..b].to_string(), idx.span((a, b))))
                     .collect(),
+                place: e.place.clone(),
             })
             .collect(),
         dates: date_mentions

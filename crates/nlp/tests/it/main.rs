@@ -2,4 +2,5 @@
 
 mod bad_input;
 mod golden;
+mod languages;
 mod seed;
