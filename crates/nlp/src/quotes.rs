@@ -747,7 +747,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 && e < k + 40
                 && toks[e].kind != Kind::Break
                 && !(toks[e].kind == Kind::QuoteMark && marks.get(i + 1).is_some_and(|n| n.open == e))
-                && !(matches!(toks[e].text(s), "." | ";" | "!" | "?") && !in_quote[e])
+                && (in_quote[e] || !matches!(toks[e].text(s), "." | ";" | "!" | "?"))
             {
                 if toks[e].text(s) == "," && marks.get(i + 1).is_some_and(|n| n.open == e + 1) {
                     break;
