@@ -1,6 +1,7 @@
 //! Reading tests: the seed article, the golden snippets, bad input.
 
 mod bad_input;
+mod dates;
 mod golden;
 mod languages;
 mod seed;
