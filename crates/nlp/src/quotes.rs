@@ -309,6 +309,19 @@ impl Ctx<'_> {
             }
             return None;
         }
+        // "Six in 10 say", "52 percent of …": a number phrase speaks for a group.
+        if t.kind == Kind::Number {
+            let mut f = k;
+            while f > 0
+                && k - f < 4
+                && self.same_sentence(f - 1, v)
+                && matches!(self.toks[f - 1].kind, Kind::Word | Kind::Number)
+                && !SPEECH_VERBS.contains(&self.word(f - 1).as_str())
+            {
+                f -= 1;
+            }
+            return Some(self.np(f, k, NpKind::Role));
+        }
         // "Barkley, who said …": the relative pronoun stands for the name before it.
         if self.word(k) == "who" {
             return Some(self.np(k, k, NpKind::Pronoun));
@@ -865,14 +878,42 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 if cue_used[v] || !is_speech(s, &toks[v]) || modal_before(&ctx, v) {
                     continue;
                 }
+                // CONTENT-START, SPEAKER VERB, CONTENT-END: "This campaign, he says, is different."
+                if let Some(np) = ctx.np_before(v, 1)
+                    && np.first > a + 1
+                    && toks[np.first - 1].text(s) == ","
+                    && toks.get(v + 1).is_some_and(|t| t.text(s) == ",")
+                    && v + 2 < end_tok
+                {
+                    let first = (toks[a].start, toks[np.first - 2].end);
+                    let second = (toks[v + 2].start, content_end(end_tok));
+                    let words = (a..np.first - 1)
+                        .chain(v + 2..end_tok)
+                        .filter(|&k| toks[k].kind == Kind::Word)
+                        .count();
+                    if words >= 3 && !inside_direct(first.0, second.1, &out) {
+                        found_all.push(RawQuote {
+                            kind: QuoteKind::Indirect,
+                            spans: vec![first, second],
+                            cue: Some(v),
+                            speaker: Some(np),
+                            inherited: false,
+                            sentence: si,
+                            evidence: "speaker and verb of saying inside the clause",
+                        });
+                        break;
+                    }
+                }
                 // SPEAKER VERB [object] [that] CONTENT
                 if let Some(np) = ctx.np_before(v, 0) {
                     let relative = ctx.word(np.first) == "who";
                     // A relative clause ("Barkley, who said he votes …, said …") ends at its comma.
                     let stop = if relative {
-                        // Without a comma closing the relative clause its end is unknown: no quote.
+                        // Without a comma closing the relative clause it runs to the sentence end, but only when
+                        // it is non-restrictive (", who say …"); "voters who said … supported X" is unknowable.
                         match (v + 1..end_tok).find(|&k| toks[k].text(s) == ",") {
                             Some(k) => k,
+                            None if np.first > 0 && toks[np.first - 1].text(s) == "," => end_tok,
                             None => continue,
                         }
                     } else {

@@ -129,6 +129,38 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     out
 }
 
+/// Words that open sentences and hardly ever follow "U.S." inside one.
+const STARTERS: &[&str] = &[
+    "He",
+    "She",
+    "They",
+    "It",
+    "We",
+    "I",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "A",
+    "An",
+    "As",
+    "After",
+    "When",
+    "While",
+    "However",
+    "Meanwhile",
+    "His",
+    "Her",
+    "Their",
+    "There",
+];
+
 /// Words that end with a dot without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj",
@@ -171,7 +203,13 @@ pub fn sentences(s: &str, toks: &[Token], inside: &[bool]) -> Vec<(usize, usize)
             || (!inside.get(i).copied().unwrap_or(false)
                 && match t.kind {
                     Kind::Punct => matches!(text, "." | "!" | "?" | "…"),
-                    Kind::Word => text.ends_with('.') && !is_abbreviation(text),
+                    // "U.S." ends a sentence when a sentence starter follows: "… in the U.S. He says …".
+                    Kind::Word => {
+                        text.ends_with('.')
+                            && (!is_abbreviation(text)
+                                || (text.matches('.').count() >= 2
+                                    && toks.get(i + 1).is_some_and(|n| STARTERS.contains(&n.text(s)))))
+                    }
                     _ => false,
                 });
         if ends {
