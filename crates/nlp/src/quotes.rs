@@ -204,6 +204,10 @@ fn is_speech(s: &str, t: &Token) -> bool {
     if t.kind != Kind::Word {
         return false;
     }
+    // Verbs are not capitalised mid-sentence: "the United States" has no verb "States".
+    if t.text(s).chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
     let w = lower(s, t);
     // "as Cornyn put it:", "as Milbank puts it,"
     if matches!(w.as_str(), "put" | "puts") {
