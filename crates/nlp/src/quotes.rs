@@ -1001,7 +1001,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             c += 1;
                         }
                     }
-                    if c < stop && toks[c].kind != Kind::QuoteMark {
+                    if c < stop && (toks[c].kind != Kind::QuoteMark || that.is_some()) {
                         let words = (c..stop).filter(|&k| toks[k].kind == Kind::Word).count();
                         // The reported clause ends where a new independent clause starts: ", but he urged …".
                         // The reported clause ends where a new clause starts: ", but he urged …", ", and more than
