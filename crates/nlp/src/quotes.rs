@@ -955,7 +955,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         that = (v + 1..stop.min(v + 40)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
                     }
                     if let Some(t) = that {
-                        c = t + 1;
+                        // The content starts at "that", as annotators mark it.
+                        c = t;
                     } else {
                         if matches!(
                             ctx.word(v).as_str(),
@@ -1018,6 +1019,17 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 return false;
                             }
                             let next = ctx.word(k + 1);
+                            // ", conceding the race …", ", who does not need …": a participle or a non-restrictive
+                            // relative clause adds to the report, it is not what was said.
+                            // (An embedded relative clause, closed by a comma before the main verb, stays.)
+                            if (next.ends_with("ing")
+                                && next.len() > 5
+                                && toks.get(k + 1).is_some_and(|t| !capitalized(s, t)))
+                                || (matches!(next.as_str(), "who" | "which")
+                                    && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
+                            {
+                                return true;
+                            }
                             let new_subject = toks
                                 .get(k + 2)
                                 .is_some_and(|t| is_pronoun(s, t) || capitalized(s, t) || t.kind == Kind::Number)
