@@ -213,6 +213,10 @@ fn is_speech(s: &str, t: &Token) -> bool {
     if matches!(w.as_str(), "put" | "puts") {
         return s[t.end..].trim_start().starts_with("it");
     }
+    // "Trump shot back", "Rubio fired back"
+    if matches!(w.as_str(), "shot" | "fired" | "hit" | "snapped") {
+        return s[t.end..].trim_start().starts_with("back");
+    }
     SPEECH_VERBS.contains(&w.as_str())
 }
 
@@ -908,8 +912,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         break;
                     }
                 }
+                // "…, Fiorina said, adding that …": the clause before is what was said (the tail pattern below).
+                let participle_after =
+                    toks.get(v + 1).is_some_and(|t| t.text(s) == ",") && ctx.word(v + 2).ends_with("ing");
                 // SPEAKER VERB [object] [that] CONTENT
-                if let Some(np) = ctx.np_before(v, 0) {
+                if !participle_after && let Some(np) = ctx.np_before(v, 0) {
                     let relative = ctx.word(np.first) == "who";
                     // A relative clause ("Barkley, who said he votes …, said …") ends at its comma.
                     let stop = if relative {
