@@ -173,6 +173,15 @@ pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
     out
 }
 
+/// The first token of the sentence that token `i` is in.
+fn sentences_start(sent_of: &[usize], i: usize) -> usize {
+    let mut k = i;
+    while k > 0 && sent_of[k - 1] == sent_of[i] {
+        k -= 1;
+    }
+    k
+}
+
 /// The quoted pieces with their quotation marks.
 fn with_marks(toks: &[Token], m: &Marks) -> Vec<(usize, usize)> {
     let mut spans = m.pieces.clone();
@@ -498,7 +507,21 @@ impl Ctx<'_> {
                 || AUX.contains(&w.as_str())
                 || matches!(
                     w.as_str(),
-                    "that" | "who" | "in" | "on" | "at" | "to" | "of" | "for" | "and" | "but"
+                    "that"
+                        | "who"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "to"
+                        | "of"
+                        | "for"
+                        | "and"
+                        | "but"
+                        | "by"
+                        | "with"
+                        | "from"
+                        | "about"
+                        | "as"
                 )
             {
                 break;
@@ -793,6 +816,27 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         if words < 4 && !sentence_initial {
             found = None;
         }
+        // A quotation that does not open its sentence is part of a larger statement: the words that lead up to
+        // it belong to the content (mixed), from the sentence start or from just after the verb of saying.
+        let mut mixed_lead = false;
+        if let Some(((v, _), _)) = found
+            && !sentence_initial
+            && let Some(first) = spans.first_mut()
+        {
+            let lead_start = if v > m.close {
+                sentences_start(&sent_of, m.open)
+            } else {
+                let mut c = v + 1;
+                while c < m.open && matches!(toks[c].text(s), "," | ":" | "—") {
+                    c += 1;
+                }
+                c
+            };
+            if lead_start < m.open {
+                first.0 = toks[lead_start].start;
+                mixed_lead = true;
+            }
+        }
         match found {
             Some(((v, np), why)) => {
                 cue_used[v] = true;
@@ -801,7 +845,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 if !that_before || words >= 4 {
                     marks[i].used = true;
                     out.push(RawQuote {
-                        kind: if tail_end.is_some() {
+                        kind: if tail_end.is_some() || mixed_lead {
                             QuoteKind::Mixed
                         } else {
                             QuoteKind::Direct

@@ -79,8 +79,8 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             let word = &s[pos..end_of(j - 1)];
             if j < n
                 && chars[j].1 == '.'
-                && word.contains('.')
-                && word.chars().filter(|c| c.is_alphabetic()).count() <= 4
+                && ((word.contains('.') && word.chars().filter(|c| c.is_alphabetic()).count() <= 4)
+                    || TITLE_ABBREVIATIONS.contains(&word))
             {
                 j += 1;
             }
@@ -128,6 +128,12 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     }
     out
 }
+
+/// Titles written with a dot that belong to the name after them: "Mr. Putin", "Sen. Cruz".
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj", "Rev",
+    "Hon", "Sens", "Reps", "Govs", "St", "Jr", "Sr", "Mt", "Pres", "Supt", "Cmdr",
+];
 
 /// Words that open sentences and hardly ever follow "U.S." inside one.
 const STARTERS: &[&str] = &[
