@@ -377,7 +377,23 @@ impl Ctx<'_> {
                     return self.np_before(j + 1, 1);
                 }
             }
-            return None;
+            // Fallback: the sentence's first name outside quotations ("Gary Emineth, a former chairman,
+            // became a delegate and said …").
+            let start = (0..k)
+                .rev()
+                .take_while(|&x| self.same_sentence(x, v))
+                .last()
+                .unwrap_or(k);
+            let first = (start..k).find(|&x| {
+                !self.in_quote[x]
+                    && capitalized(self.s, &self.toks[x])
+                    && !crate::lexicon::NOT_NAMES.contains(&self.word(x).as_str())
+            })?;
+            let mut last = first;
+            while last + 1 < k && capitalized(self.s, &self.toks[last + 1]) && self.toks[last + 1].kind == Kind::Word {
+                last += 1;
+            }
+            return Some(self.np(first, last, NpKind::Name));
         }
         if is_pronoun(self.s, t) {
             return Some(self.np(k, k, NpKind::Pronoun));
@@ -1104,41 +1120,58 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             },
                         );
                         let first = ctx.word(c);
-                        let bad_start = matches!(
-                            first.as_str(),
-                            "on" | "to"
-                                | "by"
-                                | "in"
-                                | "at"
-                                | "for"
-                                | "from"
-                                | "with"
-                                | "about"
-                                | "during"
-                                | "after"
-                                | "before"
-                                | "of"
-                                | "as"
-                                | "into"
-                                | "onto"
-                                | "over"
-                                | "through"
-                                | "monday"
-                                | "tuesday"
-                                | "wednesday"
-                                | "thursday"
-                                | "friday"
-                                | "saturday"
-                                | "sunday"
-                                | "yesterday"
-                                | "today"
-                                | "earlier"
-                                | "later"
-                                | "nothing"
-                                | "so"
-                                | "no"
-                                | "yes"
+                        let promise = matches!(
+                            ctx.word(v).as_str(),
+                            "promised"
+                                | "promises"
+                                | "promise"
+                                | "pledged"
+                                | "pledges"
+                                | "vowed"
+                                | "vows"
+                                | "urged"
+                                | "urges"
+                                | "asked"
+                                | "asks"
+                                | "threatened"
+                                | "pledging"
+                                | "promising"
+                                | "vowing"
                         );
+                        let bad_start = !(promise && first == "to")
+                            && matches!(
+                                first.as_str(),
+                                "on" | "to"
+                                    | "by"
+                                    | "in"
+                                    | "at"
+                                    | "for"
+                                    | "from"
+                                    | "with"
+                                    | "about"
+                                    | "during"
+                                    | "after"
+                                    | "before"
+                                    | "of"
+                                    | "as"
+                                    | "into"
+                                    | "onto"
+                                    | "over"
+                                    | "through"
+                                    | "monday"
+                                    | "tuesday"
+                                    | "wednesday"
+                                    | "thursday"
+                                    | "friday"
+                                    | "saturday"
+                                    | "sunday"
+                                    | "yesterday"
+                                    | "today"
+                                    | "earlier"
+                                    | "later"
+                                    | "nothing"
+                                    | "so"
+                            );
                         if words >= 3 && !inside_direct(span.0, span.1, &out) && !bad_start {
                             found_all.push(RawQuote {
                                 kind: QuoteKind::Indirect,
