@@ -355,26 +355,7 @@ fn analyse(dom: &Dom<'_>) -> Analysis {
         }
     }
     // Bottom-up: text lengths, link text, commas.
-    for n in (1..len).rev() {
-        if a.skip[n] {
-            continue;
-        }
-        let node = &dom.nodes[n];
-        if let Data::Text(t) = &node.data {
-            let (c, k) = visible_len(t);
-            a.chars[n] = c;
-            a.commas[n] = k;
-        }
-        if matches!(node.data, Data::Element { tag: Tag::A, .. }) {
-            a.link_chars[n] = a.chars[n];
-        }
-        let p = node.parent as usize;
-        if node.parent != NONE {
-            a.chars[p] += a.chars[n];
-            a.link_chars[p] += a.link_chars[n];
-            a.commas[p] += a.commas[n];
-        }
-    }
+    count(dom, &mut a);
     // Class/id boilerplate: skipped unless it holds a large share of all text (a page-wide wrapper).
     let total = a.chars[0].max(1);
     for n in 1..len {
@@ -398,9 +379,17 @@ fn analyse(dom: &Dom<'_>) -> Analysis {
         }
     }
     // Recount without the boilerplate just removed.
+    count(dom, &mut a);
+    a
+}
+
+/// Text, link-text and comma counts of every subtree, outside skipped ones. Node ids are in document order
+/// (a parent's id is below its children's), so one reverse pass sums every subtree.
+fn count(dom: &Dom<'_>, a: &mut Analysis) {
     for v in [&mut a.chars, &mut a.link_chars, &mut a.commas] {
         v.iter_mut().for_each(|x| *x = 0);
     }
+    let len = dom.nodes.len();
     for n in (1..len).rev() {
         if a.skip[n] {
             continue;
@@ -414,14 +403,13 @@ fn analyse(dom: &Dom<'_>) -> Analysis {
         if matches!(node.data, Data::Element { tag: Tag::A, .. }) {
             a.link_chars[n] = a.chars[n];
         }
+        let p = node.parent as usize;
         if node.parent != NONE {
-            let p = node.parent as usize;
             a.chars[p] += a.chars[n];
             a.link_chars[p] += a.link_chars[n];
             a.commas[p] += a.commas[n];
         }
     }
-    a
 }
 
 fn link_density(a: &Analysis, n: u32) -> f64 {

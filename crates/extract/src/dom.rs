@@ -516,6 +516,31 @@ pub struct Descendants<'d, 'a> {
     next: u32,
 }
 
+impl Descendants<'_, '_> {
+    /// The node after `id`'s subtree in document order, staying under the root.
+    fn after_subtree(&self, id: u32) -> u32 {
+        let mut cur = id;
+        loop {
+            if cur == self.root {
+                return NONE;
+            }
+            let c = &self.dom.nodes[cur as usize];
+            if c.next_sibling != NONE {
+                return c.next_sibling;
+            }
+            cur = c.parent;
+            if cur == self.root || cur == NONE {
+                return NONE;
+            }
+        }
+    }
+
+    /// Skips the subtree of the node last returned (call right after `next()` returned it).
+    pub fn skip_subtree(&mut self, returned: u32) {
+        self.next = self.after_subtree(returned);
+    }
+}
+
 impl Iterator for Descendants<'_, '_> {
     type Item = u32;
     fn next(&mut self) -> Option<u32> {
@@ -523,46 +548,13 @@ impl Iterator for Descendants<'_, '_> {
             return None;
         }
         let id = self.next;
-        let n = &self.dom.nodes[id as usize];
-        self.next = if n.first_child != NONE {
-            n.first_child
+        let first_child = self.dom.nodes[id as usize].first_child;
+        self.next = if first_child != NONE {
+            first_child
         } else {
-            let mut cur = id;
-            loop {
-                if cur == self.root {
-                    break NONE;
-                }
-                let c = &self.dom.nodes[cur as usize];
-                if c.next_sibling != NONE {
-                    break c.next_sibling;
-                }
-                cur = c.parent;
-                if cur == self.root || cur == NONE {
-                    break NONE;
-                }
-            }
+            self.after_subtree(id)
         };
         Some(id)
-    }
-}
-
-impl Descendants<'_, '_> {
-    /// Skips the subtree of the node last returned (call right after `next()` returned it).
-    pub fn skip_subtree(&mut self, returned: u32) {
-        let mut cur = returned;
-        self.next = loop {
-            if cur == self.root {
-                break NONE;
-            }
-            let c = &self.dom.nodes[cur as usize];
-            if c.next_sibling != NONE {
-                break c.next_sibling;
-            }
-            cur = c.parent;
-            if cur == self.root || cur == NONE {
-                break NONE;
-            }
-        };
     }
 }
 

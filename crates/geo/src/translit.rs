@@ -17,16 +17,26 @@ fn cap(s: &str, upper: bool) -> String {
     }
 }
 
-/// Ukrainian, national standard of 2010: Київ → Kyiv, Запоріжжя → Zaporizhzhia, Згурівка → Zghurivka.
-pub fn uk_national_2010(s: &str) -> String {
+/// The loop both standards share: each Cyrillic letter is replaced by its table entry, keeping the case of
+/// the original's first letter; other characters pass through.
+fn transliterate(s: &str, table: impl Fn(char, Option<char>, bool) -> Option<&'static str>) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).map(|j| chars[j]);
-        let start = is_word_start(prev);
         let lower: char = c.to_lowercase().next().unwrap_or(c);
-        let upper = c.is_uppercase();
-        let t: &str = match lower {
+        match table(lower, prev, is_word_start(prev)) {
+            Some(t) => out.push_str(&cap(t, c.is_uppercase())),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Ukrainian, national standard of 2010: Київ → Kyiv, Запоріжжя → Zaporizhzhia, Згурівка → Zghurivka.
+pub fn uk_national_2010(s: &str) -> String {
+    transliterate(s, |lower, prev, start| {
+        Some(match lower {
             'а' => "a",
             'б' => "b",
             'в' => "v",
@@ -97,27 +107,16 @@ pub fn uk_national_2010(s: &str) -> String {
                 }
             }
             'ь' | '\'' | '’' | 'ʼ' => "",
-            _ => {
-                out.push(c);
-                continue;
-            }
-        };
-        out.push_str(&cap(t, upper));
-    }
-    out
+            _ => return None,
+        })
+    })
 }
 
 /// Russian, BGN/PCGN: Москва → Moskva, Ельцин → Yel’tsin, Белгород → Belgorod.
 pub fn ru_bgn_pcgn(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let lower: char = c.to_lowercase().next().unwrap_or(c);
-        let upper = c.is_uppercase();
+    transliterate(s, |lower, prev, start| {
         let after_vowel = prev.is_some_and(|p| "аеёиоуыэюяйъьАЕЁИОУЫЭЮЯЙЪЬ".contains(p));
-        let start = is_word_start(prev);
-        let t: &str = match lower {
+        Some(match lower {
             'а' => "a",
             'б' => "b",
             'в' => "v",
@@ -163,12 +162,7 @@ pub fn ru_bgn_pcgn(s: &str) -> String {
                     "ë"
                 }
             }
-            _ => {
-                out.push(c);
-                continue;
-            }
-        };
-        out.push_str(&cap(t, upper));
-    }
-    out
+            _ => return None,
+        })
+    })
 }

@@ -105,45 +105,30 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
             i += 1;
             continue;
         }
-        // Month Day[, Year]
-        if let Some(m) = month(word).filter(|_| word.chars().next().is_some_and(char::is_uppercase))
-            && let Some(d) = w(i + 1).and_then(day_num)
-        {
-            let (year, end_tok) = match (
-                toks.get(i + 2).map(|t| t.text(s)),
-                w(i + 2).and_then(year_num),
-                w(i + 3).and_then(year_num),
-            ) {
-                (Some(","), _, Some(y)) => (Some(y), i + 3),
-                (_, Some(y), _) => (Some(y), i + 2),
-                _ => (None, i + 1),
-            };
+        // Month Day[, Year] and Day Month [Year].
+        let month_day = month(word)
+            .filter(|_| word.chars().next().is_some_and(char::is_uppercase))
+            .zip(w(i + 1).and_then(day_num))
+            .map(|(m, d)| {
+                let year = match (
+                    toks.get(i + 2).map(|t| t.text(s)),
+                    w(i + 2).and_then(year_num),
+                    w(i + 3).and_then(year_num),
+                ) {
+                    (Some(","), _, Some(y)) => Some((y, i + 3)),
+                    (_, Some(y), _) => Some((y, i + 2)),
+                    _ => None,
+                };
+                (m, d, year)
+            });
+        let day_month = day_num(word)
+            .filter(|_| t.kind == Kind::Number)
+            .zip(w(i + 1).and_then(month))
+            .map(|(d, m)| (m, d, w(i + 2).and_then(year_num).map(|y| (y, i + 2))));
+        if let Some((m, d, year)) = month_day.or(day_month) {
+            let end_tok = year.map_or(i + 1, |(_, e)| e);
             let date = match year {
-                Some(y) => Date::new(y, m, d).ok(),
-                None => infer_year(reference, m, d),
-            };
-            if let Some(date) = date {
-                out.push(DateMention {
-                    start: t.start,
-                    end: toks[end_tok].end,
-                    kind: "absolute",
-                    value: DateValue::Day(date),
-                });
-                i = end_tok + 1;
-                continue;
-            }
-        }
-        // Day Month [Year]
-        if let (Some(d), Some(m)) = (
-            day_num(word).filter(|_| t.kind == Kind::Number),
-            w(i + 1).and_then(month),
-        ) {
-            let (year, end_tok) = match w(i + 2).and_then(year_num) {
-                Some(y) => (Some(y), i + 2),
-                None => (None, i + 1),
-            };
-            let date = match year {
-                Some(y) => Date::new(y, m, d).ok(),
+                Some((y, _)) => Date::new(y, m, d).ok(),
                 None => infer_year(reference, m, d),
             };
             if let Some(date) = date {

@@ -65,6 +65,26 @@ pub struct RawQuote {
     pub evidence: &'static str,
 }
 
+impl RawQuote {
+    fn indirect(
+        spans: Vec<(usize, usize)>,
+        cue: usize,
+        speaker: Np,
+        sentence: usize,
+        evidence: &'static str,
+    ) -> RawQuote {
+        RawQuote {
+            kind: QuoteKind::Indirect,
+            spans,
+            cue: Some(cue),
+            speaker: Some(speaker),
+            inherited: false,
+            sentence,
+            evidence,
+        }
+    }
+}
+
 /// A pair of quotation marks: content pieces (bytes, without the marks) and the mark tokens.
 #[derive(Debug, Clone)]
 pub struct Marks {
@@ -924,15 +944,13 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     (a, toks[stop.saturating_sub(1).max(a)].end)
                 };
                 if start_tok < b && toks[start_tok].start < end {
-                    found = Some(RawQuote {
-                        kind: QuoteKind::Indirect,
-                        spans: vec![(toks[start_tok].start, end)],
-                        cue: Some(k),
-                        speaker: Some(np),
-                        inherited: false,
-                        sentence: si,
-                        evidence: "according to",
-                    });
+                    found = Some(RawQuote::indirect(
+                        vec![(toks[start_tok].start, end)],
+                        k,
+                        np,
+                        si,
+                        "according to",
+                    ));
                     break;
                 }
             }
@@ -960,15 +978,13 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         .filter(|&k| toks[k].kind == Kind::Word)
                         .count();
                     if words >= 3 && !inside_direct(first.0, second.1, &out) {
-                        found_all.push(RawQuote {
-                            kind: QuoteKind::Indirect,
-                            spans: vec![first, second],
-                            cue: Some(v),
-                            speaker: Some(np),
-                            inherited: false,
-                            sentence: si,
-                            evidence: "speaker and verb of saying inside the clause",
-                        });
+                        found_all.push(RawQuote::indirect(
+                            vec![first, second],
+                            v,
+                            np,
+                            si,
+                            "speaker and verb of saying inside the clause",
+                        ));
                         break;
                     }
                 }
@@ -1173,15 +1189,13 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                     | "so"
                             );
                         if words >= 3 && !inside_direct(span.0, span.1, &out) && !bad_start {
-                            found_all.push(RawQuote {
-                                kind: QuoteKind::Indirect,
-                                spans: vec![span],
-                                cue: Some(v),
-                                speaker: Some(np),
-                                inherited: false,
-                                sentence: si,
-                                evidence: "speaker, verb of saying, clause",
-                            });
+                            found_all.push(RawQuote::indirect(
+                                vec![span],
+                                v,
+                                np,
+                                si,
+                                "speaker, verb of saying, clause",
+                            ));
                             next = stop;
                             continue;
                         }
@@ -1219,15 +1233,13 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     let words = (a..comma).filter(|&k| toks[k].kind == Kind::Word).count();
                     let span = (toks[a].start, toks[comma.saturating_sub(1).max(a)].end);
                     if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, &out) {
-                        found_all.push(RawQuote {
-                            kind: QuoteKind::Indirect,
-                            spans: vec![span],
-                            cue: Some(v),
-                            speaker: Some(np),
-                            inherited: false,
-                            sentence: si,
-                            evidence: "clause, then speaker and verb of saying",
-                        });
+                        found_all.push(RawQuote::indirect(
+                            vec![span],
+                            v,
+                            np,
+                            si,
+                            "clause, then speaker and verb of saying",
+                        ));
                         break;
                     }
                 }
