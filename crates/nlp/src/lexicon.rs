@@ -898,6 +898,21 @@ pub const PLACES: &[(&str, &[&str])] = &[
     ("Gaza", &[]),
 ];
 
+/// Words that name a time and cannot open a reported clause: "said Thursday that …".
+pub const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "earlier",
+    "later",
+];
+
 pub const MONTHS: [&str; 12] = [
     "january",
     "february",

@@ -1012,28 +1012,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     let mut that =
                         (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
                     // "said Thursday during a taping of a town hall meeting in Buffalo that …": an adjunct may be long.
-                    let adjunct_start = matches!(
-                        ctx.word(v + 1).as_str(),
-                        "on" | "in"
-                            | "at"
-                            | "during"
-                            | "after"
-                            | "before"
-                            | "to"
-                            | "monday"
-                            | "tuesday"
-                            | "wednesday"
-                            | "thursday"
-                            | "friday"
-                            | "saturday"
-                            | "sunday"
-                            | "yesterday"
-                            | "today"
-                            | "earlier"
-                            | "later"
-                            | "last"
-                            | "this"
-                    );
+                    let adjunct_start = crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
+                        || matches!(
+                            ctx.word(v + 1).as_str(),
+                            "on" | "in" | "at" | "during" | "after" | "before" | "to" | "last" | "this"
+                        );
                     if that.is_none() && adjunct_start {
                         that = (v + 1..stop.min(v + 40)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
                     }
@@ -1155,39 +1138,29 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 | "vowing"
                         );
                         let bad_start = !(promise && first == "to")
-                            && matches!(
-                                first.as_str(),
-                                "on" | "to"
-                                    | "by"
-                                    | "in"
-                                    | "at"
-                                    | "for"
-                                    | "from"
-                                    | "with"
-                                    | "about"
-                                    | "during"
-                                    | "after"
-                                    | "before"
-                                    | "of"
-                                    | "as"
-                                    | "into"
-                                    | "onto"
-                                    | "over"
-                                    | "through"
-                                    | "monday"
-                                    | "tuesday"
-                                    | "wednesday"
-                                    | "thursday"
-                                    | "friday"
-                                    | "saturday"
-                                    | "sunday"
-                                    | "yesterday"
-                                    | "today"
-                                    | "earlier"
-                                    | "later"
-                                    | "nothing"
-                                    | "so"
-                            );
+                            && (crate::lexicon::TIME_WORDS.contains(&first.as_str())
+                                || matches!(
+                                    first.as_str(),
+                                    "on" | "to"
+                                        | "by"
+                                        | "in"
+                                        | "at"
+                                        | "for"
+                                        | "from"
+                                        | "with"
+                                        | "about"
+                                        | "during"
+                                        | "after"
+                                        | "before"
+                                        | "of"
+                                        | "as"
+                                        | "into"
+                                        | "onto"
+                                        | "over"
+                                        | "through"
+                                        | "nothing"
+                                        | "so"
+                                ));
                         if words >= 3 && !inside_direct(span.0, span.1, &out) && !bad_start {
                             found_all.push(RawQuote::indirect(
                                 vec![span],
