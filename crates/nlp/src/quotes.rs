@@ -1237,7 +1237,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
     out.sort_by_key(|q| q.spans[0].0);
 
     // An unattributed quotation that opens a sentence continues the speaker of the nearest earlier quote
-    // in the same or the previous paragraph ("Trump said … . “We will win.”").
+    // in the same or the previous paragraph ("Trump said … . “We will win.”"). After a direct quote it is
+    // more of the same statement: its span joins that quote, as annotators mark it; after an indirect one
+    // it is a quote of its own by the same speaker.
     let mut added = Vec::new();
     for m in marks.iter().filter(|m| !m.used) {
         let words: usize = m.pieces.iter().map(|(a, b)| s[*a..*b].split_whitespace().count()).sum();
@@ -1247,19 +1249,19 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             continue;
         }
         let start = toks[m.open].start;
-        let prev = out.iter().rev().find(|q| q.spans[0].0 < start && q.speaker.is_some());
-        if let Some(p) = prev {
-            let p_tok = toks
-                .partition_point(|t| t.start < p.spans.last().map_or(0, |x| x.1))
-                .min(toks.len() - 1);
-            let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
-            let gap = paragraph_of(m.open).saturating_sub(paragraph_of(p_tok));
-            if gap == 0 || (gap == 1 && starts_paragraph) {
+        let Some(pi) = out.iter().rposition(|q| q.spans[0].0 < start && q.speaker.is_some()) else { continue };
+        let p_tok = toks.partition_point(|t| t.start < out[pi].spans.last().map_or(0, |x| x.1)).min(toks.len() - 1);
+        let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
+        let gap = paragraph_of(m.open).saturating_sub(paragraph_of(p_tok));
+        if gap == 0 || (gap == 1 && starts_paragraph) {
+            if out[pi].kind != QuoteKind::Indirect && gap == 0 {
+                out[pi].spans.extend(with_marks(toks, m));
+            } else {
                 added.push(RawQuote {
                     kind: QuoteKind::Direct,
                     spans: with_marks(toks, m),
                     cue: None,
-                    speaker: p.speaker,
+                    speaker: out[pi].speaker,
                     inherited: true,
                     sentence: sent_of[m.open.min(toks.len() - 1)],
                     evidence: "continues the previous speaker",
