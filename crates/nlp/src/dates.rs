@@ -25,8 +25,47 @@ pub struct DateMention {
     pub value: DateValue,
 }
 
+/// Ukrainian and Russian month names, nominative and genitive ("13 березня", "13 марта").
+const CYRILLIC_MONTHS: [&[&str]; 12] = [
+    &["січень", "січня", "январь", "января"],
+    &["лютий", "лютого", "февраль", "февраля"],
+    &["березень", "березня", "март", "марта"],
+    &["квітень", "квітня", "апрель", "апреля"],
+    &["травень", "травня", "май", "мая"],
+    &["червень", "червня", "июнь", "июня"],
+    &["липень", "липня", "июль", "июля"],
+    &["серпень", "серпня", "август", "августа"],
+    &["вересень", "вересня", "сентябрь", "сентября"],
+    &["жовтень", "жовтня", "октябрь", "октября"],
+    &["листопад", "листопада", "ноябрь", "ноября"],
+    &["грудень", "грудня", "декабрь", "декабря"],
+];
+
+/// Ukrainian and Russian weekdays, nominative and accusative ("у середу", "в среду").
+const CYRILLIC_WEEKDAYS: [&[&str]; 7] = [
+    &["понеділок", "понедельник"],
+    &["вівторок", "вторник"],
+    &["середа", "середу", "среда", "среду"],
+    &["четвер", "четверг"],
+    &[
+        "пʼятниця",
+        "п'ятниця",
+        "п’ятниця",
+        "пʼятницю",
+        "п'ятницю",
+        "п’ятницю",
+        "пятница",
+        "пятницу",
+    ],
+    &["субота", "суботу", "суббота", "субботу"],
+    &["неділя", "неділю", "воскресенье"],
+];
+
 fn month(w: &str) -> Option<i8> {
     let l = w.trim_end_matches('.').to_lowercase();
+    if let Some(i) = CYRILLIC_MONTHS.iter().position(|forms| forms.contains(&l.as_str())) {
+        return Some(i as i8 + 1);
+    }
     if l.len() < 3 {
         return None;
     }
@@ -38,7 +77,10 @@ fn month(w: &str) -> Option<i8> {
 
 fn weekday(w: &str) -> Option<Weekday> {
     let l = w.to_lowercase();
-    let i = WEEKDAYS.iter().position(|d| *d == l)?;
+    let i = WEEKDAYS
+        .iter()
+        .position(|d| *d == l)
+        .or_else(|| CYRILLIC_WEEKDAYS.iter().position(|forms| forms.contains(&l.as_str())))?;
     Some(
         [
             Weekday::Monday,
@@ -163,9 +205,10 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
         }
         let day = |n: i64| reference.checked_add(n.days()).ok();
         let rel = match l.as_str() {
-            "yesterday" => day(-1).map(|d| (DateValue::Day(d), i)),
-            "today" | "tonight" => Some((DateValue::Day(reference), i)),
-            "tomorrow" => day(1).map(|d| (DateValue::Day(d), i)),
+            "yesterday" | "вчора" | "вчера" => day(-1).map(|d| (DateValue::Day(d), i)),
+            "позавчора" | "позавчера" => day(-2).map(|d| (DateValue::Day(d), i)),
+            "today" | "tonight" | "сьогодні" | "сегодня" => Some((DateValue::Day(reference), i)),
+            "tomorrow" | "завтра" => day(1).map(|d| (DateValue::Day(d), i)),
             "last" | "this" | "next" => {
                 let unit = lw(i + 1);
                 let shift = match l.as_str() {

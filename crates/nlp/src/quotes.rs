@@ -1249,8 +1249,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             continue;
         }
         let start = toks[m.open].start;
-        let Some(pi) = out.iter().rposition(|q| q.spans[0].0 < start && q.speaker.is_some()) else { continue };
-        let p_tok = toks.partition_point(|t| t.start < out[pi].spans.last().map_or(0, |x| x.1)).min(toks.len() - 1);
+        let Some(pi) = out.iter().rposition(|q| q.spans[0].0 < start && q.speaker.is_some()) else {
+            continue;
+        };
+        let p_tok = toks
+            .partition_point(|t| t.start < out[pi].spans.last().map_or(0, |x| x.1))
+            .min(toks.len() - 1);
         let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
         let gap = paragraph_of(m.open).saturating_sub(paragraph_of(p_tok));
         if gap == 0 || (gap == 1 && starts_paragraph) {

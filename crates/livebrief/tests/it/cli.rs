@@ -8,7 +8,17 @@ fn help_lists_every_subcommand() {
     let out = std::process::Command::new(BIN).arg("--help").output().expect("run");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["serve", "user", "token", "briefing", "config", "extract", "read", "eval-quotes", "eval-extraction"] {
+    for cmd in [
+        "serve",
+        "user",
+        "token",
+        "briefing",
+        "config",
+        "extract",
+        "read",
+        "eval-quotes",
+        "eval-extraction",
+    ] {
         assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
     }
     let out = std::process::Command::new(BIN)

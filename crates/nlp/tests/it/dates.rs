@@ -46,3 +46,30 @@ fn a_month_without_a_year_takes_the_nearest_past_one() {
     assert_eq!(got[0].2, DateValue::Day(Date::constant(2024, 3, 12)));
     assert_eq!(got[1].2, DateValue::Day(Date::constant(2025, 1, 8)));
 }
+
+#[test]
+fn ukrainian_and_russian_dates() {
+    let thu = Date::constant(2025, 3, 13);
+    let d = |m, day| Date::constant(2025, m, day);
+    let uk = dates(
+        "Переговори відбулися 12 березня, а вчора у середу делегації зустрілися знову. Сьогодні тиша.",
+        thu,
+    );
+    let find = |v: &[(String, &'static str, DateValue)], t: &str| {
+        v.iter()
+            .find(|(x, _, _)| x == t)
+            .map(|(_, _, v)| v.clone())
+            .unwrap_or_else(|| panic!("no “{t}” in {v:?}"))
+    };
+    assert_eq!(find(&uk, "12 березня"), DateValue::Day(d(3, 12)));
+    assert_eq!(find(&uk, "вчора"), DateValue::Day(d(3, 12)));
+    assert_eq!(find(&uk, "середу"), DateValue::Day(d(3, 12)));
+    assert_eq!(find(&uk, "Сьогодні"), DateValue::Day(d(3, 13)));
+    let ru = dates(
+        "Встреча прошла 11 марта 2025 года, а вчера в среду стороны созвонились.",
+        thu,
+    );
+    assert_eq!(find(&ru, "11 марта 2025"), DateValue::Day(d(3, 11)));
+    assert_eq!(find(&ru, "вчера"), DateValue::Day(d(3, 12)));
+    assert_eq!(find(&ru, "среду"), DateValue::Day(d(3, 12)));
+}
