@@ -483,16 +483,41 @@ impl Ctx<'_> {
         {
             return Some(np);
         }
-        // "Peskov, the Kremlin spokesman, said": look past one appositive.
+        // "Peskov, the Kremlin spokesman, said": look past one appositive. A long one ("Alex Castellanos, a
+        // veteran media consultant who earlier … had tried to organize a campaign, said") only when the name
+        // opens the sentence.
         if depth == 0 && self.toks[k].text(self.s) == "," {
             let mut j = k;
             let mut n = 0;
-            while j > 0 && n < 15 && self.same_sentence(j - 1, v) {
+            while j > 0 && n < 40 && self.same_sentence(j - 1, v) {
                 j -= 1;
                 n += 1;
                 if self.toks[j].text(self.s) == "," {
                     let name = self.np_before(j, 1)?;
-                    return (name.kind == NpKind::Name).then_some(name);
+                    let opens = name.first == 0 || !self.same_sentence(name.first - 1, name.first);
+                    return (name.kind == NpKind::Name && (n < 15 || opens)).then_some(name);
+                }
+            }
+        }
+        // "a White House official who spoke anonymously to discuss strategy said": the subject before a
+        // restrictive relative clause, when it opens the sentence or follows a comma.
+        if depth == 0 && t.kind == Kind::Word {
+            let mut j = k;
+            while j > 0 && k - j < 20 && self.same_sentence(j - 1, v) {
+                j -= 1;
+                if self.in_quote[j] || matches!(self.toks[j].text(self.s), "," | ";" | ":") {
+                    break;
+                }
+                if self.word(j) == "who" {
+                    let np = self.np_before(j, 1).filter(|np| np.kind != NpKind::Pronoun)?;
+                    let mut f = np.first;
+                    while f > 0 && self.same_sentence(f - 1, v) && DETERMINERS.contains(&self.word(f - 1).as_str()) {
+                        f -= 1;
+                    }
+                    let boundary = f == 0
+                        || !self.same_sentence(f - 1, f)
+                        || matches!(self.toks[f - 1].text(self.s), "," | ";" | ":");
+                    return boundary.then_some(np);
                 }
             }
         }
@@ -839,7 +864,10 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     .get(i + 1)
                     .is_some_and(|n| n.open == at && !n.used && ctx.attribution_after(n.close).is_none())
             };
-            if e < toks.len() && matches!(toks[e].text(s), "," | ".") && follows(e + 1) {
+            // "…,” Christie said, adding that he had fought for bills. “…”: a second verb of saying carries its own
+            // statement, and the next quote belongs to it, not to this one.
+            let second_cue = (k..e.min(toks.len())).any(|x| !in_quote[x] && is_speech(s, &toks[x]));
+            if e < toks.len() && matches!(toks[e].text(s), "," | ".") && follows(e + 1) && !second_cue {
                 spans.extend(with_marks(toks, &marks[i + 1]));
                 marks[i + 1].used = true;
             }
@@ -861,6 +889,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         {
             let lead_start = if v > m.close {
                 sentences_start(&sent_of, m.open)
+            } else if m.open > 0 && matches!(toks[m.open - 1].text(s), "," | ":") {
+                // "said Wednesday, “…”": the words between the verb and the comma are an adjunct, not content.
+                m.open
             } else {
                 let mut c = v + 1;
                 while c < m.open && matches!(toks[c].text(s), "," | ":" | "—") {
