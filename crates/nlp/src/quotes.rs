@@ -888,7 +888,14 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             && let Some(first) = spans.first_mut()
         {
             let lead_start = if v > m.close {
-                sentences_start(&sent_of, m.open)
+                let start = sentences_start(&sent_of, m.open);
+                // "Later, “…,” the spokesman said": a short adverbial and a comma do not make it mixed.
+                let lead_words = (start..m.open).filter(|&k| toks[k].kind == Kind::Word).count();
+                if m.open > 0 && toks[m.open - 1].text(s) == "," && lead_words <= 3 {
+                    m.open
+                } else {
+                    start
+                }
             } else if m.open > 0 && matches!(toks[m.open - 1].text(s), "," | ":") {
                 // "said Wednesday, “…”": the words between the verb and the comma are an adjunct, not content.
                 m.open
@@ -1192,7 +1199,39 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                         | "nothing"
                                         | "so"
                                 ));
-                        if words >= 3 && !inside_direct(span.0, span.1, &out) && !bad_start {
+                        // Verbs that also take a plain object ("maintains a lead", "claimed victory", "denied
+                        // Carter a photograph", "six states") report only a clause: after "that" or a pronoun.
+                        let object_verb = matches!(
+                            ctx.word(v).as_str(),
+                            "maintain"
+                                | "maintains"
+                                | "maintained"
+                                | "continue"
+                                | "continues"
+                                | "continued"
+                                | "claim"
+                                | "claims"
+                                | "claimed"
+                                | "claiming"
+                                | "deny"
+                                | "denies"
+                                | "denied"
+                                | "denying"
+                                | "state"
+                                | "states"
+                                | "concede"
+                                | "concedes"
+                                | "conceded"
+                                | "declared"
+                                | "declares"
+                                | "declare"
+                        );
+                        let clause_follows = that.is_some() || toks.get(c).is_some_and(|t| is_pronoun(s, t));
+                        if words >= 3
+                            && !inside_direct(span.0, span.1, &out)
+                            && !bad_start
+                            && (!object_verb || clause_follows)
+                        {
                             found_all.push(RawQuote::indirect(
                                 vec![span],
                                 v,

@@ -44,6 +44,7 @@ fn golden_quotes_precision_and_recall() {
     assert!(cases.len() >= 60, "only {} golden cases", cases.len());
     let date = jiff::civil::Date::constant(2025, 3, 13);
     let (mut expected_n, mut found_n, mut predicted_n, mut predicted_right, mut speaker_right) = (0, 0, 0, 0, 0);
+    let mut kind_right = 0;
     let mut report = Vec::new();
     for c in &cases {
         let r = read(&c.text, date, &default_topics());
@@ -64,6 +65,9 @@ fn golden_quotes_precision_and_recall() {
                     };
                     if speaker_ok {
                         speaker_right += 1;
+                    }
+                    if kind_ok {
+                        kind_right += 1;
                     }
                     if !(kind_ok && speaker_ok) {
                         report.push(format!(
@@ -98,16 +102,17 @@ fn golden_quotes_precision_and_recall() {
     let precision = predicted_right as f64 / predicted_n.max(1) as f64;
     let recall = found_n as f64 / expected_n.max(1) as f64;
     let speaker = speaker_right as f64 / found_n.max(1) as f64;
+    let kind = kind_right as f64 / found_n.max(1) as f64;
     eprintln!(
-        "golden: {} cases, {expected_n} expected quotes; precision {precision:.3}, recall {recall:.3}, speaker accuracy {speaker:.3}",
+        "golden: {} cases, {expected_n} expected quotes; precision {precision:.3}, recall {recall:.3}, speaker accuracy {speaker:.3}, kind accuracy {kind:.3}",
         cases.len()
     );
     for r in &report {
         eprintln!("  {r}");
     }
     assert!(
-        precision >= 0.97 && recall >= 0.97 && speaker >= 0.97,
-        "below the floors (0.97, at most one slip in 65 cases): P {precision:.3} R {recall:.3} speaker {speaker:.3}\n{}",
+        precision >= 0.97 && recall >= 0.97 && speaker >= 0.97 && kind >= 0.97,
+        "below the floors (0.97, at most one slip in 65 cases): P {precision:.3} R {recall:.3} speaker {speaker:.3} kind {kind:.3}\n{}",
         report.join("\n")
     );
 }
