@@ -321,12 +321,41 @@ impl Ctx<'_> {
         if !self.same_sentence(k, v) {
             return None;
         }
+        // "Sen. Marco Rubio (R-Fla.) said": skip a short parenthesis after the name.
+        if self.toks[k].text(self.s) == ")"
+            && let Some(open) = (k.saturating_sub(8)..k)
+                .rev()
+                .find(|&x| self.toks[x].text(self.s) == "(")
+            && open > 0
+            && self.same_sentence(open - 1, v)
+        {
+            return self.np_before(open, depth);
+        }
         let t = &self.toks[k];
         // ", saying …", ", adding …": the subject of the main clause speaks.
         if depth == 0 && self.toks[k].text(self.s) == "," && self.word(v).ends_with("ing") {
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) {
                 j -= 1;
+            }
+            // "Huma Abedin, vice chairwoman for the campaign, emailed supporters, telling them": a name that opens
+            // the sentence, followed by an appositive or a verb, is the subject.
+            if capitalized(self.s, &self.toks[j]) && !crate::lexicon::NOT_NAMES.contains(&self.word(j).as_str()) {
+                let mut last = j;
+                while last + 1 < k
+                    && capitalized(self.s, &self.toks[last + 1])
+                    && self.toks[last + 1].kind == Kind::Word
+                {
+                    last += 1;
+                }
+                let tail = self.toks[last].text(self.s);
+                let after = self.toks.get(last + 1);
+                if !tail.ends_with("'s")
+                    && !tail.ends_with("’s")
+                    && after.is_some_and(|n| n.text(self.s) == "," || (n.kind == Kind::Word && !capitalized(self.s, n)))
+                {
+                    return Some(self.np(j, last, NpKind::Name));
+                }
             }
             for f in j..k {
                 if self.in_quote[f] || self.toks[f].kind == Kind::QuoteMark {
@@ -339,9 +368,13 @@ impl Ctx<'_> {
                     .is_some_and(|n| n.kind == Kind::Word && !capitalized(self.s, n));
                 if next_is_verb
                     && (is_pronoun(self.s, tf)
-                        || (capitalized(self.s, tf) && !crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str())))
+                        || (capitalized(self.s, tf)
+                            && !crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str())
+                            && !crate::lexicon::TIME_WORDS.contains(&self.word(f).as_str())))
+                    && let Some(np) = self.np_before(f + 1, 1)
                 {
-                    return self.np_before(f + 1, 1);
+                    // A possessive ("Donald Trump's proposal") is not the subject: look further.
+                    return Some(np);
                 }
             }
             return None;
