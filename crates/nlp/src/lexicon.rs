@@ -31,6 +31,7 @@ pub const SPEECH_VERBS: &[&str] = &[
     "write",
     "writes",
     "wrote",
+    "reported",
     "explain",
     "explains",
     "explained",

@@ -1303,9 +1303,15 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 });
                 if let Some((np, comma)) = tail_np {
                     // Only when the verb closes the sentence (adjuncts allowed: "on Tuesday", "in a statement").
-                    let rest_words = (np.last.max(v) + 1..end_tok)
-                        .filter(|&k| toks[k].kind == Kind::Word)
-                        .count();
+                    // "…, said Petro Hrytsenko, a Kyiv analyst currently working for …": an appositive may be long.
+                    let appositive = v < np.first && toks.get(np.last + 1).is_some_and(|t| t.text(s) == ",");
+                    let rest_words = if appositive {
+                        0
+                    } else {
+                        (np.last.max(v) + 1..end_tok)
+                            .filter(|&k| toks[k].kind == Kind::Word)
+                            .count()
+                    };
                     let words = (a..comma).filter(|&k| toks[k].kind == Kind::Word).count();
                     let span = (toks[a].start, toks[comma.saturating_sub(1).max(a)].end);
                     if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, &out) {
