@@ -451,12 +451,36 @@ impl Ctx<'_> {
         if is_pronoun(self.s, t) {
             return Some(self.np(k, k, NpKind::Pronoun));
         }
-        // "Critics argued", "Officials said": a role noun that is capitalised only because it opens the sentence.
+        // "Critics argued", "Officials said": a role noun that is capitalised only because it opens the sentence;
+        // "Most Democrats said", "85% of Republicans said": a group, with the share that speaks for it.
+        let w = self.word(k);
         if capitalized(self.s, t)
-            && ROLE_NOUNS.contains(&self.word(k).as_str())
-            && (k == 0 || !self.same_sentence(k - 1, k))
+            && ROLE_NOUNS.contains(&w.as_str())
+            && (k == 0 || !self.same_sentence(k - 1, k) || crate::lexicon::NOT_NAMES.contains(&w.as_str()))
         {
-            return Some(self.np(k, k, NpKind::Role));
+            let mut f = k;
+            while f > 0
+                && k - f < 5
+                && self.same_sentence(f - 1, v)
+                && (self.toks[f - 1].kind == Kind::Number
+                    || matches!(self.toks[f - 1].text(self.s), "%")
+                    || matches!(
+                        self.word(f - 1).as_str(),
+                        "most" | "many" | "some" | "all" | "few" | "several" | "of" | "percent" | "in"
+                    ))
+            {
+                f -= 1;
+            }
+            return Some(self.np(f, k, NpKind::Role));
+        }
+        // "1,409 teachers said": a counted group.
+        if t.kind == Kind::Word
+            && !capitalized(self.s, t)
+            && k > 0
+            && self.same_sentence(k - 1, v)
+            && self.toks[k - 1].kind == Kind::Number
+        {
+            return Some(self.np(k - 1, k, NpKind::Role));
         }
         if capitalized(self.s, t) {
             let mut f = k;
