@@ -735,7 +735,34 @@ impl Ctx<'_> {
             return None;
         }
         if is_speech(self.s, t) {
-            let np = self.np_at(k + 1)?;
+            // "said master of ceremonies Asab Al-Tabchi", "said one party activist": any short phrase that
+            // ends the clause.
+            let np = self.np_at(k + 1).or_else(|| {
+                let p = self.phrase_at(k + 1)?;
+                let ends = self
+                    .toks
+                    .get(p.last + 1)
+                    .is_none_or(|t| matches!(t.text(self.s), "," | "." | ")" | ";") || t.kind == Kind::Break);
+                let first = self.word(k + 1);
+                if !ends
+                    || matches!(
+                        first.as_str(),
+                        "in" | "on" | "at" | "to" | "that" | "during" | "after" | "before"
+                    )
+                {
+                    return None;
+                }
+                // A name that ends the phrase is the mention: "master of ceremonies Asab Al-Tabchi".
+                let mut c = p.last + 1;
+                while c > p.first && capitalized(self.s, &self.toks[c - 1]) {
+                    c -= 1;
+                }
+                Some(if c <= p.last && c > p.first {
+                    self.np(c, p.last, NpKind::Name)
+                } else {
+                    p
+                })
+            })?;
             return Some((k, np));
         }
         let np = self.np_at(k)?;
@@ -816,8 +843,35 @@ impl Ctx<'_> {
         if (v + 1..open).any(|k| self.word(k) == "that") {
             return None;
         }
-        let np = self.np_before(v, 0)?;
+        let np = self.np_before(v, 0).or_else(|| self.phrase_before(v))?;
         Some((v, np))
+    }
+
+    /// A short lowercase phrase right before the verb, from a clause opening: "As one employee told …".
+    fn phrase_before(&self, v: usize) -> Option<Np> {
+        let last = v.checked_sub(1)?;
+        let t = &self.toks[last];
+        if t.kind != Kind::Word || !self.same_sentence(last, v) || AUX.contains(&self.word(last).as_str()) {
+            return None;
+        }
+        let mut f = last;
+        while f > 0
+            && last - f < 5
+            && self.same_sentence(f - 1, v)
+            && self.toks[f - 1].kind == Kind::Word
+            && !self.in_quote[f - 1]
+            && !matches!(
+                self.word(f - 1).as_str(),
+                "as" | "and" | "but" | "that" | "while" | "when" | "because" | "if" | "so" | "or"
+            )
+        {
+            f -= 1;
+        }
+        let opens = f == 0
+            || !self.same_sentence(f - 1, f)
+            || matches!(self.toks[f - 1].text(self.s), "," | ";" | "(")
+            || matches!(self.word(f - 1).as_str(), "as" | "and" | "but" | "while");
+        opens.then(|| self.np(f, last, NpKind::Role))
     }
 }
 
