@@ -314,7 +314,9 @@ impl Ctx<'_> {
         let mut k = v.checked_sub(1)?;
         while self.same_sentence(k, v) && self.toks[k].kind == Kind::Word && {
             let w = self.word(k);
-            AUX.contains(&w.as_str()) || (w.ends_with("ly") && w.len() > 4 && !capitalized(self.s, &self.toks[k]))
+            AUX.contains(&w.as_str())
+                || (w.ends_with("ly") && w.len() > 4 && !capitalized(self.s, &self.toks[k]))
+                || matches!(w.as_str(), "itself" | "himself" | "herself" | "themselves")
         } {
             k = k.checked_sub(1)?;
         }
@@ -380,7 +382,12 @@ impl Ctx<'_> {
             return None;
         }
         // "Six in 10 say", "52 percent of …": a number phrase speaks for a group.
-        if t.kind == Kind::Number {
+        // "One in three said": a number word counts as a number.
+        let number_word = matches!(
+            self.word(k).as_str(),
+            "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "dozen" | "hundreds"
+        );
+        if t.kind == Kind::Number || number_word {
             let mut f = k;
             while f > 0
                 && k - f < 4
@@ -871,7 +878,57 @@ impl Ctx<'_> {
             || !self.same_sentence(f - 1, f)
             || matches!(self.toks[f - 1].text(self.s), "," | ";" | "(")
             || matches!(self.word(f - 1).as_str(), "as" | "and" | "but" | "while");
-        opens.then(|| self.np(f, last, NpKind::Role))
+        // Only the plain verbs of saying, which are not also nouns or adjectives ("six states", "his
+        // comments", "pledged delegates", "an estimated 11 million"), and a phrase that can be a subject: not
+        // "That said", "In both states", "the".
+        let verb_ok = matches!(
+            self.word(v).as_str(),
+            "said"
+                | "says"
+                | "say"
+                | "told"
+                | "tells"
+                | "tell"
+                | "wrote"
+                | "writes"
+                | "added"
+                | "argued"
+                | "argues"
+                | "argue"
+                | "noted"
+                | "insisted"
+                | "explained"
+                | "warned"
+                | "acknowledged"
+                | "predicted"
+                | "believe"
+                | "believes"
+        );
+        let first = self.word(f);
+        let last_word = self.word(last);
+        let subject_ok = !matches!(
+            first.as_str(),
+            "in" | "on"
+                | "at"
+                | "among"
+                | "of"
+                | "for"
+                | "with"
+                | "from"
+                | "by"
+                | "to"
+                | "after"
+                | "before"
+                | "that"
+                | "though"
+                | "although"
+                | "despite"
+                | "including"
+                | "if"
+                | "when"
+        ) && !DETERMINERS.contains(&last_word.as_str())
+            && !matches!(last_word.as_str(), "that" | "this" | "it" | "which" | "who");
+        (opens && verb_ok && subject_ok).then(|| self.np(f, last, NpKind::Role))
     }
 }
 
@@ -1141,7 +1198,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 let participle_after =
                     toks.get(v + 1).is_some_and(|t| t.text(s) == ",") && ctx.word(v + 2).ends_with("ing");
                 // SPEAKER VERB [object] [that] CONTENT
-                if !participle_after && let Some(np) = ctx.np_before(v, 0) {
+                if !participle_after && let Some(np) = ctx.np_before(v, 0).or_else(|| ctx.phrase_before(v)) {
                     let relative = ctx.word(np.first) == "who";
                     // A relative clause ("Barkley, who said he votes …, said …") ends at its comma.
                     let stop = if relative {
@@ -1336,6 +1393,13 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 | "declared"
                                 | "declares"
                                 | "declare"
+                                | "wrote"
+                                | "writes"
+                                | "confirmed"
+                                | "confirms"
+                                | "assured"
+                                | "assures"
+                                | "responds"
                         );
                         let clause_follows = that.is_some() || toks.get(c).is_some_and(|t| is_pronoun(s, t));
                         if words >= 3
