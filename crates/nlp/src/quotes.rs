@@ -1114,8 +1114,101 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             .filter(|q| q.kind == QuoteKind::Direct)
             .any(|q| q.spans.iter().any(|&(x, y)| x < b && a < y))
     };
+    // "Lynch: No outside influence on FBI probe", "RAMOS: Secretary Clinton, …": a name and a colon that open a
+    // line attribute the rest of the line to the name (headlines, interview transcripts).
+    let mut line_taken = vec![false; toks.len()];
+    for p in 0..toks.len() {
+        if !(p == 0 || toks[p - 1].kind == Kind::Break) {
+            continue;
+        }
+        let mut k = p;
+        while k < toks.len() && k < p + 4 && toks[k].kind == Kind::Word && capitalized(s, &toks[k]) {
+            k += 1;
+        }
+        if k == p || toks.get(k).is_none_or(|t| t.text(s) != ":") {
+            continue;
+        }
+        let not_a_speaker = (p..k).any(|x| {
+            let w = ctx.word(x);
+            let raw = toks[x].text(s);
+            raw.ends_with("'s")
+                || raw.ends_with("’s")
+                || crate::lexicon::NOT_NAMES.contains(&w.as_str())
+                || crate::lexicon::TIME_WORDS.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "note"
+                        | "update"
+                        | "updated"
+                        | "related"
+                        | "photo"
+                        | "photos"
+                        | "read"
+                        | "watch"
+                        | "source"
+                        | "sources"
+                        | "correction"
+                        | "video"
+                        | "image"
+                        | "see"
+                        | "tags"
+                        | "posted"
+                        | "filed"
+                        | "advertisement"
+                        | "listen"
+                        | "caption"
+                        | "credit"
+                        | "q"
+                        | "a"
+                        | "breaking"
+                        | "revealed"
+                        | "wow"
+                        | "boom"
+                        | "look"
+                        | "bombshell"
+                        | "exclusive"
+                        | "contributing"
+                        | "paid"
+                        | "notice"
+                        | "opinion"
+                        | "analysis"
+                        | "live"
+                )
+        });
+        let e = (k + 1..toks.len())
+            .find(|&x| toks[x].kind == Kind::Break)
+            .unwrap_or(toks.len());
+        // A statement has a few words and some lowercase ones: not "Now or never.", not a list of names.
+        let words = (k + 1..e).filter(|&x| toks[x].kind == Kind::Word).count();
+        let lowercase = (k + 1..e)
+            .filter(|&x| toks[x].kind == Kind::Word && !capitalized(s, &toks[x]))
+            .count();
+        if not_a_speaker || words < 5 || lowercase < 2 || toks[k + 1].kind == Kind::QuoteMark {
+            continue;
+        }
+        let span = (toks[k + 1].start, toks[e - 1].end);
+        if inside_direct(span.0, span.1, &out) {
+            continue;
+        }
+        let mut q = RawQuote::indirect(
+            vec![span],
+            k,
+            ctx.np(p, k - 1, NpKind::Name),
+            sent_of[k + 1],
+            "a name and a colon open the line",
+        );
+        for m in marks.iter_mut().filter(|m| !m.used && m.open > k && m.close < e) {
+            m.used = true;
+            q.kind = QuoteKind::Mixed;
+        }
+        cue_used[k] = true;
+        for x in line_taken.iter_mut().take(e).skip(k + 1) {
+            *x = true;
+        }
+        out.push(q);
+    }
     for (si, &(a, b)) in sentences.iter().enumerate() {
-        if b <= a {
+        if b <= a || line_taken[a] {
             continue;
         }
         // Headlines in Title Case ("Huckabee Says Fed Chair Is Wrong") are not statements.
