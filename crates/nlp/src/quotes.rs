@@ -352,7 +352,11 @@ impl Ctx<'_> {
                 }
                 let tail = self.toks[last].text(self.s);
                 let after = self.toks.get(last + 1);
-                if !tail.ends_with("'s")
+                // Not a dateline ("WASHINGTON, Dec. 8 (UPI) — …").
+                let dateline = self.toks[j].text(self.s).chars().filter(|c| c.is_alphabetic()).count() > 3
+                    && self.toks[j].text(self.s).chars().all(|c| !c.is_lowercase());
+                if !dateline
+                    && !tail.ends_with("'s")
                     && !tail.ends_with("’s")
                     && after.is_some_and(|n| n.text(self.s) == "," || (n.kind == Kind::Word && !capitalized(self.s, n)))
                 {
@@ -405,7 +409,7 @@ impl Ctx<'_> {
         }
         // "X praised Y and said …": the subject of the coordinated clause, the nearest name or pronoun
         // before "and" that is followed by a verb-like lowercase word.
-        if depth == 0 && self.word(k) == "and" {
+        if depth == 0 && matches!(self.word(k).as_str(), "and" | "but") {
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) && k - j < 30 {
                 j -= 1;
@@ -927,7 +931,10 @@ impl Ctx<'_> {
                 | "if"
                 | "when"
         ) && !DETERMINERS.contains(&last_word.as_str())
-            && !matches!(last_word.as_str(), "that" | "this" | "it" | "which" | "who");
+            && !matches!(
+                last_word.as_str(),
+                "that" | "this" | "it" | "which" | "who" | "and" | "but" | "or" | "as" | "while" | "so" | "because"
+            );
         (opens && verb_ok && subject_ok).then(|| self.np(f, last, NpKind::Role))
     }
 }
