@@ -610,6 +610,14 @@ impl Ctx<'_> {
         if is_pronoun(self.s, t) {
             return Some(self.np(k, k, NpKind::Pronoun));
         }
+        // "In", "But", "Since Clinton": a function word capitalised at a sentence start is not a name.
+        if capitalized(self.s, t) && crate::lexicon::NOT_NAMES.contains(&self.word(k).as_str()) {
+            return self
+                .toks
+                .get(k + 1)
+                .filter(|n| self.same_sentence(k + 1, k) && capitalized(self.s, n))
+                .and_then(|_| self.np_at_plain(k + 1));
+        }
         if capitalized(self.s, t) {
             let mut l = k;
             while l + 1 < self.toks.len()
