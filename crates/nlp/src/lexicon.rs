@@ -532,6 +532,16 @@ pub const TITLES: &[&str] = &[
 
 /// Capitalised words that start sentences or are not names.
 pub const NOT_NAMES: &[&str] = &[
+    "once",
+    "beyond",
+    "shortly",
+    "inside",
+    "outside",
+    "continuing",
+    "instead",
+    "speaking",
+    "addressing",
+    "responding",
     "the",
     "a",
     "an",
