@@ -837,7 +837,9 @@ impl Ctx<'_> {
                         || matches!(
                             self.toks[np.first - 1].kind,
                             Kind::Break | Kind::Punct | Kind::QuoteMark
-                        ))
+                        )
+                        // "… surprise Republican pollster Daron Shaw: “…”": a role noun before the name.
+                        || ROLE_NOUNS.contains(&self.word(np.first - 1).as_str()))
             })
         {
             return Some((k, np));
@@ -1275,7 +1277,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             while next < end_tok {
                 let v = next;
                 next += 1;
-                if cue_used[v] || !is_speech(s, &toks[v]) || modal_before(&ctx, v) {
+                // "Asked whether …, X said": the one verb that opens a sentence capitalised.
+                let opening_asked = v == a && ctx.word(v) == "asked";
+                if cue_used[v] || !(is_speech(s, &toks[v]) || opening_asked) || modal_before(&ctx, v) {
                     continue;
                 }
                 // CONTENT-START, SPEAKER VERB, CONTENT-END: "This campaign, he says, is different."
@@ -1300,6 +1304,39 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             "speaker and verb of saying inside the clause",
                         ));
                         break;
+                    }
+                }
+                // "Asked whether he would run, …", "asked about his paid speeches": the question is what was said,
+                // up to the clause end; the one who asked may go unnamed.
+                let wh = ctx.word(v + 1);
+                if matches!(ctx.word(v).as_str(), "asked" | "asking")
+                    && matches!(
+                        wh.as_str(),
+                        "if" | "whether" | "what" | "how" | "why" | "who" | "whom" | "when" | "where" | "about"
+                    )
+                {
+                    let start = if wh == "about" { v + 2 } else { v + 1 };
+                    let end = (start..end_tok)
+                        .find(|&x| !in_quote[x] && matches!(toks[x].text(s), "," | ";" | "?"))
+                        .unwrap_or(end_tok);
+                    let words = (start..end).filter(|&x| toks[x].kind == Kind::Word).count();
+                    let pronoun_topic = wh == "about" && toks.get(start).is_some_and(|t| is_pronoun(s, t));
+                    if words >= if wh == "about" { 3 } else { 2 } && end > start && !pronoun_topic {
+                        let span = (toks[start].start, toks[end - 1].end);
+                        if !inside_direct(span.0, span.1, &out) {
+                            let speaker = ctx.np_before(v, 0).filter(|_| v > a);
+                            found_all.push(RawQuote {
+                                kind: QuoteKind::Indirect,
+                                spans: vec![span],
+                                cue: Some(v),
+                                speaker,
+                                inherited: false,
+                                sentence: si,
+                                evidence: "a question asked",
+                            });
+                            next = end;
+                            continue;
+                        }
                     }
                 }
                 // "…, Fiorina said, adding that …": the clause before is what was said (the tail pattern below).
