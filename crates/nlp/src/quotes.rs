@@ -917,6 +917,12 @@ impl Ctx<'_> {
                 | "predicted"
                 | "believe"
                 | "believes"
+                | "suggest"
+                | "suggests"
+                | "suggested"
+                | "notes"
+                | "concluded"
+                | "concludes"
         );
         let first = self.word(f);
         let last_word = self.word(last);
