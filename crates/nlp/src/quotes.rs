@@ -1016,6 +1016,18 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     .filter(|_| words >= 4)
                     .map(|x| (x, "speaker and cue before the quote"))
             });
+        // "Politico reveals a few relevant facts: “…”": a long quotation after a colon belongs to the name or
+        // pronoun that opens the sentence.
+        if found.is_none() && words >= 6 && m.open > 1 && toks[m.open - 1].text(s) == ":" {
+            let colon = m.open - 1;
+            let start = sentences_start(&sent_of, colon);
+            if let Some(np) = ctx
+                .np_at(start)
+                .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 1 < colon)
+            {
+                found = Some(((colon, np), "subject, then a colon and the quote"));
+            }
+        }
         // “Q” about the decision, said X: the words after the mark belong to the content (mixed).
         let mut tail_end = None;
         if found.is_none()
