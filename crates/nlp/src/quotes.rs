@@ -144,7 +144,8 @@ pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
             None => {
                 let is_open = match c {
                     '“' | '„' | '«' | '‹' | '‚' => true,
-                    '"' => opens(s, t),
+                    // ”Hello,” typed with a closing mark at the start: it opens when it stands where an opening does.
+                    '"' | '”' => opens(s, t),
                     '‘' => opens(s, t),
                     _ => false,
                 };
@@ -155,6 +156,7 @@ pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
             Some((oi, style, pieces, piece_start)) => {
                 let closes = match (*style, c) {
                     ('“', '”')
+                    | ('”', '”')
                     | ('“', '"')
                     | ('"', '"')
                     | ('"', '”')
@@ -163,6 +165,9 @@ pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
                     | ('„', '“')
                     | ('„', '”') => true,
                     ('‘', '’') | ('‚', '‘') | ('‚', '’') => closes_single(s, t),
+                    // “It's unusual,“ he said: an opening mark typed where the closing one belongs (it follows
+                    // the words with no space before it).
+                    ('“', '“') if !opens(s, t) => true,
                     // A new opening mark of the same style without a close: the earlier one was stray.
                     ('“', '“') | ('«', '«') => {
                         *oi = i;
