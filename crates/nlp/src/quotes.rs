@@ -789,7 +789,19 @@ impl Ctx<'_> {
             })?;
             return Some((k, np));
         }
-        let np = self.np_at(k)?;
+        // "…," a young woman exclaimed: a short lowercase phrase right before the verb.
+        let np = match self.np_at(k) {
+            Some(np) => np,
+            None => {
+                if !DETERMINERS.contains(&self.word(k).as_str()) {
+                    return None;
+                }
+                let x = (k..(k + 5).min(self.toks.len()))
+                    .take_while(|&x| self.toks[x].kind == Kind::Word && !capitalized(self.s, &self.toks[x]))
+                    .find(|&x| x > k && is_speech(self.s, &self.toks[x]))?;
+                return Some((x, self.np(k, x - 1, NpKind::Role)));
+            }
+        };
         let mut v = np.last + 1;
         while v < self.toks.len()
             && self.toks[v].kind == Kind::Word
