@@ -616,7 +616,11 @@ impl Ctx<'_> {
             return Some(self.np(k, k, NpKind::Pronoun));
         }
         // "In", "But", "Since Clinton": a function word capitalised at a sentence start is not a name.
-        if capitalized(self.s, t) && crate::lexicon::NOT_NAMES.contains(&self.word(k).as_str()) {
+        // ("Republican candidate Donald Trump" keeps its adjective: a role noun follows it.)
+        if capitalized(self.s, t)
+            && crate::lexicon::NOT_NAMES.contains(&self.word(k).as_str())
+            && !ROLE_NOUNS.contains(&self.word(k + 1).as_str())
+        {
             return self
                 .toks
                 .get(k + 1)
@@ -868,11 +872,25 @@ impl Ctx<'_> {
         let mut v = k;
         let mut steps = 0;
         while steps < 4 && !is_speech(self.s, &self.toks[v]) {
-            v = v.checked_sub(1)?;
+            let Some(prev) = v.checked_sub(1).filter(|&p| self.toks[p].kind == Kind::Word) else {
+                break;
+            };
+            v = prev;
             steps += 1;
-            if self.toks[v].kind != Kind::Word {
-                return None;
-            }
+        }
+        // "said in an op-ed piece before a 2014 Senate hearing, “…”": a longer adjunct that opens with a
+        // preposition right after the verb.
+        if !is_speech(self.s, &self.toks[v]) {
+            v = (k.saturating_sub(16)..k).rev().find(|&x| {
+                self.same_sentence(x, k)
+                    && !self.in_quote[x]
+                    && is_speech(self.s, &self.toks[x])
+                    && matches!(
+                        self.word(x + 1).as_str(),
+                        "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
+                    )
+                    && (x + 1..k).all(|y| !matches!(self.toks[y].text(self.s), "," | ";" | ":") || y + 1 == k)
+            })?;
         }
         if !is_speech(self.s, &self.toks[v]) {
             return None;
