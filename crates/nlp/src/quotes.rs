@@ -1332,7 +1332,29 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 next += 1;
                 // "Asked whether …, X said": the one verb that opens a sentence capitalised.
                 let opening_asked = v == a && ctx.word(v) == "asked";
-                if cue_used[v] || !(is_speech(s, &toks[v]) || opening_asked) || modal_before(&ctx, v) {
+                // "the dozen states", "384 pledged delegates", "his promises": a noun after a number or a determiner.
+                let noun_use = v > 0
+                    && matches!(
+                        ctx.word(v).as_str(),
+                        "states"
+                            | "state"
+                            | "pledged"
+                            | "promises"
+                            | "promise"
+                            | "claims"
+                            | "claim"
+                            | "reports"
+                            | "report"
+                            | "notes"
+                            | "warnings"
+                    )
+                    && (toks[v - 1].kind == Kind::Number
+                        || DETERMINERS.contains(&ctx.word(v - 1).as_str())
+                        || matches!(
+                            ctx.word(v - 1).as_str(),
+                            "dozen" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "all"
+                        ));
+                if noun_use || cue_used[v] || !(is_speech(s, &toks[v]) || opening_asked) || modal_before(&ctx, v) {
                     continue;
                 }
                 // CONTENT-START, SPEAKER VERB, CONTENT-END: "This campaign, he says, is different."
