@@ -321,7 +321,7 @@ impl Ctx<'_> {
             let w = self.word(k);
             AUX.contains(&w.as_str())
                 || (w.ends_with("ly") && w.len() > 4 && !capitalized(self.s, &self.toks[k]))
-                || matches!(w.as_str(), "itself" | "himself" | "herself" | "themselves")
+                || matches!(w.as_str(), "itself" | "himself" | "herself" | "themselves" | "only")
         } {
             k = k.checked_sub(1)?;
         }
@@ -1634,7 +1634,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 si,
                                 "speaker, verb of saying, clause",
                             ));
-                            next = stop;
+                            // "She says A, but insists B": another verb of saying may follow the clause's end.
+                            next = clause_end.unwrap_or(stop);
                             continue;
                         }
                     }
