@@ -314,6 +314,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// The last token of the run of capitalised words that starts at `first`, staying before `limit`.
+    fn name_run_end(&self, first: usize, limit: usize) -> usize {
+        let mut last = first;
+        while last + 1 < limit && capitalized(self.s, &self.toks[last + 1]) && self.toks[last + 1].kind == Kind::Word {
+            last += 1;
+        }
+        last
+    }
+
     /// The speaker noun phrase ending right before token `v` (after skipping auxiliaries and adverbs).
     fn np_before(&self, v: usize, depth: usize) -> Option<Np> {
         let mut k = v.checked_sub(1)?;
@@ -348,13 +357,7 @@ impl Ctx<'_> {
             // "Huma Abedin, vice chairwoman for the campaign, emailed supporters, telling them": a name that opens
             // the sentence, followed by an appositive or a verb, is the subject.
             if capitalized(self.s, &self.toks[j]) && !crate::lexicon::NOT_NAMES.contains(&self.word(j).as_str()) {
-                let mut last = j;
-                while last + 1 < k
-                    && capitalized(self.s, &self.toks[last + 1])
-                    && self.toks[last + 1].kind == Kind::Word
-                {
-                    last += 1;
-                }
+                let last = self.name_run_end(j, k);
                 let tail = self.toks[last].text(self.s);
                 let after = self.toks.get(last + 1);
                 // Not a dateline ("WASHINGTON, Dec. 8 (UPI) — …").
@@ -458,11 +461,7 @@ impl Ctx<'_> {
                     && capitalized(self.s, &self.toks[x])
                     && !crate::lexicon::NOT_NAMES.contains(&self.word(x).as_str())
             })?;
-            let mut last = first;
-            while last + 1 < k && capitalized(self.s, &self.toks[last + 1]) && self.toks[last + 1].kind == Kind::Word {
-                last += 1;
-            }
-            return Some(self.np(first, last, NpKind::Name));
+            return Some(self.np(first, self.name_run_end(first, k), NpKind::Name));
         }
         if is_pronoun(self.s, t) {
             return Some(self.np(k, k, NpKind::Pronoun));
