@@ -946,6 +946,11 @@ pub const TIME_WORDS: &[&str] = &[
     "later",
 ];
 
+/// Number words that count a group: "two in three", "the dozen states", "hundreds said".
+pub const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "hundreds",
+];
+
 pub const MONTHS: [&str; 12] = [
     "january",
     "february",

@@ -395,10 +395,7 @@ impl Ctx<'_> {
         }
         // "Six in 10 say", "52 percent of …": a number phrase speaks for a group.
         // "One in three said": a number word counts as a number.
-        let number_word = matches!(
-            self.word(k).as_str(),
-            "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "dozen" | "hundreds"
-        );
+        let number_word = crate::lexicon::NUMBER_WORDS.contains(&self.word(k).as_str());
         if t.kind == Kind::Number || number_word {
             let mut f = k;
             while f > 0
@@ -1349,10 +1346,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     )
                     && (toks[v - 1].kind == Kind::Number
                         || DETERMINERS.contains(&ctx.word(v - 1).as_str())
-                        || matches!(
-                            ctx.word(v - 1).as_str(),
-                            "dozen" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "all"
-                        ));
+                        || crate::lexicon::NUMBER_WORDS.contains(&ctx.word(v - 1).as_str())
+                        || ctx.word(v - 1) == "all");
                 if noun_use || cue_used[v] || !(is_speech(s, &toks[v]) || opening_asked) || modal_before(&ctx, v) {
                     continue;
                 }
