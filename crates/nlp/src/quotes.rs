@@ -348,8 +348,11 @@ impl Ctx<'_> {
             return self.np_before(open, depth);
         }
         let t = &self.toks[k];
-        // ", saying …", ", adding …": the subject of the main clause speaks.
-        if depth == 0 && self.toks[k].text(self.s) == "," && self.word(v).ends_with("ing") {
+        // ", saying …", ", adding …" (also after a quoted fragment: `“…,” adding`): the subject of the main
+        // clause speaks.
+        let comma = self.toks[k].text(self.s) == ","
+            || (self.toks[k].kind == Kind::QuoteMark && k > 0 && self.in_quote[k - 1] && self.word(k - 1) == ",");
+        if depth == 0 && comma && self.word(v).ends_with("ing") {
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) {
                 j -= 1;
@@ -391,7 +394,12 @@ impl Ctx<'_> {
                     return Some(np);
                 }
             }
-            return None;
+            // "But other advisers to the government have been urging …, saying": a role phrase opens the sentence.
+            let mut f = j;
+            while f < k && crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str()) {
+                f += 1;
+            }
+            return self.np_at(f).filter(|np| np.kind == NpKind::Role && np.last + 1 < k);
         }
         // "Six in 10 say", "52 percent of …": a number phrase speaks for a group.
         // "One in three said": a number word counts as a number.
@@ -758,7 +766,8 @@ impl Ctx<'_> {
         if t.kind == Kind::Break {
             return None;
         }
-        if is_speech(self.s, t) {
+        // (`“…,” noting the risks`: a participle continues the sentence; its speaker is not after it.)
+        if is_speech(self.s, t) && !self.word(k).ends_with("ing") {
             // "said master of ceremonies Asab Al-Tabchi", "said one party activist": any short phrase that
             // ends the clause.
             let np = self.np_at(k + 1).or_else(|| {
@@ -1409,8 +1418,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     }
                 }
                 // "…, Fiorina said, adding that …": the clause before is what was said (the tail pattern below).
-                let participle_after =
-                    toks.get(v + 1).is_some_and(|t| t.text(s) == ",") && ctx.word(v + 2).ends_with("ing");
+                let particle = usize::from(
+                    ctx.word(v + 1) == "back"
+                        || (matches!(ctx.word(v).as_str(), "put" | "puts") && ctx.word(v + 1) == "it"),
+                );
+                let participle_after = toks.get(v + 1 + particle).is_some_and(|t| t.text(s) == ",")
+                    && ctx.word(v + 2 + particle).ends_with("ing");
                 // SPEAKER VERB [object] [that] CONTENT
                 if !participle_after && let Some(np) = ctx.np_before(v, 0).or_else(|| ctx.phrase_before(v)) {
                     let relative = ctx.word(np.first) == "who";
@@ -1426,11 +1439,24 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     } else {
                         end_tok
                     };
-                    let mut c = v + 1;
+                    // "shot back that …", "put it this way": the particle belongs to the verb.
+                    let mut c = v + 1 + particle;
                     // Skip an object or adjunct up to "that", e.g. "told reporters", "said in an interview
                     // broadcast on state television on March 13 that".
-                    let mut that =
-                        (v + 1..stop.min(v + 16)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                    // The "that" of another verb of saying ("said the system was corrupt, noting that …") is not
+                    // this one's.
+                    let own_that = |range: std::ops::Range<usize>| {
+                        range
+                            .take_while(|&k| {
+                                in_quote[k]
+                                    || !is_speech(s, &toks[k])
+                                    || !(toks[k - 1].text(s) == ","
+                                        || (toks[k - 1].kind == Kind::QuoteMark && ctx.word(k - 2) == ",")
+                                        || matches!(ctx.word(k - 1).as_str(), "and" | "but"))
+                            })
+                            .find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word)
+                    };
+                    let mut that = own_that(v + 1..stop.min(v + 16));
                     // "said Thursday during a taping of a town hall meeting in Buffalo that …": an adjunct may be long.
                     let adjunct_start = crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
                         || matches!(
@@ -1438,7 +1464,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             "on" | "in" | "at" | "during" | "after" | "before" | "to" | "last" | "this"
                         );
                     if that.is_none() && adjunct_start {
-                        that = (v + 1..stop.min(v + 40)).find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word);
+                        that = own_that(v + 1..stop.min(v + 40));
                     }
                     if let Some(t) = that {
                         // The content starts at "that", as annotators mark it.
@@ -1493,24 +1519,55 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         // The reported clause ends where a new independent clause starts: ", but he urged …".
                         // The reported clause ends where a new clause starts: ", but he urged …", ", and more than
                         // 4 in 10 said …", ", a man yelled …" (a comma followed later by another verb of saying).
+                        // A comma that ends a quoted fragment (`was "corrupt," noting …`) ends the clause like one
+                        // outside the marks; the content then keeps the closing mark.
+                        let fragment_comma = |k: usize| {
+                            in_quote[k]
+                                && toks[k].text(s) == ","
+                                && toks
+                                    .get(k + 1)
+                                    .is_some_and(|n| n.kind == Kind::QuoteMark && !in_quote[k + 1])
+                        };
                         let clause_end = (c + 3..stop).find(|&k| {
-                            if in_quote[k] {
+                            // The closing mark after a fragment's comma was judged with the comma.
+                            if toks[k].kind == Kind::QuoteMark && fragment_comma(k - 1) {
+                                return false;
+                            }
+                            let frag = fragment_comma(k);
+                            let k = if frag { k + 1 } else { k };
+                            if in_quote[k] || k >= stop {
                                 return false;
                             }
                             let t = toks[k].text(s);
                             if matches!(t, ";" | "—") {
                                 return true;
                             }
-                            if t != "," {
+                            // "… and said that …", "… but argues that …": the same speaker's next statement.
+                            if matches!(t, "and" | "but")
+                                && toks.get(k + 1).is_some_and(|n| is_speech(s, n))
+                                && !cue_used[k + 1]
+                                && (ctx.word(k + 1) == ctx.word(v)
+                                    || ctx.word(k + 2) == "that"
+                                    || toks
+                                        .get(k + 2)
+                                        .is_some_and(|n| n.kind == Kind::QuoteMark || n.text(s) == ","))
+                            {
+                                return true;
+                            }
+                            if !frag && t != "," {
                                 return false;
                             }
                             let next = ctx.word(k + 1);
                             // ", conceding the race …", ", who does not need …": a participle or a non-restrictive
                             // relative clause adds to the report, it is not what was said.
                             // (An embedded relative clause, closed by a comma before the main verb, stays.)
+                            // After a quoted fragment only a verb of saying does: `“the best of both worlds,” giving
+                            // states more power` is still the statement.
                             if (next.ends_with("ing")
                                 && next.len() > 5
-                                && toks.get(k + 1).is_some_and(|t| !capitalized(s, t)))
+                                && toks
+                                    .get(k + 1)
+                                    .is_some_and(|t| !capitalized(s, t) && (!frag || is_speech(s, t))))
                                 || (matches!(next.as_str(), "who" | "which")
                                     && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
                             {
@@ -1527,12 +1584,14 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 next.as_str(),
                                 "but" | "while" | "although" | "though" | "whereas" | "and"
                             ) && new_subject)
-                                || (!matches!(next.as_str(), "which" | "who" | "whom" | "that" | "where" | "when")
+                                || (!frag
+                                    && !matches!(next.as_str(), "which" | "who" | "whom" | "that" | "where" | "when")
                                     && (k + 1..stop).any(|x| is_speech(s, &toks[x]) && !cue_used[x]))
                         });
                         let span = (
                             toks[c].start,
                             match clause_end {
+                                Some(k) if fragment_comma(k) => toks[k + 1].end,
                                 Some(k) => toks[k - 1].end,
                                 None if relative => toks[stop.saturating_sub(1).max(c)].end,
                                 None => content_end(end_tok),
@@ -1635,10 +1694,27 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     }
                 }
                 // CONTENT, SPEAKER VERB. / CONTENT, VERB SPEAKER.
-                let tail_np = if v > a && toks[v - 1].text(s) == "," {
-                    ctx.np_at(v + 1).map(|np| (np, v - 1))
-                } else {
-                    None
+                // The comma that ends the content, outside the marks or inside them (`a "raw time," said X`):
+                // the index the content stops before, and the content's last token.
+                let comma_before = |x: usize| {
+                    if x > a && toks[x - 1].text(s) == "," {
+                        Some((x - 1, x.saturating_sub(2).max(a)))
+                    } else if x > a + 1
+                        && toks[x - 1].kind == Kind::QuoteMark
+                        && in_quote[x - 2]
+                        && toks[x - 2].text(s) == ","
+                    {
+                        Some((x - 2, x - 1))
+                    } else {
+                        None
+                    }
+                };
+                // (Not a participle: "…, noting flagging growth" adds to the sentence, it does not attribute it.)
+                let tail_np = match comma_before(v) {
+                    Some((comma, last)) if !ctx.word(v).ends_with("ing") => {
+                        ctx.np_at(v + 1).map(|np| (np, comma, last))
+                    }
+                    _ => None,
                 };
                 let tail_np = tail_np.or_else(|| {
                     let np = ctx.np_before(v, 1)?;
@@ -1647,18 +1723,19 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     while f > a && f + 3 > np.first && toks[f - 1].kind == Kind::Word && !capitalized(s, &toks[f - 1]) {
                         f -= 1;
                     }
-                    (f > a && toks[f - 1].text(s) == ",").then(|| {
+                    comma_before(f).map(|(comma, last)| {
                         (
                             Np {
                                 first: f,
                                 start: toks[f].start,
                                 ..np
                             },
-                            f - 1,
+                            comma,
+                            last,
                         )
                     })
                 });
-                if let Some((np, comma)) = tail_np {
+                if let Some((np, comma, last)) = tail_np {
                     // Only when the verb closes the sentence (adjuncts allowed: "on Tuesday", "in a statement").
                     // "…, said Petro Hrytsenko, a Kyiv analyst currently working for …": an appositive may be long.
                     let appositive = v < np.first && toks.get(np.last + 1).is_some_and(|t| t.text(s) == ",");
@@ -1670,7 +1747,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             .count()
                     };
                     let words = (a..comma).filter(|&k| toks[k].kind == Kind::Word).count();
-                    let span = (toks[a].start, toks[comma.saturating_sub(1).max(a)].end);
+                    let span = (toks[a].start, toks[last].end);
                     if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, &out) {
                         found_all.push(RawQuote::indirect(
                             vec![span],
