@@ -251,6 +251,11 @@ fn is_speech(s: &str, t: &Token) -> bool {
     if matches!(w.as_str(), "shot" | "fired" | "hit" | "snapped") {
         return s[t.end..].trim_start().starts_with("back");
     }
+    // "…,” she went on.": only when the clause ends there ("went on to promote" is not speech).
+    if matches!(w.as_str(), "went" | "goes") {
+        let rest = s[t.end..].trim_start();
+        return rest.starts_with("on") && rest[2..].trim_start().starts_with(['.', ',', ':', ';']);
+    }
     SPEECH_VERBS.contains(&w.as_str())
 }
 
@@ -337,7 +342,11 @@ impl Ctx<'_> {
         if !self.same_sentence(k, v) {
             return None;
         }
-        // "Sen. Marco Rubio (R-Fla.) said": skip a short parenthesis after the name.
+        // "Sen. Marco Rubio (R-Fla.) said", "Gov. John Kasich (R-OH), said": skip a short parenthesis after the
+        // name.
+        if self.toks[k].text(self.s) == "," && k > 0 && self.toks[k - 1].text(self.s) == ")" {
+            k -= 1;
+        }
         if self.toks[k].text(self.s) == ")"
             && let Some(open) = (k.saturating_sub(8)..k)
                 .rev()
@@ -352,7 +361,9 @@ impl Ctx<'_> {
         // clause speaks.
         let comma = self.toks[k].text(self.s) == ","
             || (self.toks[k].kind == Kind::QuoteMark && k > 0 && self.in_quote[k - 1] && self.word(k - 1) == ",");
-        if depth == 0 && comma && self.word(v).ends_with("ing") {
+        // "She followed that by saying", "before adding": the same.
+        let opener = matches!(self.word(k).as_str(), "by" | "before" | "after" | "while");
+        if depth == 0 && (comma || opener) && self.word(v).ends_with("ing") {
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) {
                 j -= 1;
@@ -885,16 +896,22 @@ impl Ctx<'_> {
         }
         // "said in an op-ed piece before a 2014 Senate hearing, “…”": a longer adjunct that opens with a
         // preposition right after the verb.
+        // "told the Washington Post in a written statement, “…”": an object and an adjunct, when a name or a
+        // pronoun is the subject.
         if !is_speech(self.s, &self.toks[v]) {
             v = (k.saturating_sub(16)..k).rev().find(|&x| {
                 self.same_sentence(x, k)
                     && !self.in_quote[x]
                     && is_speech(self.s, &self.toks[x])
-                    && matches!(
+                    && (x + 1..k).all(|y| !matches!(self.toks[y].text(self.s), "," | ";" | ":") || y + 1 == k)
+                    && (matches!(
                         self.word(x + 1).as_str(),
                         "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
-                    )
-                    && (x + 1..k).all(|y| !matches!(self.toks[y].text(self.s), "," | ";" | ":") || y + 1 == k)
+                    ) || (self.told_object(x)
+                        && matches!(self.toks[open - 1].text(self.s), "," | ":")
+                        && self
+                            .np_before(x, 0)
+                            .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))))
             })?;
         }
         if !is_speech(self.s, &self.toks[v]) {
@@ -906,6 +923,23 @@ impl Ctx<'_> {
         }
         let np = self.np_before(v, 0).or_else(|| self.phrase_before(v))?;
         Some((v, np))
+    }
+
+    /// "told reporters", "told the Washington Post", "told CNN": a verb of telling and its addressee.
+    fn told_object(&self, v: usize) -> bool {
+        if !matches!(self.word(v).as_str(), "told" | "tells" | "tell") {
+            return false;
+        }
+        let o = if matches!(self.word(v + 1).as_str(), "the" | "a") {
+            v + 2
+        } else {
+            v + 1
+        };
+        self.toks.get(o).is_some_and(|t| capitalized(self.s, t))
+            || matches!(
+                self.word(v + 1).as_str(),
+                "reporters" | "journalists" | "me" | "us" | "him" | "her" | "them" | "supporters" | "voters"
+            )
     }
 
     /// A short lowercase phrase right before the verb, from a clause opening: "As one employee told …".
