@@ -947,6 +947,21 @@ pub const TIME_WORDS: &[&str] = &[
 ];
 
 /// Number words that count a group: "two in three", "the dozen states", "hundreds said".
+/// Words in -ing that are prepositions, not participles: ", including …", ", during …".
+pub const ING_PREPOSITIONS: &[&str] = &[
+    "including",
+    "according",
+    "during",
+    "following",
+    "regarding",
+    "concerning",
+    "notwithstanding",
+    "pending",
+    "excluding",
+    "barring",
+    "considering",
+];
+
 pub const NUMBER_WORDS: &[&str] = &[
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "hundreds",
 ];

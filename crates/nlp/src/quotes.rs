@@ -1479,8 +1479,17 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     // broadcast on state television on March 13 that".
                     // The "that" of another verb of saying ("said the system was corrupt, noting that …") is not
                     // this one's.
+                    // Nor is a "that" after the reported clause has begun ("says he wishes …, but that …", "said
+                    // the actions were “unacceptable” and that …"): a subject, a quotation or "but" come first.
                     let own_that = |range: std::ops::Range<usize>| {
                         range
+                            .take_while(|&k| {
+                                let clause = !in_quote[k]
+                                    && (is_pronoun(s, &toks[k])
+                                        || (toks[k].kind == Kind::QuoteMark && in_quote.get(k + 1) == Some(&true))
+                                        || ctx.word(k) == "but");
+                                !clause
+                            })
                             .take_while(|&k| {
                                 in_quote[k]
                                     || !is_speech(s, &toks[k])
@@ -1488,7 +1497,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                         || (toks[k - 1].kind == Kind::QuoteMark && ctx.word(k - 2) == ",")
                                         || matches!(ctx.word(k - 1).as_str(), "and" | "but"))
                             })
-                            .find(|&k| ctx.word(k) == "that" && toks[k].kind == Kind::Word)
+                            .find(|&k| {
+                                ctx.word(k) == "that"
+                                    && toks[k].kind == Kind::Word
+                                    && !matches!(ctx.word(k - 1).as_str(), "and" | "or")
+                            })
                     };
                     let mut that = own_that(v + 1..stop.min(v + 16));
                     // "said Thursday during a taping of a town hall meeting in Buffalo that …": an adjunct may be long.
@@ -1599,9 +1612,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             // states more power` is still the statement.
                             if (next.ends_with("ing")
                                 && next.len() > 5
-                                && toks
-                                    .get(k + 1)
-                                    .is_some_and(|t| !capitalized(s, t) && (!frag || is_speech(s, t))))
+                                && !crate::lexicon::ING_PREPOSITIONS.contains(&next.as_str())
+                                && toks.get(k + 1).is_some_and(|t| !capitalized(s, t) && is_speech(s, t)))
                                 || (matches!(next.as_str(), "who" | "which")
                                     && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
                             {
