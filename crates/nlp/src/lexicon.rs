@@ -441,6 +441,20 @@ pub const ROLE_NOUNS: &[&str] = &[
     "nobody",
     "somebody",
     "someone",
+    "man",
+    "woman",
+    "men",
+    "women",
+    "protester",
+    "protesters",
+    "heckler",
+    "crowd",
+    "audience",
+    "attendee",
+    "attendees",
+    "sign",
+    "signs",
+    "banner",
 ];
 
 /// Titles that precede a name and are not part of it.

@@ -412,6 +412,69 @@ impl Ctx<'_> {
             }
             return self.np_at(f).filter(|np| np.kind == NpKind::Role && np.last + 1 < k);
         }
+        // "The State Department less than two weeks ago said", "Clinton on Tuesday said": a time adjunct between
+        // the subject and the verb.
+        if depth == 0 && self.toks[k].kind == Kind::Word && !self.in_quote[k] {
+            let w = self.word(k);
+            let time = w == "ago"
+                || crate::lexicon::TIME_WORDS.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "week" | "month" | "year" | "night" | "morning" | "afternoon" | "evening" | "recently"
+                );
+            if time {
+                let mut j = k;
+                while j > 0
+                    && k - j < 7
+                    && self.same_sentence(j - 1, v)
+                    && matches!(self.toks[j - 1].kind, Kind::Word | Kind::Number)
+                    && !self.in_quote[j - 1]
+                {
+                    let pw = self.word(j - 1);
+                    let timeish = crate::lexicon::TIME_WORDS.contains(&pw.as_str())
+                        || matches!(
+                            pw.as_str(),
+                            "on" | "last"
+                                | "this"
+                                | "than"
+                                | "less"
+                                | "more"
+                                | "about"
+                                | "a"
+                                | "few"
+                                | "two"
+                                | "three"
+                                | "several"
+                                | "weeks"
+                                | "days"
+                                | "months"
+                                | "years"
+                                | "hours"
+                                | "week"
+                                | "month"
+                                | "year"
+                                | "day"
+                                | "earlier"
+                                | "late"
+                                | "early"
+                                | "just"
+                        )
+                        || self.toks[j - 1].kind == Kind::Number;
+                    if !timeish {
+                        break;
+                    }
+                    j -= 1;
+                }
+                if j < k && j > 0 && self.same_sentence(j - 1, v) {
+                    if let Some(np) = self
+                        .np_before(j, 1)
+                        .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Role | NpKind::Pronoun))
+                    {
+                        return Some(np);
+                    }
+                }
+            }
+        }
         // "Six in 10 say", "52 percent of …": a number phrase speaks for a group.
         // "One in three said": a number word counts as a number.
         let number_word = crate::lexicon::NUMBER_WORDS.contains(&self.word(k).as_str());
@@ -581,9 +644,22 @@ impl Ctx<'_> {
                 j -= 1;
                 n += 1;
                 if self.toks[j].text(self.s) == "," {
-                    let name = self.np_before(j, 1)?;
-                    let opens = name.first == 0 || !self.same_sentence(name.first - 1, name.first);
-                    return (name.kind == NpKind::Name && (n < 15 || opens)).then_some(name);
+                    // "An Israeli official, speaking on condition of anonymity, said", "One ad, which is airing,
+                    // argues": a role or any short phrase that opens the sentence.
+                    let opener = |f: usize| f == 0 || !self.same_sentence(f - 1, f);
+                    let name = self.np_before(j, 1).or_else(|| {
+                        let f = (j.saturating_sub(8)..j).find(|&f| opener(f) && self.same_sentence(f, j))?;
+                        let relative = matches!(self.word(j + 1).as_str(), "which" | "who");
+                        ((f..j).all(|x| matches!(self.toks[x].kind, Kind::Word | Kind::Number)) && relative)
+                            .then(|| self.np(f, j - 1, NpKind::Role))
+                    })?;
+                    let opens = opener(name.first);
+                    let ok = match name.kind {
+                        NpKind::Name => n < 15 || opens,
+                        NpKind::Role => opens,
+                        NpKind::Pronoun => false,
+                    };
+                    return ok.then_some(name);
                 }
             }
         }
@@ -769,6 +845,12 @@ impl Ctx<'_> {
     }
 
     fn attribution_after(&self, close: usize) -> Option<(usize, Np)> {
+        // `“… discourse.” He writes that …`: a quotation that ends its sentence, then a capitalised word, is
+        // followed by a new sentence, not by its attribution.
+        let ends_sentence = close > 0 && matches!(self.toks[close - 1].text(self.s), "." | "?" | "!");
+        if ends_sentence && self.toks.get(close + 1).is_some_and(|t| capitalized(self.s, t)) {
+            return None;
+        }
         let mut k = close + 1;
         while k < self.toks.len() && matches!(self.toks[k].text(self.s), "," | "—" | "–") {
             k += 1;
@@ -1082,12 +1164,21 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             .iter()
             .map(|(a, b)| s[*a..*b].split_whitespace().count())
             .sum::<usize>();
+        // `a man yelled “Stay there!”`: a short exclamation right after the verb is a quote too.
+        let exclamation = m.close > 0
+            && matches!(toks[m.close - 1].text(s), "!" | "?" | ".")
+            && (m.close + 1 >= toks.len()
+                || !ctx.same_sentence(m.close + 1, m.open)
+                || toks[m.close + 1].kind == Kind::Break);
+        let short_ok = |v: usize| {
+            exclamation && (v + 1 == m.open || (v + 2 == m.open && matches!(toks[v + 1].text(s), "," | ":")))
+        };
         let mut found = ctx
             .attribution_after(m.close)
             .map(|x| (x, "cue and speaker after the quote"))
             .or_else(|| {
                 ctx.attribution_before(m.open)
-                    .filter(|_| words >= 4)
+                    .filter(|&(v, _)| words >= 4 || short_ok(v))
                     .map(|x| (x, "speaker and cue before the quote"))
             });
         // "Politico reveals a few relevant facts: “…”": a long quotation after a colon belongs to the name or
@@ -1154,7 +1245,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         // direct quote; the indirect pass may take the whole statement as a mixed one.
         let sentence_initial =
             m.open == 0 || !ctx.same_sentence(m.open - 1, m.open) || matches!(toks[m.open - 1].text(s), ":" | "—");
-        if words < 4 && !sentence_initial {
+        if words < 4 && !sentence_initial && !found.is_some_and(|((v, _), _)| v < m.open && short_ok(v)) {
             found = None;
         }
         // A quotation that does not open its sentence is part of a larger statement: the words that lead up to
@@ -1475,6 +1566,25 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     };
                     // "shot back that …", "put it this way": the particle belongs to the verb.
                     let mut c = v + 1 + particle;
+                    let promise = matches!(
+                        ctx.word(v).as_str(),
+                        "promised"
+                            | "promises"
+                            | "promise"
+                            | "pledged"
+                            | "pledges"
+                            | "vowed"
+                            | "vows"
+                            | "urged"
+                            | "urges"
+                            | "asked"
+                            | "asks"
+                            | "threatened"
+                            | "pledging"
+                            | "promising"
+                            | "vowing"
+                    );
+
                     // Skip an object or adjunct up to "that", e.g. "told reporters", "said in an interview
                     // broadcast on state television on March 13 that".
                     // The "that" of another verb of saying ("said the system was corrupt, noting that …") is not
@@ -1517,6 +1627,23 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         // The content starts at "that", as annotators mark it.
                         c = t;
                     } else {
+                        // "promised on Tuesday to refrain from …": a time adjunct before the infinitive.
+                        if promise
+                            && ctx.word(c) != "to"
+                            && let Some(to) = (c..stop.min(c + 6))
+                                .take_while(|&x| toks[x].kind != Kind::Punct)
+                                .find(|&x| ctx.word(x) == "to")
+                            && (c..to).all(|x| {
+                                let w = ctx.word(x);
+                                crate::lexicon::TIME_WORDS.contains(&w.as_str())
+                                    || matches!(
+                                        w.as_str(),
+                                        "on" | "last" | "this" | "again" | "also" | "repeatedly" | "publicly"
+                                    )
+                            })
+                        {
+                            c = to;
+                        }
                         if matches!(
                             ctx.word(v).as_str(),
                             "told" | "tells" | "tell" | "asked" | "warned" | "urged" | "telling"
@@ -1644,24 +1771,6 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             },
                         );
                         let first = ctx.word(c);
-                        let promise = matches!(
-                            ctx.word(v).as_str(),
-                            "promised"
-                                | "promises"
-                                | "promise"
-                                | "pledged"
-                                | "pledges"
-                                | "vowed"
-                                | "vows"
-                                | "urged"
-                                | "urges"
-                                | "asked"
-                                | "asks"
-                                | "threatened"
-                                | "pledging"
-                                | "promising"
-                                | "vowing"
-                        );
                         let bad_start = !(promise && first == "to")
                             && (crate::lexicon::TIME_WORDS.contains(&first.as_str())
                                 || matches!(
