@@ -465,13 +465,12 @@ impl Ctx<'_> {
                     }
                     j -= 1;
                 }
-                if j < k && j > 0 && self.same_sentence(j - 1, v) {
-                    if let Some(np) = self
-                        .np_before(j, 1)
-                        .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Role | NpKind::Pronoun))
-                    {
-                        return Some(np);
-                    }
+                if j < k
+                    && j > 0
+                    && self.same_sentence(j - 1, v)
+                    && let Some(np) = self.np_before(j, 1)
+                {
+                    return Some(np);
                 }
             }
         }
