@@ -198,6 +198,31 @@ pub fn pair_marks(s: &str, toks: &[Token]) -> Vec<Marks> {
     out
 }
 
+/// A quoted title: Title Case words (small function words aside) without closing punctuation, right after a
+/// possessive or a preposition: `on NBC's "Meet the Press"`, `in “The Art of the Deal”`.
+fn is_title(s: &str, toks: &[Token], m: &Marks) -> bool {
+    if m.open == 0 || m.close == 0 {
+        return false;
+    }
+    let p = toks[m.open - 1].text(s).to_lowercase();
+    let after_possessive = p.ends_with("'s") || p.ends_with("’s") || matches!(p.as_str(), "on" | "in" | "of");
+    let inner = &toks[m.open + 1..m.close];
+    let words: Vec<&Token> = inner.iter().filter(|t| t.kind == Kind::Word).collect();
+    after_possessive
+        && !words.is_empty()
+        && words.len() <= 8
+        && inner
+            .iter()
+            .all(|t| matches!(t.kind, Kind::Word | Kind::Number) || t.text(s) == ":")
+        && words.iter().all(|t| {
+            capitalized(s, t)
+                || matches!(
+                    t.text(s),
+                    "the" | "of" | "a" | "an" | "and" | "with" | "in" | "on" | "to" | "for"
+                )
+        })
+}
+
 /// The first token of the sentence that token `i` is in.
 fn sentences_start(sent_of: &[usize], i: usize) -> usize {
     let mut k = i;
@@ -844,9 +869,10 @@ impl Ctx<'_> {
     }
 
     fn attribution_after(&self, close: usize) -> Option<(usize, Np)> {
-        // `“… discourse.” He writes that …`: a quotation that ends its sentence, then a capitalised word, is
+        // `“… discourse.” He writes that …`: a quotation that ends its sentence with a full stop, then a capitalised word, is
         // followed by a new sentence, not by its attribution.
-        let ends_sentence = close > 0 && matches!(self.toks[close - 1].text(self.s), "." | "?" | "!");
+        // (An exclamation or a question may be followed by its speaker: `“Too forced?” He tweeted`.)
+        let ends_sentence = close > 0 && self.toks[close - 1].text(self.s) == ".";
         if ends_sentence && self.toks.get(close + 1).is_some_and(|t| capitalized(self.s, t)) {
             return None;
         }
@@ -1158,6 +1184,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             continue;
         }
         let m = marks[i].clone();
+        // `on ABC's "This Week With George Stephanopoulos"`: a title after a possessive or a preposition.
+        if is_title(s, toks, &m) {
+            marks[i].used = true;
+            i += 1;
+            continue;
+        }
         let words = m
             .pieces
             .iter()
@@ -1588,6 +1620,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     // broadcast on state television on March 13 that".
                     // The "that" of another verb of saying ("said the system was corrupt, noting that …") is not
                     // this one's.
+                    // `said on ABC's "This Week" that …`: a title in quotation marks belongs to the adjunct.
+                    let title_before = |k: usize| {
+                        let p = ctx.word(k - 1);
+                        p.ends_with("'s") || p.ends_with("’s") || matches!(p.as_str(), "on" | "in" | "to" | "during")
+                    };
                     // Nor is a "that" after the reported clause has begun ("says he wishes …, but that …", "said
                     // the actions were “unacceptable” and that …"): a subject, a quotation or "but" come first.
                     let own_that = |range: std::ops::Range<usize>| {
@@ -1595,7 +1632,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             .take_while(|&k| {
                                 let clause = !in_quote[k]
                                     && (is_pronoun(s, &toks[k])
-                                        || (toks[k].kind == Kind::QuoteMark && in_quote.get(k + 1) == Some(&true))
+                                        || (toks[k].kind == Kind::QuoteMark
+                                            && in_quote.get(k + 1) == Some(&true)
+                                            && !title_before(k))
                                         || ctx.word(k) == "but");
                                 !clause
                             })
@@ -1687,7 +1726,13 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             c += 1;
                         }
                     }
-                    if c < stop && (toks[c].kind != Kind::QuoteMark || that.is_some()) {
+                    // `said "local forces" must lead the way`: a quoted fragment that opens the clause, which goes on
+                    // after it (a whole quotation there is a direct quote, found above).
+                    let fragment_opens = toks.get(c).is_some_and(|t| t.kind == Kind::QuoteMark)
+                        && marks.iter().any(|m| {
+                            m.open == c && !m.used && m.close + 1 < stop && toks[m.close + 1].kind == Kind::Word
+                        });
+                    if c < stop && (toks[c].kind != Kind::QuoteMark || that.is_some() || fragment_opens) {
                         let words = (c..stop).filter(|&k| toks[k].kind == Kind::Word).count();
                         // The reported clause ends where a new independent clause starts: ", but he urged …".
                         // The reported clause ends where a new clause starts: ", but he urged …", ", and more than
@@ -1827,6 +1872,20 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 | "assured"
                                 | "assures"
                                 | "responds"
+                                | "denying"
+                                | "maintaining"
+                                | "confirming"
+                                | "revealing"
+                                | "mentioning"
+                                | "demanding"
+                                | "answering"
+                                | "recounting"
+                                | "acknowledging"
+                                | "admitting"
+                                | "stressing"
+                                | "emphasizing"
+                                | "observing"
+                                | "remarking"
                         );
                         let clause_follows = that.is_some() || toks.get(c).is_some_and(|t| is_pronoun(s, t));
                         if words >= 3
