@@ -1872,7 +1872,6 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 | "assured"
                                 | "assures"
                                 | "responds"
-                                | "denying"
                                 | "maintaining"
                                 | "confirming"
                                 | "revealing"
