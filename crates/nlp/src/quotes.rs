@@ -1310,6 +1310,40 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 mixed_lead = true;
             }
         }
+        // `Trump says “the whole game has become screwed up” because …`: after a verb of saying, a sentence that
+        // goes on past the closing mark is one statement (mixed) up to its end; later quoted pieces join it.
+        let mut mixed_tail = false;
+        if let Some(((v, _), _)) = found
+            && v < m.open
+            && toks.get(m.close + 1).is_some_and(|t| t.kind == Kind::Word)
+            && ctx.same_sentence(m.close + 1, m.close)
+        {
+            let mut e = m.close + 1;
+            while e + 1 < toks.len()
+                && ctx.same_sentence(e + 1, m.close)
+                && (in_quote[e + 1] || !matches!(toks[e + 1].text(s), "." | ";" | "!" | "?"))
+            {
+                e += 1;
+            }
+            // An attribution of its own ends it: `…” and await results, he said.`
+            let own_cue = (m.close + 1..=e).any(|x| !in_quote[x] && is_speech(s, &toks[x]));
+            if !own_cue {
+                if toks[e].text(s) == "," {
+                    e -= 1;
+                }
+                if let Some(last) = spans.last_mut() {
+                    last.1 = toks[e].end;
+                }
+                for n in marks
+                    .iter_mut()
+                    .skip(i + 1)
+                    .filter(|n| n.open > m.close && n.close <= e)
+                {
+                    n.used = true;
+                }
+                mixed_tail = true;
+            }
+        }
         match found {
             Some(((v, np), why)) => {
                 cue_used[v] = true;
@@ -1318,7 +1352,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 if !that_before || words >= 4 {
                     marks[i].used = true;
                     out.push(RawQuote {
-                        kind: if tail_end.is_some() || mixed_lead {
+                        kind: if tail_end.is_some() || mixed_lead || mixed_tail {
                             QuoteKind::Mixed
                         } else {
                             QuoteKind::Direct
