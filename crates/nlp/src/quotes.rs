@@ -1222,6 +1222,16 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 1 < colon)
             {
                 found = Some(((colon, np), "subject, then a colon and the quote"));
+            } else if let Some(np) = Some(colon - 1)
+                // "…, he demurred: “…”": a name or pronoun and a verb in the past tense right before the colon.
+                .filter(|&v| {
+                    let w = ctx.word(v);
+                    toks[v].kind == Kind::Word && !capitalized(s, &toks[v]) && !in_quote[v] && w.ends_with("ed")
+                })
+                .and_then(|v| ctx.np_before(v, 1))
+                .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 2 == colon)
+            {
+                found = Some(((colon, np), "subject and verb, then a colon and the quote"));
             }
         }
         // “Q” about the decision, said X: the words after the mark belong to the content (mixed).
@@ -1325,9 +1335,23 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             {
                 e += 1;
             }
+            // It ends before an aside on the whole statement: `…,” referring to the convention`, `…, a swipe at X`.
+            if let Some(x) = (m.close..e).find(|&x| {
+                let comma = toks[x].text(s) == ","
+                    || (toks[x].kind == Kind::QuoteMark && x > 0 && toks[x - 1].text(s) == "," && in_quote[x - 1]);
+                let next = ctx.word(x + 1);
+                comma
+                    && !in_quote[x]
+                    && (matches!(next.as_str(), "a" | "an" | "who" | "which")
+                        || (next.ends_with("ing")
+                            && next.len() > 5
+                            && !crate::lexicon::ING_PREPOSITIONS.contains(&next.as_str())))
+            }) {
+                e = x;
+            }
             // An attribution of its own ends it: `…” and await results, he said.`
             let own_cue = (m.close + 1..=e).any(|x| !in_quote[x] && is_speech(s, &toks[x]));
-            if !own_cue {
+            if !own_cue && e > m.close {
                 if toks[e].text(s) == "," {
                     e -= 1;
                 }
@@ -1821,6 +1845,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 && toks.get(k + 1).is_some_and(|t| !capitalized(s, t) && is_speech(s, t)))
                                 || (matches!(next.as_str(), "who" | "which")
                                     && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
+                                // ", a move that …", ", an acknowledgment that …": an aside on the whole statement.
+                                || (matches!(next.as_str(), "a" | "an") && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
                             {
                                 return true;
                             }
