@@ -33,6 +33,7 @@ pub const SPEECH_VERBS: &[&str] = &[
     "writes",
     "wrote",
     "reported",
+    "reports",
     "chanted",
     "yells",
     "screamed",

@@ -103,8 +103,14 @@ fn ch(s: &str, t: &Token) -> char {
     }
 }
 
+/// The character before `pos`, past invisible format characters (U+202A "left-to-right embedding", zero-width
+/// spaces, a BOM), which pasted social-media text carries before its quotation marks.
 fn before(s: &str, pos: usize) -> char {
-    s[..pos].chars().next_back().unwrap_or(' ')
+    s[..pos]
+        .chars()
+        .rev()
+        .find(|c| !crate::text::is_format(*c))
+        .unwrap_or(' ')
 }
 
 fn after(s: &str, pos: usize) -> char {
@@ -885,7 +891,7 @@ impl Ctx<'_> {
             return None;
         }
         // (`“…,” noting the risks`: a participle continues the sentence; its speaker is not after it.)
-        if is_speech(self.s, t) && !self.word(k).ends_with("ing") {
+        if self.speech_after(k) && !self.word(k).ends_with("ing") {
             // "said master of ceremonies Asab Al-Tabchi", "said one party activist": any short phrase that
             // ends the clause.
             let np = self.np_at(k + 1).or_else(|| {
@@ -925,7 +931,7 @@ impl Ctx<'_> {
                 }
                 let x = (k..(k + 5).min(self.toks.len()))
                     .take_while(|&x| self.toks[x].kind == Kind::Word && !capitalized(self.s, &self.toks[x]))
-                    .find(|&x| x > k && is_speech(self.s, &self.toks[x]))?;
+                    .find(|&x| x > k && self.speech_after(x))?;
                 return Some((x, self.np(k, x - 1, NpKind::Role)));
             }
         };
@@ -933,12 +939,12 @@ impl Ctx<'_> {
         while v < self.toks.len()
             && self.toks[v].kind == Kind::Word
             && AUX.contains(&self.word(v).as_str())
-            && !is_speech(self.s, &self.toks[v])
+            && !self.speech_after(v)
         {
             v += 1;
         }
         // "…," Trump told reporters: the verb may follow auxiliaries.
-        if v < self.toks.len() && is_speech(self.s, &self.toks[v]) {
+        if v < self.toks.len() && self.speech_after(v) {
             return Some((v, np));
         }
         // A longer speaker phrase before the verb: "White House press secretary Josh Earnest said",
@@ -958,6 +964,16 @@ impl Ctx<'_> {
             }
         }
         None
+    }
+
+    /// A verb that attributes the quotation it follows: the verbs of saying, and verbs that only do so right
+    /// after a quote (`“…,” she posted.`, `“…,” read one sign.`).
+    fn speech_after(&self, k: usize) -> bool {
+        is_speech(self.s, &self.toks[k])
+            || (matches!(
+                self.word(k).as_str(),
+                "posted" | "read" | "reads" | "wondered" | "laughed"
+            ) && !capitalized(self.s, &self.toks[k]))
     }
 
     /// The speech verb and speaker right before an opening mark: `X said: “…”`, `X told reporters, “…”`.
@@ -1989,6 +2005,20 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     _ => None,
                 };
                 let tail_np = tail_np.or_else(|| {
+                    // ", the lawsuit says.": a determiner and a noun or two, then the verb that ends the sentence.
+                    let plain = (v.saturating_sub(3)..v)
+                        .find(|&f| {
+                            f > a
+                                && DETERMINERS.contains(&ctx.word(f).as_str())
+                                && (f..v).all(|x| toks[x].kind == Kind::Word && !capitalized(s, &toks[x]))
+                        })
+                        .filter(|_| v + 1 >= end_tok)
+                        .and_then(|f| {
+                            comma_before(f).map(|(comma, last)| (ctx.np(f, v - 1, NpKind::Role), comma, last))
+                        });
+                    if plain.is_some() {
+                        return plain;
+                    }
                     let np = ctx.np_before(v, 1)?;
                     // ", analyst Tom Reid said": up to three lowercase words between the comma and the name.
                     let mut f = np.first;

@@ -28,6 +28,12 @@ pub fn is_quote_char(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '’' | '‹' | '›' | '‚')
 }
 
+/// Invisible format characters (U+202A "left-to-right embedding", zero-width spaces and joiners, a BOM) that
+/// pasted social-media text carries; they separate nothing and are skipped like spaces.
+pub(crate) fn is_format(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
 /// Splits text into words (letters/digits with inner apostrophes, hyphens and dots: "don't", "cease-fire",
 /// "U.S."), numbers, punctuation, quotation marks and paragraph breaks.
 pub fn tokenize(s: &str) -> Vec<Token> {
@@ -40,7 +46,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         let (pos, c) = chars[i];
         if c == '\n' {
             let mut j = i;
-            while j < n && chars[j].1.is_whitespace() {
+            while j < n && (chars[j].1.is_whitespace() || is_format(chars[j].1)) {
                 j += 1;
             }
             out.push(Token {
@@ -51,7 +57,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             i = j;
             continue;
         }
-        if c.is_whitespace() || c.is_control() {
+        if c.is_whitespace() || c.is_control() || is_format(c) {
             i += 1;
             continue;
         }
