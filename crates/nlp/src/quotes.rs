@@ -2041,10 +2041,14 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     // Only when the verb closes the sentence (adjuncts allowed: "on Tuesday", "in a statement").
                     // "…, said Petro Hrytsenko, a Kyiv analyst currently working for …": an appositive may be long.
                     let appositive = v < np.first && toks.get(np.last + 1).is_some_and(|t| t.text(s) == ",");
+                    // (", adding that …" after the attribution is a statement of its own, not part of this clause.)
+                    let rest_end = (np.last.max(v) + 1..end_tok)
+                        .find(|&k| toks[k].text(s) == "," && is_speech(s, &toks[(k + 1).min(toks.len() - 1)]))
+                        .unwrap_or(end_tok);
                     let rest_words = if appositive {
                         0
                     } else {
-                        (np.last.max(v) + 1..end_tok)
+                        (np.last.max(v) + 1..rest_end)
                             .filter(|&k| toks[k].kind == Kind::Word)
                             .count()
                     };
@@ -2058,7 +2062,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             si,
                             "clause, then speaker and verb of saying",
                         ));
-                        break;
+                        // ", adding that …" may follow with a statement of its own.
+                        if rest_end == end_tok {
+                            break;
+                        }
+                        next = rest_end + 1;
+                        continue;
                     }
                 }
             }
