@@ -503,6 +503,7 @@ pub const ROLE_NOUNS: &[&str] = &[
     "sign",
     "signs",
     "banner",
+    "another",
 ];
 
 /// Titles that precede a name and are not part of it.

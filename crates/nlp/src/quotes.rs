@@ -393,7 +393,7 @@ impl Ctx<'_> {
         let comma = self.toks[k].text(self.s) == ","
             || (self.toks[k].kind == Kind::QuoteMark && k > 0 && self.in_quote[k - 1] && self.word(k - 1) == ",");
         // "She followed that by saying", "before adding": the same.
-        let opener = matches!(self.word(k).as_str(), "by" | "before" | "after" | "while");
+        let opener = matches!(self.word(k).as_str(), "by" | "before" | "after" | "while" | "as");
         if depth == 0 && (comma || opener) && self.word(v).ends_with("ing") {
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) {
@@ -411,7 +411,9 @@ impl Ctx<'_> {
                 if !dateline
                     && !tail.ends_with("'s")
                     && !tail.ends_with("’s")
-                    && after.is_some_and(|n| n.text(self.s) == "," || (n.kind == Kind::Word && !capitalized(self.s, n)))
+                    && after.is_some_and(|n| {
+                        matches!(n.text(self.s), "," | "(") || (n.kind == Kind::Word && !capitalized(self.s, n))
+                    })
                 {
                     return Some(self.np(j, last, NpKind::Name));
                 }
@@ -1035,6 +1037,29 @@ impl Ctx<'_> {
                         && self
                             .np_before(x, 0)
                             .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))))
+            })
+            .or_else(|| {
+                // "announced on her Facebook page, in all capital letters, “…”", "said in the spring, when the story
+                // broke, “…”": an adjunct with commas, from a name or pronoun.
+                (k.saturating_sub(24)..k).rev().find(|&x| {
+                    self.same_sentence(x, k)
+                        && !self.in_quote[x]
+                        && is_speech(self.s, &self.toks[x])
+                        && self.toks[open - 1].text(self.s) == ","
+                        && matches!(
+                            self.word(x + 1).as_str(),
+                            "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
+                        )
+                        && (x + 1..k).all(|y| {
+                            !matches!(self.toks[y].text(self.s), ";" | ":")
+                                && self.toks[y].kind != Kind::QuoteMark
+                                && self.word(y) != "that"
+                                && !is_speech(self.s, &self.toks[y])
+                        })
+                        && self
+                            .np_before(x, 0)
+                            .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
+                })
             })?;
         }
         if !is_speech(self.s, &self.toks[v]) {
