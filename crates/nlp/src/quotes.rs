@@ -1024,43 +1024,45 @@ impl Ctx<'_> {
         // "told the Washington Post in a written statement, “…”": an object and an adjunct, when a name or a
         // pronoun is the subject.
         if !is_speech(self.s, &self.toks[v]) {
-            v = (k.saturating_sub(16)..k).rev().find(|&x| {
-                self.same_sentence(x, k)
-                    && !self.in_quote[x]
-                    && is_speech(self.s, &self.toks[x])
-                    && (x + 1..k).all(|y| !matches!(self.toks[y].text(self.s), "," | ";" | ":") || y + 1 == k)
-                    && (matches!(
-                        self.word(x + 1).as_str(),
-                        "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
-                    ) || (self.told_object(x)
-                        && matches!(self.toks[open - 1].text(self.s), "," | ":")
-                        && self
-                            .np_before(x, 0)
-                            .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))))
-            })
-            .or_else(|| {
-                // "announced on her Facebook page, in all capital letters, “…”", "said in the spring, when the story
-                // broke, “…”": an adjunct with commas, from a name or pronoun.
-                (k.saturating_sub(24)..k).rev().find(|&x| {
+            v = (k.saturating_sub(16)..k)
+                .rev()
+                .find(|&x| {
                     self.same_sentence(x, k)
                         && !self.in_quote[x]
                         && is_speech(self.s, &self.toks[x])
-                        && self.toks[open - 1].text(self.s) == ","
-                        && matches!(
+                        && (x + 1..k).all(|y| !matches!(self.toks[y].text(self.s), "," | ";" | ":") || y + 1 == k)
+                        && (matches!(
                             self.word(x + 1).as_str(),
                             "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
-                        )
-                        && (x + 1..k).all(|y| {
-                            !matches!(self.toks[y].text(self.s), ";" | ":")
-                                && self.toks[y].kind != Kind::QuoteMark
-                                && self.word(y) != "that"
-                                && !is_speech(self.s, &self.toks[y])
-                        })
-                        && self
-                            .np_before(x, 0)
-                            .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
+                        ) || (self.told_object(x)
+                            && matches!(self.toks[open - 1].text(self.s), "," | ":")
+                            && self
+                                .np_before(x, 0)
+                                .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))))
                 })
-            })?;
+                .or_else(|| {
+                    // "announced on her Facebook page, in all capital letters, “…”", "said in the spring, when the story
+                    // broke, “…”": an adjunct with commas, from a name or pronoun.
+                    (k.saturating_sub(24)..k).rev().find(|&x| {
+                        self.same_sentence(x, k)
+                            && !self.in_quote[x]
+                            && is_speech(self.s, &self.toks[x])
+                            && self.toks[open - 1].text(self.s) == ","
+                            && matches!(
+                                self.word(x + 1).as_str(),
+                                "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
+                            )
+                            && (x + 1..k).all(|y| {
+                                !matches!(self.toks[y].text(self.s), ";" | ":")
+                                    && self.toks[y].kind != Kind::QuoteMark
+                                    && self.word(y) != "that"
+                                    && !is_speech(self.s, &self.toks[y])
+                            })
+                            && self
+                                .np_before(x, 0)
+                                .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
+                    })
+                })?;
         }
         if !is_speech(self.s, &self.toks[v]) {
             return None;
@@ -1255,8 +1257,18 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             });
         // "Politico reveals a few relevant facts: “…”": a long quotation after a colon belongs to the name or
         // pronoun that opens the sentence.
-        if found.is_none() && words >= 6 && m.open > 1 && toks[m.open - 1].text(s) == ":" {
-            let colon = m.open - 1;
+        // (The colon may end the previous paragraph: "Cruz continued:" and the quotation below it.)
+        let colon_at = if m.open > 1 && toks[m.open - 1].text(s) == ":" {
+            Some(m.open - 1)
+        } else if m.open > 2 && toks[m.open - 1].kind == Kind::Break && toks[m.open - 2].text(s) == ":" {
+            Some(m.open - 2)
+        } else {
+            None
+        };
+        if found.is_none()
+            && words >= 6
+            && let Some(colon) = colon_at
+        {
             let start = sentences_start(&sent_of, colon);
             if let Some(np) = ctx
                 .np_at(start)
@@ -1267,12 +1279,36 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 // "…, he demurred: “…”": a name or pronoun and a verb in the past tense right before the colon.
                 .filter(|&v| {
                     let w = ctx.word(v);
-                    toks[v].kind == Kind::Word && !capitalized(s, &toks[v]) && !in_quote[v] && w.ends_with("ed")
+                    toks[v].kind == Kind::Word
+                        && !capitalized(s, &toks[v])
+                        && !in_quote[v]
+                        && (w.ends_with("ed") || is_speech(s, &toks[v]))
                 })
                 .and_then(|v| ctx.np_before(v, 1))
                 .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 2 == colon)
             {
                 found = Some(((colon, np), "subject and verb, then a colon and the quote"));
+            }
+        }
+        // A quotation paragraph signed on the next line: `"…"` then `- Bernie Sanders.` (fact checks, transcripts).
+        if found.is_none()
+            && toks.get(m.close + 1).is_some_and(|t| t.kind == Kind::Break)
+            && toks
+                .get(m.close + 2)
+                .is_some_and(|t| matches!(t.text(s), "-" | "—" | "–"))
+            && toks.get(m.close + 3).is_some_and(|t| capitalized(s, t))
+            && (m.open == 0 || toks[m.open - 1].kind == Kind::Break)
+        {
+            let first = m.close + 3;
+            let last = ctx.name_run_end(first, toks.len());
+            let ends = toks.get(last + 1).is_none_or(|t| {
+                t.kind == Kind::Break || (t.text(s) == "." && toks.get(last + 2).is_none_or(|n| n.kind == Kind::Break))
+            });
+            if ends && last - first < 4 {
+                found = Some((
+                    (m.close + 2, ctx.np(first, last, NpKind::Name)),
+                    "a dash and a name sign the quotation",
+                ));
             }
         }
         // “Q” about the decision, said X: the words after the mark belong to the content (mixed).
@@ -1341,7 +1377,10 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 let start = sentences_start(&sent_of, m.open);
                 // "Later, “…,” the spokesman said": a short adverbial and a comma do not make it mixed.
                 let lead_words = (start..m.open).filter(|&k| toks[k].kind == Kind::Word).count();
-                if m.open > 0 && toks[m.open - 1].text(s) == "," && lead_words <= 3 {
+                // "Biden weighed in, telling Mic in an interview, “…,” he said": a lead with its own verb of saying
+                // introduces the quote; it is not part of it.
+                let lead_cue = (start..m.open).any(|k| !in_quote[k] && is_speech(s, &toks[k]));
+                if m.open > 0 && toks[m.open - 1].text(s) == "," && (lead_words <= 3 || lead_cue) {
                     m.open
                 } else {
                     start
