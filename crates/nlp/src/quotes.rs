@@ -1094,7 +1094,11 @@ impl Ctx<'_> {
 
     /// A short lowercase phrase right before the verb, from a clause opening: "As one employee told …".
     fn phrase_before(&self, v: usize) -> Option<Np> {
-        let last = v.checked_sub(1)?;
+        let mut last = v.checked_sub(1)?;
+        // "Leaders of the organization have said": past the auxiliaries.
+        while last > 0 && self.same_sentence(last - 1, v) && AUX.contains(&self.word(last).as_str()) {
+            last -= 1;
+        }
         let t = &self.toks[last];
         if t.kind != Kind::Word || !self.same_sentence(last, v) || AUX.contains(&self.word(last).as_str()) {
             return None;
@@ -1809,14 +1813,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             && let Some(to) = (c..stop.min(c + 6))
                                 .take_while(|&x| toks[x].kind != Kind::Punct)
                                 .find(|&x| ctx.word(x) == "to")
-                            && (c..to).all(|x| {
-                                let w = ctx.word(x);
-                                crate::lexicon::TIME_WORDS.contains(&w.as_str())
-                                    || matches!(
-                                        w.as_str(),
-                                        "on" | "last" | "this" | "again" | "also" | "repeatedly" | "publicly"
-                                    )
-                            })
+                            && (crate::lexicon::TIME_WORDS.contains(&ctx.word(c).as_str())
+                                || matches!(
+                                    ctx.word(c).as_str(),
+                                    "on" | "at" | "in" | "during" | "last" | "this" | "again" | "also" | "repeatedly" | "publicly"
+                                ))
+                            && (c..to).all(|x| toks[x].kind == Kind::Word && !in_quote[x])
                         {
                             c = to;
                         }
@@ -1862,6 +1864,19 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         }
                         while c < stop && matches!(toks[c].text(s), "," | ":" | "—") {
                             c += 1;
+                        }
+                        // "tweeted Tuesday night he considered …": a time adjunct before the reported clause.
+                        if crate::lexicon::TIME_WORDS.contains(&ctx.word(c).as_str()) {
+                            let mut x = c + 1;
+                            while x < stop
+                                && matches!(ctx.word(x).as_str(), "night" | "morning" | "afternoon" | "evening")
+                            {
+                                x += 1;
+                            }
+                            if toks.get(x).is_some_and(|t| is_pronoun(s, t) || DETERMINERS.contains(&ctx.word(x).as_str()))
+                            {
+                                c = x;
+                            }
                         }
                     }
                     // `said "local forces" must lead the way`: a quoted fragment that opens the clause, which goes on
