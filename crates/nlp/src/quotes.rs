@@ -1096,7 +1096,12 @@ impl Ctx<'_> {
     fn phrase_before(&self, v: usize) -> Option<Np> {
         let mut last = v.checked_sub(1)?;
         // "Leaders of the organization have said": past the auxiliaries.
-        while last > 0 && self.same_sentence(last - 1, v) && AUX.contains(&self.word(last).as_str()) {
+        while last > 0 && self.same_sentence(last - 1, v) && {
+            let w = self.word(last);
+            AUX.contains(&w.as_str())
+                || matches!(w.as_str(), "always" | "also" | "still" | "never" | "now" | "often")
+                || (w.ends_with("ly") && w.len() > 4)
+        } {
             last -= 1;
         }
         let t = &self.toks[last];
@@ -1105,9 +1110,9 @@ impl Ctx<'_> {
         }
         let mut f = last;
         while f > 0
-            && last - f < 5
+            && last - f < 7
             && self.same_sentence(f - 1, v)
-            && self.toks[f - 1].kind == Kind::Word
+            && matches!(self.toks[f - 1].kind, Kind::Word | Kind::Number)
             && !self.in_quote[f - 1]
             && !matches!(
                 self.word(f - 1).as_str(),
@@ -1151,6 +1156,25 @@ impl Ctx<'_> {
                 | "notes"
                 | "concluded"
                 | "concludes"
+                | "announced"
+                | "declared"
+                | "stated"
+                | "tweeted"
+                | "urged"
+                | "promised"
+                | "pledged"
+                | "vowed"
+                | "asked"
+                | "insists"
+                | "warns"
+                | "explains"
+                | "admitted"
+                | "conceded"
+                | "recalled"
+                | "replied"
+                | "responded"
+                | "described"
+                | "claimed"
         );
         let first = self.word(f);
         let last_word = self.word(last);
@@ -1816,7 +1840,15 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             && (crate::lexicon::TIME_WORDS.contains(&ctx.word(c).as_str())
                                 || matches!(
                                     ctx.word(c).as_str(),
-                                    "on" | "at" | "in" | "during" | "last" | "this" | "again" | "also" | "repeatedly" | "publicly"
+                                    "on" | "at"
+                                        | "in"
+                                        | "during"
+                                        | "last"
+                                        | "this"
+                                        | "again"
+                                        | "also"
+                                        | "repeatedly"
+                                        | "publicly"
                                 ))
                             && (c..to).all(|x| toks[x].kind == Kind::Word && !in_quote[x])
                         {
@@ -1873,7 +1905,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             {
                                 x += 1;
                             }
-                            if toks.get(x).is_some_and(|t| is_pronoun(s, t) || DETERMINERS.contains(&ctx.word(x).as_str()))
+                            if toks
+                                .get(x)
+                                .is_some_and(|t| is_pronoun(s, t) || DETERMINERS.contains(&ctx.word(x).as_str()))
                             {
                                 c = x;
                             }
