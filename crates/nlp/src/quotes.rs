@@ -1413,8 +1413,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 } else {
                     start
                 }
-            } else if m.open > 0 && matches!(toks[m.open - 1].text(s), "," | ":") {
-                // "said Wednesday, “…”": the words between the verb and the comma are an adjunct, not content.
+            } else if (m.open > 0 && matches!(toks[m.open - 1].text(s), "," | ":"))
+                || crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
+                || matches!(ctx.word(v + 1).as_str(), "in" | "on" | "at" | "during" | "via" | "through")
+            {
+                // "said Wednesday, “…”", "acknowledged in an MSNBC forum Monday night “…”": the words between the
+                // verb and the quotation are an adjunct, not content.
                 m.open
             } else {
                 let mut c = v + 1;
@@ -1623,7 +1627,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         let mut found: Option<RawQuote> = None;
         // according to X
         for k in a..b.saturating_sub(2) {
-            if ctx.word(k) == "according" && ctx.word(k + 1) == "to" {
+            // (Not right after "that": "said that according to its analysis, …" is a clause of its own.)
+            if ctx.word(k) == "according" && ctx.word(k + 1) == "to" && (k == a || ctx.word(k - 1) != "that") {
                 let Some(np) = ctx.np_at(k + 2).or_else(|| ctx.phrase_at(k + 2)) else {
                     continue;
                 };
