@@ -1822,7 +1822,26 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                     && !matches!(ctx.word(k - 1).as_str(), "and" | "or")
                             })
                     };
-                    let mut that = own_that(v + 1..stop.min(v + 16));
+                    // "says his campaign is the only one that …": a "that" after a plain noun phrase belongs to it,
+                    // not to the verb; the verb's "that" follows it directly or after an adjunct or an addressee.
+                    let mut that = own_that(v + 1..stop.min(v + 16)).filter(|&t| {
+                        t == v + 1 + particle
+                            // "telling customers at a breakfast spot that …": verbs with an addressee.
+                            || matches!(
+                                ctx.word(v).as_str(),
+                                "told" | "tells" | "tell" | "telling" | "warned" | "warns" | "warning" | "assured"
+                                    | "assures" | "reminded" | "informed" | "urged" | "convinced"
+                            )
+                            || crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
+                            || matches!(
+                                ctx.word(v + 1).as_str(),
+                                "on" | "in" | "at" | "during" | "after" | "before" | "to" | "last" | "this" | "again"
+                                    | "also" | "earlier" | "later" | "repeatedly" | "publicly" | "privately" | "for"
+                                    | "with" | "from" | "via" | "through" | "over" | "while" | "when" | "by" | ","
+                            )
+                            || ctx.word(v + 1).ends_with("ly")
+                            || !(v + 1..t).any(|x| toks[x].kind == Kind::Word && DETERMINERS.contains(&ctx.word(x).as_str()))
+                    });
                     // "said Thursday during a taping of a town hall meeting in Buffalo that …": an adjunct may be long.
                     let adjunct_start = crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
                         || matches!(
@@ -1949,7 +1968,14 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 return false;
                             }
                             let t = toks[k].text(s);
-                            if matches!(t, ";" | "—") {
+                            // (A pair of dashes sets off an aside: "to “make America whole again” — itself a
+                            // rebuttal — was an inferior slogan".)
+                            let dashes_before = (c..k).filter(|&x| toks[x].text(s) == "—").count();
+                            if t == ";"
+                                || (t == "—"
+                                    && dashes_before % 2 == 0
+                                    && !(k + 1..stop).any(|x| toks[x].text(s) == "—"))
+                            {
                                 return true;
                             }
                             // "… and said that …", "… but argues that …": the same speaker's next statement.
@@ -1980,7 +2006,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 || (matches!(next.as_str(), "who" | "which")
                                     && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
                                 // ", a move that …", ", an acknowledgment that …": an aside on the whole statement.
-                                || (matches!(next.as_str(), "a" | "an") && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
+                                || (!frag
+                                    && matches!(next.as_str(), "a" | "an")
+                                    && !(k + 2..stop).any(|x| toks[x].text(s) == ","))
                             {
                                 return true;
                             }
