@@ -1298,9 +1298,17 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             && let Some(colon) = colon_at
         {
             let start = sentences_start(&sent_of, colon);
-            if let Some(np) = ctx
-                .np_at(start)
-                .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 1 < colon)
+            // "He adds that American Muslims have two choices: “…”": a reported clause before the colon takes the
+            // quotation into it (the indirect pass reads it as mixed).
+            let reported = (start..colon).any(|x| {
+                !in_quote[x]
+                    && is_speech(s, &toks[x])
+                    && (ctx.word(x + 1) == "that" || toks.get(x + 1).is_some_and(|t| is_pronoun(s, t)))
+            });
+            if !reported
+                && let Some(np) = ctx
+                    .np_at(start)
+                    .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 1 < colon)
             {
                 found = Some(((colon, np), "subject, then a colon and the quote"));
             } else if let Some(np) = Some(colon - 1)
