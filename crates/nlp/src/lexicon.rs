@@ -47,6 +47,7 @@ pub const SPEECH_VERBS: &[&str] = &[
     "explain",
     "explains",
     "explained",
+    "note",
     "notes",
     "noted",
     "argue",
@@ -119,6 +120,7 @@ pub const SPEECH_VERBS: &[&str] = &[
     "observed",
     "quip",
     "quipped",
+    "quip",
     "joke",
     "joked",
     "complain",
@@ -504,6 +506,17 @@ pub const ROLE_NOUNS: &[&str] = &[
     "signs",
     "banner",
     "another",
+    "businessman",
+    "businesswoman",
+    "billionaire",
+    "mogul",
+    "tycoon",
+    "frontrunner",
+    "front-runner",
+    "nominee",
+    "challenger",
+    "rival",
+    "incumbent",
 ];
 
 /// Titles that precede a name and are not part of it.

@@ -507,6 +507,21 @@ impl Ctx<'_> {
                 }
             }
         }
+        // "sent an email saying, “done.”", "a cover saying …", "a message reading …": the thing that says it.
+        if depth == 0
+            && matches!(
+                self.word(v).as_str(),
+                "saying" | "reading" | "stating" | "asking" | "declaring"
+            )
+            && t.kind == Kind::Word
+            && !capitalized(self.s, t)
+            && !AUX.contains(&self.word(k).as_str())
+            && let Some(f) = (k.saturating_sub(3)..k)
+                .find(|&f| self.same_sentence(f, v) && DETERMINERS.contains(&self.word(f).as_str()))
+            && (f + 1..=k).all(|x| self.toks[x].kind == Kind::Word && !DETERMINERS.contains(&self.word(x).as_str()))
+        {
+            return Some(self.np(f, k, NpKind::Role));
+        }
         // "Six in 10 say", "52 percent of …": a number phrase speaks for a group.
         // "One in three said": a number word counts as a number.
         let number_word = crate::lexicon::NUMBER_WORDS.contains(&self.word(k).as_str());
@@ -1273,6 +1288,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 || !ctx.same_sentence(m.close + 1, m.open)
                 || toks[m.close + 1].kind == Kind::Break);
         let short_ok = |v: usize| {
+            // ("responds enthusiastically: “Okay!”": an adverb may come between.)
+            let v = if ctx.word(v + 1).ends_with("ly") && v + 1 < m.open {
+                v + 1
+            } else {
+                v
+            };
             exclamation && (v + 1 == m.open || (v + 2 == m.open && matches!(toks[v + 1].text(s), "," | ":")))
         };
         let mut found = ctx
@@ -1423,7 +1444,10 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 }
             } else if (m.open > 0 && matches!(toks[m.open - 1].text(s), "," | ":"))
                 || crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
-                || matches!(ctx.word(v + 1).as_str(), "in" | "on" | "at" | "during" | "via" | "through")
+                || matches!(
+                    ctx.word(v + 1).as_str(),
+                    "in" | "on" | "at" | "during" | "via" | "through"
+                )
             {
                 // "said Wednesday, “…”", "acknowledged in an MSNBC forum Monday night “…”": the words between the
                 // verb and the quotation are an adjunct, not content.
@@ -1686,6 +1710,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             | "reports"
                             | "report"
                             | "notes"
+                            | "note"
                             | "warnings"
                     )
                     && (toks[v - 1].kind == Kind::Number
