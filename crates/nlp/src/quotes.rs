@@ -967,7 +967,9 @@ impl Ctx<'_> {
         // A longer speaker phrase before the verb: "White House press secretary Josh Earnest said",
         // "Sen. Marco Rubio (R-Fla.) said", "Trump, the 2016 GOP frontrunner …, said", "Braynard is quoted
         // as saying". The mention is the name the phrase starts with.
-        if np.kind == NpKind::Name {
+        // ("…,” an intelligence source, who was not authorized to speak, told Fox News": a role with an aside.)
+        let role_aside = np.kind == NpKind::Role && self.toks.get(np.last + 1).is_some_and(|t| t.text(self.s) == ",");
+        if np.kind == NpKind::Name || role_aside {
             let mut x = np.last + 1;
             while x < self.toks.len()
                 && x <= np.last + 30
@@ -989,7 +991,19 @@ impl Ctx<'_> {
         is_speech(self.s, &self.toks[k])
             || (matches!(
                 self.word(k).as_str(),
-                "posted" | "read" | "reads" | "wondered" | "laughed"
+                "posted"
+                    | "read"
+                    | "reads"
+                    | "wondered"
+                    | "laughed"
+                    | "pressed"
+                    | "interjected"
+                    | "offered"
+                    | "agreed"
+                    | "echoed"
+                    | "chimed"
+                    | "demurred"
+                    | "scoffed"
             ) && !capitalized(self.s, &self.toks[k]))
     }
 
