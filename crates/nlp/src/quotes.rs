@@ -1236,6 +1236,8 @@ impl Ctx<'_> {
     }
 }
 
+const NAMED_IN_QUOTES: &str = "named it in quotation marks";
+
 /// Finds direct, indirect and mixed quotes. `sentences` are token ranges [first, last).
 pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuote> {
     let mut sent_of = vec![usize::MAX; toks.len()];
@@ -1361,6 +1363,24 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 found = Some(((colon, np), "subject and verb, then a colon and the quote"));
             }
         }
+        // "She called his executive actions “a crucial step forward.”": the words someone used to name a thing.
+        if found.is_none()
+            && words >= 3
+            && let Some(v) = (m.open.saturating_sub(6)..m.open).rev().find(|&x| {
+                ctx.same_sentence(x, m.open)
+                    && !in_quote[x]
+                    && matches!(
+                        ctx.word(x).as_str(),
+                        "called" | "calling" | "calls" | "labeled" | "labeling" | "labelled" | "dubbed" | "branded"
+                    )
+            })
+            && (v + 1..m.open).all(|x| toks[x].kind == Kind::Word && !in_quote[x])
+            && let Some(np) = ctx
+                .np_before(v, 0)
+                .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
+        {
+            found = Some(((v, np), NAMED_IN_QUOTES));
+        }
         // A quotation paragraph signed on the next line: `"…"` then `- Bernie Sanders.` (fact checks, transcripts).
         if found.is_none()
             && toks.get(m.close + 1).is_some_and(|t| t.kind == Kind::Break)
@@ -1440,11 +1460,14 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         // A quotation that does not open its sentence is part of a larger statement: the words that lead up to
         // it belong to the content (mixed), from the sentence start or from just after the verb of saying.
         let mut mixed_lead = false;
-        if let Some(((v, _), _)) = found
+        if let Some(((v, _), why)) = found
             && !sentence_initial
             && let Some(first) = spans.first_mut()
         {
-            let lead_start = if v > m.close {
+            let lead_start = if why == NAMED_IN_QUOTES {
+                // The thing named is not part of the words used.
+                m.open
+            } else if v > m.close {
                 let start = sentences_start(&sent_of, m.open);
                 // "Later, “…,” the spokesman said": a short adverbial and a comma do not make it mixed.
                 let lead_words = (start..m.open).filter(|&k| toks[k].kind == Kind::Word).count();
