@@ -1237,6 +1237,8 @@ impl Ctx<'_> {
 }
 
 const NAMED_IN_QUOTES: &str = "named it in quotation marks";
+const CREDITED_IN_BRACKETS: &str = "a source credited in brackets";
+const SIGNED_WITH_A_DASH: &str = "a dash and a name sign the quotation";
 
 /// Finds direct, indirect and mixed quotes. `sentences` are token ranges [first, last).
 pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuote> {
@@ -1381,6 +1383,25 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         {
             found = Some(((v, np), NAMED_IN_QUOTES));
         }
+        // A source credited in brackets after the quotation ends its paragraph: `“…” [AP.]`, `“…” [HuffPost.]`.
+        if found.is_none()
+            && words >= 4
+            && toks.get(m.close + 1).is_some_and(|t| t.text(s) == "[")
+            && toks.get(m.close + 2).is_some_and(|t| capitalized(s, t))
+        {
+            let first = m.close + 2;
+            let last = ctx.name_run_end(first, toks.len());
+            let mut e = last + 1;
+            if toks.get(e).is_some_and(|t| t.text(s) == ".") {
+                e += 1;
+            }
+            if last - first < 4
+                && toks.get(e).is_some_and(|t| t.text(s) == "]")
+                && toks.get(e + 1).is_none_or(|t| t.kind == Kind::Break)
+            {
+                found = Some(((m.close + 1, ctx.np(first, last, NpKind::Name)), CREDITED_IN_BRACKETS));
+            }
+        }
         // A quotation paragraph signed on the next line: `"…"` then `- Bernie Sanders.` (fact checks, transcripts).
         if found.is_none()
             && toks.get(m.close + 1).is_some_and(|t| t.kind == Kind::Break)
@@ -1396,10 +1417,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 t.kind == Kind::Break || (t.text(s) == "." && toks.get(last + 2).is_none_or(|n| n.kind == Kind::Break))
             });
             if ends && last - first < 4 {
-                found = Some((
-                    (m.close + 2, ctx.np(first, last, NpKind::Name)),
-                    "a dash and a name sign the quotation",
-                ));
+                found = Some(((m.close + 2, ctx.np(first, last, NpKind::Name)), SIGNED_WITH_A_DASH));
             }
         }
         // “Q” about the decision, said X: the words after the mark belong to the content (mixed).
@@ -1464,7 +1482,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             && !sentence_initial
             && let Some(first) = spans.first_mut()
         {
-            let lead_start = if why == NAMED_IN_QUOTES {
+            let lead_start = if matches!(why, NAMED_IN_QUOTES | CREDITED_IN_BRACKETS | SIGNED_WITH_A_DASH) {
                 // The thing named is not part of the words used.
                 m.open
             } else if v > m.close {
