@@ -120,7 +120,6 @@ pub const SPEECH_VERBS: &[&str] = &[
     "observed",
     "quip",
     "quipped",
-    "quip",
     "joke",
     "joked",
     "complain",

@@ -366,7 +366,10 @@ impl Ctx<'_> {
             let w = self.word(k);
             AUX.contains(&w.as_str())
                 || (w.ends_with("ly") && w.len() > 4 && !capitalized(self.s, &self.toks[k]))
-                || matches!(w.as_str(), "itself" | "himself" | "herself" | "themselves" | "only")
+                || matches!(
+                    w.as_str(),
+                    "itself" | "himself" | "herself" | "themselves" | "only" | "could" | "can" | "would" | "might"
+                )
         } {
             k = k.checked_sub(1)?;
         }
@@ -1382,6 +1385,32 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
         {
             found = Some(((v, np), NAMED_IN_QUOTES));
+        }
+        // "Bystrom agreed. “…”", "More from the report: “…”": a short sentence that only names who speaks, right
+        // before the quotation in the same paragraph.
+        if found.is_none() && words >= 4 && m.open > 2 {
+            let p = m.open - 1;
+            if matches!(toks[p].text(s), "." | ":") && !in_quote[p] {
+                let start = sentences_start(&sent_of, p);
+                let verb = p - 1;
+                let short = p - start <= 6;
+                if short
+                    && toks[p].text(s) == "."
+                    && ctx.speech_after(verb)
+                    && let Some(np) = ctx
+                        .np_before(verb, 1)
+                        .filter(|np| np.kind == NpKind::Name && (start..np.first).all(|x| capitalized(s, &toks[x])))
+                {
+                    found = Some(((verb, np), "a sentence names the speaker, then the quote"));
+                } else if toks[p].text(s) == ":"
+                    && let Some(from) = (p.saturating_sub(6)..p)
+                        .rev()
+                        .find(|&x| ctx.word(x) == "from" && ctx.same_sentence(x, p))
+                    && let Some(np) = ctx.np_at(from + 1).filter(|np| np.last + 1 == p)
+                {
+                    found = Some(((from, np), "from a source, a colon and the quote"));
+                }
+            }
         }
         // A source credited in brackets after the quotation ends its paragraph: `“…” [AP.]`, `“…” [HuffPost.]`.
         if found.is_none()
