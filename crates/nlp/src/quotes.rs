@@ -2111,6 +2111,17 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 return false;
                             }
                             let next = ctx.word(k + 1);
+                            // A quoted fragment still ahead, before any other verb of saying, belongs to this
+                            // statement: "he would deport refugees, who he speculates are “mostly men”", "… material,
+                            // but the vast majority were just “confidential”" (annotators keep the words in quotes with
+                            // the report that carries them).
+                            let quote_ahead = !(c..k).any(|x| in_quote[x])
+                                && (k + 1..stop)
+                                    .take_while(|&x| in_quote[x] || !is_speech(s, &toks[x]))
+                                    .any(|x| in_quote[x]);
+                            if quote_ahead {
+                                return false;
+                            }
                             // ", conceding the race …", ", who does not need …": a participle or a non-restrictive
                             // relative clause adds to the report, it is not what was said.
                             // (An embedded relative clause, closed by a comma before the main verb, stays.)
@@ -2136,10 +2147,15 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                     ctx.word(k + 2).as_str(),
                                     "the" | "a" | "an" | "more" | "most" | "many" | "some"
                                 );
+                            // (", and Park to …" closes a list: "Obama, Abe, and Park".)
+                            let list = next == "and"
+                                && k >= 2
+                                && (k.saturating_sub(6)..k).any(|x| toks[x].text(s) == "," && x + 2 == k);
                             (matches!(
                                 next.as_str(),
                                 "but" | "while" | "although" | "though" | "whereas" | "and"
-                            ) && new_subject)
+                            ) && new_subject
+                                && !list)
                                 || (!frag
                                     && !matches!(next.as_str(), "which" | "who" | "whom" | "that" | "where" | "when")
                                     && (k + 1..stop).any(|x| is_speech(s, &toks[x]) && !cue_used[x]))
