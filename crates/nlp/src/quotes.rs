@@ -441,6 +441,17 @@ impl Ctx<'_> {
                     return Some(np);
                 }
             }
+            // "“…,” said Rep. Bobby Scott at the time, adding that …": the speaker named after the first verb.
+            if let Some(np) = (j..k)
+                .find(|&x| !self.in_quote[x] && is_speech(self.s, &self.toks[x]))
+                .filter(|&x| {
+                    x > j && (self.toks[x - 1].kind == Kind::QuoteMark || self.toks[x - 1].text(self.s) == ",")
+                })
+                .and_then(|x| self.np_at(x + 1))
+                .filter(|np| np.kind == NpKind::Name && np.last < k)
+            {
+                return Some(np);
+            }
             // "But other advisers to the government have been urging …, saying": a role phrase opens the sentence.
             let mut f = j;
             while f < k && crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str()) {
@@ -573,9 +584,13 @@ impl Ctx<'_> {
                         )
                 });
                 if verb_next
-                    && (is_pronoun(self.s, tj) || (capitalized(self.s, tj) && !tj.text(self.s).ends_with("'s")))
+                    && (is_pronoun(self.s, tj)
+                        || (capitalized(self.s, tj)
+                            && !tj.text(self.s).ends_with("'s")
+                            && !tj.text(self.s).ends_with("’s")))
+                    && let Some(np) = self.np_before(j + 1, 1)
                 {
-                    return self.np_before(j + 1, 1);
+                    return Some(np);
                 }
             }
             // Fallback: the sentence's first name outside quotations ("Gary Emineth, a former chairman,
@@ -683,6 +698,13 @@ impl Ctx<'_> {
                 .filter(|np| np.kind == NpKind::Name && np.first > 0 && self.toks[np.first - 1].text(self.s) == ",")
         {
             return Some(np);
+        }
+        // "Jason Sims — a teacher from Mount Pleasant — says": an appositive between dashes.
+        if depth == 0 && matches!(self.toks[k].text(self.s), "—" | "–" | "--") {
+            let open = (k.saturating_sub(15)..k)
+                .rev()
+                .find(|&x| matches!(self.toks[x].text(self.s), "—" | "–" | "--") && self.same_sentence(x, v))?;
+            return self.np_before(open, 1).filter(|np| np.kind == NpKind::Name);
         }
         // "Peskov, the Kremlin spokesman, said": look past one appositive. A long one ("Alex Castellanos, a
         // veteran media consultant who earlier … had tried to organize a campaign, said") only when the name
@@ -1578,7 +1600,16 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 e = x;
             }
             // An attribution of its own ends it: `…” and await results, he said.`
-            let own_cue = (m.close + 1..=e).any(|x| !in_quote[x] && is_speech(s, &toks[x]));
+            // (Only a verb with a speaker right before it, or ", said X"; "if he continues to lose" or "without
+            // reporters asking him" are part of the statement.)
+            let own_cue = (m.close + 1..=e).any(|x| {
+                !in_quote[x]
+                    && is_speech(s, &toks[x])
+                    && x > 0
+                    && (toks[x - 1].text(s) == ","
+                        || (capitalized(s, &toks[x - 1]) && toks[x - 1].kind == Kind::Word)
+                        || (is_pronoun(s, &toks[x - 1]) && x >= 2 && toks[x - 2].text(s) == ","))
+            });
             if !own_cue && e > m.close {
                 if toks[e].text(s) == "," {
                     e -= 1;
