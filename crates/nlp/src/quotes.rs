@@ -2006,7 +2006,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         // "promised on Tuesday to refrain from …": a time adjunct before the infinitive.
                         if promise
                             && ctx.word(c) != "to"
-                            && let Some(to) = (c..stop.min(c + 6))
+                            && let Some(to) = (c..stop.min(c + 9))
                                 .take_while(|&x| toks[x].kind != Kind::Punct)
                                 .find(|&x| ctx.word(x) == "to")
                             && (crate::lexicon::TIME_WORDS.contains(&ctx.word(c).as_str())
