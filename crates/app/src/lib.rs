@@ -7,6 +7,7 @@
 
 mod accounts;
 mod clock;
+mod reports;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -20,6 +21,7 @@ use tokio::sync::broadcast;
 
 pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use reports::{ReportBody, ReportInput};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -4,55 +4,10 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use livebrief_nlp::{DateValue, Reading, default_topics};
-use serde_json::{Value, json};
+use livebrief_nlp::{date_value, default_topics, reading_json};
+use serde_json::Value;
 
 use crate::extract_cmd::read_input;
-
-fn date_value(v: &DateValue) -> Value {
-    match v {
-        DateValue::Day(d) => json!({"date": d.to_string()}),
-        DateValue::Range(a, b) => json!({"from": a.to_string(), "to": b.to_string()}),
-        DateValue::Vague => json!({"unresolved": true}),
-    }
-}
-
-pub fn to_json(r: &Reading, published: &str, text: &str) -> Value {
-    json!({
-        "published": published,
-        "language": r.language,
-        "text_length": text.chars().count(),
-        "sentences": r.sentences.iter().map(|s| json!([s.0, s.1])).collect::<Vec<_>>(),
-        "quotes": r.quotes.iter().map(|q| json!({
-            "kind": q.kind.as_str(),
-            "text": q.text,
-            "spans": q.spans.iter().map(|s| json!([s.0, s.1])).collect::<Vec<_>>(),
-            "cue": q.cue.as_ref().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})),
-            "speaker": q.speaker.as_ref().map(|s| json!({"name": s.name, "span": [s.span.0, s.span.1], "text": s.text, "kind": s.kind, "resolved_by": s.via})),
-            "date": q.date.map(|d| d.to_string()),
-            "evidence": q.evidence,
-        })).collect::<Vec<_>>(),
-        "entities": r.entities.iter().map(|e| json!({
-            "name": e.name,
-            "kind": e.kind.as_str(),
-            "descriptions": e.descriptions,
-            "mentions": e.mentions.iter().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})).collect::<Vec<_>>(),
-            "place": e.place.as_ref().map(|p| json!({"geonameid": p.geonameid, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "region": p.region, "ambiguous": p.ambiguous})),
-        })).collect::<Vec<_>>(),
-        "places": r.entities.iter().filter(|e| e.kind == livebrief_nlp::EntityKind::Place).map(|e| json!({
-            "name": e.name,
-            "mentions": e.mentions.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
-            "geonameid": e.place.as_ref().map(|p| p.geonameid),
-            "lat": e.place.as_ref().and_then(|p| p.lat),
-            "lon": e.place.as_ref().and_then(|p| p.lon),
-            "country": e.place.as_ref().map(|p| p.country.clone()),
-            "region": e.place.as_ref().and_then(|p| p.region),
-            "ambiguous": e.place.as_ref().is_some_and(|p| p.ambiguous),
-        })).collect::<Vec<_>>(),
-        "dates": r.dates.iter().map(|d| json!({"text": d.text, "span": [d.span.0, d.span.1], "kind": d.kind, "value": date_value(&d.value)})).collect::<Vec<_>>(),
-        "topics": r.topics.iter().map(|t| json!({"topic": t.slug, "label": t.label, "score": (t.score * 100.0).round() / 100.0, "evidence": t.evidence.iter().map(|(term, n)| json!({"term": term, "count": n})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
-    })
-}
 
 pub fn run(file: &Path, published: &str, url: Option<&str>, html: bool, as_json: bool) -> anyhow::Result<()> {
     let date: jiff::civil::Date = published
@@ -74,7 +29,7 @@ pub fn run(file: &Path, published: &str, url: Option<&str>, html: bool, as_json:
     let r = livebrief_nlp::read(&text, date, &default_topics());
     let mut out = std::io::stdout().lock();
     if as_json {
-        serde_json::to_writer_pretty(&mut out, &to_json(&r, published, &text))?;
+        serde_json::to_writer_pretty(&mut out, &reading_json(&r, published, &text))?;
         writeln!(out)?;
         return Ok(());
     }

@@ -7,6 +7,7 @@ mod account;
 mod briefing;
 mod entry;
 mod event;
+mod report;
 
 pub use account::{Actor, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
@@ -15,6 +16,7 @@ pub use entry::{
     Snapshot, Source, Status, limits,
 };
 pub use event::{Event, EventId, EventKind};
+pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;

@@ -8,6 +8,7 @@
 mod dates;
 mod entities;
 pub mod eval;
+mod json;
 mod lang;
 mod lexicon;
 mod quotes;
@@ -16,6 +17,7 @@ mod topics;
 
 pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
+pub use json::{date_value, reading_json, reading_json_text};
 pub use quotes::QuoteKind;
 pub use topics::{TopicDef, TopicScore, default_topics};
 

@@ -590,6 +590,142 @@ async fn create_entry(
     Ok((StatusCode::CREATED, Json(EntryDto::of(&e, &slug))))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportCreate {
+    /// The article as plain text. Give this or `html`.
+    text: Option<String>,
+    /// The article's whole HTML page: its text, title, date and site name are extracted.
+    html: Option<String>,
+    /// Where it was published; the same URL again updates the stored report.
+    url: Option<String>,
+    #[serde(default)]
+    title: String,
+    /// The outlet.
+    #[serde(default)]
+    source: String,
+    /// YYYY-MM-DD, the reference for the dates in the text. Default: the page's date, else today.
+    published: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportDto {
+    id: i64,
+    briefing: String,
+    url: Option<String>,
+    title: String,
+    source: String,
+    published: String,
+    language: String,
+    received_at: String,
+    updated_at: String,
+    /// How many quotes the reading found.
+    quote_count: usize,
+    /// The text as read (absent in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// The reading, as `livebrief read --json` prints it: quotes with speakers and cues, entities, places, dates,
+    /// topics, each with code-point spans into `text` (absent in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    reading: Option<serde_json::Value>,
+}
+
+impl ReportDto {
+    fn of(r: &livebrief_model::Report, slug: &str, full: bool) -> Self {
+        let reading: serde_json::Value = serde_json::from_str(&r.reading).unwrap_or(serde_json::Value::Null);
+        ReportDto {
+            id: r.id.0,
+            briefing: slug.to_string(),
+            url: r.url.clone(),
+            title: r.title.clone(),
+            source: r.source.clone(),
+            published: r.published.to_string(),
+            language: r.language.clone(),
+            received_at: rfc3339(r.received_at),
+            updated_at: rfc3339(r.updated_at),
+            quote_count: reading.get("quotes").and_then(|q| q.as_array()).map_or(0, Vec::len),
+            text: full.then(|| r.text.clone()),
+            reading: full.then_some(reading),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportListParams {
+    /// Reports older than this id (the last id of the previous page).
+    before: Option<i64>,
+    /// 1 to 100, default 20.
+    limit: Option<usize>,
+}
+
+#[utoipa::path(post, path = "/api/v1/briefings/{slug}/reports", tag = "reports", params(("slug" = String, Path)), request_body = ReportCreate,
+    responses((status = 201, description = "read and stored", body = ReportDto), (status = 200, description = "the same URL again: text and reading replaced", body = ReportDto),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_report(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(i): ApiJson<ReportCreate>,
+) -> ApiResult<(StatusCode, Json<ReportDto>)> {
+    let body = match (i.text, i.html) {
+        (Some(t), None) => livebrief_app::ReportBody::Text(t),
+        (None, Some(h)) => livebrief_app::ReportBody::Html(h.into_bytes()),
+        _ => {
+            return Err(ApiError::new(
+                "validation_failed",
+                "give the article as text or as html (one of them)",
+            ));
+        }
+    };
+    let input = livebrief_app::ReportInput {
+        url: i.url.filter(|u| !u.trim().is_empty()),
+        title: i.title,
+        source: i.source,
+        published: i.published.as_deref().map(parse_date).transpose()?,
+        body,
+    };
+    let (r, created) = state.app.add_report(&v.user.actor(), &slug, input).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(ReportDto::of(&r, &slug, true))))
+}
+
+#[utoipa::path(get, path = "/api/v1/briefings/{slug}/reports", tag = "reports", params(("slug" = String, Path), ReportListParams),
+    responses((status = 200, body = Vec<ReportDto>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_reports(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(_v): ApiViewer,
+    Query(p): Query<ReportListParams>,
+) -> ApiResult<Json<Vec<ReportDto>>> {
+    let limit = p.limit.unwrap_or(20).clamp(1, 100);
+    let list = state
+        .app
+        .reports(&slug, p.before.map(livebrief_model::ReportId), limit)
+        .await?;
+    Ok(Json(list.iter().map(|r| ReportDto::of(r, &slug, false)).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", params(("id" = i64, Path)),
+    responses((status = 200, body = ReportDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_report(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiViewer(_v): ApiViewer,
+) -> ApiResult<Json<ReportDto>> {
+    let r = state.app.report(livebrief_model::ReportId(id)).await?;
+    let slug = state
+        .app
+        .briefing_by_id(r.briefing_id)
+        .map(|b| b.slug)
+        .unwrap_or_default();
+    Ok(Json(ReportDto::of(&r, &slug, true)))
+}
+
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}/events", tag = "live", params(("slug" = String, Path), EventsParams),
     responses((status = 200, body = EventList), (status = 404, body = ErrorBody)))]
 async fn briefing_events(
@@ -802,7 +938,7 @@ impl Modify for SecurityAddon {
     info(title = "livebrief API", description = "Live briefings: briefings, entries, revisions, the publish workflow and the event stream."),
     modifiers(&SecurityAddon),
     components(schemas(ErrorBody, ErrorCode)),
-    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "accounts"))
+    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "accounts"))
 )]
 struct ApiDoc;
 
@@ -813,6 +949,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(get_briefing, update_briefing))
         .routes(routes!(list_entries, create_entry))
         .routes(routes!(briefing_events))
+        .routes(routes!(list_reports, create_report))
+        .routes(routes!(get_report))
         .routes(routes!(get_entry, patch_entry))
         .routes(routes!(publish_entry))
         .routes(routes!(approve_entry))

@@ -2,8 +2,8 @@
 //! empty store; it panics with a description on the first difference.
 
 use livebrief_model::{
-    Action, Actor, Body, BodyFormat, BriefingDraft, Date, EntryDraft, EntryEdit, EntryId, EventId, EventKind, Role,
-    Source, Status, Timestamp,
+    Action, Actor, Body, BodyFormat, BriefingDraft, Date, EntryDraft, EntryEdit, EntryId, EventId, EventKind,
+    ReportDraft, ReportId, Role, Source, Status, Timestamp,
 };
 
 use crate::{EntryQuery, Order, Store, StoreError};
@@ -38,6 +38,79 @@ pub async fn run(store: &dyn Store) {
     settings(store).await;
     let actors = accounts(store).await;
     entries(store, &actors).await;
+    reports(store).await;
+}
+
+async fn reports(store: &dyn Store) {
+    let b = store
+        .create_briefing(
+            &BriefingDraft {
+                slug: "reports-test".into(),
+                title: "Reports".into(),
+                summary: String::new(),
+                language: "en".into(),
+            },
+            at(0),
+        )
+        .await
+        .expect("briefing");
+    let text = "“We will not accept a frozen conflict,” said Olena Marchenko. Київ — ще один рядок.".to_string();
+    let d = ReportDraft {
+        briefing_id: b.id,
+        url: Some("https://example.org/talks".into()),
+        title: "Talks".into(),
+        source: "Example Wire".into(),
+        published: Date::constant(2025, 3, 13),
+        text: text.clone(),
+        language: "en".into(),
+        reading: r#"{"quotes":[{"kind":"direct"}]}"#.into(),
+    };
+    let (r1, created) = store.save_report(&d, at(1)).await.expect("save report");
+    assert!(created, "a new URL is a new report");
+    assert_eq!(
+        (r1.text.as_str(), r1.published, r1.received_at),
+        (text.as_str(), d.published, at(1))
+    );
+    assert_eq!(
+        r1.reading, d.reading,
+        "the reading is stored with the report, unchanged"
+    );
+    // The same URL again (the outlet updated its story): same report, new text and reading, history of receipt kept.
+    let d2 = ReportDraft {
+        text: format!("{text} Updated."),
+        reading: r#"{"quotes":[]}"#.into(),
+        ..d.clone()
+    };
+    let (r2, created) = store.save_report(&d2, at(5)).await.expect("save again");
+    assert!(!created, "the same URL in the same briefing is the same report");
+    assert_eq!(r2.id, r1.id);
+    assert_eq!((r2.received_at, r2.updated_at), (at(1), at(5)));
+    assert_eq!(r2.reading, d2.reading);
+    // Reports without a URL (pasted text) are always new.
+    let pasted = ReportDraft { url: None, ..d.clone() };
+    let (p1, _) = store.save_report(&pasted, at(6)).await.expect("pasted");
+    let (p2, created) = store.save_report(&pasted, at(7)).await.expect("pasted again");
+    assert!(created && p1.id != p2.id);
+    let got = store.report(r1.id).await.expect("read").expect("present");
+    assert_eq!(got, r2);
+    assert!(store.report(ReportId(999_999)).await.expect("read").is_none());
+    let list = store.list_reports(b.id, None, 10).await.expect("list");
+    assert_eq!(
+        list.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![p2.id, p1.id, r1.id],
+        "newest first"
+    );
+    let rest = store.list_reports(b.id, Some(p1.id), 10).await.expect("page");
+    assert_eq!(rest.iter().map(|r| r.id).collect::<Vec<_>>(), vec![r1.id]);
+    // A report belongs to an existing briefing.
+    let orphan = ReportDraft {
+        briefing_id: livebrief_model::BriefingId(999_999),
+        ..d
+    };
+    assert!(
+        store.save_report(&orphan, at(8)).await.is_err(),
+        "no report without its briefing"
+    );
 }
 
 async fn settings(store: &dyn Store) {

@@ -13,8 +13,8 @@ mod sqlite;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Revision, Role, Status, Timestamp,
-    User, UserId,
+    Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Report, ReportDraft, ReportId,
+    Revision, Role, Status, Timestamp, User, UserId,
 };
 
 pub use sqlite::SqliteStore;
@@ -130,6 +130,13 @@ pub trait Store: Send + Sync + 'static {
     /// Changes title, summary and language (the slug stays) and records a `briefing_updated` event.
     async fn update_briefing(&self, id: BriefingId, draft: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)>;
     async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>>;
+
+    /// Stores a report with its reading. A report with the same URL in the same briefing is the same report:
+    /// its text and reading are replaced and its id kept. Returns the report and whether it was new.
+    async fn save_report(&self, draft: &ReportDraft, at: Timestamp) -> Result<(Report, bool)>;
+    async fn report(&self, id: ReportId) -> Result<Option<Report>>;
+    /// Newest first, before `before` when given.
+    async fn list_reports(&self, briefing: BriefingId, before: Option<ReportId>, limit: usize) -> Result<Vec<Report>>;
     async fn briefing_by_slug(&self, slug: &str) -> Result<Option<Briefing>>;
     async fn list_briefings(&self) -> Result<Vec<Briefing>>;
 

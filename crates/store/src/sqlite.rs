@@ -7,7 +7,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use livebrief_model::{
     Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Correction, Date, Entry, EntryId, Event, EventId,
-    EventKind, Revision, RevisionAction, Role, Snapshot, Source, Status, Timestamp, User, UserId,
+    EventKind, Report, ReportDraft, ReportId, Revision, RevisionAction, Role, Snapshot, Source, Status, Timestamp,
+    User, UserId,
 };
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
@@ -15,7 +16,8 @@ use serde_json::{Value, json};
 
 use crate::{Cursor, EntryQuery, Order, Page, Result, Store, StoreError, sort_time};
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,
@@ -93,7 +95,25 @@ CREATE TABLE events (
     at INTEGER NOT NULL
 );
 CREATE INDEX events_by_briefing ON events(briefing_id, id);
-"#];
+"#,
+    r#"
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    url TEXT,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    published TEXT NOT NULL,
+    text TEXT NOT NULL,
+    language TEXT NOT NULL,
+    reading TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX reports_by_url ON reports(briefing_id, url) WHERE url IS NOT NULL;
+CREATE INDEX reports_by_briefing ON reports(briefing_id, id);
+"#,
+];
 
 const READERS: usize = 4;
 
@@ -244,6 +264,25 @@ fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
         name: r.get("name")?,
         role: role.parse().map_err(conv_err)?,
         created_at: ts(r.get("created_at")?)?,
+    })
+}
+
+fn report_from(r: &Row<'_>) -> rusqlite::Result<Report> {
+    let published: String = r.get("published")?;
+    Ok(Report {
+        id: ReportId(r.get("id")?),
+        briefing_id: BriefingId(r.get("briefing_id")?),
+        url: r.get("url")?,
+        title: r.get("title")?,
+        source: r.get("source")?,
+        published: published
+            .parse()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
+        text: r.get("text")?,
+        language: r.get("language")?,
+        reading: r.get("reading")?,
+        received_at: ts(r.get("received_at")?)?,
+        updated_at: ts(r.get("updated_at")?)?,
     })
 }
 
@@ -641,6 +680,78 @@ impl Store for SqliteStore {
             let b = tx.query_row("SELECT * FROM briefings WHERE id = ?", [id.0], briefing_from)?;
             tx.commit()?;
             Ok((b, ev))
+        })
+        .await
+    }
+
+    async fn save_report(&self, d: &ReportDraft, at: Timestamp) -> Result<(Report, bool)> {
+        let d = d.clone();
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let existing: Option<i64> = match &d.url {
+                Some(u) => tx
+                    .query_row(
+                        "SELECT id FROM reports WHERE briefing_id = ? AND url = ?",
+                        params![d.briefing_id.0, u],
+                        |r| r.get(0),
+                    )
+                    .optional()?,
+                None => None,
+            };
+            let (id, created) =
+                match existing {
+                    Some(id) => {
+                        tx.execute(
+                        "UPDATE reports SET title = ?, source = ?, published = ?, text = ?, language = ?, reading = ?,
+                         updated_at = ? WHERE id = ?",
+                        params![d.title, d.source, d.published.to_string(), d.text, d.language, d.reading, us(at), id],
+                    )?;
+                        (id, false)
+                    }
+                    None => {
+                        tx.execute(
+                            "INSERT INTO reports (briefing_id, url, title, source, published, text, language, reading,
+                         received_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            params![
+                                d.briefing_id.0,
+                                d.url,
+                                d.title,
+                                d.source,
+                                d.published.to_string(),
+                                d.text,
+                                d.language,
+                                d.reading,
+                                us(at),
+                                us(at)
+                            ],
+                        )?;
+                        (tx.last_insert_rowid(), true)
+                    }
+                };
+            let r = tx.query_row("SELECT * FROM reports WHERE id = ?", [id], report_from)?;
+            tx.commit()?;
+            Ok((r, created))
+        })
+        .await
+    }
+
+    async fn report(&self, id: ReportId) -> Result<Option<Report>> {
+        self.read(move |c| {
+            Ok(c.query_row("SELECT * FROM reports WHERE id = ?", [id.0], report_from)
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn list_reports(&self, briefing: BriefingId, before: Option<ReportId>, limit: usize) -> Result<Vec<Report>> {
+        self.read(move |c| {
+            let mut st =
+                c.prepare_cached("SELECT * FROM reports WHERE briefing_id = ? AND id < ? ORDER BY id DESC LIMIT ?")?;
+            let rows = st.query_map(
+                params![briefing.0, before.map_or(i64::MAX, |b| b.0), limit.min(1000) as i64],
+                report_from,
+            )?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }

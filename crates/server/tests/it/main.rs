@@ -10,4 +10,5 @@ mod feeds;
 mod hostile;
 mod openapi;
 mod pages;
+mod reports;
 mod sse;
