@@ -2,6 +2,7 @@
 //! topics — and stored with that reading, so the desk can draft developments from it and show its evidence.
 
 use livebrief_model::{Actor, Date, Report, ReportDraft, ReportId};
+use livebrief_nlp::TopicDef;
 
 use crate::{App, AppError, Result, jiff_utc};
 
@@ -29,6 +30,7 @@ impl App {
     /// are not public. The same URL again replaces the text and reading of the stored report.
     pub async fn add_report(&self, actor: &Actor, slug: &str, input: ReportInput) -> Result<(Report, bool)> {
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        let topics = self.topics(slug).await?.1;
         if let ReportBody::Text(t) = &input.body
             && t.len() > livebrief_model::MAX_REPORT_TEXT
         {
@@ -65,7 +67,7 @@ impl App {
                 }
             };
             let published = input.published.or(meta_date).unwrap_or(today);
-            let r = livebrief_nlp::read(&text, published, &livebrief_nlp::default_topics());
+            let r = livebrief_nlp::read(&text, published, &topics);
             let reading = livebrief_nlp::reading_json_text(&r, &published.to_string(), &text);
             let title = if input.title.trim().is_empty() {
                 meta_title.unwrap_or_default()
@@ -95,6 +97,43 @@ impl App {
         let (report, created) = self.store.save_report(&draft, self.now()).await?;
         tracing::info!(report_id = report.id.0, briefing = %slug, actor = %actor.name, created, "report read and stored");
         Ok((report, created))
+    }
+
+    /// The briefing's topic list: its own (and its text) or the defaults (`None`).
+    pub async fn topics(&self, slug: &str) -> Result<(Option<String>, Vec<TopicDef>)> {
+        let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        match self.store.briefing_topics(b.id).await? {
+            // Stored lists were checked when set; a list that no longer parses falls back to the defaults.
+            Some(text) => match livebrief_nlp::parse_topics(&text) {
+                Ok(list) => Ok((Some(text), list)),
+                Err(e) => {
+                    tracing::warn!(briefing = %slug, error = %e, "stored topic list does not parse; using the defaults");
+                    Ok((Some(text), livebrief_nlp::default_topics()))
+                }
+            },
+            None => Ok((None, livebrief_nlp::default_topics())),
+        }
+    }
+
+    /// Sets the briefing's own topic list (editors); an empty text goes back to the defaults.
+    pub async fn set_topics(&self, actor: &Actor, slug: &str, text: &str) -> Result<Vec<TopicDef>> {
+        if !actor.role.can_publish() {
+            return Err(AppError::Forbidden(
+                "only editors can change a briefing's topics".into(),
+            ));
+        }
+        let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        if text.trim().is_empty() {
+            self.store.set_briefing_topics(b.id, None, self.now()).await?;
+            return Ok(livebrief_nlp::default_topics());
+        }
+        if text.len() > 64 * 1024 {
+            return Err(AppError::Invalid("a topic list is at most 64 KiB".into()));
+        }
+        let list = livebrief_nlp::parse_topics(text).map_err(|e| AppError::Invalid(format!("topic list, {e}")))?;
+        self.store.set_briefing_topics(b.id, Some(text), self.now()).await?;
+        tracing::info!(briefing = %slug, actor = %actor.name, topics = list.len(), "topic list set");
+        Ok(list)
     }
 
     pub async fn report(&self, id: ReportId) -> Result<Report> {

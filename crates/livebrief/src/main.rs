@@ -106,7 +106,13 @@ enum Command {
         html: bool,
         #[arg(long)]
         json: bool,
+        /// A topic list (`slug | Label | term, term:weight, …` per line) instead of the default topics;
+        /// `livebrief topics` prints the defaults in that form.
+        #[arg(long)]
+        topics: Option<PathBuf>,
     },
+    /// Print the default topic list in the text form a briefing's own list uses.
+    Topics,
     /// Score quote attribution on an annotated set (JSON lines with text, published, attributions).
     EvalQuotes {
         /// e.g. ../shared/data/quotes/polnear-dev.jsonl
@@ -318,7 +324,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             url,
             html,
             json,
-        } => read_cmd::run(file, published, url.as_deref(), *html, *json),
+            topics,
+        } => read_cmd::run(file, published, url.as_deref(), *html, *json, topics.as_deref()),
+        Command::Topics => {
+            print!("{}", livebrief_nlp::format_topics(&livebrief_nlp::default_topics()));
+            Ok(())
+        }
         Command::Config => {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());

@@ -9,7 +9,21 @@ use serde_json::Value;
 
 use crate::extract_cmd::read_input;
 
-pub fn run(file: &Path, published: &str, url: Option<&str>, html: bool, as_json: bool) -> anyhow::Result<()> {
+pub fn run(
+    file: &Path,
+    published: &str,
+    url: Option<&str>,
+    html: bool,
+    as_json: bool,
+    topics: Option<&Path>,
+) -> anyhow::Result<()> {
+    let topics = match topics {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading the topic list {}", p.display()))?;
+            livebrief_nlp::parse_topics(&text).with_context(|| format!("the topic list {}", p.display()))?
+        }
+        None => default_topics(),
+    };
     let date: jiff::civil::Date = published
         .parse()
         .with_context(|| format!("--published {published:?} is not a date (YYYY-MM-DD)"))?;
@@ -26,7 +40,7 @@ pub fn run(file: &Path, published: &str, url: Option<&str>, html: bool, as_json:
     } else {
         String::from_utf8_lossy(&bytes).into_owned()
     };
-    let r = livebrief_nlp::read(&text, date, &default_topics());
+    let r = livebrief_nlp::read(&text, date, &topics);
     let mut out = std::io::stdout().lock();
     if as_json {
         serde_json::to_writer_pretty(&mut out, &reading_json(&r, published, &text))?;

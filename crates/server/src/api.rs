@@ -726,6 +726,79 @@ async fn get_report(
     Ok(Json(ReportDto::of(&r, &slug, true)))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct TopicTerm {
+    /// Matches at the start of a word ("negotiat" matches "negotiations").
+    term: String,
+    weight: f32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TopicDto {
+    slug: String,
+    label: String,
+    terms: Vec<TopicTerm>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TopicsDto {
+    /// Whether the briefing has its own list (else the default topics apply).
+    custom: bool,
+    /// The list in its text form, one topic per line: `slug | Label | term, term:weight, …`.
+    text: String,
+    topics: Vec<TopicDto>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicsInput {
+    /// The list in its text form; empty goes back to the default topics.
+    text: String,
+}
+
+fn topics_dto(custom: Option<String>, list: &[livebrief_nlp::TopicDef]) -> TopicsDto {
+    TopicsDto {
+        custom: custom.is_some(),
+        text: custom.unwrap_or_else(|| livebrief_nlp::format_topics(list)),
+        topics: list
+            .iter()
+            .map(|t| TopicDto {
+                slug: t.slug.clone(),
+                label: t.label.clone(),
+                terms: t
+                    .terms
+                    .iter()
+                    .map(|(term, weight)| TopicTerm {
+                        term: term.clone(),
+                        weight: *weight,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/briefings/{slug}/topics", tag = "reports", params(("slug" = String, Path)),
+    responses((status = 200, body = TopicsDto), (status = 404, body = ErrorBody)))]
+async fn get_topics(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TopicsDto>> {
+    let (custom, list) = state.app.topics(&slug).await?;
+    Ok(Json(topics_dto(custom, &list)))
+}
+
+#[utoipa::path(put, path = "/api/v1/briefings/{slug}/topics", tag = "reports", params(("slug" = String, Path)), request_body = TopicsInput,
+    responses((status = 200, body = TopicsDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn put_topics(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(i): ApiJson<TopicsInput>,
+) -> ApiResult<Json<TopicsDto>> {
+    state.app.set_topics(&v.user.actor(), &slug, &i.text).await?;
+    let (custom, list) = state.app.topics(&slug).await?;
+    Ok(Json(topics_dto(custom, &list)))
+}
+
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}/events", tag = "live", params(("slug" = String, Path), EventsParams),
     responses((status = 200, body = EventList), (status = 404, body = ErrorBody)))]
 async fn briefing_events(
@@ -951,6 +1024,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(briefing_events))
         .routes(routes!(list_reports, create_report))
         .routes(routes!(get_report))
+        .routes(routes!(get_topics, put_topics))
         .routes(routes!(get_entry, patch_entry))
         .routes(routes!(publish_entry))
         .routes(routes!(approve_entry))

@@ -102,6 +102,22 @@ async fn reports(store: &dyn Store) {
     );
     let rest = store.list_reports(b.id, Some(p1.id), 10).await.expect("page");
     assert_eq!(rest.iter().map(|r| r.id).collect::<Vec<_>>(), vec![r1.id]);
+    // A briefing's own topic list: none, set, replaced, removed.
+    assert_eq!(store.briefing_topics(b.id).await.expect("topics"), None);
+    store
+        .set_briefing_topics(b.id, Some("energy | Energy | grid"), at(9))
+        .await
+        .expect("set");
+    store
+        .set_briefing_topics(b.id, Some("energy | Energy | grid, blackout"), at(10))
+        .await
+        .expect("replace");
+    assert_eq!(
+        store.briefing_topics(b.id).await.expect("topics").as_deref(),
+        Some("energy | Energy | grid, blackout")
+    );
+    store.set_briefing_topics(b.id, None, at(11)).await.expect("remove");
+    assert_eq!(store.briefing_topics(b.id).await.expect("topics"), None);
     // A report belongs to an existing briefing.
     let orphan = ReportDraft {
         briefing_id: livebrief_model::BriefingId(999_999),

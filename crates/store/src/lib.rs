@@ -135,6 +135,10 @@ pub trait Store: Send + Sync + 'static {
     /// its text and reading are replaced and its id kept. Returns the report and whether it was new.
     async fn save_report(&self, draft: &ReportDraft, at: Timestamp) -> Result<(Report, bool)>;
     async fn report(&self, id: ReportId) -> Result<Option<Report>>;
+    /// A briefing's own topic list (the text format of `livebrief_nlp::parse_topics`), if it has one.
+    async fn briefing_topics(&self, id: BriefingId) -> Result<Option<String>>;
+    /// Sets a briefing's topic list; `None` goes back to the default topics.
+    async fn set_briefing_topics(&self, id: BriefingId, list: Option<&str>, at: Timestamp) -> Result<()>;
     /// Newest first, before `before` when given.
     async fn list_reports(&self, briefing: BriefingId, before: Option<ReportId>, limit: usize) -> Result<Vec<Report>>;
     async fn briefing_by_slug(&self, slug: &str) -> Result<Option<Briefing>>;

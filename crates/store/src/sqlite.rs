@@ -112,6 +112,11 @@ CREATE TABLE reports (
 );
 CREATE UNIQUE INDEX reports_by_url ON reports(briefing_id, url) WHERE url IS NOT NULL;
 CREATE INDEX reports_by_briefing ON reports(briefing_id, id);
+CREATE TABLE briefing_topics (
+    briefing_id INTEGER PRIMARY KEY REFERENCES briefings(id),
+    list TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
 "#,
 ];
 
@@ -731,6 +736,34 @@ impl Store for SqliteStore {
             let r = tx.query_row("SELECT * FROM reports WHERE id = ?", [id], report_from)?;
             tx.commit()?;
             Ok((r, created))
+        })
+        .await
+    }
+
+    async fn briefing_topics(&self, id: BriefingId) -> Result<Option<String>> {
+        self.read(move |c| {
+            Ok(
+                c.query_row("SELECT list FROM briefing_topics WHERE briefing_id = ?", [id.0], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            )
+        })
+        .await
+    }
+
+    async fn set_briefing_topics(&self, id: BriefingId, list: Option<&str>, at: Timestamp) -> Result<()> {
+        let list = list.map(str::to_string);
+        self.write(move |c| {
+            match list {
+                Some(l) => c.execute(
+                    "INSERT INTO briefing_topics (briefing_id, list, updated_at) VALUES (?, ?, ?)
+                     ON CONFLICT(briefing_id) DO UPDATE SET list = excluded.list, updated_at = excluded.updated_at",
+                    params![id.0, l, us(at)],
+                )?,
+                None => c.execute("DELETE FROM briefing_topics WHERE briefing_id = ?", [id.0])?,
+            };
+            Ok(())
         })
         .await
     }

@@ -77,6 +77,53 @@ fn read_prints_json_with_code_point_spans() {
 }
 
 #[test]
+fn read_takes_a_topic_list_and_prints_the_defaults_to_start_from() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let defaults = Command::new(BIN).arg("topics").output().expect("run");
+    assert!(defaults.status.success());
+    let text = String::from_utf8_lossy(&defaults.stdout).into_owned();
+    assert!(text.lines().any(|l| l.starts_with("diplomacy | ")), "{text}");
+    let report = dir.path().join("report.txt");
+    std::fs::write(
+        &report,
+        "A blackout hit Odesa after a strike on a substation; talks resume next week.",
+    )
+    .expect("write");
+    let own = dir.path().join("topics.txt");
+    std::fs::write(&own, "energy | Energy | blackout:2, substation:2\n").expect("write");
+    let out = Command::new(BIN)
+        .arg("read")
+        .arg(&report)
+        .args(["--published", "2025-03-13", "--json", "--topics"])
+        .arg(&own)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let topics: Vec<&str> = v["topics"]
+        .as_array()
+        .expect("topics")
+        .iter()
+        .filter_map(|t| t["topic"].as_str())
+        .collect();
+    assert_eq!(
+        topics,
+        vec!["energy"],
+        "only the given list, not the default diplomacy topic"
+    );
+    std::fs::write(&own, "energy | Energy\n").expect("write");
+    let bad = Command::new(BIN)
+        .arg("read")
+        .arg(&report)
+        .args(["--published", "2025-03-13", "--topics"])
+        .arg(&own)
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
+}
+
+#[test]
 fn eval_quotes_agrees_with_the_reference_scorer() {
     let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
     let set = format!("{shared}/data/quotes/polnear-dev.jsonl");

@@ -228,3 +228,90 @@ async fn reports_are_for_the_desk_and_bad_ones_get_clear_errors() {
     );
     assert_eq!(r.json()["text"], hostile);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_briefing_defines_its_own_topics_and_reports_are_read_with_them() {
+    let t = TestApp::new().await;
+    let editor = t.with_briefing().await;
+    let contributor = t.user("cole", Role::Contributor).await;
+    // The defaults, in the text form an editor can start from.
+    let d = t.get("/api/v1/briefings/war/topics").await.json();
+    assert_eq!(d["custom"], false);
+    assert!(d["text"].as_str().expect("text").contains("diplomacy |"));
+    let list = "# the grid\nenergy | Energy and the grid | blackout:2, substation:2, power plant:3, grid\n\
+                talks | Talks | negotiat, envoy";
+    // Editors only, and a list that does not parse is refused with its line.
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/briefings/war/topics",
+            Some(&contributor),
+            Some(json!({"text": list})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/briefings/war/topics",
+            Some(&editor),
+            Some(json!({"text": "energy | Energy"})),
+        )
+        .await;
+    assert_eq!(r.code(), "validation_failed");
+    assert!(r.text().contains("line 1"), "{}", r.text());
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/briefings/war/topics",
+            Some(&editor),
+            Some(json!({"text": list})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let set = r.json();
+    assert_eq!(set["custom"], true);
+    assert_eq!(
+        set["topics"][0]["terms"][2],
+        json!({"term": "power plant", "weight": 3.0})
+    );
+
+    // A report is now read with the briefing's own topics, each with its evidence.
+    let text = "A blackout hit Odesa overnight after a drone struck a substation, the regional governor said. \
+                Repair crews said the grid would be unstable for days, and the power plant nearby was shut.";
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/briefings/war/reports",
+            Some(&editor),
+            Some(json!({"text": text, "published": "2025-03-13"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let topics = r.json()["reading"]["topics"].clone();
+    let slugs: Vec<&str> = topics
+        .as_array()
+        .expect("topics")
+        .iter()
+        .filter_map(|t| t["topic"].as_str())
+        .collect();
+    assert_eq!(slugs, vec!["energy"], "only the briefing's own topics: {topics}");
+    let evidence: Vec<&str> = topics[0]["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .filter_map(|e| e["term"].as_str())
+        .collect();
+    assert_eq!(evidence, vec!["blackout", "substation", "power plant", "grid"]);
+
+    // An empty list goes back to the defaults.
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/briefings/war/topics",
+            Some(&editor),
+            Some(json!({"text": ""})),
+        )
+        .await;
+    assert_eq!(r.json()["custom"], false);
+}
