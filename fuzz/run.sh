@@ -13,6 +13,8 @@ case "$target" in
     for d in ../crates/extract/tests/golden/*/; do cp "$d/input.html" "corpus/extract/seed-$(basename "$d").html"; done ;;
   read)
     awk 'BEGIN{RS="\n## "} NR>1 {print > ("corpus/read/seed-golden-" NR ".txt")}' ../crates/nlp/tests/golden/quotes.txt ;;
+  topics)
+    (cd .. && cargo run -q --release -- topics) > corpus/topics/seed-defaults.txt ;;
   sanitize)
 
     awk 'BEGIN{RS="\n#---\n"} {print > ("corpus/sanitize/seed-hostile-" NR ".html")}' ../crates/content/testdata/hostile-markup.txt ;;

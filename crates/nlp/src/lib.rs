@@ -19,7 +19,9 @@ pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};
 pub use quotes::QuoteKind;
-pub use topics::{TopicDef, TopicListError, TopicScore, default_topics, format_topics, parse_topics};
+pub use topics::{
+    MAX_TERMS, MAX_TOPICS, TopicDef, TopicListError, TopicScore, classify, default_topics, format_topics, parse_topics,
+};
 
 use jiff::civil::Date;
 

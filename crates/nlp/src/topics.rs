@@ -91,10 +91,11 @@ pub fn parse_topics(text: &str) -> Result<Vec<TopicDef>, TopicListError> {
             if !(weight > 0.0 && weight <= 10.0) {
                 return Err(err(format!("term {t:?}: a weight is more than 0 and at most 10")));
             }
+            let term = term.to_lowercase();
             if term.is_empty() || term.chars().count() > 60 {
                 return Err(err(format!("term {t:?}: 1 to 60 characters")));
             }
-            defs.push((term.to_lowercase(), weight));
+            defs.push((term, weight));
         }
         if defs.is_empty() {
             return Err(err(format!("topic {slug:?} has no terms")));
@@ -127,7 +128,14 @@ pub fn format_topics(topics: &[TopicDef]) -> String {
         let terms: Vec<String> = t
             .terms
             .iter()
-            .map(|(term, w)| if *w == 1.0 { term.clone() } else { format!("{term}:{w}") })
+            // (A term with a colon always carries its weight, so the colon reads back as part of it.)
+            .map(|(term, w)| {
+                if *w == 1.0 && !term.contains(':') {
+                    term.clone()
+                } else {
+                    format!("{term}:{w}")
+                }
+            })
             .collect();
         s.push_str(&format!("{} | {} | {}\n", t.slug, t.label, terms.join(", ")));
     }
