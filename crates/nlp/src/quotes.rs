@@ -393,10 +393,10 @@ impl Ctx<'_> {
         let t = &self.toks[k];
         // ", saying …", ", adding …" (also after a quoted fragment: `“…,” adding`): the subject of the main
         // clause speaks.
-        let comma = self.toks[k].text(self.s) == ","
+        let comma = matches!(self.toks[k].text(self.s), "," | "-" | "—" | "–")
             || (self.toks[k].kind == Kind::QuoteMark && k > 0 && self.in_quote[k - 1] && self.word(k - 1) == ",");
         // "She followed that by saying", "before adding": the same.
-        let opener = matches!(self.word(k).as_str(), "by" | "before" | "after" | "while" | "as");
+        let opener = matches!(self.word(k).as_str(), "by" | "before" | "after" | "while" | "as" | "in");
         if depth == 0 && (comma || opener) && self.word(v).ends_with("ing") {
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) {
@@ -530,6 +530,10 @@ impl Ctx<'_> {
             && t.kind == Kind::Word
             && !capitalized(self.s, t)
             && !AUX.contains(&self.word(k).as_str())
+            && !matches!(
+                self.word(k).as_str(),
+                "and" | "but" | "or" | "then" | "by" | "while" | "after" | "before" | "in" | "of" | "as" | "without"
+            )
             && let Some(f) = (k.saturating_sub(3)..k)
                 .find(|&f| self.same_sentence(f, v) && DETERMINERS.contains(&self.word(f).as_str()))
             && (f + 1..=k).all(|x| self.toks[x].kind == Kind::Word && !DETERMINERS.contains(&self.word(x).as_str()))
@@ -558,6 +562,17 @@ impl Ctx<'_> {
         // "X praised Y and said …": the subject of the coordinated clause, the nearest name or pronoun
         // before "and" that is followed by a verb-like lowercase word.
         if depth == 0 && matches!(self.word(k).as_str(), "and" | "but") {
+            // "Berg tweeting that it was a disaster and asking …": after an earlier verb of saying, the one who
+            // said that goes on (the words between are what was said, not the subject).
+            if let Some(np) = (k.saturating_sub(30)..k)
+                .rev()
+                .take_while(|&x| self.same_sentence(x, v))
+                .find(|&x| !self.in_quote[x] && is_speech(self.s, &self.toks[x]))
+                .and_then(|x| self.np_before(x, 1))
+                .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
+            {
+                return Some(np);
+            }
             let mut j = k;
             while j > 0 && self.same_sentence(j - 1, v) && k - j < 30 {
                 j -= 1;
@@ -2129,7 +2144,6 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                             // "… and said that …", "… but argues that …": the same speaker's next statement.
                             if matches!(t, "and" | "but")
                                 && toks.get(k + 1).is_some_and(|n| is_speech(s, n))
-                                && !cue_used[k + 1]
                                 && (ctx.word(k + 1) == ctx.word(v)
                                     || ctx.word(k + 2) == "that"
                                     || toks
