@@ -318,6 +318,10 @@ fn capitalized(s: &str, t: &Token) -> bool {
     t.kind == Kind::Word && t.text(s).chars().next().is_some_and(char::is_uppercase)
 }
 
+/// Prepositions that open an adjunct right after a verb of saying ("said in a statement", "told reporters
+/// during a visit"): what follows them is circumstance, not what was said.
+const ADJUNCT_OPENERS: &[&str] = &["in", "on", "at", "during", "before", "after", "via", "through", "from"];
+
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "this", "that", "these", "those", "one", "two", "several", "some",
     "many", "other", "another", "our",
@@ -1100,14 +1104,12 @@ impl Ctx<'_> {
                         && !self.in_quote[x]
                         && is_speech(self.s, &self.toks[x])
                         && (x + 1..k).all(|y| !matches!(self.toks[y].text(self.s), "," | ";" | ":") || y + 1 == k)
-                        && (matches!(
-                            self.word(x + 1).as_str(),
-                            "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
-                        ) || (self.told_object(x)
-                            && matches!(self.toks[open - 1].text(self.s), "," | ":")
-                            && self
-                                .np_before(x, 0)
-                                .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))))
+                        && (ADJUNCT_OPENERS.contains(&self.word(x + 1).as_str())
+                            || (self.told_object(x)
+                                && matches!(self.toks[open - 1].text(self.s), "," | ":")
+                                && self
+                                    .np_before(x, 0)
+                                    .is_some_and(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))))
                 })
                 .or_else(|| {
                     // "announced on her Facebook page, in all capital letters, “…”", "said in the spring, when the story
@@ -1117,10 +1119,7 @@ impl Ctx<'_> {
                             && !self.in_quote[x]
                             && is_speech(self.s, &self.toks[x])
                             && self.toks[open - 1].text(self.s) == ","
-                            && matches!(
-                                self.word(x + 1).as_str(),
-                                "in" | "on" | "at" | "during" | "before" | "after" | "via" | "through" | "from"
-                            )
+                            && ADJUNCT_OPENERS.contains(&self.word(x + 1).as_str())
                             && (x + 1..k).all(|y| {
                                 !matches!(self.toks[y].text(self.s), ";" | ":")
                                     && self.toks[y].kind != Kind::QuoteMark
@@ -1565,10 +1564,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 }
             } else if (m.open > 0 && matches!(toks[m.open - 1].text(s), "," | ":"))
                 || crate::lexicon::TIME_WORDS.contains(&ctx.word(v + 1).as_str())
-                || matches!(
-                    ctx.word(v + 1).as_str(),
-                    "in" | "on" | "at" | "during" | "via" | "through"
-                )
+                || ADJUNCT_OPENERS.contains(&ctx.word(v + 1).as_str())
             {
                 // "said Wednesday, “…”", "acknowledged in an MSNBC forum Monday night “…”": the words between the
                 // verb and the quotation are an adjunct, not content.
