@@ -1790,7 +1790,15 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 let Some(np) = ctx.np_at(k + 2).or_else(|| ctx.phrase_at(k + 2)) else {
                     continue;
                 };
-                let (start_tok, end) = if k == a {
+                // "…, because, according to Trump, the media would …": after a subordinator the statement follows.
+                let opens_clause = k >= a + 2
+                    && toks[k - 1].text(s) == ","
+                    && matches!(
+                        ctx.word(k - 2).as_str(),
+                        "because" | "that" | "so" | "while" | "although" | "though" | "since"
+                    )
+                    && toks.get(np.last + 1).is_some_and(|t| t.text(s) == ",");
+                let (start_tok, end) = if k == a || opens_clause {
                     // According to X, CONTENT.
                     let mut c = np.last + 1;
                     while c < end_tok && toks[c].text(s) != "," {
