@@ -10,6 +10,9 @@ fuzz_target!(|data: &[u8]| {
         for &(a, b) in &q.spans {
             assert!(a <= b && b <= n, "quote span {a}..{b} outside 0..{n}");
         }
+        for w in q.spans.windows(2) {
+            assert!(w[0].1 < w[1].0, "quote pieces overlap or are out of order: {:?}", q.spans);
+        }
         if let Some(s) = &q.speaker {
             assert!(s.span.0 <= s.span.1 && s.span.1 <= n);
         }

@@ -1579,6 +1579,10 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             if lead_start < m.open {
                 first.0 = toks[lead_start].start;
                 mixed_lead = true;
+                // Quotation marks inside the lead belong to this statement now.
+                for n in marks.iter_mut().take(i).filter(|n| n.open >= lead_start) {
+                    n.used = true;
+                }
             }
         }
         // `Trump says “the whole game has become screwed up” because …`: after a verb of saying, a sentence that
@@ -2440,6 +2444,10 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         let starts_paragraph = m.open == 0 || toks[m.open - 1].kind == Kind::Break;
         let gap = paragraph_of(m.open).saturating_sub(paragraph_of(p_tok));
         if gap == 0 || (gap == 1 && starts_paragraph) {
+            let after_quote = out[pi].spans.iter().all(|&(_, e)| e <= start);
+            if !after_quote {
+                continue;
+            }
             if out[pi].kind != QuoteKind::Indirect && gap == 0 {
                 out[pi].spans.extend(with_marks(toks, m));
             } else {
@@ -2456,6 +2464,18 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         }
     }
     out.extend(added);
+    // Every quote's pieces in order and apart: a piece that reaches into another joins it.
+    for q in &mut out {
+        q.spans.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(q.spans.len());
+        for &(a, b) in &q.spans {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        q.spans = merged;
+    }
     out.sort_by_key(|q| q.spans[0].0);
     out
 }

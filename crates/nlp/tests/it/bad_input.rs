@@ -40,3 +40,19 @@ fn odd_texts_finish() {
     assert!(r.sentences.len() >= 10_000);
     eprintln!("10,000 sentences: {:?}, {} quotes", t.elapsed(), r.quotes.len());
 }
+
+/// Found by the fuzzer: a mixed quote's lead took in earlier quotation marks, which the continuation pass then
+/// appended again, so its pieces overlapped. Pieces are in order and apart, always.
+#[test]
+fn quote_pieces_are_ordered_and_apart() {
+    let bytes = include_bytes!("../fuzz-regression-overlapping-spans.bin");
+    let text = String::from_utf8_lossy(bytes);
+    let n = text.chars().count();
+    for q in &run(&text).quotes {
+        for w in q.spans.windows(2) {
+            assert!(w[0].1 < w[1].0, "pieces overlap or touch out of order: {:?}", q.spans);
+        }
+        let covered: usize = q.spans.iter().map(|(a, b)| b - a).sum();
+        assert!(covered < n, "a quote covers the whole text");
+    }
+}
