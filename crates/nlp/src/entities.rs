@@ -1,7 +1,7 @@
 //! Named entities: people, organisations and places, with every mention linked to one canonical entity
 //! and the descriptions the text gives ("Kremlin aide", "Irish Prime Minister").
 
-use crate::lexicon::{NOT_NAMES, ORG_WORDS, PLACES, TITLES};
+use crate::lexicon::{ORG_WORDS, PLACES, TITLES, not_a_name};
 use crate::text::{Kind, Token};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +162,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         if is_title(toks[j].text(s)) {
             let role: Vec<&str> = (i..=j)
                 .map(|k| toks[k].text(s))
-                .filter(|w| !NOT_NAMES.contains(&lower(w).as_str()) || is_title(w))
+                .filter(|w| !not_a_name(lower(w).as_str()) || is_title(w))
                 .collect();
             if !role.is_empty() {
                 roles.push((i, j, role.join(" ")));
@@ -179,7 +179,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                 .collect();
             first = last_title + 1;
         }
-        while first <= j && NOT_NAMES.contains(&lower(toks[first].text(s)).as_str()) {
+        while first <= j && not_a_name(lower(toks[first].text(s)).as_str()) {
             first += 1;
         }
         if first > j {
@@ -209,7 +209,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             let lw = lower(pw);
             if crate::lexicon::ROLE_NOUNS.contains(&lw.as_str())
                 || is_title(pw)
-                || (capitalized(pw) && !NOT_NAMES.contains(&lw.as_str()))
+                || (capitalized(pw) && !not_a_name(lw.as_str()))
                 || matches!(
                     lw.as_str(),
                     "special"

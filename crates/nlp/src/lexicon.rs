@@ -605,8 +605,8 @@ pub const TITLES: &[&str] = &[
     "first",
 ];
 
-/// Capitalised words that start sentences or are not names.
-pub const NOT_NAMES: &[&str] = &[
+/// Capitalised words that start sentences or are not names (with the months and weekdays: [`not_a_name`]).
+const NOT_NAMES: &[&str] = &[
     "once",
     "beyond",
     "shortly",
@@ -710,25 +710,6 @@ pub const NOT_NAMES: &[&str] = &[
     "about",
     "over",
     "under",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "mr.",
     "mrs.",
     "ms.",
@@ -1196,3 +1177,9 @@ pub const TOPICS: TopicTable = &[
         ],
     ),
 ];
+
+/// A word that cannot be (the start of) a name even when capitalised: function words, pronouns, and the months
+/// and weekdays of [`MONTHS`] and [`WEEKDAYS`]. Lowercase input.
+pub fn not_a_name(w: &str) -> bool {
+    NOT_NAMES.contains(&w) || MONTHS.contains(&w) || WEEKDAYS.contains(&w)
+}

@@ -408,7 +408,7 @@ impl Ctx<'_> {
             }
             // "Huma Abedin, vice chairwoman for the campaign, emailed supporters, telling them": a name that opens
             // the sentence, followed by an appositive or a verb, is the subject.
-            if capitalized(self.s, &self.toks[j]) && !crate::lexicon::NOT_NAMES.contains(&self.word(j).as_str()) {
+            if capitalized(self.s, &self.toks[j]) && !crate::lexicon::not_a_name(self.word(j).as_str()) {
                 let last = self.name_run_end(j, k);
                 let tail = self.toks[last].text(self.s);
                 let after = self.toks.get(last + 1);
@@ -437,7 +437,7 @@ impl Ctx<'_> {
                 if next_is_verb
                     && (is_pronoun(self.s, tf)
                         || (capitalized(self.s, tf)
-                            && !crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str())
+                            && !crate::lexicon::not_a_name(self.word(f).as_str())
                             && !crate::lexicon::TIME_WORDS.contains(&self.word(f).as_str())))
                     && let Some(np) = self.np_before(f + 1, 1)
                 {
@@ -458,7 +458,7 @@ impl Ctx<'_> {
             }
             // "But other advisers to the government have been urging …, saying": a role phrase opens the sentence.
             let mut f = j;
-            while f < k && crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str()) {
+            while f < k && crate::lexicon::not_a_name(self.word(f).as_str()) {
                 f += 1;
             }
             return self.np_at(f).filter(|np| np.kind == NpKind::Role && np.last + 1 < k);
@@ -622,7 +622,7 @@ impl Ctx<'_> {
             let first = (start..k).find(|&x| {
                 !self.in_quote[x]
                     && capitalized(self.s, &self.toks[x])
-                    && !crate::lexicon::NOT_NAMES.contains(&self.word(x).as_str())
+                    && !crate::lexicon::not_a_name(self.word(x).as_str())
             })?;
             return Some(self.np(first, self.name_run_end(first, k), NpKind::Name));
         }
@@ -634,7 +634,7 @@ impl Ctx<'_> {
         let w = self.word(k);
         if capitalized(self.s, t)
             && ROLE_NOUNS.contains(&w.as_str())
-            && (k == 0 || !self.same_sentence(k - 1, k) || crate::lexicon::NOT_NAMES.contains(&w.as_str()))
+            && (k == 0 || !self.same_sentence(k - 1, k) || crate::lexicon::not_a_name(w.as_str()))
         {
             let mut f = k;
             while f > 0
@@ -671,12 +671,12 @@ impl Ctx<'_> {
                 f -= 1;
             }
             // Sentence-initial function words are not part of the name.
-            while f < k && crate::lexicon::NOT_NAMES.contains(&self.word(f).as_str()) {
+            while f < k && crate::lexicon::not_a_name(self.word(f).as_str()) {
                 f += 1;
             }
             // "That", "After" alone, or a possessive ("Editor's note"), cannot be the one who speaks.
             let last = self.toks[k].text(self.s);
-            if (f == k && crate::lexicon::NOT_NAMES.contains(&self.word(k).as_str()))
+            if (f == k && crate::lexicon::not_a_name(self.word(k).as_str()))
                 || last.ends_with("'s")
                 || last.ends_with("’s")
             {
@@ -800,7 +800,7 @@ impl Ctx<'_> {
         // "In", "But", "Since Clinton": a function word capitalised at a sentence start is not a name.
         // ("Republican candidate Donald Trump" keeps its adjective: a role noun follows it.)
         if capitalized(self.s, t)
-            && crate::lexicon::NOT_NAMES.contains(&self.word(k).as_str())
+            && crate::lexicon::not_a_name(self.word(k).as_str())
             && !ROLE_NOUNS.contains(&self.word(k + 1).as_str())
         {
             return self
@@ -1696,7 +1696,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             let raw = toks[x].text(s);
             raw.ends_with("'s")
                 || raw.ends_with("’s")
-                || crate::lexicon::NOT_NAMES.contains(&w.as_str())
+                || crate::lexicon::not_a_name(w.as_str())
                 || crate::lexicon::TIME_WORDS.contains(&w.as_str())
                 || matches!(
                     w.as_str(),
