@@ -397,8 +397,7 @@ impl Ctx<'_> {
         let t = &self.toks[k];
         // ", saying …", ", adding …" (also after a quoted fragment: `“…,” adding`): the subject of the main
         // clause speaks.
-        let comma = matches!(self.toks[k].text(self.s), "," | "-" | "—" | "–")
-            || (self.toks[k].kind == Kind::QuoteMark && k > 0 && self.in_quote[k - 1] && self.word(k - 1) == ",");
+        let comma = matches!(self.toks[k].text(self.s), "," | "-" | "—" | "–") || self.closes_after_comma(k);
         // "She followed that by saying", "before adding": the same.
         let opener = matches!(self.word(k).as_str(), "by" | "before" | "after" | "while" | "as" | "in");
         if depth == 0 && (comma || opener) && self.word(v).ends_with("ing") {
@@ -1029,6 +1028,16 @@ impl Ctx<'_> {
         None
     }
 
+    /// `…,”`: token `k` closes a quotation right after a comma inside it (American punctuation), so the comma
+    /// ends the clause around the quotation too.
+    fn closes_after_comma(&self, k: usize) -> bool {
+        k > 0
+            && self.toks.get(k).is_some_and(|t| t.kind == Kind::QuoteMark)
+            && !self.in_quote[k]
+            && self.in_quote[k - 1]
+            && self.toks[k - 1].text(self.s) == ","
+    }
+
     /// A verb that attributes the quotation it follows: the verbs of saying, and verbs that only do so right
     /// after a quote (`“…,” she posted.`, `“…,” read one sign.`).
     fn speech_after(&self, k: usize) -> bool {
@@ -1602,8 +1611,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             }
             // It ends before an aside on the whole statement: `…,” referring to the convention`, `…, a swipe at X`.
             if let Some(x) = (m.close..e).find(|&x| {
-                let comma = toks[x].text(s) == ","
-                    || (toks[x].kind == Kind::QuoteMark && x > 0 && toks[x - 1].text(s) == "," && in_quote[x - 1]);
+                let comma = toks[x].text(s) == "," || ctx.closes_after_comma(x);
                 let next = ctx.word(x + 1);
                 comma
                     && !in_quote[x]
@@ -1984,7 +1992,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                                 in_quote[k]
                                     || !is_speech(s, &toks[k])
                                     || !(toks[k - 1].text(s) == ","
-                                        || (toks[k - 1].kind == Kind::QuoteMark && ctx.word(k - 2) == ",")
+                                        || ctx.closes_after_comma(k - 1)
                                         || matches!(ctx.word(k - 1).as_str(), "and" | "but"))
                             })
                             .find(|&k| {
@@ -2121,13 +2129,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                         // 4 in 10 said …", ", a man yelled …" (a comma followed later by another verb of saying).
                         // A comma that ends a quoted fragment (`was "corrupt," noting …`) ends the clause like one
                         // outside the marks; the content then keeps the closing mark.
-                        let fragment_comma = |k: usize| {
-                            in_quote[k]
-                                && toks[k].text(s) == ","
-                                && toks
-                                    .get(k + 1)
-                                    .is_some_and(|n| n.kind == Kind::QuoteMark && !in_quote[k + 1])
-                        };
+                        let fragment_comma = |k: usize| ctx.closes_after_comma(k + 1);
                         let clause_end = (c + 3..stop).find(|&k| {
                             // The closing mark after a fragment's comma was judged with the comma.
                             if toks[k].kind == Kind::QuoteMark && fragment_comma(k - 1) {
@@ -2319,11 +2321,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 let comma_before = |x: usize| {
                     if x > a && toks[x - 1].text(s) == "," {
                         Some((x - 1, x.saturating_sub(2).max(a)))
-                    } else if x > a + 1
-                        && toks[x - 1].kind == Kind::QuoteMark
-                        && in_quote[x - 2]
-                        && toks[x - 2].text(s) == ","
-                    {
+                    } else if x > a + 1 && ctx.closes_after_comma(x - 1) {
                         Some((x - 2, x - 1))
                     } else {
                         None
