@@ -452,12 +452,8 @@ fn briefing_or_404(state: &AppState, slug: &str) -> ApiResult<Briefing> {
         .ok_or_else(|| ApiError::not_found("briefing"))
 }
 
-fn slug_of(state: &AppState, e: &Entry) -> String {
-    state
-        .app
-        .briefing_by_id(e.briefing_id)
-        .map(|b| b.slug)
-        .unwrap_or_default()
+fn slug_of(state: &AppState, briefing: livebrief_model::BriefingId) -> String {
+    state.app.briefing_by_id(briefing).map(|b| b.slug).unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/api/v1/briefings", tag = "briefings", responses((status = 200, body = Vec<BriefingDto>)))]
@@ -718,12 +714,7 @@ async fn get_report(
     ApiViewer(_v): ApiViewer,
 ) -> ApiResult<Json<ReportDto>> {
     let r = state.app.report(livebrief_model::ReportId(id)).await?;
-    let slug = state
-        .app
-        .briefing_by_id(r.briefing_id)
-        .map(|b| b.slug)
-        .unwrap_or_default();
-    Ok(Json(ReportDto::of(&r, &slug, true)))
+    Ok(Json(ReportDto::of(&r, &slug_of(&state, r.briefing_id), true)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -838,7 +829,7 @@ async fn get_entry(
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<EntryDto>> {
     let e = visible_entry(&state, id, &v).await?;
-    Ok(Json(EntryDto::of(&e, &slug_of(&state, &e))))
+    Ok(Json(EntryDto::of(&e, &slug_of(&state, e.briefing_id))))
 }
 
 async fn command(
@@ -852,7 +843,7 @@ async fn command(
         .app
         .change_entry(&v.user.actor(), EntryId(id), cmd, version)
         .await?;
-    Ok(Json(EntryDto::of(&e, &slug_of(state, &e))))
+    Ok(Json(EntryDto::of(&e, &slug_of(state, e.briefing_id))))
 }
 
 #[utoipa::path(patch, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)), request_body = EntryPatch,
