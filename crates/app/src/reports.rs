@@ -1,7 +1,7 @@
 //! Reports in: an article's text (or its HTML page) is read — quotes and speakers, entities, places, dates,
 //! topics — and stored with that reading, so the desk can draft developments from it and show its evidence.
 
-use livebrief_model::{Actor, Date, Report, ReportDraft, ReportId};
+use livebrief_model::{Actor, Briefing, Date, Report, ReportDraft, ReportId};
 use livebrief_nlp::TopicDef;
 
 use crate::{App, AppError, Result, jiff_utc};
@@ -30,7 +30,7 @@ impl App {
     /// are not public. The same URL again replaces the text and reading of the stored report.
     pub async fn add_report(&self, actor: &Actor, slug: &str, input: ReportInput) -> Result<(Report, bool)> {
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
-        let topics = self.topics(slug).await?.1;
+        let topics = self.topic_list(&b).await?.1;
         if let ReportBody::Text(t) = &input.body
             && t.len() > livebrief_model::MAX_REPORT_TEXT
         {
@@ -102,12 +102,16 @@ impl App {
     /// The briefing's topic list: its own (and its text) or the defaults (`None`).
     pub async fn topics(&self, slug: &str) -> Result<(Option<String>, Vec<TopicDef>)> {
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        self.topic_list(&b).await
+    }
+
+    async fn topic_list(&self, b: &Briefing) -> Result<(Option<String>, Vec<TopicDef>)> {
         match self.store.briefing_topics(b.id).await? {
             // Stored lists were checked when set; a list that no longer parses falls back to the defaults.
             Some(text) => match livebrief_nlp::parse_topics(&text) {
                 Ok(list) => Ok((Some(text), list)),
                 Err(e) => {
-                    tracing::warn!(briefing = %slug, error = %e, "stored topic list does not parse; using the defaults");
+                    tracing::warn!(briefing = %b.slug, error = %e, "stored topic list does not parse; using the defaults");
                     Ok((Some(text), livebrief_nlp::default_topics()))
                 }
             },
