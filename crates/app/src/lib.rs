@@ -7,6 +7,7 @@
 
 mod accounts;
 mod clock;
+pub mod pipeline;
 mod reports;
 
 use std::collections::HashMap;
@@ -21,7 +22,7 @@ use tokio::sync::broadcast;
 
 pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use reports::{ReportBody, ReportInput};
+pub use pipeline::{ReportBody, ReportInput, Understood, understand};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -7,6 +7,8 @@ use anyhow::Context;
 use livebrief_nlp::{date_value, default_topics, reading_json};
 use serde_json::Value;
 
+use livebrief_app::{ReportBody, ReportInput, Understood, understand};
+
 use crate::extract_cmd::read_input;
 
 pub fn run(
@@ -28,19 +30,22 @@ pub fn run(
         .parse()
         .with_context(|| format!("--published {published:?} is not a date (YYYY-MM-DD)"))?;
     let bytes = read_input(file)?;
-    let text = if html {
-        let x = livebrief_extract::extract(
-            &bytes,
-            &livebrief_extract::Options {
-                url,
-                http_charset: None,
-            },
-        );
-        x.document.text()
+    let body = if html {
+        ReportBody::Html {
+            bytes,
+            http_charset: None,
+        }
     } else {
-        String::from_utf8_lossy(&bytes).into_owned()
+        ReportBody::Text(String::from_utf8_lossy(&bytes).into_owned())
     };
-    let r = livebrief_nlp::read(&text, date, &topics);
+    let input = ReportInput {
+        url: url.map(str::to_string),
+        title: String::new(),
+        source: String::new(),
+        published: Some(date),
+        body,
+    };
+    let Understood { text, reading: r, .. } = understand(input, date, &topics);
     let mut out = std::io::stdout().lock();
     if as_json {
         serde_json::to_writer_pretty(&mut out, &reading_json(&r, published, &text))?;
@@ -73,7 +78,7 @@ pub fn run(
             format!(
                 " [{}{}{}]",
                 p.country,
-                p.region.map_or(String::new(), |r| format!(", {r}")),
+                p.region.as_ref().map_or(String::new(), |r| format!(", {r}")),
                 p.lat
                     .zip(p.lon)
                     .map_or(String::new(), |(a, b)| format!(", {a:.2} {b:.2}"))

@@ -7,6 +7,7 @@ mod account;
 mod briefing;
 mod entry;
 mod event;
+pub mod reading;
 mod report;
 
 pub use account::{Actor, Role, User, UserId};
@@ -16,6 +17,7 @@ pub use entry::{
     Snapshot, Source, Status, limits,
 };
 pub use event::{Event, EventId, EventKind};
+pub use reading::{READING_VERSION, Reading};
 pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
 
 pub use jiff::Timestamp;

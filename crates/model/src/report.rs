@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::{BriefingId, RuleError};
+use crate::{BriefingId, Reading, RuleError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReportId(pub i64);
@@ -12,9 +12,8 @@ pub struct ReportId(pub i64);
 /// The most text one report may carry (a long article is ~100 KB; this leaves room and bounds the reading).
 pub const MAX_REPORT_TEXT: usize = 2 * 1024 * 1024;
 
-/// A report as received: its text, where it came from, and its reading as a JSON document (the format of
-/// `livebrief read --json`, produced by the reading crate; the model does not look inside).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A report as received: its text, where it came from, and its machine reading.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportDraft {
     pub briefing_id: BriefingId,
     /// The article's address; a report with the same address in the same briefing is the same report.
@@ -27,10 +26,10 @@ pub struct ReportDraft {
     pub text: String,
     /// BCP 47 tag of the text's language as the reading detected it.
     pub language: String,
-    pub reading: String,
+    pub reading: Reading,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub id: ReportId,
     pub briefing_id: BriefingId,
@@ -40,7 +39,7 @@ pub struct Report {
     pub published: Date,
     pub text: String,
     pub language: String,
-    pub reading: String,
+    pub reading: Reading,
     /// When it was first received, and when its text or reading last changed.
     pub received_at: Timestamp,
     pub updated_at: Timestamp,
@@ -89,7 +88,7 @@ mod tests {
             published: Date::constant(2025, 3, 13),
             text: "Peskov said the talks went well.".into(),
             language: "en".into(),
-            reading: "{}".into(),
+            reading: Reading::default(),
         }
     }
 

@@ -8,13 +8,7 @@ use jiff::civil::{Date, Weekday};
 use crate::lexicon::{MONTHS, WEEKDAYS};
 use crate::text::{Kind, Token};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateValue {
-    Day(Date),
-    Range(Date, Date),
-    /// Relative but not resolvable ("hours before", "recently").
-    Vague,
-}
+pub use livebrief_model::reading::DateValue;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateMention {

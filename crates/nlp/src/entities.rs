@@ -4,22 +4,7 @@
 use crate::lexicon::{ORG_WORDS, PLACES, TITLES, not_a_name};
 use crate::text::{Kind, Token};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityKind {
-    Person,
-    Organization,
-    Place,
-}
-
-impl EntityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Person => "person",
-            EntityKind::Organization => "organization",
-            EntityKind::Place => "place",
-        }
-    }
-}
+pub use livebrief_model::reading::EntityKind;
 
 #[derive(Debug, Clone)]
 pub struct Entity {
@@ -33,18 +18,7 @@ pub struct Entity {
 }
 
 /// A place mention linked to the gazetteer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GeoPlace {
-    pub geonameid: u32,
-    pub name: String,
-    pub lat: Option<f32>,
-    pub lon: Option<f32>,
-    /// ISO 3166 alpha-2
-    pub country: String,
-    pub region: Option<&'static str>,
-    /// Several places share the name and nothing in the story picked one; this is the most populous.
-    pub ambiguous: bool,
-}
+pub use livebrief_model::reading::Place as GeoPlace;
 
 /// Looks a name up in the gazetteer (after the lexicon's aliases such as "U.S."), choosing by the
 /// story's country when the name is ambiguous.
@@ -67,7 +41,7 @@ pub fn geo_place(name: &str, context_country: Option<&str>) -> Option<GeoPlace> 
         lat: p.lat,
         lon: p.lon,
         country: p.country.clone(),
-        region: p.region(),
+        region: p.region().map(str::to_string),
         ambiguous,
     })
 }

@@ -44,7 +44,7 @@ pub fn reading_json(r: &Reading, published: &str, text: &str) -> Value {
             "lat": e.place.as_ref().and_then(|p| p.lat),
             "lon": e.place.as_ref().and_then(|p| p.lon),
             "country": e.place.as_ref().map(|p| p.country.clone()),
-            "region": e.place.as_ref().and_then(|p| p.region),
+            "region": e.place.as_ref().and_then(|p| p.region.as_deref()),
             "ambiguous": e.place.as_ref().is_some_and(|p| p.ambiguous),
         })).collect::<Vec<_>>(),
         "dates": r.dates.iter().map(|d| json!({"text": d.text, "span": [d.span.0, d.span.1], "kind": d.kind, "value": date_value(&d.value)})).collect::<Vec<_>>(),

@@ -24,62 +24,7 @@ pub use topics::{
 };
 
 use jiff::civil::Date;
-
-/// Half-open code-point offsets.
-pub type Span = (usize, usize);
-
-#[derive(Debug, Clone)]
-pub struct Speaker {
-    /// The resolved canonical name, or None when the text does not make it clear.
-    pub name: Option<String>,
-    /// The mention the quote is attributed to in this text ("he", "Ushakov", "the spokesman").
-    pub span: Span,
-    pub text: String,
-    /// person, organization or unknown
-    pub kind: &'static str,
-    /// How the name was resolved: name, pronoun, role, inherited.
-    pub via: &'static str,
-}
-
-#[derive(Debug, Clone)]
-pub struct Quote {
-    pub kind: QuoteKind,
-    pub text: String,
-    pub spans: Vec<Span>,
-    pub cue: Option<(String, Span)>,
-    pub speaker: Option<Speaker>,
-    /// The day the statement was made, when the text gives it.
-    pub date: Option<Date>,
-    pub evidence: &'static str,
-}
-
-#[derive(Debug, Clone)]
-pub struct Entity {
-    pub name: String,
-    pub kind: EntityKind,
-    pub descriptions: Vec<String>,
-    pub mentions: Vec<(String, Span)>,
-    /// Places: the gazetteer entry (coordinates, country, region).
-    pub place: Option<GeoPlace>,
-}
-
-#[derive(Debug, Clone)]
-pub struct DateMention {
-    pub text: String,
-    pub span: Span,
-    pub kind: &'static str,
-    pub value: DateValue,
-}
-
-#[derive(Debug, Clone)]
-pub struct Reading {
-    pub language: &'static str,
-    pub sentences: Vec<Span>,
-    pub quotes: Vec<Quote>,
-    pub entities: Vec<Entity>,
-    pub dates: Vec<DateMention>,
-    pub topics: Vec<TopicScore>,
-}
+pub use livebrief_model::reading::{DateMention, Entity, Quote, Reading, Span, Speaker};
 
 /// Byte offsets to code-point offsets.
 struct CharIndex {
@@ -228,8 +173,8 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
                     name,
                     span: idx.span((np.start, np.end)),
                     text: span_text,
-                    kind,
-                    via,
+                    kind: kind.to_string(),
+                    via: via.to_string(),
                 },
                 entity,
             )
@@ -287,12 +232,12 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
                 .map(|c| (toks[c].text(text).to_string(), idx.span((toks[c].start, toks[c].end)))),
             speaker,
             date,
-            evidence: q.evidence,
+            evidence: q.evidence.to_string(),
         });
     }
 
     Reading {
-        language: lang::detect(text),
+        language: lang::detect(text).to_string(),
         sentences: sent_bytes.iter().map(|&sp| idx.span(sp)).collect(),
         quotes: quotes_out,
         entities: ents
@@ -315,7 +260,7 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
             .map(|m| DateMention {
                 text: text[m.start..m.end].to_string(),
                 span: idx.span((m.start, m.end)),
-                kind: m.kind,
+                kind: m.kind.to_string(),
                 value: m.value,
             })
             .collect(),

@@ -16,22 +16,7 @@
 use crate::lexicon::{AUX, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS};
 use crate::text::{Kind, Token};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuoteKind {
-    Direct,
-    Indirect,
-    Mixed,
-}
-
-impl QuoteKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuoteKind::Direct => "direct",
-            QuoteKind::Indirect => "indirect",
-            QuoteKind::Mixed => "mixed",
-        }
-    }
-}
+pub use livebrief_model::reading::QuoteKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpKind {

@@ -142,14 +142,7 @@ pub fn format_topics(topics: &[TopicDef]) -> String {
     s
 }
 
-#[derive(Debug, Clone)]
-pub struct TopicScore {
-    pub slug: String,
-    pub label: String,
-    pub score: f32,
-    /// (term, count)
-    pub evidence: Vec<(String, usize)>,
-}
+pub use livebrief_model::reading::TopicScore;
 
 /// Scores every topic on the text; topics below `min_score` are left out. Sorted, best first.
 pub fn classify(text: &str, topics: &[TopicDef], min_score: f32) -> Vec<TopicScore> {

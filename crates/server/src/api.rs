@@ -629,7 +629,6 @@ pub struct ReportDto {
 
 impl ReportDto {
     fn of(r: &livebrief_model::Report, slug: &str, full: bool) -> Self {
-        let reading: serde_json::Value = serde_json::from_str(&r.reading).unwrap_or(serde_json::Value::Null);
         ReportDto {
             id: r.id.0,
             briefing: slug.to_string(),
@@ -640,9 +639,9 @@ impl ReportDto {
             language: r.language.clone(),
             received_at: rfc3339(r.received_at),
             updated_at: rfc3339(r.updated_at),
-            quote_count: reading.get("quotes").and_then(|q| q.as_array()).map_or(0, Vec::len),
+            quote_count: r.reading.quotes.len(),
             text: full.then(|| r.text.clone()),
-            reading: full.then_some(reading),
+            reading: full.then(|| livebrief_nlp::reading_json(&r.reading, &r.published.to_string(), &r.text)),
         }
     }
 }
@@ -668,7 +667,10 @@ async fn create_report(
 ) -> ApiResult<(StatusCode, Json<ReportDto>)> {
     let body = match (i.text, i.html) {
         (Some(t), None) => livebrief_app::ReportBody::Text(t),
-        (None, Some(h)) => livebrief_app::ReportBody::Html(h.into_bytes()),
+        (None, Some(h)) => livebrief_app::ReportBody::Html {
+            bytes: h.into_bytes(),
+            http_charset: None,
+        },
         _ => {
             return Err(ApiError::new(
                 "validation_failed",

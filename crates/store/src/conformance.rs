@@ -7,6 +7,7 @@ use livebrief_model::{
 };
 
 use crate::{EntryQuery, Order, Store, StoreError};
+use livebrief_model::reading::{Quote, QuoteKind, Reading, Speaker};
 
 fn at(min: i64) -> Timestamp {
     Timestamp::from_second(1_741_860_000 + min * 60).expect("in range")
@@ -63,7 +64,26 @@ async fn reports(store: &dyn Store) {
         published: Date::constant(2025, 3, 13),
         text: text.clone(),
         language: "en".into(),
-        reading: r#"{"quotes":[{"kind":"direct"}]}"#.into(),
+        reading: Reading {
+            language: "en".into(),
+            sentences: vec![(0, 61), (62, 84)],
+            quotes: vec![Quote {
+                kind: QuoteKind::Direct,
+                text: "We will not accept a frozen conflict,".into(),
+                spans: vec![(1, 38)],
+                cue: Some(("said".into(), (40, 44))),
+                speaker: Some(Speaker {
+                    name: Some("Olena Marchenko".into()),
+                    span: (45, 60),
+                    text: "Olena Marchenko".into(),
+                    kind: "person".into(),
+                    via: "name".into(),
+                }),
+                date: Some(Date::constant(2025, 3, 13)),
+                evidence: "quote-verb-speaker".into(),
+            }],
+            ..Reading::default()
+        },
     };
     let (r1, created) = store.save_report(&d, at(1)).await.expect("save report");
     assert!(created, "a new URL is a new report");
@@ -78,7 +98,10 @@ async fn reports(store: &dyn Store) {
     // The same URL again (the outlet updated its story): same report, new text and reading, history of receipt kept.
     let d2 = ReportDraft {
         text: format!("{text} Updated."),
-        reading: r#"{"quotes":[]}"#.into(),
+        reading: Reading {
+            language: "en".into(),
+            ..Reading::default()
+        },
         ..d.clone()
     };
     let (r2, created) = store.save_report(&d2, at(5)).await.expect("save again");

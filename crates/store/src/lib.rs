@@ -8,6 +8,7 @@
 //! that returned is on disk). A PostgreSQL backend implements the same trait and must pass
 //! [`conformance::run`].
 
+pub mod codec;
 pub mod conformance;
 mod sqlite;
 

@@ -285,7 +285,7 @@ fn report_from(r: &Row<'_>) -> rusqlite::Result<Report> {
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
         text: r.get("text")?,
         language: r.get("language")?,
-        reading: r.get("reading")?,
+        reading: crate::codec::decode_reading(&r.get::<_, String>("reading")?).map_err(|e| conv_err(e.to_string()))?,
         received_at: ts(r.get("received_at")?)?,
         updated_at: ts(r.get("updated_at")?)?,
     })
@@ -691,6 +691,7 @@ impl Store for SqliteStore {
 
     async fn save_report(&self, d: &ReportDraft, at: Timestamp) -> Result<(Report, bool)> {
         let d = d.clone();
+        let reading = crate::codec::encode_reading(&d.reading);
         self.write(move |c| {
             let tx = c.transaction()?;
             let existing: Option<i64> = match &d.url {
@@ -709,7 +710,7 @@ impl Store for SqliteStore {
                         tx.execute(
                         "UPDATE reports SET title = ?, source = ?, published = ?, text = ?, language = ?, reading = ?,
                          updated_at = ? WHERE id = ?",
-                        params![d.title, d.source, d.published.to_string(), d.text, d.language, d.reading, us(at), id],
+                        params![d.title, d.source, d.published.to_string(), d.text, d.language, reading, us(at), id],
                     )?;
                         (id, false)
                     }
@@ -725,7 +726,7 @@ impl Store for SqliteStore {
                                 d.published.to_string(),
                                 d.text,
                                 d.language,
-                                d.reading,
+                                reading,
                                 us(at),
                                 us(at)
                             ],

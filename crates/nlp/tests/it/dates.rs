@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use livebrief_nlp::{DateValue, default_topics, read};
 
-fn dates(text: &str, published: Date) -> Vec<(String, &'static str, DateValue)> {
+fn dates(text: &str, published: Date) -> Vec<(String, String, DateValue)> {
     read(text, published, &default_topics())
         .dates
         .into_iter()
@@ -22,7 +22,7 @@ fn absolute_weekday_relative_and_ranges() {
     let find = |t: &str| {
         got.iter()
             .find(|(x, _, _)| x == t)
-            .map(|(_, k, v)| (*k, v.clone()))
+            .map(|(_, k, v)| (k.as_str(), v.clone()))
             .unwrap_or_else(|| panic!("no date “{t}” in {got:?}"))
     };
     assert_eq!(find("Wednesday"), ("weekday", DateValue::Day(d(3, 12))));
@@ -55,7 +55,7 @@ fn ukrainian_and_russian_dates() {
         "Переговори відбулися 12 березня, а вчора у середу делегації зустрілися знову. Сьогодні тиша.",
         thu,
     );
-    let find = |v: &[(String, &'static str, DateValue)], t: &str| {
+    let find = |v: &[(String, String, DateValue)], t: &str| {
         v.iter()
             .find(|(x, _, _)| x == t)
             .map(|(_, _, v)| v.clone())

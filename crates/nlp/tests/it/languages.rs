@@ -21,7 +21,10 @@ fn ukrainian_report() {
     let kyiv = place("Kyiv");
     assert_eq!(kyiv.mentions[0].0, "Києві");
     let geo = kyiv.place.as_ref().expect("gazetteer entry");
-    assert_eq!((geo.country.as_str(), geo.region), ("UA", Some("Kyiv (city)")));
+    assert_eq!(
+        (geo.country.as_str(), geo.region.as_deref()),
+        ("UA", Some("Kyiv (city)"))
+    );
     assert!(geo.lat.is_some_and(|l| (l - 50.45).abs() < 0.1));
     assert_eq!(place("Kharkiv").mentions[0].0, "Харкові");
     let direct = r
