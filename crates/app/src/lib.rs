@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use livebrief_model::{
-    Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Date, Entry, EntryDraft, EntryEdit,
-    EntryId, Event, EventId, Revision, RuleError, Source, Status, Timestamp,
+    Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Date, Entry, EntryDraft,
+    EntryEdit, EntryId, Event, EventId, Revision, RuleError, Status, Timestamp,
 };
 use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
@@ -78,7 +78,7 @@ pub struct EntryInput {
     pub body: String,
     pub happened_on: Option<Date>,
     pub topics: Vec<String>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     pub pinned: bool,
     pub key_event: bool,
     /// `Published` asks to publish now (contributors' entries go to review instead).
@@ -92,7 +92,7 @@ pub struct EditInput {
     pub body: Option<(BodyFormat, String)>,
     pub happened_on: Option<Date>,
     pub topics: Option<Vec<String>>,
-    pub sources: Option<Vec<Source>>,
+    pub sources: Option<Vec<Citation>>,
     pub correction_note: Option<String>,
 }
 

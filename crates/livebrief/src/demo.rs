@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use livebrief_app::{App, Command, EditInput, EntryInput, ManualClock};
-use livebrief_model::{BodyFormat, BriefingDraft, Role, Source, Status, Timestamp};
+use livebrief_model::{BodyFormat, BriefingDraft, Citation, Role, Status, Timestamp};
 use livebrief_store::Store;
 
 pub const DEMO_USER: &str = "editor";
@@ -170,7 +170,7 @@ pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
                     sources: item
                         .sources
                         .iter()
-                        .map(|(outlet, url)| Source {
+                        .map(|(outlet, url)| Citation {
                             outlet: outlet.to_string(),
                             url: url.to_string(),
                             title: String::new(),

@@ -89,7 +89,7 @@ pub struct Body {
 
 /// Where a development was reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
+pub struct Citation {
     pub outlet: String,
     pub url: String,
     pub title: String,
@@ -115,7 +115,7 @@ pub struct Entry {
     /// The day the development happened (may differ from the day it was published).
     pub happened_on: Date,
     pub topics: Vec<String>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     pub pinned: bool,
     pub key_event: bool,
     pub author_id: UserId,
@@ -137,7 +137,7 @@ pub struct EntryDraft {
     pub body: Body,
     pub happened_on: Date,
     pub topics: Vec<String>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     pub pinned: bool,
     pub key_event: bool,
     /// What the author asks for: `Draft`, `Pending` (submit for review) or `Published`.
@@ -151,7 +151,7 @@ pub struct EntryEdit {
     pub body: Option<Body>,
     pub happened_on: Option<Date>,
     pub topics: Option<Vec<String>>,
-    pub sources: Option<Vec<Source>>,
+    pub sources: Option<Vec<Citation>>,
     /// A public correction note. Editing a published entry with a note makes it a correction.
     pub correction_note: Option<String>,
 }
@@ -225,7 +225,7 @@ pub struct Snapshot {
     pub body: Body,
     pub happened_on: Date,
     pub topics: Vec<String>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Citation>,
     pub pinned: bool,
     pub key_event: bool,
 }
@@ -296,7 +296,7 @@ fn check_topics(topics: &[String]) -> Result<(), RuleError> {
     Ok(())
 }
 
-fn check_sources(sources: &[Source]) -> Result<(), RuleError> {
+fn check_sources(sources: &[Citation]) -> Result<(), RuleError> {
     if sources.len() > limits::SOURCES {
         return Err(RuleError::invalid(format!("at most {} sources", limits::SOURCES)));
     }
@@ -735,7 +735,7 @@ mod tests {
     #[test]
     fn bad_source_url_rejected() {
         let mut d = draft(Status::Draft);
-        d.sources.push(Source {
+        d.sources.push(Citation {
             outlet: "X".into(),
             url: "javascript:alert(1)".into(),
             title: String::new(),

@@ -5,20 +5,29 @@
 
 mod account;
 mod briefing;
+pub mod development;
 mod entry;
 mod event;
+pub mod job;
 pub mod reading;
 mod report;
+pub mod source;
 
 pub use account::{Actor, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
+pub use development::{
+    DeskAction, DeskRecord, DevStatus, Development, DevelopmentId, Draft, EditedText, Facets, Membership, Piece,
+    PieceField, Summary,
+};
 pub use entry::{
-    Action, Body, BodyFormat, Change, Correction, Entry, EntryDraft, EntryEdit, EntryId, Revision, RevisionAction,
-    Snapshot, Source, Status, limits,
+    Action, Body, BodyFormat, Change, Citation, Correction, Entry, EntryDraft, EntryEdit, EntryId, Revision,
+    RevisionAction, Snapshot, Status, limits,
 };
 pub use event::{Event, EventId, EventKind};
+pub use job::{Job, JobId, JobState, NewJob, Retry};
 pub use reading::{READING_VERSION, Reading};
 pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
+pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind};
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;

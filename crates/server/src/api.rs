@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use livebrief_app::{Command, EditInput, EntryInput};
 use livebrief_model::{
-    BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryId, EventId, Revision, Role, Source, Status, Timestamp,
+    BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryId, EventId, Revision, Role, Status, Timestamp,
 };
 use livebrief_store::EntryQuery;
 use serde::de::DeserializeOwned;
@@ -171,7 +171,7 @@ pub struct SourceDto {
 }
 
 impl SourceDto {
-    fn of(s: &Source) -> Self {
+    fn of(s: &Citation) -> Self {
         SourceDto {
             outlet: s.outlet.clone(),
             url: s.url.clone(),
@@ -179,7 +179,7 @@ impl SourceDto {
             published_at: s.published_at.map(rfc3339),
         }
     }
-    fn into_model(self) -> ApiResult<Source> {
+    fn into_model(self) -> ApiResult<Citation> {
         let published_at = self
             .published_at
             .filter(|p| !p.is_empty())
@@ -192,7 +192,7 @@ impl SourceDto {
                 })
             })
             .transpose()?;
-        Ok(Source {
+        Ok(Citation {
             outlet: self.outlet,
             url: self.url,
             title: self.title,
@@ -201,7 +201,7 @@ impl SourceDto {
     }
 }
 
-fn sources_in(v: Vec<SourceDto>) -> ApiResult<Vec<Source>> {
+fn sources_in(v: Vec<SourceDto>) -> ApiResult<Vec<Citation>> {
     v.into_iter().map(SourceDto::into_model).collect()
 }
 

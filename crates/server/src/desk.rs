@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use livebrief_app::{Command, Credentials, EditInput, EntryInput};
-use livebrief_model::{BodyFormat, Briefing, BriefingDraft, Date, Entry, EntryDraft, EntryId, Role, Source, Status};
+use livebrief_model::{BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryDraft, EntryId, Role, Status};
 use livebrief_store::{EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
@@ -329,14 +329,14 @@ impl EntryForm {
             .collect()
     }
     /// One source per line: `Outlet | URL | Title` (URL and title optional).
-    fn sources(&self) -> Vec<Source> {
+    fn sources(&self) -> Vec<Citation> {
         self.sources
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(|l| {
                 let mut parts = l.splitn(3, '|').map(str::trim);
-                Source {
+                Citation {
                     outlet: parts.next().unwrap_or_default().to_string(),
                     url: parts.next().unwrap_or_default().to_string(),
                     title: parts.next().unwrap_or_default().to_string(),

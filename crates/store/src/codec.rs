@@ -6,11 +6,11 @@
 //! it reads back through the same decoder. A version newer than this build knows is an error, never a
 //! silently empty reading.
 
-use livebrief_model::Date;
 use livebrief_model::reading::{
     DateMention, DateValue, Entity, EntityKind, Place, Quote, QuoteKind, READING_VERSION, Reading, Span, Speaker,
     TopicScore,
 };
+use livebrief_model::{Date, Draft, EditedText, Facets, Piece, PieceField, ReportId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error)]
@@ -317,6 +317,131 @@ pub fn decode_reading(text: &str) -> Result<Reading, CodecError> {
     })
 }
 
+// Drafts, editors' texts and facets of developments.
+
+#[derive(Serialize, Deserialize)]
+struct PieceDoc {
+    report: i64,
+    field: String,
+    span: Span,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DraftDoc {
+    headline: String,
+    body: String,
+    happened_on: Option<String>,
+    pieces: Vec<PieceDoc>,
+}
+
+/// A draft as the JSON text the store keeps.
+pub fn encode_draft(d: &Draft) -> String {
+    let doc = DraftDoc {
+        headline: d.headline.clone(),
+        body: d.body.clone(),
+        happened_on: d.happened_on.map(|x| x.to_string()),
+        pieces: d
+            .pieces
+            .iter()
+            .map(|p| PieceDoc {
+                report: p.report_id.0,
+                field: p.field.as_str().to_string(),
+                span: p.span,
+                text: p.text.clone(),
+            })
+            .collect(),
+    };
+    // Plain structs of strings and numbers: serialising cannot fail.
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+pub fn decode_draft(text: &str) -> Result<Draft, CodecError> {
+    let doc: DraftDoc = serde_json::from_str(text)?;
+    Ok(Draft {
+        headline: doc.headline,
+        body: doc.body,
+        happened_on: doc.happened_on.as_deref().map(date).transpose()?,
+        pieces: doc
+            .pieces
+            .into_iter()
+            .map(|p| {
+                Ok(Piece {
+                    report_id: ReportId(p.report),
+                    field: PieceField::parse(&p.field)
+                        .ok_or_else(|| CodecError::Invalid(format!("unknown draft field {:?}", p.field)))?,
+                    span: p.span,
+                    text: p.text,
+                })
+            })
+            .collect::<Result<_, CodecError>>()?,
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct EditedDoc {
+    headline: String,
+    body: String,
+    by: String,
+    at: i64,
+}
+
+pub fn encode_edited(e: &EditedText) -> String {
+    serde_json::to_string(&EditedDoc {
+        headline: e.headline.clone(),
+        body: e.body.clone(),
+        by: e.by.clone(),
+        at: e.at.as_microsecond(),
+    })
+    .unwrap_or_default()
+}
+
+pub fn decode_edited(text: &str) -> Result<EditedText, CodecError> {
+    let doc: EditedDoc = serde_json::from_str(text)?;
+    Ok(EditedText {
+        headline: doc.headline,
+        body: doc.body,
+        by: doc.by,
+        at: Timestamp::from_microsecond(doc.at).map_err(|e| CodecError::Invalid(e.to_string()))?,
+    })
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct FacetsDoc {
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    speakers: Vec<String>,
+    #[serde(default)]
+    outlets: Vec<String>,
+    #[serde(default)]
+    languages: Vec<String>,
+}
+
+pub fn encode_facets(f: &Facets) -> String {
+    serde_json::to_string(&FacetsDoc {
+        topics: f.topics.clone(),
+        places: f.places.clone(),
+        speakers: f.speakers.clone(),
+        outlets: f.outlets.clone(),
+        languages: f.languages.clone(),
+    })
+    .unwrap_or_default()
+}
+
+pub fn decode_facets(text: &str) -> Result<Facets, CodecError> {
+    let d: FacetsDoc = serde_json::from_str(text)?;
+    Ok(Facets {
+        topics: d.topics,
+        places: d.places,
+        speakers: d.speakers,
+        outlets: d.outlets,
+        languages: d.languages,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,6 +515,38 @@ mod tests {
         let text = encode_reading(&r);
         assert!(text.starts_with("{\"v\":1,"), "{text}");
         assert_eq!(decode_reading(&text).expect("decodes"), r);
+    }
+
+    #[test]
+    fn drafts_edits_and_facets_round_trip() {
+        let d = Draft {
+            headline: "Kremlin rejects a pause".into(),
+            body: "Kremlin aide Yury Ushakov said on March 13 that it was “a respite”.".into(),
+            happened_on: Some(Date::constant(2025, 3, 13)),
+            pieces: vec![Piece {
+                report_id: ReportId(4),
+                field: PieceField::Text,
+                span: (3, 9),
+                text: "a respite".into(),
+            }],
+        };
+        assert_eq!(decode_draft(&encode_draft(&d)).expect("draft"), d);
+        let e = EditedText {
+            headline: "H".into(),
+            body: "B".into(),
+            by: "editor".into(),
+            at: Timestamp::from_second(1_750_000_000).expect("valid"),
+        };
+        assert_eq!(decode_edited(&encode_edited(&e)).expect("edited"), e);
+        let f = Facets {
+            topics: vec!["Diplomacy".into()],
+            places: vec!["Kyiv".into()],
+            speakers: vec!["Yury Ushakov".into()],
+            outlets: vec!["Wire".into()],
+            languages: vec!["en".into()],
+        };
+        assert_eq!(decode_facets(&encode_facets(&f)).expect("facets"), f);
+        assert!(decode_draft(r#"{"headline":"","body":"","happened_on":null,"pieces":[{"report":1,"field":"x","span":[0,1],"text":""}]}"#).is_err());
     }
 
     #[test]

@@ -10,6 +10,8 @@
 
 pub mod codec;
 pub mod conformance;
+pub mod desk;
+pub mod ingest;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -18,6 +20,8 @@ use livebrief_model::{
     Revision, Role, Status, Timestamp, User, UserId,
 };
 
+pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
+pub use ingest::{IngestStore, ItemsAdded, SeenItem};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +111,9 @@ pub fn sort_time(e: &Entry) -> Timestamp {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+/// Everything a backend stores: entries and accounts here, the ingest pipeline ([`IngestStore`]) and the desk
+/// ([`DeskStore`]) in their own traits.
+pub trait Store: IngestStore + DeskStore + Send + Sync + 'static {
     /// The value under `key`, or `init` stored there if there was none. Used for instance secrets.
     async fn setting_or_init(&self, key: &str, init: Vec<u8>) -> Result<Vec<u8>>;
 

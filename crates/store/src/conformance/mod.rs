@@ -2,14 +2,14 @@
 //! empty store; it panics with a description on the first difference.
 
 use livebrief_model::{
-    Action, Actor, Body, BodyFormat, BriefingDraft, Date, EntryDraft, EntryEdit, EntryId, EventId, EventKind,
-    ReportDraft, ReportId, Role, Source, Status, Timestamp,
+    Action, Actor, Body, BodyFormat, BriefingDraft, Citation, Date, EntryDraft, EntryEdit, EntryId, EventId, EventKind,
+    ReportDraft, ReportId, Role, Status, Timestamp,
 };
 
 use crate::{EntryQuery, Order, Store, StoreError};
 use livebrief_model::reading::{Quote, QuoteKind, Reading, Speaker};
 
-fn at(min: i64) -> Timestamp {
+pub(crate) fn at(min: i64) -> Timestamp {
     Timestamp::from_second(1_741_860_000 + min * 60).expect("in range")
 }
 
@@ -23,7 +23,7 @@ fn draft(headline: &str, status: Status, topics: &[&str]) -> EntryDraft {
         },
         happened_on: Date::constant(2025, 3, 13),
         topics: topics.iter().map(|s| s.to_string()).collect(),
-        sources: vec![Source {
+        sources: vec![Citation {
             outlet: "Example Wire".into(),
             url: "https://example.org/a".into(),
             title: "A report".into(),
@@ -35,11 +35,16 @@ fn draft(headline: &str, status: Status, topics: &[&str]) -> EntryDraft {
     }
 }
 
+mod desk;
+mod ingest;
+
 pub async fn run(store: &dyn Store) {
     settings(store).await;
     let actors = accounts(store).await;
     entries(store, &actors).await;
     reports(store).await;
+    ingest::sources_and_jobs(store).await;
+    desk::developments(store, &actors).await;
 }
 
 async fn reports(store: &dyn Store) {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Correction, Date, Entry, EntryId, Event, EventId,
-    EventKind, Report, ReportDraft, ReportId, Revision, RevisionAction, Role, Snapshot, Source, Status, Timestamp,
+    Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Correction, Date, Entry, EntryId, Event,
+    EventId, EventKind, Report, ReportDraft, ReportId, Revision, RevisionAction, Role, Snapshot, Status, Timestamp,
     User, UserId,
 };
 use rusqlite::types::Value as SqlValue;
@@ -15,6 +15,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
 use crate::{Cursor, EntryQuery, Order, Page, Result, Store, StoreError, sort_time};
+
+mod desk;
+mod ingest;
 
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -117,6 +120,108 @@ CREATE TABLE briefing_topics (
     list TEXT NOT NULL,
     updated_at INTEGER NOT NULL
 );
+"#,
+    r#"
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    kind TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    language TEXT,
+    trust_note TEXT NOT NULL,
+    poll_interval_secs INTEGER NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_polled_at INTEGER,
+    last_success_at INTEGER,
+    last_error TEXT,
+    last_error_at INTEGER,
+    consecutive_failures INTEGER NOT NULL,
+    next_poll_at INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    items_seen INTEGER NOT NULL,
+    UNIQUE (briefing_id, url)
+);
+CREATE INDEX sources_due ON sources(enabled, next_poll_at);
+CREATE TABLE source_items (
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    item_key TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, item_key)
+) WITHOUT ROWID;
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    published INTEGER,
+    content TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    run_after INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_error TEXT,
+    report_id INTEGER REFERENCES reports(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (briefing_id, url)
+);
+CREATE INDEX jobs_ready ON jobs(state, run_after);
+CREATE INDEX jobs_by_briefing ON jobs(briefing_id, id);
+CREATE TABLE developments (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    first_report_at INTEGER NOT NULL,
+    last_report_at INTEGER NOT NULL,
+    earliest_published TEXT NOT NULL,
+    report_count INTEGER NOT NULL,
+    outlet_count INTEGER NOT NULL,
+    draft TEXT NOT NULL,
+    edited TEXT,
+    entry_id INTEGER REFERENCES entries(id),
+    dismissed TEXT,
+    merged_into INTEGER REFERENCES developments(id),
+    reports_since_publish INTEGER NOT NULL,
+    facets TEXT NOT NULL
+);
+CREATE INDEX developments_by_recency ON developments(briefing_id, status, last_report_at);
+CREATE INDEX developments_by_entry ON developments(entry_id) WHERE entry_id IS NOT NULL;
+CREATE TABLE development_facets (
+    development_id INTEGER NOT NULL REFERENCES developments(id),
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (development_id, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX facets_by_value ON development_facets(kind, value, development_id);
+CREATE TABLE memberships (
+    report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+    development_id INTEGER NOT NULL REFERENCES developments(id),
+    near_duplicate_of INTEGER REFERENCES reports(id),
+    score REAL NOT NULL,
+    added_at INTEGER NOT NULL
+);
+CREATE INDEX memberships_by_development ON memberships(development_id);
+CREATE TABLE desk_records (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    development_id INTEGER NOT NULL REFERENCES developments(id),
+    action TEXT NOT NULL,
+    actor_id INTEGER NOT NULL,
+    actor_name TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX desk_records_by_development ON desk_records(development_id, id);
+CREATE INDEX reports_by_received ON reports(received_at);
 "#,
 ];
 
@@ -303,7 +408,7 @@ fn briefing_from(r: &Row<'_>) -> rusqlite::Result<Briefing> {
     })
 }
 
-fn sources_json(sources: &[Source]) -> String {
+fn sources_json(sources: &[Citation]) -> String {
     Value::Array(
         sources
             .iter()
@@ -316,13 +421,13 @@ fn sources_json(sources: &[Source]) -> String {
     .to_string()
 }
 
-fn sources_from(text: &str) -> rusqlite::Result<Vec<Source>> {
+fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
     let arr = v.as_array().ok_or_else(|| conv_err("sources is not an array".into()))?;
     arr.iter()
         .map(|s| {
             let str_of = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-            Ok(Source {
+            Ok(Citation {
                 outlet: str_of("outlet"),
                 url: str_of("url"),
                 title: str_of("title"),

@@ -1,0 +1,63 @@
+//! Storage of the ingest pipeline: sources with their poll state, the items each has shown, and the durable
+//! job queue.
+
+use async_trait::async_trait;
+use livebrief_model::{
+    BriefingId, Job, JobId, JobState, NewJob, PollState, ReportId, Retry, Source, SourceDraft, SourceId, Timestamp,
+};
+
+use crate::Result;
+
+/// An item a poll found: its identity in the source, and the job to make when it is new (`None`: remember it
+/// as seen without fetching it, e.g. an old item in a first poll).
+#[derive(Debug, Clone)]
+pub struct SeenItem {
+    pub key: String,
+    pub job: Option<NewJob>,
+}
+
+/// What storing a poll's items did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ItemsAdded {
+    /// Items this source had not shown before.
+    pub new_items: u32,
+    /// Jobs made; fewer than the new items when an address was already queued (the same article in two feeds).
+    pub new_jobs: u32,
+}
+
+#[async_trait]
+pub trait IngestStore: Send + Sync + 'static {
+    /// `Conflict` when the briefing already watches the address.
+    async fn create_source(&self, draft: &SourceDraft, at: Timestamp) -> Result<Source>;
+    /// Changes what the editor describes; the poll state stays (a changed address is polled at once).
+    async fn update_source(&self, id: SourceId, draft: &SourceDraft, at: Timestamp) -> Result<Source>;
+    /// Removes the source and what it has seen; its jobs and reports stay.
+    async fn delete_source(&self, id: SourceId) -> Result<()>;
+    async fn source(&self, id: SourceId) -> Result<Option<Source>>;
+    /// All sources, or one briefing's, by title.
+    async fn list_sources(&self, briefing: Option<BriefingId>) -> Result<Vec<Source>>;
+    /// Enabled sources whose next poll is due at `now`, the most overdue first.
+    async fn due_sources(&self, now: Timestamp, limit: usize) -> Result<Vec<Source>>;
+    /// The earliest next poll of any enabled source.
+    async fn next_poll_at(&self) -> Result<Option<Timestamp>>;
+    /// Remembers items of a poll and queues a job for each new one with a job, in one transaction. One job
+    /// per address and briefing, whatever source shows it.
+    async fn add_items(&self, source: SourceId, items: &[SeenItem], at: Timestamp) -> Result<ItemsAdded>;
+    async fn set_poll_state(&self, source: SourceId, state: &PollState) -> Result<()>;
+
+    /// Takes up to `limit` jobs that are due (queued and `run_after <= now`, or running with a lease that
+    /// ended before `now`: a worker that died), marks them running until `lease_until`, counts the attempt.
+    async fn claim_jobs(&self, now: Timestamp, lease_until: Timestamp, limit: usize) -> Result<Vec<Job>>;
+    async fn complete_job(&self, id: JobId, report: ReportId, at: Timestamp) -> Result<()>;
+    /// Records a failure: back in the queue at the retry time, or parked.
+    async fn fail_job(&self, id: JobId, error: &str, retry: Retry, at: Timestamp) -> Result<()>;
+    /// A parked job back in the queue with its attempts reset (the desk's "retry").
+    async fn retry_job(&self, id: JobId, at: Timestamp) -> Result<Job>;
+    async fn job(&self, id: JobId) -> Result<Option<Job>>;
+    /// Newest first; all briefings when `briefing` is `None`.
+    async fn list_jobs(&self, briefing: Option<BriefingId>, state: Option<JobState>, limit: usize) -> Result<Vec<Job>>;
+    /// How many jobs are in each state.
+    async fn job_counts(&self, briefing: Option<BriefingId>) -> Result<Vec<(JobState, u64)>>;
+    /// When the next queued job is due (a worker sleeps until then or until woken).
+    async fn next_job_at(&self) -> Result<Option<Timestamp>>;
+}
