@@ -7,6 +7,7 @@
 
 mod accounts;
 mod clock;
+pub mod draft;
 pub mod pipeline;
 mod reports;
 

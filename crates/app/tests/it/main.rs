@@ -1,3 +1,5 @@
+mod drafts;
+
 use std::sync::Arc;
 
 use livebrief_app::{App, AppError, Command, Credentials, EditInput, EntryInput, ManualClock};
