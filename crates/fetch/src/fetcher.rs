@@ -284,21 +284,27 @@ impl Fetcher {
         }
     }
 
-    /// One request: wait for the origin's permit, then a global one, then the origin's politeness slot; then do
-    /// the exchange within what is left of the total timeout.
+    /// One request: wait for the origin's permit, then its politeness slot and a global permit; then do the
+    /// exchange within what is left of the total timeout.
     async fn hop(&self, target: &Target, v: &Validators, remaining: &mut Duration) -> Result<Hop, FetchError> {
         let state = self.origin_state(&target.origin);
         // The semaphores are never closed, so acquiring cannot fail.
         let _origin_permit = state.permits.acquire().await.map_err(|_| closed())?;
-        let _global_permit = self.inner.global.acquire().await.map_err(|_| closed())?;
-        let slot = {
+        // Sleep until the origin's next slot holding no global permit, then take one and claim the slot; if
+        // another request to the origin claimed it meanwhile, give the permit back and wait again.
+        let _global_permit = loop {
+            let next = *lock(&state.next_start);
+            if let Some(t) = next {
+                tokio::time::sleep_until(t.into()).await;
+            }
+            let permit = self.inner.global.acquire().await.map_err(|_| closed())?;
             let mut next = lock(&state.next_start);
             let now = Instant::now();
-            let start = next.map_or(now, |t| t.max(now));
-            *next = Some(start + self.inner.cfg.politeness_delay);
-            start
+            if next.is_none_or(|t| t <= now) {
+                *next = Some(now + self.inner.cfg.politeness_delay);
+                break permit;
+            }
         };
-        tokio::time::sleep_until(slot.into()).await;
 
         let phase = PhaseCell::new();
         let t0 = Instant::now();

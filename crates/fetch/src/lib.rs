@@ -17,8 +17,9 @@
 //!   total timeout per fetch (all hops, from connecting to the last body byte; time spent queueing for a permit
 //!   or a politeness slot is not counted); at most `max_redirects` redirects, loops detected; a body cap applied
 //!   to the bytes received and again to the decoded bytes (gzip, deflate, brotli), so a compression bomb stops
-//!   at the cap. A request waits for its origin's permit before it takes a global one, so a hung or slow origin
-//!   holds at most `per_origin_concurrency` global permits and never delays other origins beyond that.
+//!   at the cap. A request waits for its origin's permit and its politeness slot before it takes a global
+//!   permit, so a hung, slow or rate-limited origin holds at most `per_origin_concurrency` global permits and
+//!   delays no other origin beyond that.
 //! - **Honest errors.** One `FetchError`: a message an editor can act on, `is_transient`, `retry_after`,
 //!   `code`, and the source chain.
 //!

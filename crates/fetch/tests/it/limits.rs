@@ -204,3 +204,31 @@ async fn one_hung_origin_does_not_delay_the_others() {
         rest.abort();
     }
 }
+
+#[tokio::test]
+async fn waiting_out_a_politeness_delay_holds_no_global_permit() {
+    let a = serve(|_| async { Reply::ok("a") }).await;
+    let b = serve(|_| async { Reply::ok("b") }).await;
+    let delay = Duration::from_secs(2);
+    let f = fetcher(FetchConfig {
+        global_concurrency: 1,
+        per_origin_concurrency: 1,
+        politeness_delay: delay,
+        ..cfg()
+    });
+    within(f.get(&a.url("/1"), &Validators::default()))
+        .await
+        .expect("first to a");
+    let t = Instant::now();
+    // The second request to `a` waits for its slot; the only global permit stays free for `b`.
+    let waiting = spawn_gets(&f, vec![a.url("/2")]);
+    // The test runtime has one thread: yielding once lets the spawned fetch run up to its wait for the slot.
+    tokio::task::yield_now().await;
+    let got = within(f.get(&b.url("/"), &Validators::default())).await.expect("b");
+    assert_eq!(&got.body[..], b"b");
+    assert!(t.elapsed() < delay / 2, "b waited {:?}", t.elapsed());
+    for w in waiting {
+        within(w).await.expect("task").expect("second to a");
+    }
+    assert!(t.elapsed() >= delay - Duration::from_millis(100), "{:?}", t.elapsed());
+}

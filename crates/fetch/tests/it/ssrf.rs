@@ -329,3 +329,33 @@ async fn refusal_reasons_are_typed() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_connect_that_never_completes_times_out_and_the_next_address_is_tried() {
+    let server = serve(|_| async { Reply::ok("second address") }).await;
+    let port = server.port();
+    let resolver = StubResolver::with(&[
+        ("blackhole.test", &["93.184.216.34"]),
+        ("fallback.test", &["93.184.216.34", "127.0.0.1"]),
+    ]);
+    let blackhole = sa(&format!("93.184.216.34:{port}"));
+    let conn = RecordingConnector::hanging(&[server.addr], &[blackhole]);
+    let cfg = FetchConfig {
+        connect_timeout: std::time::Duration::from_millis(300),
+        allow: vec![rule(&format!("127.0.0.1:{port}"))],
+        ..no_allow()
+    };
+    let f = guarded(cfg, resolver, conn.clone());
+
+    let e = within(f.get(&format!("http://blackhole.test:{port}/"), &Validators::default()))
+        .await
+        .expect_err("hang");
+    assert_eq!(e.to_string(), "timed out after 300 ms while connecting");
+    assert!(e.is_transient());
+
+    let got = within(f.get(&format!("http://fallback.test:{port}/"), &Validators::default()))
+        .await
+        .expect("fallback");
+    assert_eq!(&got.body[..], b"second address");
+    assert_eq!(conn.attempts(), vec![blackhole, blackhole, server.addr]);
+}

@@ -302,17 +302,23 @@ impl Resolve for StubResolver {
 /// addresses it was given (all on 127.0.0.1). Anything else fails without touching the network.
 pub struct RecordingConnector {
     real: Vec<SocketAddr>,
+    hang: Vec<SocketAddr>,
     pub attempts: Mutex<Vec<SocketAddr>>,
 }
 
 impl RecordingConnector {
     pub fn new(real: &[SocketAddr]) -> Arc<Self> {
+        Self::hanging(real, &[])
+    }
+    /// Like `new`, and connecting to an address in `hang` never completes (a black-holed host).
+    pub fn hanging(real: &[SocketAddr], hang: &[SocketAddr]) -> Arc<Self> {
         assert!(
             real.iter().all(|a| a.ip() == IpAddr::from([127, 0, 0, 1])),
             "fixtures live on 127.0.0.1 only"
         );
         Arc::new(RecordingConnector {
             real: real.to_vec(),
+            hang: hang.to_vec(),
             attempts: Mutex::new(Vec::new()),
         })
     }
@@ -325,7 +331,11 @@ impl Connect for RecordingConnector {
     fn connect(&self, addr: SocketAddr) -> BoxFuture<'static, io::Result<Box<dyn Io>>> {
         self.attempts.lock().expect("stub lock").push(addr);
         let real = self.real.contains(&addr);
+        let hang = self.hang.contains(&addr);
         Box::pin(async move {
+            if hang {
+                std::future::pending::<()>().await;
+            }
             if real {
                 Ok(Box::new(TcpStream::connect(addr).await?) as Box<dyn Io>)
             } else {
