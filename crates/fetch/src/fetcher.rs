@@ -737,4 +737,21 @@ mod tests {
         assert_eq!(t.host_header, "[::1]");
         assert_eq!(t.origin.port, 80);
     }
+
+    #[test]
+    fn request_targets_the_url_parser_leaves_raw_are_accepted_by_http() {
+        for u in [
+            "http://x/a|b^c[d]?q=[1]|{x}&cat[]=2",
+            "http://x/%7Bok%7D?a=b'c",
+            "http://x/ü?ä=ö",
+        ] {
+            let url = Url::parse(u).unwrap();
+            let t = Target::of(&url).unwrap();
+            assert!(
+                t.path_and_query.parse::<http::Uri>().is_ok(),
+                "{u} → {}",
+                t.path_and_query
+            );
+        }
+    }
 }
