@@ -12,7 +12,7 @@
 //!   chosen networks (and ports). `Fetcher::check_url` runs the same checks without connecting.
 //! - **Polite.** A clear `User-Agent`; conditional GET from stored validators (`304` → `not_modified`); at most
 //!   `per_origin_concurrency` requests in flight per origin (scheme, host, port) and `politeness_delay` between
-//!   the starts of two requests to one origin; `backoff` and `parse_retry_after` for the scheduler.
+//!   the starts of two requests to one origin; `parse_retry_after` for the scheduler (backoff is the model's schedule rule).
 //! - **Robust.** At most `global_concurrency` requests in flight; a connect timeout per connection attempt and a
 //!   total timeout per fetch (all hops, from connecting to the last body byte; time spent queueing for a permit
 //!   or a politeness slot is not counted); at most `max_redirects` redirects, loops detected; a body cap applied
@@ -39,7 +39,7 @@ use std::time::Duration;
 pub use error::{BoxError, FetchError, Phase, UrlRefusal};
 pub use fetcher::Fetcher;
 pub use guard::{AllowRule, AllowRuleError, Embedding, Reason, Refusal, is_bad_port, refusal};
-pub use retry::{backoff, parse_retry_after};
+pub use retry::parse_retry_after;
 pub use seams::{BoxFuture, Connect, Io, Resolve, SystemResolver, TcpConnector};
 
 /// Where webmasters can read who is fetching their pages (in the default `User-Agent`).

@@ -2,6 +2,8 @@
 //! extract, read, store the report, group it); jobs live in the store, so a restart resumes them. A job that
 //! keeps failing is parked with its error for the desk to see and retry.
 
+use std::time::Duration;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::{BriefingId, ReportId, SourceId};
@@ -90,10 +92,13 @@ impl Job {
         if !transient || self.attempts >= MAX_ATTEMPTS {
             return Retry::Park;
         }
-        let exp = self.attempts.saturating_sub(1).min(20);
-        let full = FIRST_RETRY_SECS.saturating_mul(1 << exp).min(MAX_RETRY_SECS) * 1000;
-        let half = full / 2;
-        let mut wait = SignedDuration::from_millis(half + (random % (half as u64 + 1)) as i64);
+        let wait = crate::source::backoff(
+            self.attempts,
+            Duration::from_secs(FIRST_RETRY_SECS as u64),
+            Duration::from_secs(MAX_RETRY_SECS as u64),
+            random,
+        );
+        let mut wait = SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX);
         if let Some(ra) = retry_after_secs {
             wait = wait.max(SignedDuration::from_secs(ra.clamp(0, MAX_RETRY_SECS)));
         }

@@ -27,7 +27,7 @@ pub use event::{Event, EventId, EventKind};
 pub use job::{Job, JobId, JobState, NewJob, Retry};
 pub use reading::{READING_VERSION, Reading};
 pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
-pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind};
+pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind, backoff};
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;

@@ -4,6 +4,8 @@
 //! number, and says when to poll next (the interval after a success, exponential backoff with jitter after
 //! failures, never sooner than a server's `Retry-After`).
 
+use std::time::Duration;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::{BriefingId, RuleError};
@@ -163,7 +165,9 @@ impl PollState {
                 s.consecutive_failures = s.consecutive_failures.saturating_add(1);
                 s.last_error = Some(error.clone());
                 s.last_error_at = Some(now);
-                let mut wait = backoff(s.consecutive_failures, interval_secs, random);
+                let base = Duration::from_secs(u64::from(interval_secs.max(MIN_POLL_SECS)));
+                let max = Duration::from_secs(MAX_BACKOFF_SECS as u64).max(base);
+                let mut wait = signed(backoff(s.consecutive_failures, base, max, random));
                 if let Some(ra) = retry_after_secs {
                     wait = wait.max(SignedDuration::from_secs((*ra).clamp(0, MAX_RETRY_AFTER_SECS)));
                 }
@@ -174,21 +178,32 @@ impl PollState {
     }
 }
 
-/// The wait after the `failures`-th failure in a row: the poll interval doubled for each failure beyond the
-/// first, capped at [`MAX_BACKOFF_SECS`], with "equal jitter" (between half and all of it) so that sources
-/// that failed together do not all come back at once.
-pub fn backoff(failures: u32, interval_secs: u32, random: u64) -> SignedDuration {
-    let base = i64::from(interval_secs.max(MIN_POLL_SECS));
-    let exp = failures.saturating_sub(1).min(30);
-    let full = base
-        .saturating_mul(1_i64 << exp)
-        .min(MAX_BACKOFF_SECS)
-        .max(base.min(MAX_BACKOFF_SECS));
-    // In milliseconds, so that short intervals get jitter too.
-    let full_ms = full * 1000;
-    let half = full_ms / 2;
-    let jitter = (random % (half as u64 + 1)) as i64;
-    SignedDuration::from_millis(half + jitter)
+/// Exponential backoff with "equal jitter": the `consecutive_failures`-th failure in a row waits
+/// `base × 2^(failures−1)`, at most `max`, of which the upper half is random (`random`: any random number), so
+/// that sources that failed together do not all come back at once while none retries much sooner than its
+/// schedule. Zero failures wait nothing; never more than `max`; non-decreasing in the failures for a fixed
+/// `random`; no overflow for any input.
+pub fn backoff(consecutive_failures: u32, base: Duration, max: Duration, random: u64) -> Duration {
+    if consecutive_failures == 0 {
+        return Duration::ZERO;
+    }
+    let step = 1u32
+        .checked_shl(consecutive_failures - 1)
+        .and_then(|factor| base.checked_mul(factor))
+        .map_or(max, |d| d.min(max));
+    let nanos = step.as_nanos();
+    let half = nanos / 2;
+    // `(nanos − half) × random / 2^64` in integer arithmetic without overflow: at most `nanos − half`.
+    let rest = nanos - half;
+    let r = u128::from(random);
+    let jitter = (rest >> 64) * r + (((rest & u128::from(u64::MAX)) * r) >> 64);
+    let total = half + jitter;
+    // `total <= nanos`, which came from a Duration, so the seconds fit in a u64.
+    Duration::new((total / 1_000_000_000) as u64, (total % 1_000_000_000) as u32)
+}
+
+fn signed(d: Duration) -> SignedDuration {
+    SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX)
 }
 
 /// What one poll of a source gave.
@@ -398,18 +413,58 @@ mod tests {
         assert_eq!(st.next_poll_at, t(MAX_RETRY_AFTER_SECS));
     }
 
+    const S: fn(u64) -> Duration = Duration::from_secs;
+
     #[test]
-    fn jitter_spreads_and_stays_in_bounds() {
-        let mut seen = std::collections::BTreeSet::new();
-        for r in 0..200u64 {
-            let w = backoff(3, 10, r.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            assert!(
-                w >= SignedDuration::from_secs(20) && w <= SignedDuration::from_secs(40),
-                "{w:?}"
-            );
-            seen.insert(w.as_millis());
+    fn backoff_doubles_from_the_base_with_jitter_in_the_upper_half() {
+        let (base, max) = (S(60), S(6 * 3600));
+        assert_eq!(backoff(0, base, max, 12345), Duration::ZERO);
+        // random = 0 gives the lower edge (half), u64::MAX the upper edge (just under the full step).
+        assert_eq!(backoff(1, base, max, 0), S(30));
+        assert_eq!(backoff(2, base, max, 0), S(60));
+        assert_eq!(backoff(3, base, max, 0), S(120));
+        assert!(backoff(1, base, max, u64::MAX) > S(59) && backoff(1, base, max, u64::MAX) <= S(60));
+        assert_eq!(backoff(1, base, max, 1 << 63), S(45));
+        // Capped: 60 s × 2^9 = 8.5 h > 6 h.
+        assert_eq!(backoff(10, base, max, 0), S(3 * 3600));
+        assert!(backoff(10, base, max, u64::MAX) <= max);
+        // No overflow anywhere.
+        assert_eq!(backoff(u32::MAX, base, max, 0), S(3 * 3600));
+        assert_eq!(backoff(64, base, max, 0), S(3 * 3600));
+        assert!(backoff(40, Duration::MAX, Duration::MAX, u64::MAX) <= Duration::MAX);
+        assert_eq!(backoff(3, S(100), S(10), 0), S(5), "a base above the cap is the cap");
+    }
+
+    #[test]
+    fn property_backoff_is_bounded_and_monotone() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed
+        };
+        for _ in 0..2000 {
+            let base = Duration::from_millis(next() % 120_000 + 1);
+            let max = base + Duration::from_millis(next() % 86_400_000);
+            let random = next();
+            let mut last = Duration::ZERO;
+            for n in 0..70 {
+                let d = backoff(n, base, max, random);
+                assert!(d <= max, "{n} {base:?} {max:?}");
+                assert!(d >= last, "not monotone at {n}: {last:?} then {d:?}");
+                if n > 0 {
+                    let step = base
+                        .checked_mul(1u32.checked_shl(n - 1).unwrap_or(u32::MAX))
+                        .unwrap_or(max)
+                        .min(max);
+                    assert!(
+                        d >= step / 2 && d <= step,
+                        "{n}: {d:?} outside [{:?}, {step:?}]",
+                        step / 2
+                    );
+                }
+                last = d;
+            }
         }
-        assert!(seen.len() > 100, "jitter spreads the waits");
     }
 
     #[test]

@@ -76,6 +76,18 @@ fn core_crates_do_not_depend_outward() {
             "app",
             &["livebrief-server", "axum", "rusqlite", "minijinja", "serde_json"],
         ),
+        // The fetcher is IO, but knows nothing of the domain, storage or the server.
+        (
+            "fetch",
+            &[
+                "livebrief-model",
+                "livebrief-store",
+                "livebrief-app",
+                "livebrief-server",
+                "rusqlite",
+                "axum",
+            ],
+        ),
         // The reading core: text and a date in, values out.
         ("nlp", OUTER),
         ("extract", OUTER),
