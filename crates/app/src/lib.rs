@@ -7,9 +7,13 @@
 
 mod accounts;
 mod clock;
+pub mod desk;
 pub mod draft;
+pub mod grouping;
+pub mod ingest;
 pub mod pipeline;
 mod reports;
+pub mod sources;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -23,7 +27,10 @@ use tokio::sync::broadcast;
 
 pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use desk::{DeskChange, DeskNotice, DevelopmentView};
+pub use ingest::{Ingest, IngestConfig, JobOutcome, PollReport};
 pub use pipeline::{ReportBody, ReportInput, Understood, understand};
+pub use sources::{ImportReport, SourceInput};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -118,6 +125,10 @@ pub struct App {
     write_lock: tokio::sync::Mutex<()>,
     /// Briefings by slug, and the newest event id of each: what cached pages are keyed on.
     briefings: RwLock<HashMap<String, (Briefing, EventId)>>,
+    /// The online grouper (rebuilt from the store on first use); also serialises desk decisions.
+    grouping: tokio::sync::Mutex<Option<livebrief_cluster::Grouper>>,
+    /// Desk changes (developments, sources, jobs) for the desk's live view.
+    desk_bus: broadcast::Sender<desk::DeskNotice>,
 }
 
 impl App {
@@ -133,12 +144,15 @@ impl App {
             })
             .collect();
         let (bus, _) = broadcast::channel(BUS_CAPACITY);
+        let (desk_bus, _) = broadcast::channel(BUS_CAPACITY);
         Ok(Arc::new(App {
             store,
             clock,
             bus,
             write_lock: Default::default(),
             briefings: RwLock::new(briefings),
+            grouping: Default::default(),
+            desk_bus,
         }))
     }
 

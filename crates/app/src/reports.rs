@@ -37,6 +37,7 @@ impl App {
         draft.validate()?;
         let (report, created) = self.store.save_report(&draft, self.now()).await?;
         tracing::info!(report_id = report.id.0, briefing = %slug, actor = %actor.name, created, "report read and stored");
+        self.group_report(&report).await?;
         Ok((report, created))
     }
 
@@ -46,7 +47,7 @@ impl App {
         self.topic_list(&b).await
     }
 
-    async fn topic_list(&self, b: &Briefing) -> Result<(Option<String>, Vec<TopicDef>)> {
+    pub(crate) async fn topic_list(&self, b: &Briefing) -> Result<(Option<String>, Vec<TopicDef>)> {
         match self.store.briefing_topics(b.id).await? {
             // Stored lists were checked when set; a list that no longer parses falls back to the defaults.
             Some(text) => match livebrief_nlp::parse_topics(&text) {

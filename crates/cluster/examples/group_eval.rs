@@ -32,7 +32,12 @@ pub fn doc_from_reading(
     reading: &Reading,
 ) -> Doc {
     let names = |kind: EntityKind| -> Vec<String> {
-        reading.entities.iter().filter(|e| e.kind == kind).map(|e| e.name.clone()).collect()
+        reading
+            .entities
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.name.clone())
+            .collect()
     };
     let has_year = |s: &str| s.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() == 4);
     let mut dates: Vec<Date> = reading
@@ -49,8 +54,11 @@ pub fn doc_from_reading(
     }
     dates.sort();
     dates.dedup();
-    let mut speakers: Vec<String> =
-        reading.quotes.iter().filter_map(|q| q.speaker.as_ref().and_then(|s| s.name.clone())).collect();
+    let mut speakers: Vec<String> = reading
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref().and_then(|s| s.name.clone()))
+        .collect();
     speakers.sort();
     speakers.dedup();
     Doc {
@@ -69,7 +77,9 @@ pub fn doc_from_reading(
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: group_eval REPORTS.jsonl [--threshold X] ...")?;
+    let path = args
+        .next()
+        .ok_or("usage: group_eval REPORTS.jsonl [--threshold X] ...")?;
     let mut config = Config::default();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -99,7 +109,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let s = |k: &str| r.get(k).and_then(|v| v.as_str());
         let published: Option<Date> = s("published").and_then(|p| p.get(..10)).and_then(|p| p.parse().ok());
         let (title, text) = (s("title").unwrap_or(""), s("text").unwrap_or(""));
-        let full = if title.is_empty() { text.to_string() } else { format!("{title}\n{text}") };
+        let full = if title.is_empty() {
+            text.to_string()
+        } else {
+            format!("{title}\n{text}")
+        };
         let reading = livebrief_nlp::read(&full, published.unwrap_or(UNDATED_REFERENCE), &topics);
         docs.push(doc_from_reading(title, text, published, s("source"), &reading));
         ids.push(r.get("id").cloned().unwrap_or(serde_json::Value::Null));
@@ -124,6 +138,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.push('\n');
     }
     print!("{out}");
-    eprintln!("{} reports, {} developments", docs.len(), groups.iter().collect::<std::collections::BTreeSet<_>>().len());
+    eprintln!(
+        "{} reports, {} developments",
+        docs.len(),
+        groups.iter().collect::<std::collections::BTreeSet<_>>().len()
+    );
     Ok(())
 }

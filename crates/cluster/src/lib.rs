@@ -101,12 +101,19 @@ impl Default for Config {
 impl Config {
     /// The channel weights, negative ones read as 0.
     pub(crate) fn channel_weights(&self) -> [f32; 4] {
-        [self.text_weight, self.entity_weight, self.number_weight, self.date_weight].map(|w| w.max(0.0))
+        [
+            self.text_weight,
+            self.entity_weight,
+            self.number_weight,
+            self.date_weight,
+        ]
+        .map(|w| w.max(0.0))
     }
 
     /// The LSH bands and rows in use.
     pub fn lsh_bands(&self) -> (usize, usize) {
-        self.bands.unwrap_or_else(|| optimal_bands(self.near_duplicate, self.num_perm))
+        self.bands
+            .unwrap_or_else(|| optimal_bands(self.near_duplicate, self.num_perm))
     }
 }
 
@@ -155,7 +162,10 @@ pub struct Decision {
 /// Groups documents online, in the given order: each joins the group [`Grouper::assign`] names or starts a new one.
 /// Group ids are 0, 1, 2, … in order of creation.
 pub fn group_all(docs: &[Doc], config: &Config) -> Vec<GroupId> {
-    let mut g = Grouper::new(Config { max_docs: config.max_docs.max(docs.len()), ..config.clone() });
+    let mut g = Grouper::new(Config {
+        max_docs: config.max_docs.max(docs.len()),
+        ..config.clone()
+    });
     let mut next: GroupId = 0;
     let mut out = Vec::with_capacity(docs.len());
     for (i, doc) in docs.iter().enumerate() {

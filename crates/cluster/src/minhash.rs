@@ -271,7 +271,9 @@ impl NearDuplicateIndex {
         self.candidates(sig, &mut cands);
         let mut best: Option<(DocId, f32)> = None;
         for id in cands {
-            let Some(other) = self.signatures.get(&id) else { continue };
+            let Some(other) = self.signatures.get(&id) else {
+                continue;
+            };
             let r = sig.resemblance(other);
             if r >= threshold && best.is_none_or(|(_, b)| r > b) {
                 best = Some((id, r));
@@ -294,11 +296,17 @@ mod tests {
 
     #[test]
     fn resemblance_estimates_jaccard() {
-        let h = MinHasher { shingle: 1, num_perm: 256 };
+        let h = MinHasher {
+            shingle: 1,
+            num_perm: 256,
+        };
         // 100 words each, 50 shared: Jaccard 50/150.
         let a: Vec<u64> = (0..100).map(|i| mix64(i)).collect();
         let b: Vec<u64> = (50..150).map(|i| mix64(i)).collect();
-        let r = h.signature_of_words(&a).unwrap().resemblance(&h.signature_of_words(&b).unwrap());
+        let r = h
+            .signature_of_words(&a)
+            .unwrap()
+            .resemblance(&h.signature_of_words(&b).unwrap());
         assert!((r - 1.0 / 3.0).abs() < 0.1, "{r}");
         let s = h.signature_of_words(&a).unwrap();
         assert_eq!(s.resemblance(&s), 1.0);
@@ -306,7 +314,10 @@ mod tests {
 
     #[test]
     fn index_finds_copies_and_forgets_removed() {
-        let h = MinHasher { shingle: 3, num_perm: 128 };
+        let h = MinHasher {
+            shingle: 3,
+            num_perm: 128,
+        };
         let text: Vec<u64> = (0..300).map(|i| mix64(i % 257)).collect();
         let mut copy = text.clone();
         copy[150] = 7;

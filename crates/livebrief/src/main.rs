@@ -2,6 +2,7 @@
 
 mod demo;
 mod extract_cmd;
+mod ingest_cmd;
 mod read_cmd;
 
 use std::collections::BTreeMap;
@@ -113,6 +114,26 @@ enum Command {
     },
     /// Print the default topic list in the text form a briefing's own list uses.
     Topics,
+    /// Manage the sources (feeds and pages) a briefing watches.
+    Source {
+        #[command(subcommand)]
+        command: SourceCommand,
+    },
+    /// Poll sources and fetch, read and group their new articles (the server does this on its own).
+    Poll {
+        /// Poll every enabled source once, work the articles, and exit.
+        #[arg(long)]
+        once: bool,
+        /// Only this briefing's sources.
+        #[arg(long)]
+        briefing: Option<String>,
+    },
+    /// Group reports (JSON lines: id, source, published, title, text) into developments as the server would;
+    /// prints {"id": …, "development": …} per report.
+    Group {
+        /// A JSON-lines file, or - for stdin.
+        file: PathBuf,
+    },
     /// Score quote attribution on an annotated set (JSON lines with text, published, attributions).
     EvalQuotes {
         /// e.g. ../shared/data/quotes/polnear-dev.jsonl
@@ -154,6 +175,47 @@ enum UserCommand {
     },
     /// List accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// Watch a feed or a page. Its kind and title are found by fetching it once unless given.
+    Add {
+        url: String,
+        /// The briefing (may be left out when there is only one).
+        #[arg(long)]
+        briefing: Option<String>,
+        /// feed or page.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// BCP 47 tag: en, uk, ru, …
+        #[arg(long)]
+        language: Option<String>,
+        /// What the desk should know about it.
+        #[arg(long)]
+        trust_note: Option<String>,
+        /// Seconds between polls (default 300).
+        #[arg(long)]
+        interval: Option<u32>,
+    },
+    /// List sources with their health.
+    List {
+        #[arg(long)]
+        briefing: Option<String>,
+    },
+    /// Add every feed of an OPML file.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        briefing: Option<String>,
+    },
+    /// Print the sources as OPML.
+    Export {
+        #[arg(long)]
+        briefing: Option<String>,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -330,6 +392,49 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", livebrief_nlp::format_topics(&livebrief_nlp::default_topics()));
             Ok(())
         }
+        Command::Source { command } => {
+            let config = load_config(&cli, None)?;
+            let ingest = ingest_cmd::ingest_for(app_for(&config).await?, &config)?;
+            match command {
+                SourceCommand::Add {
+                    url,
+                    briefing,
+                    kind,
+                    title,
+                    language,
+                    trust_note,
+                    interval,
+                } => {
+                    ingest_cmd::add(
+                        &ingest,
+                        ingest_cmd::AddArgs {
+                            url,
+                            briefing: briefing.as_deref(),
+                            kind: kind.as_deref(),
+                            title: title.as_deref(),
+                            language: language.as_deref(),
+                            trust_note: trust_note.as_deref(),
+                            interval: *interval,
+                        },
+                    )
+                    .await
+                }
+                SourceCommand::List { briefing } => ingest_cmd::list(&ingest, briefing.as_deref()).await,
+                SourceCommand::Import { file, briefing } => {
+                    ingest_cmd::import(&ingest, file, briefing.as_deref()).await
+                }
+                SourceCommand::Export { briefing } => ingest_cmd::export(&ingest, briefing.as_deref()).await,
+            }
+        }
+        Command::Poll { once, briefing } => {
+            if !once {
+                bail!("the server polls on its own (`livebrief serve`); use `livebrief poll --once` to poll now");
+            }
+            let config = load_config(&cli, None)?;
+            let ingest = ingest_cmd::ingest_for(app_for(&config).await?, &config)?;
+            ingest_cmd::poll_once(&ingest, briefing.as_deref()).await
+        }
+        Command::Group { file } => ingest_cmd::group(file),
         Command::Config => {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());
@@ -343,6 +448,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("login_max_failures = {}", c.login_max_failures);
             println!("login_window_secs = {}", c.login_window_secs);
             println!("page_size = {}", c.page_size);
+            println!("ingest = {}", c.ingest);
+            println!("ingest_workers = {}", c.ingest_workers);
+            println!("user_agent = {:?}", c.fetch.user_agent);
+            println!("fetch_guard = {}", c.fetch.guard);
+            println!("fetch_allow = {:?}", c.fetch.allow.join(", "));
+            println!("fetch_timeout_secs = {}", c.fetch.timeout_secs);
+            println!("fetch_connect_timeout_secs = {}", c.fetch.connect_timeout_secs);
+            println!("fetch_max_body_bytes = {}", c.fetch.max_body_bytes);
+            println!("fetch_per_origin = {}", c.fetch.per_origin);
+            println!("fetch_politeness_ms = {}", c.fetch.politeness_ms);
+            println!("fetch_concurrency = {}", c.fetch.concurrency);
             Ok(())
         }
     }

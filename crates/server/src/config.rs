@@ -22,6 +22,43 @@ pub struct Config {
     pub login_max_failures: u32,
     pub login_window_secs: u64,
     pub page_size: usize,
+    /// Poll sources and work the ingest jobs while serving.
+    pub ingest: bool,
+    pub ingest_workers: usize,
+    pub fetch: FetchOptions,
+}
+
+/// How the fetcher reaches sources (see `livebrief_fetch::FetchConfig`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchOptions {
+    pub user_agent: String,
+    pub guard: bool,
+    /// Networks (and ports) exempt from the SSRF guard, as written (`127.0.0.1/32`, `[::1]:8091`).
+    pub allow: Vec<String>,
+    pub timeout_secs: u64,
+    pub connect_timeout_secs: u64,
+    pub max_body_bytes: u64,
+    pub per_origin: usize,
+    pub politeness_ms: u64,
+    pub concurrency: usize,
+}
+
+impl FetchOptions {
+    /// The fetcher's configuration (allow rules were checked when the options were loaded).
+    pub fn fetch_config(&self) -> livebrief_fetch::FetchConfig {
+        livebrief_fetch::FetchConfig {
+            user_agent: self.user_agent.clone(),
+            connect_timeout: std::time::Duration::from_secs(self.connect_timeout_secs),
+            total_timeout: std::time::Duration::from_secs(self.timeout_secs),
+            max_body_bytes: self.max_body_bytes,
+            per_origin_concurrency: self.per_origin,
+            politeness_delay: std::time::Duration::from_millis(self.politeness_ms),
+            global_concurrency: self.concurrency,
+            allow: self.allow.iter().filter_map(|a| a.parse().ok()).collect(),
+            guard: self.guard,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,33 +82,75 @@ struct Raw {
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
     page_size: Option<u64>,
+    ingest: Option<bool>,
+    ingest_workers: Option<u64>,
+    user_agent: Option<String>,
+    fetch_guard: Option<bool>,
+    fetch_allow: Option<String>,
+    fetch_timeout_secs: Option<u64>,
+    fetch_connect_timeout_secs: Option<u64>,
+    fetch_max_body_bytes: Option<u64>,
+    fetch_per_origin: Option<u64>,
+    fetch_politeness_ms: Option<u64>,
+    fetch_concurrency: Option<u64>,
 }
 
-/// Every option name; the environment variable is `LIVEBRIEF_` + the name in upper case.
-pub const KEYS: &[&str] = &[
-    "listen",
-    "data_dir",
-    "base_url",
-    "log_format",
-    "log_level",
-    "cookie_secure",
-    "max_body_bytes",
-    "sse_heartbeat_secs",
-    "login_max_failures",
-    "login_window_secs",
-    "page_size",
+/// What an option's value is, to read it from an environment variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Boolean,
+}
+
+/// Every option and its kind; the environment variable is `LIVEBRIEF_` + the name in upper case. The one list
+/// the environment, the documentation test and the file's shape are checked against.
+pub const OPTIONS: &[(&str, Kind)] = &[
+    ("listen", Kind::Text),
+    ("data_dir", Kind::Text),
+    ("base_url", Kind::Text),
+    ("log_format", Kind::Text),
+    ("log_level", Kind::Text),
+    ("cookie_secure", Kind::Boolean),
+    ("max_body_bytes", Kind::Number),
+    ("sse_heartbeat_secs", Kind::Number),
+    ("login_max_failures", Kind::Number),
+    ("login_window_secs", Kind::Number),
+    ("page_size", Kind::Number),
+    ("ingest", Kind::Boolean),
+    ("ingest_workers", Kind::Number),
+    ("user_agent", Kind::Text),
+    ("fetch_guard", Kind::Boolean),
+    ("fetch_allow", Kind::Text),
+    ("fetch_timeout_secs", Kind::Number),
+    ("fetch_connect_timeout_secs", Kind::Number),
+    ("fetch_max_body_bytes", Kind::Number),
+    ("fetch_per_origin", Kind::Number),
+    ("fetch_politeness_ms", Kind::Number),
+    ("fetch_concurrency", Kind::Number),
 ];
+
+/// Every option name.
+pub const KEYS: &[&str] = &{
+    let mut k = [""; OPTIONS.len()];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        k[i] = OPTIONS[i].0;
+        i += 1;
+    }
+    k
+};
 
 impl Config {
     /// Reads `file` (if given; it must then exist) and overlays the `LIVEBRIEF_*` variables from `env`.
     pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
-        let mut raw = match file {
+        let mut table = match file {
             Some(p) => {
                 let text =
                     std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?;
-                toml::from_str::<Raw>(&text).with_context(|| format!("parsing config file {}", p.display()))?
+                toml::from_str::<toml::Table>(&text).with_context(|| format!("parsing config file {}", p.display()))?
             }
-            None => Raw::default(),
+            None => toml::Table::new(),
         };
         for (k, v) in env {
             let Some(key) = k.strip_prefix("LIVEBRIEF_") else {
@@ -81,39 +160,36 @@ impl Config {
             if matches!(key.as_str(), "log" | "config") {
                 continue; // read elsewhere: the log filter and the config path
             }
-            let num = |v: &str| {
-                v.trim()
-                    .parse::<u64>()
-                    .with_context(|| format!("{k}={v:?} is not a whole number"))
-            };
-            let boolean = |v: &str| match v.trim() {
-                "1" | "true" | "yes" | "on" => Ok(true),
-                "0" | "false" | "no" | "off" => Ok(false),
-                _ => bail!("{k}={v:?} is not a boolean (true/false)"),
-            };
-            match key.as_str() {
-                "listen" => raw.listen = Some(v.clone()),
-                "data_dir" => raw.data_dir = Some(v.clone()),
-                "base_url" => raw.base_url = Some(v.clone()),
-                "log_format" => raw.log_format = Some(v.clone()),
-                "log_level" => raw.log_level = Some(v.clone()),
-                "cookie_secure" => raw.cookie_secure = Some(boolean(v)?),
-                "max_body_bytes" => raw.max_body_bytes = Some(num(v)?),
-                "sse_heartbeat_secs" => raw.sse_heartbeat_secs = Some(num(v)?),
-                "login_max_failures" => {
-                    raw.login_max_failures = Some(num(v)?.try_into().context("login_max_failures is too large")?)
-                }
-                "login_window_secs" => raw.login_window_secs = Some(num(v)?),
-                "page_size" => raw.page_size = Some(num(v)?),
-                _ => bail!(
+            let Some(&(name, kind)) = OPTIONS.iter().find(|(n, _)| *n == key) else {
+                bail!(
                     "unknown environment variable {k} (known: {})",
                     KEYS.iter()
                         .map(|k| format!("LIVEBRIEF_{}", k.to_uppercase()))
                         .collect::<Vec<_>>()
                         .join(", ")
+                );
+            };
+            let value = match kind {
+                Kind::Text => toml::Value::String(v.clone()),
+                Kind::Number => toml::Value::Integer(
+                    v.trim()
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| *n >= 0)
+                        .with_context(|| format!("{k}={v:?} is not a whole number"))?,
                 ),
-            }
+                Kind::Boolean => toml::Value::Boolean(match v.trim() {
+                    "1" | "true" | "yes" | "on" => true,
+                    "0" | "false" | "no" | "off" => false,
+                    _ => bail!("{k}={v:?} is not a boolean (true/false)"),
+                }),
+            };
+            table.insert(name.to_string(), value);
         }
+        let raw: Raw = toml::Value::Table(table).try_into().with_context(|| match file {
+            Some(p) => format!("config file {} or LIVEBRIEF_* variables", p.display()),
+            None => "LIVEBRIEF_* variables".to_string(),
+        })?;
         raw.validate()
     }
 }
@@ -167,7 +243,63 @@ impl Raw {
         if !(1..=200).contains(&page_size) {
             bail!("page_size = {page_size}: must be between 1 and 200");
         }
+        let ingest_workers = self.ingest_workers.unwrap_or(4);
+        if !(1..=64).contains(&ingest_workers) {
+            bail!("ingest_workers = {ingest_workers}: must be between 1 and 64");
+        }
+        let allow: Vec<String> = self
+            .fetch_allow
+            .unwrap_or_default()
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        for a in &allow {
+            if a.parse::<livebrief_fetch::AllowRule>().is_err() {
+                bail!("fetch_allow: {a:?} is not a network (e.g. 127.0.0.1/32, 10.1.0.0/16:8080, [::1]:8091)");
+            }
+        }
+        let range = |name: &str, v: u64, lo: u64, hi: u64| -> anyhow::Result<u64> {
+            if (lo..=hi).contains(&v) {
+                Ok(v)
+            } else {
+                bail!("{name} = {v}: must be between {lo} and {hi}")
+            }
+        };
+        let user_agent = self.user_agent.unwrap_or_else(livebrief_fetch::default_user_agent);
+        if user_agent.trim().is_empty() || user_agent.len() > 300 || user_agent.chars().any(char::is_control) {
+            bail!("user_agent must be one line of at most 300 characters");
+        }
+        let fetch = FetchOptions {
+            user_agent,
+            guard: self.fetch_guard.unwrap_or(true),
+            allow,
+            timeout_secs: range("fetch_timeout_secs", self.fetch_timeout_secs.unwrap_or(30), 1, 600)?,
+            connect_timeout_secs: range(
+                "fetch_connect_timeout_secs",
+                self.fetch_connect_timeout_secs.unwrap_or(10),
+                1,
+                120,
+            )?,
+            max_body_bytes: range(
+                "fetch_max_body_bytes",
+                self.fetch_max_body_bytes.unwrap_or(8 * 1024 * 1024),
+                1024,
+                256 * 1024 * 1024,
+            )?,
+            per_origin: range("fetch_per_origin", self.fetch_per_origin.unwrap_or(2), 1, 64)? as usize,
+            politeness_ms: range(
+                "fetch_politeness_ms",
+                self.fetch_politeness_ms.unwrap_or(1000),
+                0,
+                60_000,
+            )?,
+            concurrency: range("fetch_concurrency", self.fetch_concurrency.unwrap_or(64), 1, 1024)? as usize,
+        };
         Ok(Config {
+            ingest: self.ingest.unwrap_or(true),
+            ingest_workers: ingest_workers as usize,
+            fetch,
             listen,
             data_dir,
             base_url,

@@ -2,7 +2,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
-use livebrief_app::App;
+use livebrief_app::{App, Ingest, IngestConfig};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{Csrf, LoginLimiter};
@@ -18,6 +18,8 @@ pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub app: Arc<App>,
+    /// Sources, the poller and the ingest jobs (its loop runs only when `config.ingest` is on).
+    pub ingest: Arc<Ingest>,
     pub config: Config,
     pub views: Views,
     pub cache: PageCache,
@@ -42,7 +44,17 @@ impl AppState {
         let mut secret = vec![0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
         let key = app.store().setting_or_init("csrf_key", secret).await?;
+        let fetcher = livebrief_fetch::Fetcher::new(config.fetch.fetch_config())?;
+        let ingest = Ingest::new(
+            app.clone(),
+            fetcher,
+            IngestConfig {
+                workers: config.ingest_workers,
+                ..IngestConfig::default()
+            },
+        );
         let state = AppState(Arc::new(Shared {
+            ingest,
             views: Views::new(crate::assets::version())?,
             cache: PageCache::default(),
             metrics: Metrics::new(),
@@ -54,6 +66,9 @@ impl AppState {
             app,
         }));
         crate::sse::start_hub(state.clone());
+        if state.config.ingest {
+            tokio::spawn(state.ingest.clone().run(state.shutdown.clone()));
+        }
         Ok(state)
     }
 }

@@ -29,6 +29,22 @@ fn file_then_environment() {
     assert_eq!(c.log_format, LogFormat::Json);
     assert_eq!(c.base_url.as_str(), "https://news.example.org/live/");
     assert!(c.cookie_secure, "https base URL implies secure cookies");
+    let c = Config::load(
+        None,
+        &env(&[
+            ("LIVEBRIEF_FETCH_ALLOW", "127.0.0.1/32, [::1]:8091"),
+            ("LIVEBRIEF_INGEST", "off"),
+            ("LIVEBRIEF_FETCH_POLITENESS_MS", "0"),
+        ]),
+    )
+    .expect("valid");
+    assert_eq!(
+        c.fetch.allow,
+        vec!["127.0.0.1/32".to_string(), "[::1]:8091".to_string()]
+    );
+    assert!(!c.ingest);
+    assert_eq!(c.fetch.fetch_config().allow.len(), 2);
+    assert_eq!(c.fetch.fetch_config().politeness_delay, std::time::Duration::ZERO);
 }
 
 #[test]
@@ -42,6 +58,10 @@ fn invalid_values_are_clear_errors() {
         (&[("LIVEBRIEF_COOKIE_SECURE", "perhaps")], "boolean"),
         (&[("LIVEBRIEF_MAX_BODY_BYTES", "1")], "max_body_bytes"),
         (&[("LIVEBRIEF_TYPO", "1")], "unknown environment variable"),
+        (&[("LIVEBRIEF_FETCH_ALLOW", "127.0.0.1/32, localhost")], "fetch_allow"),
+        (&[("LIVEBRIEF_FETCH_PER_ORIGIN", "0")], "fetch_per_origin"),
+        (&[("LIVEBRIEF_INGEST", "maybe")], "LIVEBRIEF_INGEST"),
+        (&[("LIVEBRIEF_USER_AGENT", "a\nb")], "user_agent"),
     ];
     for (vars, expect) in cases {
         let err = Config::load(None, &env(vars)).expect_err("invalid");

@@ -1,0 +1,447 @@
+//! The desk: developments as the grouper forms them from incoming reports, and as editors decide on them
+//! (approve, edit, merge, split, move a report, dismiss). Every decision is kept as a desk record.
+//!
+//! Architecture invariant: the grouper in memory and the memberships in the store change together, under
+//! one lock ([`App::grouping`]); a restart rebuilds the grouper from the stored memberships.
+
+use jiff::SignedDuration;
+use livebrief_cluster::Grouper;
+use livebrief_model::{
+    Actor, BodyFormat, BriefingId, DeskAction, DeskRecord, DevStatus, Development, DevelopmentId, EditedText, JobId,
+    Membership, Report, ReportId, SourceId, Status, Summary,
+};
+use livebrief_store::{Attach, DevQuery, DevUpdate, NewRecord, Regroup, Target};
+use tokio::sync::MutexGuard;
+
+use crate::{App, AppError, Command, EditInput, EntryInput, Result, draft, grouping};
+
+/// What changed on the desk, for the desk's live view (not public: readers never see it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskNotice {
+    pub briefing_id: BriefingId,
+    pub change: DeskChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskChange {
+    Development(DevelopmentId),
+    Source(SourceId),
+    Job(JobId),
+}
+
+/// A development with what the desk shows of it.
+#[derive(Debug, Clone)]
+pub struct DevelopmentView {
+    pub development: Development,
+    pub reports: Vec<(Membership, Report)>,
+    pub records: Vec<DeskRecord>,
+}
+
+/// How far back the grouper is rebuilt on start (reports received since then).
+const RESTORE_DAYS: i64 = 45;
+
+fn dev_id(g: u64) -> DevelopmentId {
+    DevelopmentId(g as i64)
+}
+
+impl App {
+    /// The grouper, rebuilt from the store's memberships on first use.
+    pub(crate) async fn grouping(&self) -> Result<MutexGuard<'_, Option<Grouper>>> {
+        let mut g = self.grouping.lock().await;
+        if g.is_none() {
+            let since = self
+                .now()
+                .checked_sub(SignedDuration::from_hours(24 * RESTORE_DAYS))
+                .unwrap_or(self.now());
+            let mut grouper = Grouper::new(grouping::config());
+            let members = self.store.memberships_since(since).await?;
+            for (m, r) in &members {
+                grouper.insert(r.id.0 as u64, &grouping::doc_of(r), m.development_id.0 as u64);
+            }
+            tracing::info!(reports = members.len(), "grouper rebuilt from the store");
+            *g = Some(grouper);
+        }
+        Ok(g)
+    }
+
+    pub(crate) fn desk_notify(&self, briefing_id: BriefingId, change: DeskChange) {
+        // Nobody watching the desk is fine.
+        let _ = self.desk_bus.send(DeskNotice { briefing_id, change });
+    }
+
+    /// Receives every desk change from now on.
+    pub fn subscribe_desk(&self) -> tokio::sync::broadcast::Receiver<DeskNotice> {
+        self.desk_bus.subscribe()
+    }
+
+    /// Puts a stored report into the development it belongs to (or a new one) and refreshes that
+    /// development's draft, facets and corroboration. A report already grouped (the same address read again)
+    /// stays where it is and its development is refreshed.
+    pub async fn group_report(&self, report: &Report) -> Result<Development> {
+        let mut guard = self.grouping().await?;
+        let Some(g) = guard.as_mut() else {
+            return Err(AppError::Invalid("the grouper is not available".into()));
+        };
+        let doc = grouping::doc_of(report);
+        let (mut target, near, score) = match self.store.membership(report.id).await? {
+            Some(m) => (Target::Existing(m.development_id), m.near_duplicate_of, m.score),
+            None => {
+                let d = g.assign(&doc);
+                (
+                    d.group.map_or(Target::New, |x| Target::Existing(dev_id(x))),
+                    d.near_duplicate_of.map(|r| ReportId(r as i64)),
+                    d.score,
+                )
+            }
+        };
+        // A development merged away hands its newcomers on to the one it joined.
+        for _ in 0..8 {
+            let Target::Existing(id) = target else { break };
+            match self.store.development(id).await? {
+                Some(d) if d.status == DevStatus::Merged => {
+                    target = d.merged_into.map_or(Target::New, Target::Existing);
+                }
+                Some(d) if d.briefing_id != report.briefing_id => target = Target::New,
+                Some(_) => break,
+                None => target = Target::New,
+            }
+        }
+        let mut reports: Vec<Report> = match target {
+            Target::Existing(id) => self
+                .store
+                .development_reports(id)
+                .await?
+                .into_iter()
+                .map(|(_, r)| r)
+                .filter(|r| r.id != report.id)
+                .collect(),
+            Target::New => Vec::new(),
+        };
+        reports.push(report.clone());
+        let summary = summary_of(&reports)?;
+        let dev = self
+            .store
+            .attach(
+                &Attach {
+                    briefing_id: report.briefing_id,
+                    report_id: report.id,
+                    target,
+                    near_duplicate_of: near,
+                    score,
+                    summary,
+                },
+                self.now(),
+            )
+            .await?;
+        g.insert(report.id.0 as u64, &doc, dev.id.0 as u64);
+        drop(guard);
+        tracing::info!(
+            report_id = report.id.0,
+            development_id = dev.id.0,
+            reports = dev.report_count,
+            near_duplicate = near.map(|r| r.0),
+            score,
+            "report grouped"
+        );
+        self.desk_notify(dev.briefing_id, DeskChange::Development(dev.id));
+        Ok(dev)
+    }
+
+    pub async fn developments(&self, q: &DevQuery) -> Result<Vec<Development>> {
+        Ok(self.store.list_developments(q).await?)
+    }
+
+    pub async fn development(&self, id: DevelopmentId) -> Result<DevelopmentView> {
+        let development = self
+            .store
+            .development(id)
+            .await?
+            .ok_or(AppError::NotFound("development"))?;
+        let reports = self.store.development_reports(id).await?;
+        let records = self.store.desk_records(id).await?;
+        Ok(DevelopmentView {
+            development,
+            reports,
+            records,
+        })
+    }
+
+    /// An editor's (or contributor's) decision on a development. With `version`, refuses if the development
+    /// changed since (a report joined, another editor acted). Returns the development as it now is (for a
+    /// merge, the one it joined; for a split, the new one).
+    pub async fn desk_act(
+        &self,
+        actor: &Actor,
+        id: DevelopmentId,
+        version: Option<i64>,
+        action: DeskAction,
+    ) -> Result<Development> {
+        // Desk decisions and grouping change memberships together: one at a time.
+        let mut guard = self.grouping().await?;
+        let dev = self
+            .store
+            .development(id)
+            .await?
+            .ok_or(AppError::NotFound("development"))?;
+        if let Some(v) = version
+            && v != dev.version
+        {
+            return Err(AppError::Conflict(format!(
+                "the development changed since you opened it (version {} now, not {v}); reload and try again",
+                dev.version
+            )));
+        }
+        dev.check(&action, actor)?;
+        let now = self.now();
+        let record = |detail: String| NewRecord {
+            action: action.name().to_string(),
+            actor_id: actor.id,
+            actor_name: actor.name.clone(),
+            at: now,
+            detail,
+        };
+        let update = |status, edited, entry_id, dismissed, reset, detail| DevUpdate {
+            id: dev.id,
+            version: dev.version,
+            status,
+            edited,
+            entry_id,
+            dismissed,
+            reset_since_publish: reset,
+            record: record(detail),
+        };
+        let out = match &action {
+            DeskAction::Edit { headline, body } => {
+                let edited = EditedText {
+                    headline: headline.trim().to_string(),
+                    body: body.trim().to_string(),
+                    by: actor.name.clone(),
+                    at: now,
+                };
+                let u = update(dev.status, Some(edited), dev.entry_id, None, false, String::new());
+                self.store.update_development(&u).await?
+            }
+            DeskAction::Approve | DeskAction::UpdateEntry => {
+                let reports: Vec<Report> = self
+                    .store
+                    .development_reports(dev.id)
+                    .await?
+                    .into_iter()
+                    .map(|(_, r)| r)
+                    .collect();
+                let refs: Vec<&Report> = reports.iter().collect();
+                let (headline, body) = dev.text();
+                // The machine's draft is plain text from reports: escaped, never markup. An editor writes Markdown.
+                let (format, body) = match dev.edited {
+                    Some(_) => (BodyFormat::Markdown, body.to_string()),
+                    None => (BodyFormat::Html, format!("<p>{}</p>", escape(body))),
+                };
+                let b = self
+                    .briefing_by_id(dev.briefing_id)
+                    .ok_or(AppError::NotFound("briefing"))?;
+                let entry = match (&action, dev.entry_id) {
+                    (DeskAction::UpdateEntry, Some(entry_id)) => {
+                        self.change_entry(
+                            actor,
+                            entry_id,
+                            Command::Edit(EditInput {
+                                sources: Some(draft::citations(&refs)),
+                                ..Default::default()
+                            }),
+                            None,
+                        )
+                        .await?
+                    }
+                    _ => {
+                        self.create_entry(
+                            actor,
+                            &b.slug,
+                            EntryInput {
+                                headline: headline.chars().take(livebrief_model::limits::HEADLINE_CHARS).collect(),
+                                body_format: format,
+                                body,
+                                happened_on: dev.draft.happened_on,
+                                topics: draft::topics(&refs),
+                                sources: draft::citations(&refs),
+                                pinned: false,
+                                key_event: false,
+                                status: Status::Published,
+                            },
+                        )
+                        .await?
+                    }
+                };
+                let detail = format!("entry #{} ({})", entry.id.0, entry.status.as_str());
+                let u = update(
+                    DevStatus::Published,
+                    dev.edited.clone(),
+                    Some(entry.id),
+                    None,
+                    true,
+                    detail,
+                );
+                self.store.update_development(&u).await?
+            }
+            DeskAction::Dismiss { reason } => {
+                let u = update(
+                    DevStatus::Dismissed,
+                    dev.edited.clone(),
+                    dev.entry_id,
+                    Some(reason.trim().to_string()),
+                    false,
+                    format!("reason: {}", reason.trim()),
+                );
+                self.store.update_development(&u).await?
+            }
+            DeskAction::Reopen => {
+                let u = update(
+                    DevStatus::Open,
+                    dev.edited.clone(),
+                    dev.entry_id,
+                    None,
+                    false,
+                    String::new(),
+                );
+                self.store.update_development(&u).await?
+            }
+            DeskAction::MergeInto(into) => {
+                let other = self.live_target(*into, dev.briefing_id).await?;
+                let moving = self.store.development_reports(dev.id).await?;
+                let ids: Vec<ReportId> = moving.iter().map(|(_, r)| r.id).collect();
+                let mut all: Vec<Report> = self
+                    .store
+                    .development_reports(other.id)
+                    .await?
+                    .into_iter()
+                    .map(|(_, r)| r)
+                    .collect();
+                all.extend(moving.into_iter().map(|(_, r)| r));
+                let (_, to) = self
+                    .store
+                    .regroup(&Regroup {
+                        reports: ids,
+                        from: dev.id,
+                        from_version: dev.version,
+                        to: Target::Existing(other.id),
+                        from_summary: None,
+                        to_summary: summary_of(&all)?,
+                        record: record(format!("into #{}", other.id.0)),
+                    })
+                    .await?;
+                if let Some(g) = guard.as_mut() {
+                    g.merge(dev.id.0 as u64, other.id.0 as u64);
+                }
+                self.desk_notify(dev.briefing_id, DeskChange::Development(dev.id));
+                to
+            }
+            DeskAction::Split(ids) => {
+                let (staying, leaving) = self.partition(dev.id, ids).await?;
+                let (_, to) = self
+                    .store
+                    .regroup(&Regroup {
+                        reports: ids.clone(),
+                        from: dev.id,
+                        from_version: dev.version,
+                        to: Target::New,
+                        from_summary: Some(summary_of(&staying)?),
+                        to_summary: summary_of(&leaving)?,
+                        record: record(format!(
+                            "reports {} into a new development",
+                            ids.iter().map(|r| format!("#{}", r.0)).collect::<Vec<_>>().join(", ")
+                        )),
+                    })
+                    .await?;
+                if let Some(g) = guard.as_mut() {
+                    for r in ids {
+                        g.move_doc(r.0 as u64, to.id.0 as u64);
+                    }
+                }
+                self.desk_notify(dev.briefing_id, DeskChange::Development(dev.id));
+                to
+            }
+            DeskAction::MoveReport { report, to } => {
+                let other = self.live_target(*to, dev.briefing_id).await?;
+                let (staying, leaving) = self.partition(dev.id, std::slice::from_ref(report)).await?;
+                let mut joined: Vec<Report> = self
+                    .store
+                    .development_reports(other.id)
+                    .await?
+                    .into_iter()
+                    .map(|(_, r)| r)
+                    .collect();
+                joined.extend(leaving);
+                let (from, _) = self
+                    .store
+                    .regroup(&Regroup {
+                        reports: vec![*report],
+                        from: dev.id,
+                        from_version: dev.version,
+                        to: Target::Existing(other.id),
+                        from_summary: if staying.is_empty() {
+                            None
+                        } else {
+                            Some(summary_of(&staying)?)
+                        },
+                        to_summary: summary_of(&joined)?,
+                        record: record(format!("report #{} to #{}", report.0, other.id.0)),
+                    })
+                    .await?;
+                if let Some(g) = guard.as_mut() {
+                    g.move_doc(report.0 as u64, other.id.0 as u64);
+                }
+                self.desk_notify(dev.briefing_id, DeskChange::Development(other.id));
+                from
+            }
+        };
+        drop(guard);
+        tracing::info!(development_id = dev.id.0, actor = %actor.name, action = action.name(), "desk action");
+        self.desk_notify(out.briefing_id, DeskChange::Development(out.id));
+        Ok(out)
+    }
+
+    /// A development reports can move into: in the same briefing, not merged away.
+    async fn live_target(&self, id: DevelopmentId, briefing: BriefingId) -> Result<Development> {
+        let d = self
+            .store
+            .development(id)
+            .await?
+            .ok_or(AppError::NotFound("development"))?;
+        if d.briefing_id != briefing {
+            return Err(AppError::Invalid("the other development is in another briefing".into()));
+        }
+        if d.status == DevStatus::Merged {
+            return Err(AppError::Conflict(format!(
+                "development #{} was merged into another",
+                d.id.0
+            )));
+        }
+        Ok(d)
+    }
+
+    /// The reports of a development that stay and those named, which must all be in it.
+    async fn partition(&self, id: DevelopmentId, ids: &[ReportId]) -> Result<(Vec<Report>, Vec<Report>)> {
+        let (leaving, staying): (Vec<Report>, Vec<Report>) = self
+            .store
+            .development_reports(id)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .partition(|r| ids.contains(&r.id));
+        if leaving.len() != ids.len() {
+            return Err(AppError::Invalid(format!(
+                "not every report named is in development #{}",
+                id.0
+            )));
+        }
+        Ok((staying, leaving))
+    }
+}
+
+fn summary_of(reports: &[Report]) -> Result<Summary> {
+    let refs: Vec<&Report> = reports.iter().collect();
+    draft::summarize(&refs).ok_or_else(|| AppError::Invalid("a development needs at least one report".into()))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
