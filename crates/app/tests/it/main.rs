@@ -1,4 +1,5 @@
 mod drafts;
+mod quotes;
 
 use std::sync::Arc;
 
