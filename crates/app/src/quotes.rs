@@ -19,6 +19,7 @@ fn alias_of(k: &PersonKey) -> SpeakerAlias {
         spelling: k.name.clone(),
         surname: k.surname.clone(),
         given: k.given.clone(),
+        quote_count: 0,
     }
 }
 

@@ -28,6 +28,9 @@ pub struct SpeakerAlias {
     pub surname: String,
     /// The given name's skeleton or initial, when the spelling has one.
     pub given: Option<String>,
+    /// Published quotes filed under this spelling (as stored; ignored when adding one). Pages show only
+    /// spellings that published quotes used, so an unpublished entry gives nothing away.
+    pub quote_count: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +198,7 @@ mod tests {
                     spelling: a.to_string(),
                     surname: "pIskAv".into(),
                     given: None,
+                    quote_count: 0,
                 })
                 .collect(),
             quote_count: 0,

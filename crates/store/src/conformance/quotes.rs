@@ -15,6 +15,7 @@ fn alias(key: &str, surname: &str, given: Option<&str>) -> SpeakerAlias {
         spelling: key.to_uppercase(),
         surname: surname.into(),
         given: given.map(str::to_string),
+        quote_count: 0,
     }
 }
 
@@ -310,6 +311,15 @@ pub(super) async fn tracker(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         speakers.iter().map(|s| (s.id, s.quote_count)).collect::<Vec<_>>(),
         vec![(peskov.id, 2), (lavrov.id, 1)],
         "published quotes only, most quoted first"
+    );
+    let counts = store.speaker(peskov.id).await.expect("read").expect("there").aliases;
+    assert_eq!(
+        counts
+            .iter()
+            .map(|a| (a.key.as_str(), a.quote_count))
+            .collect::<Vec<_>>(),
+        vec![("dmitry peskov", 1), ("peskov", 1)],
+        "published quotes per spelling (the pending one does not count)"
     );
     let cands = store.speakers_by_surname("pIskAv", b).await.expect("candidates");
     assert_eq!(

@@ -24,6 +24,7 @@ fn alias_from(r: &Row<'_>) -> rusqlite::Result<SpeakerAlias> {
         spelling: r.get("spelling")?,
         surname: r.get("surname")?,
         given: r.get("given")?,
+        quote_count: r.get::<_, i64>("n")?.max(0) as u64,
     })
 }
 
@@ -47,9 +48,12 @@ fn load_speaker(c: &Connection, id: SpeakerId, count: Option<u64>) -> Result<Opt
     let Some((name, name_locked, merged_into, created_at, updated_at)) = row else {
         return Ok(None);
     };
-    let mut st = c.prepare_cached(
-        "SELECT key, spelling, surname, given FROM speaker_aliases WHERE speaker_id = ? ORDER BY rowid",
-    )?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT a.key, a.spelling, a.surname, a.given,
+           (SELECT COUNT(*) FROM tracked_quotes q JOIN entries e ON e.id = q.entry_id
+            WHERE q.speaker_id = a.speaker_id AND q.alias_key = a.key AND {PUBLIC}) AS n
+         FROM speaker_aliases a WHERE a.speaker_id = ? ORDER BY a.rowid"
+    ))?;
     let aliases = st
         .query_map([id.0], alias_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
