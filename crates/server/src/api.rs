@@ -1004,7 +1004,7 @@ impl Modify for SecurityAddon {
     info(title = "livebrief API", description = "Live briefings: briefings, entries, revisions, the publish workflow and the event stream."),
     modifiers(&SecurityAddon),
     components(schemas(ErrorBody, ErrorCode)),
-    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "accounts"))
+    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "quotes"), (name = "accounts"))
 )]
 struct ApiDoc;
 
@@ -1028,6 +1028,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(entry_revisions))
         .routes(routes!(me))
         .routes(routes!(create_token))
+        .routes(routes!(crate::quotes::api::list_quotes))
+        .routes(routes!(crate::quotes::api::list_speakers))
+        .routes(routes!(crate::quotes::api::get_speaker))
         .split_for_parts()
 }
 

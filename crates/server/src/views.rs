@@ -21,6 +21,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("desk_briefing.html", include_str!("../templates/desk_briefing.html")),
     ("desk_edit.html", include_str!("../templates/desk_edit.html")),
     ("desk_revisions.html", include_str!("../templates/desk_revisions.html")),
+    ("_quote.html", include_str!("../templates/_quote.html")),
+    ("quotes.html", include_str!("../templates/quotes.html")),
+    ("speaker.html", include_str!("../templates/speaker.html")),
+    ("desk_speakers.html", include_str!("../templates/desk_speakers.html")),
 ];
 
 pub struct Views {

@@ -10,5 +10,6 @@ mod feeds;
 mod hostile;
 mod openapi;
 mod pages;
+mod quotes;
 mod reports;
 mod sse;
