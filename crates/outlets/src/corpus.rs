@@ -169,7 +169,10 @@ impl Corpus {
         let mut articles = Vec::with_capacity(specs.len());
         let mut demo = Vec::with_capacity(specs.len());
         for a in specs {
-            let name = outlets.iter().find(|o| o.id == a.outlet).map_or("", |o| o.name.as_str());
+            let name = outlets
+                .iter()
+                .find(|o| o.id == a.outlet)
+                .map_or("", |o| o.name.as_str());
             articles.push(Article {
                 outlet: a.outlet.into(),
                 slug: a.slug.into(),
@@ -346,7 +349,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_all_filled_on_any_day() {
-        for day in [DEFAULT_DAY, jiff::civil::date(2026, 1, 5), jiff::civil::date(2024, 12, 29)] {
+        for day in [
+            DEFAULT_DAY,
+            jiff::civil::date(2026, 1, 5),
+            jiff::civil::date(2024, 12, 29),
+        ] {
             let c = Corpus::on(day);
             for a in &c.articles {
                 for p in a.paragraphs.iter().chain([&a.title]) {
@@ -358,7 +365,9 @@ mod tests {
         let w = c.article("wire/drones-hit-kharkiv-apartment-block").expect("article");
         assert!(w.lead().ends_with("said early on Thursday."), "{}", w.lead());
         assert_eq!(w.dateline.as_deref(), Some("KHARKIV, March 20 (Meridian Wire) -"));
-        let uk = c.article("regional/zaporizhzhia-aviabomby-troie-poranenykh").expect("article");
+        let uk = c
+            .article("regional/zaporizhzhia-aviabomby-troie-poranenykh")
+            .expect("article");
         assert!(uk.lead().contains("у четвер вдень"), "{}", uk.lead());
     }
 }

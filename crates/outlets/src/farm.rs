@@ -369,10 +369,7 @@ impl FeedFarm {
 
     /// Requests served so far for feed `index` (redirect hops count).
     pub fn requests_for(&self, index: usize) -> u64 {
-        self.shared
-            .requests
-            .get(index)
-            .map_or(0, |c| c.load(Ordering::Relaxed))
+        self.shared.requests.get(index).map_or(0, |c| c.load(Ordering::Relaxed))
     }
 }
 
@@ -432,10 +429,14 @@ async fn serve(mut stream: TcpStream, k: usize, shared: Arc<FarmShared>) {
                 format!("{base}/feeds/{i}/hop/{next}")
             };
             let status = [301, 302, 307, 308][usize::from(step) % 4];
-            Response::new(status, "text/html; charset=utf-8", format!("<a href=\"{location}\">moved</a>\n"))
-                .header("Location", location)
-                .write_to(&mut stream, head)
-                .await
+            Response::new(
+                status,
+                "text/html; charset=utf-8",
+                format!("<a href=\"{location}\">moved</a>\n"),
+            )
+            .header("Location", location)
+            .write_to(&mut stream, head)
+            .await
         }
         Behaviour::Redirect { .. } => {
             conditional(&req, static_feed(&base, i), static_date(3))
@@ -488,35 +489,39 @@ async fn serve(mut stream: TcpStream, k: usize, shared: Arc<FarmShared>) {
             let _ = stream.set_zero_linger();
             drop(stream);
         }
-        Behaviour::Garbage => Response::new(200, RSS_TYPE, garbage(i))
+        Behaviour::Garbage => {
+            Response::new(200, RSS_TYPE, garbage(i))
+                .write_to(&mut stream, head)
+                .await
+        }
+        Behaviour::ServerError => {
+            Response::new(
+                500,
+                "text/html; charset=utf-8",
+                "<html><body><h1>Internal Server Error</h1></body></html>\n",
+            )
             .write_to(&mut stream, head)
-            .await,
-        Behaviour::ServerError => Response::new(
-            500,
-            "text/html; charset=utf-8",
-            "<html><body><h1>Internal Server Error</h1></body></html>\n",
-        )
-        .write_to(&mut stream, head)
-        .await,
-        Behaviour::RateLimited => Response::new(429, "text/plain; charset=utf-8", "slow down\n")
-            .header("Retry-After", shared.retry_after_secs.to_string())
-            .write_to(&mut stream, head)
-            .await,
+            .await
+        }
+        Behaviour::RateLimited => {
+            Response::new(429, "text/plain; charset=utf-8", "slow down\n")
+                .header("Retry-After", shared.retry_after_secs.to_string())
+                .write_to(&mut stream, head)
+                .await
+        }
         Behaviour::Huge => {
             let n = shared.huge_items as u64;
             let body = rss(&base, i, (1..=n).rev().map(|k| (k, static_date(k))));
-            conditional(&req, body, static_date(n)).write_to(&mut stream, head).await
+            conditional(&req, body, static_date(n))
+                .write_to(&mut stream, head)
+                .await
         }
         Behaviour::Gzip => {
             let resp = conditional(&req, static_feed(&base, i), static_date(3));
             let resp = if resp.status == 200 && req.accepts_gzip() {
                 let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
                 match gz.write_all(&resp.body).and_then(|_| gz.finish()) {
-                    Ok(z) => Response {
-                        body: z.into(),
-                        ..resp
-                    }
-                    .header("Content-Encoding", "gzip"),
+                    Ok(z) => Response { body: z.into(), ..resp }.header("Content-Encoding", "gzip"),
                     Err(_) => resp,
                 }
             } else {
@@ -577,7 +582,9 @@ fn rss(base: &str, i: usize, items: impl Iterator<Item = (u64, Timestamp)>) -> S
              <guid>{url}</guid><pubDate>{date}</pubDate><description>{desc}</description></item>\n",
             url = esc(&url),
             date = date.strftime("%a, %d %b %Y %H:%M:%S +0000"),
-            desc = esc(&format!("Officials in {place} gave an update on the situation (item {n} of feed {i}).")),
+            desc = esc(&format!(
+                "Officials in {place} gave an update on the situation (item {n} of feed {i})."
+            )),
         ));
     }
     out.push_str("</channel>\n</rss>\n");

@@ -55,7 +55,10 @@ pub(crate) async fn read_request<S: AsyncRead + Unpin>(s: &mut S) -> Option<Requ
         if buf.len() > MAX_HEAD_BYTES {
             return None;
         }
-        let n = tokio::time::timeout(HEAD_TIMEOUT, s.read(&mut chunk)).await.ok()?.ok()?;
+        let n = tokio::time::timeout(HEAD_TIMEOUT, s.read(&mut chunk))
+            .await
+            .ok()?
+            .ok()?;
         if n == 0 {
             return None;
         }
@@ -183,7 +186,10 @@ pub(crate) fn etag_of(body: &[u8]) -> String {
 pub(crate) fn not_modified(req: &Request, etag: &str, last_modified: jiff::Timestamp) -> bool {
     if let Some(inm) = req.header("if-none-match") {
         let ours = etag.trim_start_matches("W/");
-        return inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == ours);
+        return inm
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.trim_start_matches("W/") == ours);
     }
     match req.header("if-modified-since").and_then(parse_http_date) {
         Some(since) => last_modified.as_second() <= since.as_second(),

@@ -104,7 +104,12 @@ fn masthead(out: &mut String, outlet: &Outlet) {
         name = esc(&outlet.name),
     );
     for s in sections(outlet) {
-        let _ = writeln!(out, "<li><a href=\"/{id}/section/{}\">{}</a></li>", section_slug(s), esc(s));
+        let _ = writeln!(
+            out,
+            "<li><a href=\"/{id}/section/{}\">{}</a></li>",
+            section_slug(s),
+            esc(s)
+        );
     }
     out.push_str("</ul></nav>\n</header>\n");
 }
@@ -205,7 +210,11 @@ pub(crate) fn article_page(base: &str, outlet: &Outlet, a: &Article, related: &[
     }
     out.push_str("</div>\n<footer class=\"story-tags\">Topics: ");
     for tag in ["Ukraine", "Russia", "War in Ukraine"] {
-        let _ = write!(out, "<a rel=\"tag\" href=\"/{id}/tag/{}\">{tag}</a> ", section_slug(tag));
+        let _ = write!(
+            out,
+            "<a rel=\"tag\" href=\"/{id}/tag/{}\">{tag}</a> ",
+            section_slug(tag)
+        );
     }
     out.push_str("</footer>\n</article>\n<aside class=\"related\">\n<h2>Related stories</h2>\n<ul>\n");
     for r in related.iter().take(4) {

@@ -213,16 +213,21 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// When the clock releases an offset: `None` in manual mode, or when it is too far to represent.
+    fn due_after(&self, offset: Duration) -> Option<Instant> {
+        let speed = self.speed?;
+        self.start
+            .checked_add(Duration::try_from_secs_f64(offset.as_secs_f64() / speed).ok()?)
+    }
+
     fn due(&self, i: usize) -> Option<Instant> {
-        self.speed.map(|s| self.start + self.offsets[i].div_f64(s))
+        self.due_after(self.offsets[i])
     }
 
     /// How many articles (a prefix of the release order) the clock alone has released at `now`.
     fn timed(&self, now: Instant) -> usize {
-        match self.speed {
-            Some(s) => self.offsets.partition_point(|o| self.start + o.div_f64(s) <= now),
-            None => 0,
-        }
+        self.offsets
+            .partition_point(|o| self.due_after(*o).is_some_and(|t| t <= now))
     }
 
     /// How many articles (a prefix of the release order) are visible at `now`.
@@ -260,7 +265,8 @@ impl Shared {
 
     fn respond(&self, req: &Request) -> Response {
         if !(req.method.eq_ignore_ascii_case("GET") || req.is_head()) {
-            return Response::new(405, "text/plain; charset=utf-8", "method not allowed\n").header("Allow", "GET, HEAD");
+            return Response::new(405, "text/plain; charset=utf-8", "method not allowed\n")
+                .header("Allow", "GET, HEAD");
         }
         let now = Instant::now();
         let path = req.path.as_str();

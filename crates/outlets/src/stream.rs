@@ -70,7 +70,9 @@ pub(crate) fn outlets(n: usize) -> Vec<Outlet> {
 pub(crate) fn generate(spec: &StreamSpec, day: Date) -> Stream {
     let outlets = outlets(spec.outlets.max(1));
     let total = if spec.rate_per_sec.is_finite() && spec.rate_per_sec > 0.0 {
-        (spec.rate_per_sec * spec.duration.as_secs_f64()).ceil().min(10_000_000.0) as usize
+        (spec.rate_per_sec * spec.duration.as_secs_f64())
+            .ceil()
+            .min(10_000_000.0) as usize
     } else {
         0
     };
@@ -122,7 +124,11 @@ pub(crate) fn generate(spec: &StreamSpec, day: Date) -> Stream {
             let (title, paragraphs) = f.report(variant);
             // Three wordings per event; a fourth report republishes the first wording under a new headline
             // (a near-duplicate, as when a site runs the wire's copy).
-            let title = if k >= 3 { format!("UPDATE {} - {title}", k - 2) } else { title };
+            let title = if k >= 3 {
+                format!("UPDATE {} - {title}", k - 2)
+            } else {
+                title
+            };
             let slug = format!("{}-{:06}-{k}", slugify(&title, 6), e + 1);
             let published = start
                 .checked_add(jiff::SignedDuration::try_from(offset).unwrap_or_default())
@@ -172,7 +178,12 @@ const AUTHORS: &[&str] = &[
 
 /// City, district, official, official's role.
 const CITIES: &[(&str, &str, &str, &str)] = &[
-    ("Kyiv", "Holosiivskyi", "Mykola Tkachenko", "head of the city military administration"),
+    (
+        "Kyiv",
+        "Holosiivskyi",
+        "Mykola Tkachenko",
+        "head of the city military administration",
+    ),
     ("Odesa", "Prymorskyi", "Viktor Hordiienko", "regional governor"),
     ("Kharkiv", "Shevchenkivskyi", "Taras Ivanchuk", "regional governor"),
     ("Zaporizhzhia", "Khortytskyi", "Oksana Melnyk", "regional governor"),
@@ -196,7 +207,12 @@ const TARGETS: &[(&str, &str)] = &[
     ("a gas distribution station", "gas station"),
 ];
 
-const DAYPARTS: &[&str] = &["overnight", "on {today} morning", "on {today} afternoon", "late on {today}"];
+const DAYPARTS: &[&str] = &[
+    "overnight",
+    "on {today} morning",
+    "on {today} afternoon",
+    "late on {today}",
+];
 
 /// Speaker, role, place.
 const SPEAKERS: &[(&str, &str, &str)] = &[
@@ -241,7 +257,15 @@ const SUBJECTS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-const DIRECTIONS: &[&str] = &["Pokrovsk", "Kupiansk", "Toretsk", "Lyman", "Kurakhove", "Siversk", "Huliaipole"];
+const DIRECTIONS: &[&str] = &[
+    "Pokrovsk",
+    "Kupiansk",
+    "Toretsk",
+    "Lyman",
+    "Kurakhove",
+    "Siversk",
+    "Huliaipole",
+];
 
 /// Country, capital, minister, role.
 const DONORS: &[(&str, &str, &str, &str)] = &[
@@ -385,7 +409,10 @@ impl Facts {
                 SPEAKERS[speaker].1, SPEAKERS[speaker].0, SUBJECTS[subject].1
             ),
             Kind::Front { direction, assaults } => {
-                format!("General Staff reports {assaults} assaults repelled near {}", DIRECTIONS[direction])
+                format!(
+                    "General Staff reports {assaults} assaults repelled near {}",
+                    DIRECTIONS[direction]
+                )
             }
             Kind::Aid {
                 donor,
@@ -431,7 +458,8 @@ impl Facts {
                 } else {
                     format!("{city} is within range of Russian {w}, which are launched from beyond the front line.")
                 };
-                let moscow = "There was no immediate comment from Moscow, which denies targeting civilians.".to_string();
+                let moscow =
+                    "There was no immediate comment from Moscow, which denies targeting civilians.".to_string();
                 match v {
                     0 => (
                         format!("Russian {w} hit {t_short} in {city}, {n} injured"),
