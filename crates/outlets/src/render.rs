@@ -41,6 +41,32 @@ fn human(t: Timestamp, language: &str) -> String {
     }
 }
 
+/// The words a story page wraps around the story, in the story's language.
+struct Chrome {
+    by: &'static str,
+    promo: &'static str,
+    topics: &'static str,
+    related: &'static str,
+}
+
+fn chrome(language: &str) -> Chrome {
+    if language == "uk" {
+        Chrome {
+            by: "Автор:",
+            promo: "<strong>Підпишіться</strong> на наш ранковий огляд новин про війну в Україні.",
+            topics: "Теми:",
+            related: "Читайте також",
+        }
+    } else {
+        Chrome {
+            by: "By",
+            promo: "<strong>Sign up</strong> for our morning briefing on the war in Ukraine, delivered to your inbox.",
+            topics: "Topics:",
+            related: "Related stories",
+        }
+    }
+}
+
 /// The sections an outlet's navigation lists (links to pages that do not exist, as menus do).
 fn sections(outlet: &Outlet) -> &'static [&'static str] {
     match outlet.kind {
@@ -168,12 +194,13 @@ pub(crate) fn article_page(base: &str, outlet: &Outlet, a: &Article, related: &[
     );
     masthead(&mut out, outlet);
     let id = &outlet.id;
+    let words = chrome(&a.language);
     let _ = write!(
         out,
         "<div class=\"breadcrumbs\"><a href=\"/{id}/\">Home</a> › <a href=\"/{id}/section/{sec}\">{section}</a></div>\n\
          <div class=\"advert\" aria-hidden=\"true\">Advertisement</div>\n<main id=\"content\">\n\
          <article class=\"story\">\n<header class=\"story-header\">\n<h1>{title}</h1>\n\
-         <p class=\"byline\">By <a rel=\"author\" href=\"/{id}/author/{author_slug}\">{author}</a> · \
+         <p class=\"byline\">{by} <a rel=\"author\" href=\"/{id}/author/{author_slug}\">{author}</a> · \
          <time datetime=\"{published}\">{when}</time></p>\n</header>\n\
          <div class=\"share-bar\"><a href=\"/{id}/share?network=x\">Share on X</a> \
          <a href=\"/{id}/share?network=facebook\">Facebook</a> <a href=\"/{id}/share?network=email\">Email</a></div>\n\
@@ -184,6 +211,7 @@ pub(crate) fn article_page(base: &str, outlet: &Outlet, a: &Article, related: &[
         author = esc(&a.author),
         author_slug = section_slug(&a.author),
         when = human(a.published, &a.language),
+        by = words.by,
     );
     for (i, p) in a.paragraphs.iter().enumerate() {
         match (&a.dateline, i) {
@@ -195,10 +223,7 @@ pub(crate) fn article_page(base: &str, outlet: &Outlet, a: &Article, related: &[
             }
         }
         if i == 1 && a.paragraphs.len() > 3 {
-            out.push_str(
-                "<div class=\"inline-promo newsletter\"><strong>Sign up</strong> for our morning briefing on the \
-                 war in Ukraine, delivered to your inbox.</div>\n",
-            );
+            let _ = writeln!(out, "<div class=\"inline-promo newsletter\">{}</div>", words.promo);
         }
     }
     if a.dateline.is_some() {
@@ -208,7 +233,7 @@ pub(crate) fn article_page(base: &str, outlet: &Outlet, a: &Article, related: &[
             esc(&a.author)
         );
     }
-    out.push_str("</div>\n<footer class=\"story-tags\">Topics: ");
+    let _ = write!(out, "</div>\n<footer class=\"story-tags\">{} ", words.topics);
     for tag in ["Ukraine", "Russia", "War in Ukraine"] {
         let _ = write!(
             out,
@@ -216,7 +241,11 @@ pub(crate) fn article_page(base: &str, outlet: &Outlet, a: &Article, related: &[
             section_slug(tag)
         );
     }
-    out.push_str("</footer>\n</article>\n<aside class=\"related\">\n<h2>Related stories</h2>\n<ul>\n");
+    let _ = write!(
+        out,
+        "</footer>\n</article>\n<aside class=\"related\">\n<h2>{}</h2>\n<ul>\n",
+        words.related
+    );
     for r in related.iter().take(4) {
         let _ = writeln!(out, "<li><a href=\"{}\">{}</a></li>", esc(&r.path()), esc(&r.title));
     }
