@@ -464,15 +464,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     livebrief_server::init_logging(&config);
     let store = Arc::new(open_store(&config.data_dir)?);
     if demo {
         demo::seed(store.clone()).await.context("adding the demo briefing")?;
     }
+    // The demo's outlets run on 127.0.0.1: the guard lets exactly their port through.
+    let demo_outlets = if demo {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").context("reserving a port for the demo outlets")?;
+        let port = listener.local_addr()?.port();
+        drop(listener);
+        config.fetch.allow.push(format!("127.0.0.1:{port}"));
+        Some(port)
+    } else {
+        None
+    };
     let app = App::new(store.clone(), Arc::new(SystemClock)).await?;
     let shutdown = CancellationToken::new();
     let state = AppState::new(app, config.clone(), shutdown.clone()).await?;
+    let _outlets = match demo_outlets {
+        Some(port) => Some(
+            demo::outlets(&state.ingest, port)
+                .await
+                .context("starting the demo outlets")?,
+        ),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

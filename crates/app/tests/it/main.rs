@@ -1,4 +1,5 @@
 mod drafts;
+mod ingest;
 
 use std::sync::Arc;
 
