@@ -46,7 +46,7 @@ impl Default for IngestConfig {
     fn default() -> Self {
         IngestConfig {
             workers: 4,
-            poll_concurrency: 64,
+            poll_concurrency: 256,
             max_new_per_poll: 200,
             backfill: SignedDuration::from_hours(48),
             lease: SignedDuration::from_mins(5),

@@ -164,15 +164,24 @@ pub async fn poll_once(ingest: &Arc<Ingest>, briefing: Option<&str>) -> anyhow::
         })
         .collect();
     let new_jobs: u32 = reports.iter().map(|r| r.added.new_jobs).sum();
+    let not_modified = reports.iter().filter(|r| r.outcome == PollOutcome::NotModified).count();
     println!(
-        "polled {} sources: {} new items, {} articles to fetch, {} failed",
+        "polled {} sources in {:.1} s: {} new items, {} articles to fetch, {} not modified, {} failed",
         reports.len(),
+        started.elapsed().as_secs_f64(),
         reports.iter().map(|r| r.added.new_items).sum::<u32>(),
         new_jobs,
+        not_modified,
         failed.len()
     );
-    for (title, e) in failed {
+    for (title, e) in failed.iter().take(20) {
         println!("  {title}: {e}");
+    }
+    if failed.len() > 20 {
+        println!("  … and {} more (livebrief source list)", failed.len() - 20);
+    }
+    if sources_only {
+        return Ok(());
     }
     let counts = ingest.app().store().job_counts(None).await?;
     let queued: u64 = counts

@@ -127,6 +127,9 @@ enum Command {
         /// Only this briefing's sources.
         #[arg(long)]
         briefing: Option<String>,
+        /// Poll the sources and queue their new articles (for the server), without fetching them.
+        #[arg(long)]
+        sources_only: bool,
     },
     /// Group reports (JSON lines: id, source, published, title, text) into developments as the server would;
     /// prints {"id": …, "development": …} per report.
@@ -426,13 +429,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 SourceCommand::Export { briefing } => ingest_cmd::export(&ingest, briefing.as_deref()).await,
             }
         }
-        Command::Poll { once, briefing } => {
+        Command::Poll {
+            once,
+            briefing,
+            sources_only,
+        } => {
             if !once {
                 bail!("the server polls on its own (`livebrief serve`); use `livebrief poll --once` to poll now");
             }
             let config = load_config(&cli, None)?;
             let ingest = ingest_cmd::ingest_for(app_for(&config).await?, &config)?;
-            ingest_cmd::poll_once(&ingest, briefing.as_deref()).await
+            ingest_cmd::poll_once(&ingest, briefing.as_deref(), *sources_only).await
         }
         Command::Group { file } => ingest_cmd::group(file),
         Command::Config => {
