@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::DocId;
-use crate::text::{hash_bytes, mix64, shingles, words};
+use crate::text::{hash_bytes, mix64, shingles, word_hashes};
 
 /// A MinHash signature: one 32-bit value per bin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,8 +47,8 @@ pub struct MinHasher {
 impl MinHasher {
     /// The signature of a text's words, or `None` when it has no words.
     pub fn signature(&self, text: &str) -> Option<Signature> {
-        let mut hashes = Vec::new();
-        words(text, &mut String::new(), |w| hashes.push(hash_bytes(0, w.as_bytes())));
+        let mut hashes = Vec::with_capacity(text.len() / 5);
+        word_hashes(text, &mut hashes);
         self.signature_of_words(&hashes)
     }
 
@@ -177,6 +177,14 @@ impl NearDuplicateIndex {
             buckets: U64Map::default(),
             signatures: U64Map::default(),
         }
+    }
+
+    /// An index with room for `docs` documents reserved up front.
+    pub fn with_capacity(bands: usize, rows: usize, docs: usize) -> Self {
+        let mut index = Self::new(bands, rows);
+        index.buckets.reserve(docs.saturating_mul(index.bands));
+        index.signatures.reserve(docs);
+        index
     }
 
     pub fn bands(&self) -> (usize, usize) {
