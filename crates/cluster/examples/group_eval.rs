@@ -32,7 +32,12 @@ pub fn doc_from_reading(
     reading: &Reading,
 ) -> Doc {
     let names = |kind: EntityKind| -> Vec<String> {
-        reading.entities.iter().filter(|e| e.kind == kind).map(|e| e.name.clone()).collect()
+        reading
+            .entities
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.name.clone())
+            .collect()
     };
     let has_year = |s: &str| s.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() == 4);
     let mut dates: Vec<Date> = reading
@@ -49,8 +54,11 @@ pub fn doc_from_reading(
     }
     dates.sort();
     dates.dedup();
-    let mut speakers: Vec<String> =
-        reading.quotes.iter().filter_map(|q| q.speaker.as_ref().and_then(|s| s.name.clone())).collect();
+    let mut speakers: Vec<String> = reading
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref().and_then(|s| s.name.clone()))
+        .collect();
     speakers.sort();
     speakers.dedup();
     Doc {
@@ -69,7 +77,9 @@ pub fn doc_from_reading(
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: group_eval REPORTS.jsonl [--threshold X] ...")?;
+    let path = args
+        .next()
+        .ok_or("usage: group_eval REPORTS.jsonl [--threshold X] ...")?;
     let mut config = Config::default();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -79,6 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--entity-weight" => config.entity_weight = value.parse()?,
             "--number-weight" => config.number_weight = value.parse()?,
             "--date-weight" => config.date_weight = value.parse()?,
+            "--date-conflict" => config.date_conflict = value.parse()?,
             "--window" => config.window_days = value.parse()?,
             "--stem" => config.stem = value.parse()?,
             "--near" => config.near_duplicate = value.parse()?,
@@ -99,23 +110,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let s = |k: &str| r.get(k).and_then(|v| v.as_str());
         let published: Option<Date> = s("published").and_then(|p| p.get(..10)).and_then(|p| p.parse().ok());
         let (title, text) = (s("title").unwrap_or(""), s("text").unwrap_or(""));
-        let full = if title.is_empty() { text.to_string() } else { format!("{title}\n{text}") };
+        let full = if title.is_empty() {
+            text.to_string()
+        } else {
+            format!("{title}\n{text}")
+        };
         let reading = livebrief_nlp::read(&full, published.unwrap_or(UNDATED_REFERENCE), &topics);
         docs.push(doc_from_reading(title, text, published, s("source"), &reading));
         ids.push(r.get("id").cloned().unwrap_or(serde_json::Value::Null));
-    }
-    if let Ok(dump) = std::env::var("GROUP_EVAL_DUMP") {
-        // Debugging aid: the documents as the grouper sees them, one JSON line each.
-        let mut out = String::new();
-        for (id, d) in ids.iter().zip(&docs) {
-            let dates: Vec<String> = d.dates.iter().map(|x| x.to_string()).collect();
-            let line = serde_json::json!({"id": id, "published": d.published.map(|p| p.to_string()), "people": d.people,
-                "organizations": d.organizations, "places": d.places, "speakers": d.speakers, "dates": dates,
-                "title": d.title, "text": d.text});
-            out.push_str(&line.to_string());
-            out.push('\n');
-        }
-        std::fs::write(dump, out)?;
     }
     let groups = group_all(&docs, &config);
     let mut out = String::new();
@@ -124,6 +126,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.push('\n');
     }
     print!("{out}");
-    eprintln!("{} reports, {} developments", docs.len(), groups.iter().collect::<std::collections::BTreeSet<_>>().len());
+    eprintln!(
+        "{} reports, {} developments",
+        docs.len(),
+        groups.iter().collect::<std::collections::BTreeSet<_>>().len()
+    );
     Ok(())
 }

@@ -15,7 +15,9 @@ use livebrief_cluster::{MinHasher, NearDuplicateIndex, optimal_bands};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().ok_or("usage: neardup_bench OUT_DIR [THRESHOLD] [NUM_PERM]")?;
+    let dir = args
+        .next()
+        .ok_or("usage: neardup_bench OUT_DIR [THRESHOLD] [NUM_PERM]")?;
     let threshold: f32 = args.next().map_or(Ok(0.5), |s| s.parse())?;
     let num_perm: usize = args.next().map_or(Ok(128), |s| s.parse())?;
     let mut ids = Vec::new();
@@ -23,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in std::fs::read_to_string(format!("{dir}/reports.jsonl"))?.lines() {
         let r: serde_json::Value = serde_json::from_str(line)?;
         ids.push(r["id"].as_u64().ok_or("id")?);
-        texts.push(format!("{}\n{}", r["title"].as_str().unwrap_or(""), r["text"].as_str().unwrap_or("")));
+        texts.push(format!(
+            "{}\n{}",
+            r["title"].as_str().unwrap_or(""),
+            r["text"].as_str().unwrap_or("")
+        ));
     }
 
     let hasher = MinHasher { shingle: 4, num_perm };
@@ -72,7 +78,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let s = |a: Instant, b: Instant| ((b - a).as_secs_f64() * 1000.0).round() / 1000.0;
-    let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { ((a as f64 / b as f64) * 10000.0).round() / 10000.0 };
+    let ratio = |a: u64, b: u64| {
+        if b == 0 {
+            0.0
+        } else {
+            ((a as f64 / b as f64) * 10000.0).round() / 10000.0
+        }
+    };
     println!(
         "{}",
         serde_json::json!({

@@ -128,7 +128,10 @@ impl Grouper {
         let (bands, rows) = config.lsh_bands();
         let buckets = config.df_buckets.clamp(1, 1 << 26);
         Grouper {
-            minhasher: MinHasher { shingle: config.shingle, num_perm: config.num_perm },
+            minhasher: MinHasher {
+                shingle: config.shingle,
+                num_perm: config.num_perm,
+            },
             near: NearDuplicateIndex::new(bands, rows),
             df: vec![0; buckets],
             seen: 0,
@@ -220,7 +223,12 @@ impl Grouper {
             (SEED_PLACE, &doc.places),
             (SEED_SPEAKER, &doc.speakers),
         ] {
-            ents.extend(names.iter().filter(|n| !n.trim().is_empty()).map(|n| feature(seed, &normalize_name(n))));
+            ents.extend(
+                names
+                    .iter()
+                    .filter(|n| !n.trim().is_empty())
+                    .map(|n| feature(seed, &normalize_name(n))),
+            );
         }
         // An entity counts once per report, however often it is named.
         ents.sort_unstable();
@@ -254,7 +262,12 @@ impl Grouper {
         ];
         terms.sort_unstable();
         terms.dedup();
-        Features { vectors, days, signature, terms }
+        Features {
+            vectors,
+            days,
+            signature,
+            terms,
+        }
     }
 
     /// Whether a group is a candidate for a report with these days: some day of the report lies within the window
@@ -283,11 +296,16 @@ impl Grouper {
                 .filter_map(|j| group.days.get(j))
                 .any(|(g, _)| day_distance(d, *g) <= 1)
         });
-        if agree { DateEvidence::Agree } else { DateEvidence::Disagree }
+        if agree {
+            DateEvidence::Agree
+        } else {
+            DateEvidence::Disagree
+        }
     }
 
-    /// The weighted mean of the channel cosines. A channel that neither side has is left out; one that only one
-    /// side has counts as 0: a report joins a group on evidence both share, not on what cannot be compared.
+    /// The score of a report against a group: the weighted mean of the channel cosines (a channel that neither side
+    /// has is left out; one that only one side has counts as 0), at most the text cosine, halved (`date_conflict`)
+    /// when both are dated and share no day.
     fn score(&self, f: &Features, group: &Group) -> (f32, Signals) {
         let weights = self.config.channel_weights();
         let mut cos = [None; CHANNELS];
@@ -304,13 +322,20 @@ impl Grouper {
                 sum += weights[k] * c;
             }
         }
-        let score = if total > 0.0 { sum / total } else { 0.0 };
+        let mut score = if total > 0.0 { sum / total } else { 0.0 };
+        // The words decide; the facts can only take away: a report whose words match a group but whose who, where,
+        // how many and when do not, scores below its text.
+        score = score.min(cos[TEXT].unwrap_or(0.0));
+        let dates = Self::date_evidence(&f.days, group);
+        if dates == DateEvidence::Disagree {
+            score *= 1.0 - self.config.date_conflict.clamp(0.0, 1.0);
+        }
         let signals = Signals {
             text: cos[TEXT].unwrap_or(0.0),
             entities: cos[ENTITIES],
             numbers: cos[NUMBERS],
             when: cos[WHEN],
-            dates: Self::date_evidence(&f.days, group),
+            dates,
             resemblance: None,
             candidates: 0,
         };
@@ -333,10 +358,19 @@ impl Grouper {
             let (score, mut signals) = self.score(f, group);
             signals.resemblance = Some(r);
             signals.candidates = 1;
-            return Decision { group: Some(stored.group), near_duplicate_of: Some(dup), score, signals };
+            return Decision {
+                group: Some(stored.group),
+                near_duplicate_of: Some(dup),
+                score,
+                signals,
+            };
         }
         let mut cands: Vec<GroupId> = Vec::new();
-        for (t, _) in f.vectors[TEXT].iter().chain(&f.vectors[ENTITIES]).chain(&f.vectors[NUMBERS]) {
+        for (t, _) in f.vectors[TEXT]
+            .iter()
+            .chain(&f.vectors[ENTITIES])
+            .chain(&f.vectors[NUMBERS])
+        {
             if let Some(gs) = self.index.get(t) {
                 cands.extend_from_slice(gs);
             }
@@ -360,7 +394,12 @@ impl Grouper {
             Some((score, gid, mut signals)) => {
                 signals.candidates = n;
                 let group = (score >= self.config.threshold).then_some(gid);
-                Decision { group, near_duplicate_of: None, score, signals }
+                Decision {
+                    group,
+                    near_duplicate_of: None,
+                    score,
+                    signals,
+                }
             }
             None => Decision {
                 group: None,
@@ -396,7 +435,12 @@ impl Grouper {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.order.push_back((seq, id));
-        let stored = Stored { group, seq, vectors: f.vectors, days: f.days };
+        let stored = Stored {
+            group,
+            seq,
+            vectors: f.vectors,
+            days: f.days,
+        };
         let g = self.groups.entry(group).or_default();
         g.members.push(id);
         g.add(&stored.vectors, &stored.days, self.config.group_terms);
@@ -415,7 +459,8 @@ impl Grouper {
         // Drop stale entries of replaced or removed reports so the queue stays as long as the reports held.
         if self.order.len() > 2 * self.docs.len() + 64 {
             let docs = &self.docs;
-            self.order.retain(|(seq, id)| docs.get(id).is_some_and(|d| d.seq == *seq));
+            self.order
+                .retain(|(seq, id)| docs.get(id).is_some_and(|d| d.seq == *seq));
         }
     }
 
@@ -428,7 +473,10 @@ impl Grouper {
             self.unindex(gid, &keys);
             return;
         }
-        let mut fresh = Group { keys: std::mem::take(&mut g.keys), ..Group::default() };
+        let mut fresh = Group {
+            keys: std::mem::take(&mut g.keys),
+            ..Group::default()
+        };
         for m in &g.members {
             if let Some(d) = self.docs.get(m) {
                 fresh.add(&d.vectors, &d.days, self.config.group_terms);

@@ -50,6 +50,9 @@ pub struct Config {
     pub number_weight: f32,
     /// Weight of the days: publication date and the days the text speaks of (when).
     pub date_weight: f32,
+    /// The share of the score taken away when the report and the group are both dated and share no day (±1): a
+    /// development is one event, and reports of it speak of its day. 1 keeps them apart whatever the words say.
+    pub date_conflict: f32,
     /// A group stops being a candidate for a report none of whose days lies within this many days of the group's
     /// days.
     pub window_days: i64,
@@ -83,6 +86,7 @@ impl Default for Config {
             entity_weight: 0.2,
             number_weight: 0.2,
             date_weight: 0.2,
+            date_conflict: 0.5,
             window_days: 90,
             stem: 6,
             doc_terms: 128,
@@ -101,12 +105,19 @@ impl Default for Config {
 impl Config {
     /// The channel weights, negative ones read as 0.
     pub(crate) fn channel_weights(&self) -> [f32; 4] {
-        [self.text_weight, self.entity_weight, self.number_weight, self.date_weight].map(|w| w.max(0.0))
+        [
+            self.text_weight,
+            self.entity_weight,
+            self.number_weight,
+            self.date_weight,
+        ]
+        .map(|w| w.max(0.0))
     }
 
     /// The LSH bands and rows in use.
     pub fn lsh_bands(&self) -> (usize, usize) {
-        self.bands.unwrap_or_else(|| optimal_bands(self.near_duplicate, self.num_perm))
+        self.bands
+            .unwrap_or_else(|| optimal_bands(self.near_duplicate, self.num_perm))
     }
 }
 
@@ -155,7 +166,10 @@ pub struct Decision {
 /// Groups documents online, in the given order: each joins the group [`Grouper::assign`] names or starts a new one.
 /// Group ids are 0, 1, 2, … in order of creation.
 pub fn group_all(docs: &[Doc], config: &Config) -> Vec<GroupId> {
-    let mut g = Grouper::new(Config { max_docs: config.max_docs.max(docs.len()), ..config.clone() });
+    let mut g = Grouper::new(Config {
+        max_docs: config.max_docs.max(docs.len()),
+        ..config.clone()
+    });
     let mut next: GroupId = 0;
     let mut out = Vec::with_capacity(docs.len());
     for (i, doc) in docs.iter().enumerate() {

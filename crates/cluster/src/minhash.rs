@@ -112,7 +112,7 @@ pub fn optimal_bands(threshold: f32, num_perm: usize) -> (usize, usize) {
     for b in 1..=n {
         for r in 1..=n / b {
             let p = |s: f64| 1.0 - (1.0 - s.powi(r as i32)).powi(b as i32);
-            let fp = integrate(|s| p(s), 0.0, t);
+            let fp = integrate(p, 0.0, t);
             let fn_ = integrate(|s| 1.0 - p(s), t, 1.0);
             if fp + fn_ < best.0 {
                 best = (fp + fn_, (b, r));
@@ -279,7 +279,9 @@ impl NearDuplicateIndex {
         self.candidates(sig, &mut cands);
         let mut best: Option<(DocId, f32)> = None;
         for id in cands {
-            let Some(other) = self.signatures.get(&id) else { continue };
+            let Some(other) = self.signatures.get(&id) else {
+                continue;
+            };
             let r = sig.resemblance(other);
             if r >= threshold && best.is_none_or(|(_, b)| r > b) {
                 best = Some((id, r));
@@ -302,11 +304,17 @@ mod tests {
 
     #[test]
     fn resemblance_estimates_jaccard() {
-        let h = MinHasher { shingle: 1, num_perm: 256 };
+        let h = MinHasher {
+            shingle: 1,
+            num_perm: 256,
+        };
         // 100 words each, 50 shared: Jaccard 50/150.
-        let a: Vec<u64> = (0..100).map(|i| mix64(i)).collect();
-        let b: Vec<u64> = (50..150).map(|i| mix64(i)).collect();
-        let r = h.signature_of_words(&a).unwrap().resemblance(&h.signature_of_words(&b).unwrap());
+        let a: Vec<u64> = (0..100).map(mix64).collect();
+        let b: Vec<u64> = (50..150).map(mix64).collect();
+        let r = h
+            .signature_of_words(&a)
+            .unwrap()
+            .resemblance(&h.signature_of_words(&b).unwrap());
         assert!((r - 1.0 / 3.0).abs() < 0.1, "{r}");
         let s = h.signature_of_words(&a).unwrap();
         assert_eq!(s.resemblance(&s), 1.0);
@@ -314,7 +322,10 @@ mod tests {
 
     #[test]
     fn index_finds_copies_and_forgets_removed() {
-        let h = MinHasher { shingle: 3, num_perm: 128 };
+        let h = MinHasher {
+            shingle: 3,
+            num_perm: 128,
+        };
         let text: Vec<u64> = (0..300).map(|i| mix64(i % 257)).collect();
         let mut copy = text.clone();
         copy[150] = 7;

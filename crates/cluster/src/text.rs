@@ -94,7 +94,8 @@ pub(crate) fn word_hashes(text: &str, out: &mut Vec<u64>) {
                 }
             }
             open = true;
-        } else if matches!(c, '\'' | '’' | 'ʼ') && open && text[i..].chars().next().is_some_and(char::is_alphanumeric) {
+        } else if matches!(c, '\'' | '’' | 'ʼ') && open && text[i..].chars().next().is_some_and(char::is_alphanumeric)
+        {
             // inside a word: skip the mark
         } else if open {
             out.push(mix64(h));
@@ -166,14 +167,20 @@ mod tests {
     #[test]
     fn words_split_and_lowercase() {
         let mut out = Vec::new();
-        words("Kremlin's aide, Yury USHAKOV: «Київ» 6.0", &mut String::new(), |w| out.push(w.to_string()));
+        words(
+            "Kremlin's aide, Yury USHAKOV: «Київ» 6.0",
+            &mut String::new(),
+            |w| out.push(w.to_string()),
+        );
         assert_eq!(out, ["kremlins", "aide", "yury", "ushakov", "київ", "6", "0"]);
     }
 
     #[test]
     fn numbers_keep_their_marks() {
         let mut out = Vec::new();
-        numbers("A 6.1 quake; 20-13 win, $2.6 million, MH17 (1,200 km) on 12/3.", |n| out.push(n.to_string()));
+        numbers("A 6.1 quake; 20-13 win, $2.6 million, MH17 (1,200 km) on 12/3.", |n| {
+            out.push(n.to_string())
+        });
         assert_eq!(out, ["6.1", "20-13", "2.6", "mh17", "1,200", "12/3"]);
     }
 
