@@ -642,3 +642,24 @@ fn add_days(days: &mut Vec<(Date, u32)>, new: &[Date]) {
         days.sort_by_key(|e| e.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_granules_at_the_ends_of_the_calendar() {
+        for d in [
+            jiff::civil::date(-9999, 1, 1),
+            jiff::civil::date(9999, 12, 31),
+            jiff::civil::date(2025, 3, 13),
+        ] {
+            let g = time_granules(d);
+            assert_eq!(g.len(), 4);
+        }
+        assert_eq!(
+            day_distance(jiff::civil::date(-9999, 1, 1), jiff::civil::date(9999, 12, 31)),
+            7_304_483
+        );
+    }
+}
