@@ -235,13 +235,15 @@ pub struct Decision {
     pub group: Option<GroupId>,
     /// A held report this one is a near-duplicate of (then `group` is that report's group).
     pub near_duplicate_of: Option<DocId>,
-    /// The score of the best group (0 when there was no candidate).
+    /// The score of the chosen group, or of the best candidate when none reached the threshold (0 when there was no
+    /// candidate). A near-duplicate joins its original's group whatever this score.
     pub score: f32,
     pub signals: Signals,
 }
 
 /// Groups documents online, in the given order: each joins the group [`Grouper::assign`] names or starts a new one.
-/// Group ids are 0, 1, 2, … in order of creation.
+/// Group ids are 0, 1, 2, … in order of creation. Every document is held to the end (`max_docs` is raised to their
+/// number), so the result does not depend on eviction.
 pub fn group_all(docs: &[Doc], config: &Config) -> Vec<GroupId> {
     let mut g = Grouper::new(Config {
         max_docs: config.max_docs.max(docs.len()),
