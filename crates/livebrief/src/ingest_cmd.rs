@@ -140,14 +140,15 @@ fn bar(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
-/// Polls every enabled source once, then works the jobs that brought until none is left.
-pub async fn poll_once(ingest: &Arc<Ingest>, briefing: Option<&str>) -> anyhow::Result<()> {
+/// Polls every enabled source once, then (unless `sources_only`) works the jobs that brought until none is left.
+pub async fn poll_once(ingest: &Arc<Ingest>, briefing: Option<&str>, sources_only: bool) -> anyhow::Result<()> {
     let sources: Vec<_> = ingest
         .sources(briefing)
         .await?
         .into_iter()
         .filter(|s| s.enabled)
         .collect();
+    let started = std::time::Instant::now();
     let pb = bar(sources.len() as u64, "polling");
     let reports = ingest
         .poll_many(sources, |r| {
