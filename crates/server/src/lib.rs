@@ -8,6 +8,7 @@ mod desk;
 pub mod error;
 pub mod feeds;
 mod metrics;
+mod newsroom_api;
 pub mod ops;
 pub mod pages;
 pub mod quotes;

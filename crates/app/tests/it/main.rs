@@ -1,4 +1,5 @@
 mod drafts;
+mod ingest;
 mod quotes;
 
 use std::sync::Arc;

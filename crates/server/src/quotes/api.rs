@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use livebrief_model::{Briefing, Speaker, TrackedQuote};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{FilterParams, encode_cursor, link, public_aliases, public_speaker};
 use crate::api::ErrorBody;
@@ -171,4 +173,11 @@ pub async fn get_speaker(State(state): State<AppState>, Path(id): Path<i64>) -> 
         Ok(s) => Json(SpeakerDto::of(&s)).into_response(),
         Err(into) => Redirect::permanent(&format!("/api/v1/speakers/{}", into.0)).into_response(),
     })
+}
+
+/// The tracker's part of the API handler list (`crate::api::router` adds it).
+pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    r.routes(routes!(list_quotes))
+        .routes(routes!(list_speakers))
+        .routes(routes!(get_speaker))
 }
