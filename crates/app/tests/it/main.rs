@@ -1,3 +1,4 @@
+mod desk;
 mod drafts;
 mod ingest;
 mod quotes;
