@@ -37,6 +37,16 @@ pub struct DevelopmentView {
     pub records: Vec<DeskRecord>,
 }
 
+/// Who the grouper's own maintenance (a split) is recorded as: no user has id 0.
+struct GrouperActor {
+    id: livebrief_model::UserId,
+    name: &'static str,
+}
+const GROUPER: GrouperActor = GrouperActor {
+    id: livebrief_model::UserId(0),
+    name: "grouper",
+};
+
 /// How far back the grouper is rebuilt on start (reports received since then).
 const RESTORE_DAYS: i64 = 45;
 
@@ -134,6 +144,7 @@ impl App {
             )
             .await?;
         g.insert(report.id.0 as u64, &doc, dev.id.0 as u64);
+        let dev = self.split_if_two(g, dev, report.id).await?;
         drop(guard);
         tracing::info!(
             report_id = report.id.0,
@@ -145,6 +156,57 @@ impl App {
         );
         self.desk_notify(dev.briefing_id, DeskChange::Development(dev.id));
         Ok(dev)
+    }
+
+    /// The grouper's maintenance after a report joined `dev`: when the development has come to hold two events
+    /// ([`Grouper::split_of`]: the first report of a second event joined early and the event's later reports
+    /// followed it), the smaller part moves to a new development, on the record as the grouper's split. Only a
+    /// development still open on the desk is split: once an editor has published or dismissed it, it is theirs.
+    /// Returns the development `report` is now in.
+    async fn split_if_two(&self, g: &mut Grouper, dev: Development, report: ReportId) -> Result<Development> {
+        if dev.status != DevStatus::Open {
+            return Ok(dev);
+        }
+        let Some(leaving) = g.split_of(dev.id.0 as u64) else {
+            return Ok(dev);
+        };
+        let ids: Vec<ReportId> = leaving.iter().map(|&r| ReportId(r as i64)).collect();
+        let (staying, moving) = self.partition(dev.id, &ids).await?;
+        if staying.is_empty() || moving.is_empty() {
+            return Ok(dev);
+        }
+        let (from, to) = self
+            .store
+            .regroup(&Regroup {
+                reports: ids.clone(),
+                from: dev.id,
+                from_version: dev.version,
+                to: Target::New,
+                from_summary: Some(summary_of(&staying)?),
+                to_summary: summary_of(&moving)?,
+                record: NewRecord {
+                    action: "split".to_string(),
+                    actor_id: GROUPER.id,
+                    actor_name: GROUPER.name.to_string(),
+                    at: self.now(),
+                    detail: format!(
+                        "reports {} into a new development: two events in one",
+                        ids.iter().map(|r| format!("#{}", r.0)).collect::<Vec<_>>().join(", ")
+                    ),
+                },
+            })
+            .await?;
+        for &r in &leaving {
+            g.move_doc(r, to.id.0 as u64);
+        }
+        tracing::info!(
+            development_id = from.id.0,
+            new_development_id = to.id.0,
+            reports = ids.len(),
+            "grouper split a development"
+        );
+        self.desk_notify(to.briefing_id, DeskChange::Development(to.id));
+        Ok(if ids.contains(&report) { to } else { from })
     }
 
     pub async fn developments(&self, q: &DevQuery) -> Result<Vec<Development>> {

@@ -81,6 +81,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("usage: group_eval REPORTS.jsonl [--threshold X] ...")?;
     let mut config = Config::default();
+    // The server reads a fetched page's text (its title apart); `livebrief group` reads the title with the text.
+    let text_only = std::env::var("GROUP_EVAL_TEXT_ONLY").is_ok();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -96,6 +98,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--doc-terms" => config.doc_terms = value.parse()?,
             "--group-terms" => config.group_terms = value.parse()?,
             "--index-terms" => config.index_terms = value.parse()?,
+            "--prior" => config.prior_weight = value.parse()?,
+            "--cold-start" => config.cold_start = value.parse()?,
+            "--cold-start-reports" => config.cold_start_reports = value.parse()?,
+            "--split" => config.split_ratio = value.parse()?,
             _ => return Err(format!("unknown option {flag}").into()),
         }
     }
@@ -110,7 +116,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let s = |k: &str| r.get(k).and_then(|v| v.as_str());
         let published: Option<Date> = s("published").and_then(|p| p.get(..10)).and_then(|p| p.parse().ok());
         let (title, text) = (s("title").unwrap_or(""), s("text").unwrap_or(""));
-        let full = if title.is_empty() {
+        let full = if title.is_empty() || text_only {
             text.to_string()
         } else {
             format!("{title}\n{text}")
@@ -118,6 +124,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let reading = livebrief_nlp::read(&full, published.unwrap_or(UNDATED_REFERENCE), &topics);
         docs.push(doc_from_reading(title, text, published, s("source"), &reading));
         ids.push(r.get("id").cloned().unwrap_or(serde_json::Value::Null));
+    }
+    if let Ok(path) = std::env::var("GROUP_EVAL_DUMP") {
+        let mut out = String::new();
+        for (id, d) in ids.iter().zip(&docs) {
+            out.push_str(&serde_json::json!({"id": id, "title": d.title, "text": d.text,
+                "published": d.published.map(|p| p.to_string()), "people": d.people, "organizations": d.organizations,
+                "places": d.places, "speakers": d.speakers, "dates": d.dates.iter().map(|x| x.to_string()).collect::<Vec<_>>()}).to_string());
+            out.push('\n');
+        }
+        std::fs::write(path, out)?;
     }
     let groups = group_all(&docs, &config);
     let mut out = String::new();

@@ -5,10 +5,14 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use jiff::civil::Date;
 
 use crate::minhash::{MinHasher, NearDuplicateIndex, Signature, U64Map};
+use crate::prior::{self, Prior};
 use crate::stop::is_stop;
 use crate::text::{hash_bytes, mix64, numbers, prefix, words};
 use crate::vector::{Sparse, add, dot, keep_top, norm, normalize, top_terms};
 use crate::{Config, DateEvidence, Decision, Doc, DocId, GroupId, Signals};
+
+/// A group's latest members looked at when checking whether it holds two developments.
+const SPLIT_MAX: usize = 64;
 
 /// At most this many distinct days are kept per report and per group.
 const MAX_DAYS: usize = 32;
@@ -76,6 +80,8 @@ pub struct Grouper {
     df: Vec<u32>,
     /// Reports seen (inserted), the N of the IDF.
     seen: u64,
+    /// General-language document frequencies of words, worth `Config::prior_weight` reports.
+    prior: Option<&'static Prior>,
     docs: U64Map<Stored>,
     groups: BTreeMap<GroupId, Group>,
     /// term → groups whose centroid has it among its heaviest terms.
@@ -99,6 +105,11 @@ const SEED_YEAR: u64 = 10;
 
 fn feature(seed: u64, s: &str) -> u32 {
     (hash_bytes(seed << 56, s.as_bytes()) >> 32) as u32
+}
+
+/// The feature of a word (already cut to its stem).
+pub(crate) fn word_feature(stem: &str) -> u32 {
+    feature(SEED_WORD, stem)
 }
 
 /// Lowercase, spaces collapsed.
@@ -138,6 +149,11 @@ impl Grouper {
             near: NearDuplicateIndex::new(bands, rows),
             df: vec![0; buckets],
             seen: 0,
+            prior: if config.prior_weight > 0.0 {
+                prior::for_stem(config.stem)
+            } else {
+                None
+            },
             docs: U64Map::default(),
             groups: BTreeMap::new(),
             index: HashMap::new(),
@@ -179,11 +195,20 @@ impl Grouper {
         ((u64::from(term) * self.df.len() as u64) >> 32) as usize
     }
 
-    /// Inverse document frequency, learned from the stream: `ln((N + 1) / (df + 0.5))`, never below zero.
+    /// Inverse document frequency, learned from the stream on top of a background prior worth `m` reports
+    /// (`Config::prior_weight`): `ln((N + m + 1) / (df + m·p + 0.5))`, where `p` is the probability that a report of
+    /// general language has the term (0 for names, numbers, days and rare words), never below zero.
     fn idf(&self, term: u32) -> f32 {
         let n = self.seen as f64;
         let df = f64::from(self.df[self.bucket(term)]).min(n);
-        ((n + 1.0) / (df + 0.5)).ln().max(0.0) as f32
+        let (m, p) = match self.prior {
+            Some(prior) => (
+                f64::from(self.config.prior_weight.max(0.0)),
+                f64::from(prior.probability(term)),
+            ),
+            None => (0.0, 0.0),
+        };
+        ((n + m + 1.0) / (df + m * p + 0.5)).ln().max(0.0) as f32
     }
 
     /// Sublinear term frequency (1 + ln tf) times IDF over sorted feature ids, the heaviest `doc_terms` kept, unit
@@ -212,7 +237,7 @@ impl Grouper {
             words(part, &mut buf, |w| {
                 word_hashes.push(hash_bytes(0, w.as_bytes()));
                 if !is_stop(w) {
-                    words_f.push(feature(SEED_WORD, prefix(w, self.config.stem)));
+                    words_f.push(word_feature(prefix(w, self.config.stem)));
                 }
             });
             numbers(part, |n| numbers_f.push(feature(SEED_NUMBER, n)));
@@ -365,6 +390,18 @@ impl Grouper {
         }
     }
 
+    /// The threshold in force: [`Config::threshold`] plus the cold-start extra, `cold_start · c / (N + c)` after N
+    /// reports, which fades as the stream's own counts take over from the prior.
+    pub fn threshold_now(&self) -> f32 {
+        let c = f64::from(self.config.cold_start_reports.max(0.0));
+        let extra = if c > 0.0 {
+            f64::from(self.config.cold_start.max(0.0)) * c / (self.seen as f64 + c)
+        } else {
+            0.0
+        };
+        self.config.threshold + extra as f32
+    }
+
     /// Which group a report belongs to, if any; changes nothing.
     pub fn assign(&self, doc: &Doc) -> Decision {
         let f = self.features(doc);
@@ -422,7 +459,7 @@ impl Grouper {
         match best {
             Some((score, gid, mut signals)) => {
                 signals.candidates = n;
-                let group = (score >= self.config.threshold).then_some(gid);
+                let group = (score >= self.threshold_now()).then_some(gid);
                 Decision {
                     group,
                     near_duplicate_of: None,
@@ -595,6 +632,108 @@ impl Grouper {
             g.members.retain(|&m| m != id);
         }
         self.rebuild(d.group);
+    }
+
+    /// Whether a group has come to hold two developments: the reports that should leave it, if any (the caller moves
+    /// them to a new group with [`Grouper::move_doc`], as it would an editor's split). Changes nothing.
+    ///
+    /// The group's members (at most [`SPLIT_MAX`], the latest) are cut in two by 2-means on their word vectors, seeded
+    /// with the two least similar members. The cut stands when each part has at least two reports and the average
+    /// similarity across the parts is under half the average similarity within them: two sets of reports, each
+    /// closer among itself than to the other, as happens when the first report of a second event joined a group
+    /// early, on a score just above the threshold, and the event's later reports followed it. The smaller part leaves
+    /// (ties: the part without the group's first member), so the group keeps its id.
+    pub fn split_of(&self, group: GroupId) -> Option<Vec<DocId>> {
+        let ratio = self.config.split_ratio;
+        if ratio <= 0.0 {
+            return None;
+        }
+        let g = self.groups.get(&group)?;
+        let members: Vec<(DocId, &Sparse)> = g
+            .members
+            .iter()
+            .rev()
+            .take(SPLIT_MAX)
+            .filter_map(|m| self.docs.get(m).map(|d| (*m, &d.vectors[TEXT])))
+            .collect();
+        let n = members.len();
+        if n < 4 {
+            return None;
+        }
+        let mut sim = vec![0f32; n * n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let s = dot(members[i].1, members[j].1);
+                sim[i * n + j] = s;
+                sim[j * n + i] = s;
+            }
+        }
+        // Seeds: the least similar pair (ties: the first found, members in a fixed order).
+        let (mut a, mut b, mut lo) = (0, 1, f32::INFINITY);
+        for i in 0..n {
+            for j in i + 1..n {
+                if sim[i * n + j] < lo {
+                    (a, b, lo) = (i, j, sim[i * n + j]);
+                }
+            }
+        }
+        let mut side: Vec<bool> = (0..n)
+            .map(|k| k != a && (k == b || sim[k * n + b] > sim[k * n + a]))
+            .collect();
+        for _ in 0..16 {
+            let mean_to = |k: usize, part: bool, side: &[bool]| {
+                let (mut s, mut c) = (0f32, 0usize);
+                for j in 0..n {
+                    if j != k && side[j] == part {
+                        s += sim[k * n + j];
+                        c += 1;
+                    }
+                }
+                if c == 0 { 0.0 } else { s / c as f32 }
+            };
+            let next: Vec<bool> = (0..n)
+                .map(|k| mean_to(k, true, &side) > mean_to(k, false, &side))
+                .collect();
+            if next == side {
+                break;
+            }
+            side = next;
+        }
+        let (mut within, mut wn, mut cross, mut cn) = (0f64, 0usize, 0f64, 0usize);
+        for i in 0..n {
+            for j in i + 1..n {
+                if side[i] == side[j] {
+                    within += f64::from(sim[i * n + j]);
+                    wn += 1;
+                } else {
+                    cross += f64::from(sim[i * n + j]);
+                    cn += 1;
+                }
+            }
+        }
+        let ones = side.iter().filter(|&&x| x).count();
+        if ones < 2 || n - ones < 2 || wn == 0 || cn == 0 {
+            return None;
+        }
+        if cross / cn as f64 >= f64::from(ratio) * (within / wn as f64) {
+            return None;
+        }
+        // The part that leaves: the smaller; on a tie, the one without the group's first member.
+        let first = g.members.first().copied();
+        let part_of_first = members.iter().position(|m| Some(m.0) == first).map(|k| side[k]);
+        let leaving_side = if ones * 2 < n {
+            true
+        } else if ones * 2 > n {
+            false
+        } else {
+            !part_of_first.unwrap_or(false)
+        };
+        let mut leaving: Vec<DocId> = (0..n)
+            .filter(|&k| side[k] == leaving_side)
+            .map(|k| members[k].0)
+            .collect();
+        leaving.sort_unstable();
+        Some(leaving)
     }
 
     /// Forgets every group whose latest day is before `day` (undated groups stay until `max_docs` pushes them

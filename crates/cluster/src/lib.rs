@@ -79,6 +79,7 @@
 
 mod grouper;
 mod minhash;
+mod prior;
 mod stop;
 mod text;
 mod vector;
@@ -153,6 +154,18 @@ pub struct Config {
     pub max_docs: usize,
     /// Counters of the hashed document-frequency table.
     pub df_buckets: usize,
+    /// How many reports the background prior of the document frequencies is worth (general-language word
+    /// frequencies; see the crate documentation). 0: the stream's own counts alone.
+    pub prior_weight: f32,
+    /// How much higher the threshold is at a stream's first report (see the crate documentation): while the stream
+    /// is young its IDF is mostly the general-language prior, which cannot tell the briefing's subject words from
+    /// an event's own words.
+    pub cold_start: f32,
+    /// The extra threshold halves after this many reports: `cold_start · c / (N + c)` after N reports.
+    pub cold_start_reports: f32,
+    /// A group is split in two ([`Grouper::split_of`]) when the average similarity across the two parts is under this
+    /// share of the average similarity within them; 0 never splits.
+    pub split_ratio: f32,
 }
 
 impl Default for Config {
@@ -175,6 +188,10 @@ impl Default for Config {
             bands: None,
             max_docs: 50_000,
             df_buckets: 1 << 20,
+            prior_weight: 100.0,
+            cold_start: 0.25,
+            cold_start_reports: 50.0,
+            split_ratio: 0.5,
         }
     }
 }
@@ -258,6 +275,14 @@ pub fn group_all(docs: &[Doc], config: &Config) -> Vec<GroupId> {
         });
         g.insert(i as DocId, doc, gid);
         out.push(gid);
+        if let Some(leaving) = g.split_of(gid) {
+            let new = next;
+            next += 1;
+            for d in leaving {
+                g.move_doc(d, new);
+                out[d as usize] = new;
+            }
+        }
     }
     out
 }

@@ -1,14 +1,15 @@
 //! The newsroom loop with real parts: synthetic outlets over HTTP on 127.0.0.1, the fetcher with its guard
 //! (the fixture's own address allowed), the poller, the job workers, the store and the grouper.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use livebrief_app::{App, Ingest, IngestConfig, ManualClock, SourceInput};
 use livebrief_fetch::{FetchConfig, Fetcher};
-use livebrief_model::{BriefingDraft, Role, SourceKind, Timestamp};
-use livebrief_outlets::{OutletServer, Scenario};
-use livebrief_store::SqliteStore;
+use livebrief_model::{BriefingDraft, JobState, PollOutcome, Report, Role, SourceKind, Timestamp};
+use livebrief_outlets::{HardCase, OutletServer, Scenario};
+use livebrief_store::{DevOrder, DevQuery, SqliteStore};
 
 struct Loop {
     ingest: Arc<Ingest>,
@@ -176,4 +177,158 @@ async fn the_background_loop_polls_on_its_own() {
         .await
         .expect("the loop stops")
         .expect("joined");
+}
+
+async fn drain(l: &Loop) -> usize {
+    tokio::time::timeout(Duration::from_secs(60), l.ingest.drain(|_| {}))
+        .await
+        .expect("jobs finish")
+        .expect("drain")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outlets_become_reports_and_developments_with_drafts() {
+    let l = start(Scenario::all_at_once()).await;
+    add_outlets(&l).await;
+    let polls = poll_all(&l).await;
+    assert_eq!(polls.len(), 4);
+    for p in &polls {
+        assert!(matches!(p.outcome, PollOutcome::Fetched { .. }), "{p:?}");
+        assert!(p.added.new_jobs > 0, "{p:?}");
+    }
+    let worked = drain(&l).await;
+    let app = l.ingest.app();
+    let store = app.store();
+    let counts = store.job_counts(None).await.expect("counts");
+    assert_eq!(
+        counts,
+        vec![(JobState::Done, worked as u64)],
+        "every article read: {counts:?}"
+    );
+    assert_eq!(worked, l.server.articles().count(), "one job per article");
+
+    // Every article is one report, with the outlet as its source and its page's text.
+    let b = app.briefing("war").expect("b").0;
+    let reports = store.list_reports(b.id, None, 100).await.expect("reports");
+    assert_eq!(reports.len(), worked);
+    let by_url: BTreeMap<&str, &Report> = reports
+        .iter()
+        .filter_map(|r| r.url.as_deref().map(|u| (u, r)))
+        .collect();
+    for a in l.server.articles() {
+        let r = by_url
+            .get(l.server.article_url(a).as_str())
+            .unwrap_or_else(|| panic!("no report for {}", a.id()));
+        assert!(
+            r.text.contains(
+                a.lead()
+                    .split_whitespace()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .as_str()
+            ),
+            "{}: the article's lead is in the text: {}",
+            a.id(),
+            r.text
+        );
+        assert!(
+            !r.text.contains("cookie"),
+            "{}: boilerplate stays out: {}",
+            a.id(),
+            r.text
+        );
+        assert_eq!(r.published, a.published.to_zoned(livebrief_model::TimeZone::UTC).date());
+    }
+
+    // Developments against the corpus's ground truth.
+    let devs = app
+        .developments(&DevQuery {
+            briefing_id: b.id,
+            statuses: vec![],
+            filters: vec![],
+            order: DevOrder::Recent,
+            offset: 0,
+            limit: 100,
+        })
+        .await
+        .expect("developments");
+    let mut dev_of: BTreeMap<String, i64> = BTreeMap::new();
+    for a in l.server.articles() {
+        let r = by_url[l.server.article_url(a).as_str()];
+        let m = store
+            .membership(r.id)
+            .await
+            .expect("m")
+            .expect("every report is grouped");
+        dev_of.insert(a.id(), m.development_id.0);
+    }
+    let corpus = livebrief_outlets::Corpus::standard();
+    let mut report = String::new();
+    for ev in &corpus.events {
+        let ds: BTreeSet<i64> = corpus.articles_of(&ev.id).map(|a| dev_of[&a.id()]).collect();
+        report.push_str(&format!("{}: {:?}\n", ev.id, ds));
+    }
+    for case in &corpus.hard_cases {
+        match case {
+            HardCase::Reworded { articles, .. } => {
+                let ds: BTreeSet<i64> = articles.iter().map(|a| dev_of[a]).collect();
+                assert_eq!(
+                    ds.len(),
+                    1,
+                    "one statement reworded by outlets is one development:\n{report}"
+                );
+            }
+            HardCase::NearDuplicate { original, copy } => {
+                assert_eq!(dev_of[original], dev_of[copy], "a copy joins its original:\n{report}");
+                // Four workers read in any order: the copy may be read before its original, and then the
+                // original is the one that comes second and is marked. Either way one points at the other.
+                let report_of = |id: &str| {
+                    let a = corpus.article(id).unwrap_or_else(|| panic!("no article {id}"));
+                    by_url[l.server.article_url(a).as_str()]
+                };
+                let (o, c) = (report_of(original), report_of(copy));
+                let mo = store.membership(o.id).await.expect("m").expect("grouped");
+                let mc = store.membership(c.id).await.expect("m").expect("grouped");
+                assert!(
+                    mc.near_duplicate_of == Some(o.id) || mo.near_duplicate_of == Some(c.id),
+                    "one of the pair is marked a near-duplicate of the other: {mo:?} {mc:?}"
+                );
+            }
+            HardCase::SameCityTwoStrikes { events, .. } | HardCase::SameSpeakerTwoSubjects { events, .. } => {
+                let a: BTreeSet<i64> = corpus.articles_of(&events[0]).map(|x| dev_of[&x.id()]).collect();
+                let b: BTreeSet<i64> = corpus.articles_of(&events[1]).map(|x| dev_of[&x.id()]).collect();
+                assert!(a.is_disjoint(&b), "{case:?} stay apart:\n{report}");
+            }
+            HardCase::OtherLanguage { .. } => {}
+        }
+    }
+    // Every draft traces its claims to its reports; corroboration is the number of outlets.
+    for d in &devs {
+        let v = app.development(d.id).await.expect("view");
+        let refs: Vec<&Report> = v.reports.iter().map(|(_, r)| r).collect();
+        livebrief_app::draft::verify(&d.draft, &refs).unwrap_or_else(|e| panic!("{e}\n{:#?}", d.draft));
+        let outlets: BTreeSet<&str> = refs.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(d.outlet_count as usize, outlets.len());
+    }
+
+    // Polling again: validators give 304s, nothing new; the loop is idempotent.
+    let again = poll_all(&l).await;
+    for p in &again {
+        assert!(
+            matches!(
+                p.outcome,
+                PollOutcome::NotModified | PollOutcome::Fetched { new_items: 0, .. }
+            ),
+            "{p:?}"
+        );
+        assert_eq!(p.added.new_jobs, 0);
+    }
+    assert!(
+        again.iter().any(|p| p.outcome == PollOutcome::NotModified),
+        "conditional GET is used"
+    );
+    for s in l.ingest.sources(Some("war")).await.expect("sources") {
+        assert_eq!(s.health().as_str(), "healthy", "{s:?}");
+    }
 }
