@@ -158,6 +158,58 @@ impl App {
         Ok(dev)
     }
 
+    /// The grouper's maintenance after a report joined `dev`: when the development has come to describe the same
+    /// event as another open one ([`Grouper::merge_of`]), the smaller merges into the larger, on the record as the
+    /// grouper's merge. Returns the development the report is now in.
+    async fn merge_if_one(&self, g: &mut Grouper, dev: Development) -> Result<Development> {
+        let Some((from, into)) = g.merge_of(dev.id.0 as u64) else {
+            return Ok(dev);
+        };
+        let (from, into) = (dev_id(from), dev_id(into));
+        let (Some(a), Some(b)) = (self.store.development(from).await?, self.store.development(into).await?) else {
+            return Ok(dev);
+        };
+        if a.status != DevStatus::Open || b.status != DevStatus::Open || a.briefing_id != b.briefing_id {
+            return Ok(dev);
+        }
+        let moving = self.store.development_reports(a.id).await?;
+        let ids: Vec<ReportId> = moving.iter().map(|(_, r)| r.id).collect();
+        let mut all: Vec<Report> = self
+            .store
+            .development_reports(b.id)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        all.extend(moving.into_iter().map(|(_, r)| r));
+        let (_, to) = self
+            .store
+            .regroup(&Regroup {
+                reports: ids,
+                from: a.id,
+                from_version: a.version,
+                to: Target::Existing(b.id),
+                from_summary: None,
+                to_summary: summary_of(&all)?,
+                record: NewRecord {
+                    action: "merge".to_string(),
+                    actor_id: GROUPER.id,
+                    actor_name: GROUPER.name.to_string(),
+                    at: self.now(),
+                    detail: format!("into #{}: one event in two", b.id.0),
+                },
+            })
+            .await?;
+        g.merge(a.id.0 as u64, b.id.0 as u64);
+        tracing::info!(
+            development_id = a.id.0,
+            into = b.id.0,
+            "grouper merged two developments"
+        );
+        self.desk_notify(a.briefing_id, DeskChange::Development(a.id));
+        Ok(to)
+    }
+
     /// The grouper's maintenance after a report joined `dev`: when the development has come to hold two events
     /// ([`Grouper::split_of`]: the first report of a second event joined early and the event's later reports
     /// followed it), the smaller part moves to a new development, on the record as the grouper's split. Only a
@@ -168,7 +220,7 @@ impl App {
             return Ok(dev);
         }
         let Some(leaving) = g.split_of(dev.id.0 as u64) else {
-            return Ok(dev);
+            return self.merge_if_one(g, dev).await;
         };
         let ids: Vec<ReportId> = leaving.iter().map(|&r| ReportId(r as i64)).collect();
         let (staying, moving) = self.partition(dev.id, &ids).await?;

@@ -102,6 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--cold-start" => config.cold_start = value.parse()?,
             "--cold-start-reports" => config.cold_start_reports = value.parse()?,
             "--split" => config.split_ratio = value.parse()?,
+            "--merge" => config.merge_threshold = value.parse()?,
             _ => return Err(format!("unknown option {flag}").into()),
         }
     }

@@ -634,6 +634,56 @@ impl Grouper {
         self.rebuild(d.group);
     }
 
+    /// Whether a group has come to describe the same event as another: `(from, into)`, the group to merge into the
+    /// other (the smaller into the larger; ties: the newer id into the older), when the cosine of their word
+    /// centroids reaches [`Config::merge_threshold`] and they are not dated apart. Changes nothing; the caller merges
+    /// with [`Grouper::merge`], as it would an editor's merge.
+    pub fn merge_of(&self, group: GroupId) -> Option<(GroupId, GroupId)> {
+        let bar = self.config.merge_threshold;
+        if bar <= 0.0 || bar > 1.0 {
+            return None;
+        }
+        let g = self.groups.get(&group)?;
+        if g.norms[TEXT] <= 0.0 {
+            return None;
+        }
+        let mut cands: Vec<GroupId> = g
+            .keys
+            .iter()
+            .filter_map(|k| self.index.get(k))
+            .flatten()
+            .copied()
+            .filter(|&o| o != group)
+            .collect();
+        cands.sort_unstable();
+        cands.dedup();
+        let mut best: Option<(f32, GroupId)> = None;
+        for o in cands {
+            let Some(h) = self.groups.get(&o) else { continue };
+            if h.norms[TEXT] <= 0.0 {
+                continue;
+            }
+            let mut c = dot(&g.centroid[TEXT], &h.centroid[TEXT]) / (g.norms[TEXT] * h.norms[TEXT]);
+            let days: Vec<Date> = g.days.iter().map(|d| d.0).collect();
+            if Self::date_evidence(&days, h) == DateEvidence::Disagree {
+                c *= 1.0 - self.config.date_conflict.clamp(0.0, 1.0);
+            }
+            if best.is_none_or(|(b, _)| c > b) {
+                best = Some((c, o));
+            }
+        }
+        let (c, other) = best?;
+        if c < bar {
+            return None;
+        }
+        let (n, m) = (g.members.len(), self.groups.get(&other).map_or(0, |h| h.members.len()));
+        Some(if n > m || (n == m && group < other) {
+            (other, group)
+        } else {
+            (group, other)
+        })
+    }
+
     /// Whether a group has come to hold two developments: the reports that should leave it, if any (the caller moves
     /// them to a new group with [`Grouper::move_doc`], as it would an editor's split). Changes nothing.
     ///

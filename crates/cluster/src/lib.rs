@@ -166,6 +166,8 @@ pub struct Config {
     /// A group is split in two ([`Grouper::split_of`]) when the average similarity across the two parts is under this
     /// share of the average similarity within them; 0 never splits.
     pub split_ratio: f32,
+    /// Two groups merge ([`Grouper::merge_of`]) when the cosine of their word centroids reaches this; 0 never merges.
+    pub merge_threshold: f32,
 }
 
 impl Default for Config {
@@ -192,6 +194,7 @@ impl Default for Config {
             cold_start: 0.25,
             cold_start_reports: 50.0,
             split_ratio: 0.5,
+            merge_threshold: 0.5,
         }
     }
 }
@@ -281,6 +284,11 @@ pub fn group_all(docs: &[Doc], config: &Config) -> Vec<GroupId> {
             for d in leaving {
                 g.move_doc(d, new);
                 out[d as usize] = new;
+            }
+        } else if let Some((from, into)) = g.merge_of(gid) {
+            g.merge(from, into);
+            for x in out.iter_mut().filter(|x| **x == from) {
+                *x = into;
             }
         }
     }

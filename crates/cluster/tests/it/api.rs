@@ -180,3 +180,72 @@ fn group_all_numbers_groups_in_order_of_creation() {
     assert_eq!(seen, 2, "two events, two groups: {groups:?}");
     assert_eq!(group_all(&[], &Config::default()), Vec::<u64>::new());
 }
+
+#[test]
+fn a_group_holding_two_events_splits_and_the_larger_part_keeps_its_id() {
+    let mut g = Grouper::new(Config::default());
+    let strike = docs_of(&fixtures::kharkiv_power_plant(), 4, 11);
+    let talks = docs_of(&fixtures::jeddah_talks(), 3, 11);
+    // As if the talks' first report had joined the strike's group early and the talks' later reports followed it.
+    for (i, d) in strike.iter().enumerate() {
+        g.insert(i as u64, d, 1);
+    }
+    for (i, d) in talks.iter().enumerate() {
+        g.insert(10 + i as u64, d, 1);
+    }
+    assert_eq!(
+        g.split_of(1),
+        Some(vec![10, 11, 12]),
+        "the smaller part, the talks, leaves"
+    );
+    for r in [10, 11, 12] {
+        g.move_doc(r, 2);
+    }
+    assert_eq!((g.split_of(1), g.split_of(2)), (None, None), "each part is one event");
+    // One event is never split, and a group of three is too small to hold two.
+    let mut h = Grouper::new(Config::default());
+    for (i, d) in docs_of(&fixtures::kharkiv_power_plant(), 5, 12).iter().enumerate() {
+        h.insert(i as u64, d, 7);
+    }
+    assert_eq!(h.split_of(7), None);
+    assert_eq!(h.split_of(99), None);
+    let off = Grouper::new(Config {
+        split_ratio: 0.0,
+        ..Config::default()
+    });
+    assert_eq!(off.split_of(1), None);
+}
+
+#[test]
+fn two_groups_of_one_event_merge_the_smaller_into_the_larger() {
+    let mut g = Grouper::new(Config::default());
+    let strike = docs_of(&fixtures::kharkiv_power_plant(), 5, 13);
+    for (i, d) in strike.iter().take(3).enumerate() {
+        g.insert(i as u64, d, 1);
+    }
+    for (i, d) in strike.iter().skip(3).enumerate() {
+        g.insert(10 + i as u64, d, 2);
+    }
+    g.insert(20, &docs_of(&fixtures::peskov_sanctions(), 1, 13)[0], 3);
+    assert_eq!(g.merge_of(2), Some((2, 1)), "the smaller group goes into the larger");
+    assert_eq!(g.merge_of(3), None, "another event stays apart");
+    g.merge(2, 1);
+    assert_eq!(g.merge_of(1), None);
+}
+
+#[test]
+fn the_threshold_starts_higher_and_falls_as_the_stream_grows() {
+    let mut g = Grouper::new(Config::default());
+    let first = g.threshold_now();
+    assert!((first - 0.45).abs() < 1e-6, "{first}");
+    for (i, d) in fixtures::background(50, 3).iter().enumerate() {
+        g.insert(i as u64, d, i as u64);
+    }
+    let later = g.threshold_now();
+    assert!(later < first && later > g.config().threshold, "{later}");
+    let plain = Grouper::new(Config {
+        cold_start: 0.0,
+        ..Config::default()
+    });
+    assert_eq!(plain.threshold_now(), plain.config().threshold);
+}

@@ -71,7 +71,7 @@ proptest! {
     /// Any documents, any configuration, any sequence of operations: no panic, and what insert promises holds.
     #[test]
     fn no_panic_and_insert_holds(config in any_config(), docs in prop::collection::vec(any_doc(), 1..12),
-                                 ops in prop::collection::vec((0u8..4, 0u64..12, 0u64..6), 0..12)) {
+                                 ops in prop::collection::vec((0u8..5, 0u64..12, 0u64..6), 0..12)) {
         let max_docs = config.max_docs.max(1);
         let mut g = Grouper::new(config);
         for (i, d) in docs.iter().enumerate() {
@@ -88,7 +88,15 @@ proptest! {
                 0 => g.move_doc(a, b),
                 1 => g.merge(a, b),
                 2 => g.remove(a),
-                _ => { g.forget_before(date(2025, 1, 1)); }
+                3 => { g.forget_before(date(2025, 1, 1)); }
+                _ => {
+                    if let Some(leaving) = g.split_of(b) {
+                        prop_assert!(!leaving.is_empty() && leaving.iter().all(|&d| g.group_of(d) == Some(b)));
+                    }
+                    if let Some((from, into)) = g.merge_of(b) {
+                        prop_assert!(from != into && (from == b || into == b));
+                    }
+                }
             }
             // Every held report is in exactly the group that lists it.
             for gid in g.groups().collect::<Vec<_>>() {
