@@ -29,3 +29,8 @@ for v in 7 30 365 100000; do row --window "$v"; done
 for v in 0 4 5 8; do row --stem "$v"; done
 for v in 32 64 1000; do row --doc-terms "$v"; done
 for v in 0.3 0.7 1.01; do row --near "$v"; done
+for v in 0 30 300 1000; do row --prior "$v"; done
+for v in 0 0.15 0.35; do row --cold-start "$v"; done
+for v in 25 100; do row --cold-start-reports "$v"; done
+for v in 0 0.35 0.65; do row --split "$v"; done
+for v in 0 0.4 0.6 1.01; do row --merge "$v"; done

@@ -687,7 +687,7 @@ impl Grouper {
     /// Whether a group has come to hold two developments: the reports that should leave it, if any (the caller moves
     /// them to a new group with [`Grouper::move_doc`], as it would an editor's split). Changes nothing.
     ///
-    /// The group's members (at most [`SPLIT_MAX`], the latest) are cut in two by 2-means on their word vectors, seeded
+    /// The group's members (at most 64, the latest) are cut in two by 2-means on their word vectors, seeded
     /// with the two least similar members. The cut stands when each part has at least two reports and the average
     /// similarity across the parts is under half the average similarity within them: two sets of reports, each
     /// closer among itself than to the other, as happens when the first report of a second event joined a group
