@@ -1,4 +1,5 @@
-//! Micro-benchmarks: a near-duplicate signature, and one `assign` against a grouper that holds 5,000 reports.
+//! Micro-benchmarks: a near-duplicate signature, one `assign` against a grouper that holds 5,000 reports, and the
+//! maintenance after an insert (`split_of`, `merge_of`).
 //! `cargo bench -p livebrief-cluster`
 
 use jiff::civil::date;
@@ -68,4 +69,25 @@ fn insert_into_5000(b: divan::Bencher) {
         i += 1;
         g.insert(10_000 + i as u64, divan::black_box(&docs[i % docs.len()]), 7);
     });
+}
+
+/// The maintenance after an insert: whether a group of 64 reports (the most `split_of` looks at) holds two events,
+/// among 5,000 reports.
+#[divan::bench]
+fn split_of_64_among_5000(b: divan::Bencher) {
+    let mut g = Grouper::new(Config::default());
+    for i in 0..5000u64 {
+        g.insert(i, &doc(i), if i < 64 { 7_000 } else { i / 4 });
+    }
+    b.bench(|| g.split_of(divan::black_box(7_000)));
+}
+
+/// Whether a group of four describes the same event as another, among 5,000 reports that all share vocabulary.
+#[divan::bench]
+fn merge_of_among_5000(b: divan::Bencher) {
+    let mut g = Grouper::new(Config::default());
+    for i in 0..5000u64 {
+        g.insert(i, &doc(i), i / 4);
+    }
+    b.bench(|| g.merge_of(divan::black_box(17)));
 }

@@ -657,6 +657,7 @@ impl Grouper {
             .collect();
         cands.sort_unstable();
         cands.dedup();
+        let days: Vec<Date> = g.days.iter().map(|d| d.0).collect();
         let mut best: Option<(f32, GroupId)> = None;
         for o in cands {
             let Some(h) = self.groups.get(&o) else { continue };
@@ -664,7 +665,6 @@ impl Grouper {
                 continue;
             }
             let mut c = dot(&g.centroid[TEXT], &h.centroid[TEXT]) / (g.norms[TEXT] * h.norms[TEXT]);
-            let days: Vec<Date> = g.days.iter().map(|d| d.0).collect();
             if Self::date_evidence(&days, h) == DateEvidence::Disagree {
                 c *= 1.0 - self.config.date_conflict.clamp(0.0, 1.0);
             }
