@@ -158,9 +158,20 @@ impl App {
         Ok(dev)
     }
 
+    /// Whether an editor (anyone but the grouper) has acted on a development: then its reports are the editor's
+    /// call and the grouper neither splits nor merges it.
+    async fn editor_touched(&self, id: DevelopmentId) -> Result<bool> {
+        Ok(self
+            .store
+            .desk_records(id)
+            .await?
+            .iter()
+            .any(|r| r.actor_id != GROUPER.id))
+    }
+
     /// The grouper's maintenance after a report joined `dev`: when the development has come to describe the same
-    /// event as another open one ([`Grouper::merge_of`]), the smaller merges into the larger, on the record as the
-    /// grouper's merge. Returns the development the report is now in.
+    /// event as another ([`Grouper::merge_of`]), both open and untouched by editors, the smaller merges into the
+    /// larger, on the record as the grouper's merge. Returns the development the report is now in.
     async fn merge_if_one(&self, g: &mut Grouper, dev: Development) -> Result<Development> {
         let Some((from, into)) = g.merge_of(dev.id.0 as u64) else {
             return Ok(dev);
@@ -169,7 +180,12 @@ impl App {
         let (Some(a), Some(b)) = (self.store.development(from).await?, self.store.development(into).await?) else {
             return Ok(dev);
         };
-        if a.status != DevStatus::Open || b.status != DevStatus::Open || a.briefing_id != b.briefing_id {
+        if a.status != DevStatus::Open
+            || b.status != DevStatus::Open
+            || a.briefing_id != b.briefing_id
+            || self.editor_touched(a.id).await?
+            || self.editor_touched(b.id).await?
+        {
             return Ok(dev);
         }
         let moving = self.store.development_reports(a.id).await?;
@@ -213,10 +229,11 @@ impl App {
     /// The grouper's maintenance after a report joined `dev`: when the development has come to hold two events
     /// ([`Grouper::split_of`]: the first report of a second event joined early and the event's later reports
     /// followed it), the smaller part moves to a new development, on the record as the grouper's split. Only a
-    /// development still open on the desk is split: once an editor has published or dismissed it, it is theirs.
+    /// development still open on the desk and untouched by editors is split: once an editor has acted on it, it is
+    /// theirs.
     /// Returns the development `report` is now in.
     async fn split_if_two(&self, g: &mut Grouper, dev: Development, report: ReportId) -> Result<Development> {
-        if dev.status != DevStatus::Open {
+        if dev.status != DevStatus::Open || self.editor_touched(dev.id).await? {
             return Ok(dev);
         }
         let Some(leaving) = g.split_of(dev.id.0 as u64) else {

@@ -235,3 +235,100 @@ async fn reports_group_into_developments_and_the_desk_decides() {
     let talks = app2.development(talks.id).await.expect("v").development;
     assert_eq!((talks.report_count, talks.reports_since_publish), (4, 1), "news since it was sent");
 }
+
+/// The grouper splits and merges developments only while no editor has acted on them: an editor's merge of two
+/// events stands when more reports of both arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_grouper_leaves_an_editors_merge_alone() {
+    let d = desk().await;
+    let app = &d.app;
+    let b = app.briefing("war").expect("briefing").0;
+    let dev_of = |r: livebrief_model::ReportId| async move {
+        app.store()
+            .membership(r)
+            .await
+            .expect("membership")
+            .expect("grouped")
+            .development_id
+    };
+    let (ra, _) = app
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Wire One",
+                "https://one.example/1",
+                "Kremlin calls Witkoff talks useful",
+                PESKOV_A,
+            ),
+        )
+        .await
+        .expect("a");
+    let (rodesa, _) = app
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Wire One",
+                "https://one.example/2",
+                "Drone strike hits Odesa port",
+                ODESA,
+            ),
+        )
+        .await
+        .expect("odesa");
+    let (talks, strike) = (dev_of(ra.id).await, dev_of(rodesa.id).await);
+    assert_ne!(talks, strike, "two events, two developments");
+    let merged = app
+        .desk_act(&d.editor, strike, None, DeskAction::MergeInto(talks))
+        .await
+        .expect("the editor merges");
+    assert_eq!(merged.id, talks);
+    // A wire client's copy of the strike report and another outlet's report of the talks.
+    let (rcopy, _) = app
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Copy Site",
+                "https://copy.example/odesa",
+                "Drone strike hits Odesa port",
+                ODESA,
+            ),
+        )
+        .await
+        .expect("copy");
+    app.add_report(
+        &d.editor,
+        "war",
+        input(
+            "Second Daily",
+            "https://two.example/b",
+            "Peskov: talks with US envoy useful",
+            PESKOV_B,
+        ),
+    )
+    .await
+    .expect("b");
+    assert_eq!(
+        dev_of(rcopy.id).await,
+        talks,
+        "the copy joins its original, in the merged development"
+    );
+    let view = app.development(talks).await.expect("view");
+    let ids: Vec<_> = view.reports.iter().map(|(_, r)| r.id).collect();
+    assert!(
+        ids.contains(&ra.id) && ids.contains(&rodesa.id) && ids.contains(&rcopy.id),
+        "{ids:?}"
+    );
+    assert!(
+        view.records.iter().all(|r| r.actor_name != "grouper"),
+        "the editor's merge is not split: {:#?}",
+        view.records
+    );
+    let all = app.developments(&query(b.id)).await.expect("list");
+    assert!(
+        all.iter().all(|x| x.status != DevStatus::Merged || x.id == strike),
+        "nothing else merged"
+    );
+}
