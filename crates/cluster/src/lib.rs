@@ -103,8 +103,8 @@
 //! Hashes are fixed (no random seeds), vectors are kept sorted, ties go to the smaller group id: the same reports in
 //! the same order give the same groups on every machine. [`Grouper::insert`] in the original order restores the
 //! state after a restart, IDF included (splits and merges are in the stored memberships). The order matters, as it
-//! does for any online grouping; the cold-start threshold and the maintenance make it matter less: the 22 reports of
-//! the synthetic newsroom give the same developments for the corpus's hard cases in every one of 300 random orders.
+//! does for any online grouping; the cold-start threshold and the maintenance make it matter less: the hard cases of
+//! the synthetic newsroom's 22 reports hold in 1,992 of 2,000 random orders (before: 66 of 200).
 //!
 //! # Measured
 //!
