@@ -21,6 +21,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("desk_briefing.html", include_str!("../templates/desk_briefing.html")),
     ("desk_edit.html", include_str!("../templates/desk_edit.html")),
     ("desk_revisions.html", include_str!("../templates/desk_revisions.html")),
+    ("_newsroom.html", include_str!("../templates/_newsroom.html")),
+    ("_dev_row.html", include_str!("../templates/_dev_row.html")),
+    ("desk_dev_row.html", include_str!("../templates/desk_dev_row.html")),
+    ("desk_inbox.html", include_str!("../templates/desk_inbox.html")),
+    (
+        "desk_development.html",
+        include_str!("../templates/desk_development.html"),
+    ),
+    ("desk_sources.html", include_str!("../templates/desk_sources.html")),
 ];
 
 pub struct Views {
