@@ -132,14 +132,6 @@
     }
   });
 
-  // Filters submit as soon as one changes (the Apply button stays for keyboard users and without JS).
-  var filters = doc.getElementById('inbox-filters');
-  if (filters) {
-    filters.addEventListener('change', function (e) {
-      if (e.target && e.target.hasAttribute('data-autosubmit')) filters.submit();
-    });
-  }
-
   // Live rows.
   var streamUrl = list.getAttribute('data-stream');
   var rowQuery = list.getAttribute('data-row-query') || '';

@@ -228,7 +228,14 @@ struct Extras {
 
 fn other_label(d: &Development) -> String {
     let h: String = d.text().0.chars().take(90).collect();
-    format!("#{} {} ({}, {} outlets)", d.id.0, h, d.status.as_str(), d.outlet_count)
+    let outlets = if d.outlet_count == 1 { "outlet" } else { "outlets" };
+    format!(
+        "#{} {} ({}, {} {outlets})",
+        d.id.0,
+        h,
+        d.status.as_str(),
+        d.outlet_count
+    )
 }
 
 async fn page(state: &AppState, v: &Viewer, id: i64, x: Extras) -> PageResult {
@@ -504,8 +511,12 @@ pub async fn act(
         },
     };
     // From the inbox, back to it; otherwise to the development the action left (for a merge, the one it
-    // joined; for a split, the new one).
-    let fallback = format!("/desk/d/{}", out.id.0);
+    // joined; for a split, the new one; for a move, the one the report left, unless that is now empty).
+    let shown = match &action {
+        DeskAction::MoveReport { to, .. } if out.status == DevStatus::Merged => to.0,
+        _ => out.id.0,
+    };
+    let fallback = format!("/desk/d/{shown}");
     Ok(after_action(f.get("next"), &fallback, done))
 }
 

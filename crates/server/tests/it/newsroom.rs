@@ -325,3 +325,493 @@ async fn inbox_lists_developments_with_corroboration_filters_tabs_and_pages() {
     let desk = t.get_cookie("/desk/b/war", &s).await.text();
     assert!(desk.contains("Inbox: 4 open developments") && desk.contains("0 sources"));
 }
+
+/// Posts a desk form with the session's CSRF token from `page`.
+async fn post(t: &TestApp, s: &str, path: &str, csrf: &str, fields: &[(&str, &str)]) -> Resp {
+    let mut all: Vec<(&str, &str)> = vec![("csrf", csrf)];
+    all.extend_from_slice(fields);
+    t.post_form(path, s, &all).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn development_page_shows_reports_quotes_provenance_and_record() {
+    let t = TestApp::new().await;
+    let (_, wire, _) = newsroom(&t).await;
+    let s = t.login("eda", PASSWORD).await;
+    let path = format!("/desk/d/{}", wire.id.0);
+    let r = t.get_cookie(&path, &s).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header("cache-control"), "no-store");
+    let html = r.text();
+    assert!(html.contains(&format!("<h1 id=\"dev-h\">{}</h1>", esc(wire.text().0))));
+    assert!(html.contains("2 outlets</strong>") && html.contains("Reported by: Kyiv Ledger, Eastern Wire"));
+    let reports = t.state.app.development(wire.id).await.expect("view").reports;
+    assert_eq!(reports.len(), 2);
+    for (m, rep) in &reports {
+        assert!(html.contains(&format!("id=\"r-{}\" data-report-id=\"{}\"", rep.id.0, rep.id.0)));
+        assert!(html.contains(&format!(
+            "<a href=\"{}\" rel=\"nofollow noopener noreferrer\">{}</a>",
+            rep.url.as_deref().unwrap_or_default(),
+            esc(&rep.title)
+        )));
+        assert!(html.contains(&format!("<span class=\"outlet\">{}</span>", rep.source)));
+        assert!(html.contains("published <time datetime=\"2025-03-13\">13 March 2025</time>"));
+        if let Some(n) = m.near_duplicate_of {
+            assert!(html.contains(&format!("near-duplicate of <a href=\"#r-{}\">#{}</a>", n.0, n.0)));
+        }
+        // Quotes are marked in the text, with who said them.
+        assert!(html.contains(&format!(
+            "<mark class=\"quote quote-direct\" id=\"q-{}-2\">“The city is without heating in three districts,”</mark><span class=\"quote-speaker\"> [Ihor Terekhov]</span>",
+            rep.id.0
+        )), "{html}");
+    }
+    assert!(
+        reports.iter().any(|(m, _)| m.near_duplicate_of.is_some()),
+        "the second outlet's copy is marked as a near-duplicate"
+    );
+    assert!(html.contains("near-duplicate of"));
+    // Every claim of the draft is a numbered note that names its report and span.
+    assert!(!wire.draft.pieces.is_empty());
+    for (i, p) in wire.draft.pieces.iter().enumerate() {
+        let note = format!(
+            "<li id=\"note-{}\">“{}”: report <a href=\"#r-{}\">#{}</a>",
+            i + 1,
+            esc(&p.text),
+            p.report_id.0,
+            p.report_id.0
+        );
+        assert!(html.contains(&note), "{note}");
+        assert!(
+            html.contains(&format!("characters {}–{}</li>", p.span.0, p.span.1))
+                || html.contains(&format!("characters {}–{} <", p.span.0, p.span.1))
+        );
+    }
+    assert!(
+        html.contains("<sup class=\"note-ref\"><a href=\"#note-1\">"),
+        "the draft refers to its notes"
+    );
+    assert!(html.contains("No decisions yet."));
+
+    // The record names who did what.
+    let csrf = form_csrf(&html);
+    let r = post(
+        &t,
+        &s,
+        &format!("{path}/edit"),
+        &csrf,
+        &[
+            ("version", &wire.version.to_string()),
+            ("headline", "Drone strike leaves Kharkiv districts without heating"),
+            ("body", "Mayor Ihor Terekhov said three districts had no heating."),
+            ("then", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let html = t.get_cookie(&path, &s).await.text();
+    assert!(html.contains("<strong>edit</strong> by eda"), "{html}");
+    assert!(html.contains("Edited by eda"));
+    assert!(html.contains("<h1 id=\"dev-h\">Drone strike leaves Kharkiv districts without heating</h1>"));
+    // The machine draft and its notes stay visible below the editor's text.
+    assert!(html.contains(&esc(&wire.draft.headline)));
+
+    assert_eq!(t.get_cookie("/desk/d/9999", &s).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_desk_action_works_through_its_form() {
+    let t = TestApp::new().await;
+    let (eda, wire, lone) = newsroom(&t).await;
+    let s = t.login("eda", PASSWORD).await;
+    let w = wire.id.0;
+    let page = t.get_cookie(&format!("/desk/d/{w}"), &s).await.text();
+    let csrf = form_csrf(&page);
+    let v = |d: &Development| d.version.to_string();
+
+    // No CSRF token, no action.
+    let r = t
+        .post_form(&format!("/desk/d/{w}/approve"), &s, &[("version", &v(&wire))])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("CSRF"));
+    assert_eq!(dev(&t, wire.id).await.version, wire.version, "nothing changed");
+
+    // Edit.
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{w}/edit"),
+        &csrf,
+        &[
+            ("version", &v(&wire)),
+            ("headline", "Drone strike leaves Kharkiv districts without heating"),
+            ("body", "Mayor Ihor Terekhov said three districts had no heating."),
+            ("then", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), format!("/desk/d/{w}?done=saved&dev={w}"));
+    let after = t.get_cookie(&location(&r), &s).await.text();
+    assert!(after.contains(&format!("Your text of development #{w} is saved.")));
+
+    // The form of the old version is refused, with a way to reload.
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{w}/approve"),
+        &csrf,
+        &[("version", &v(&wire))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let html = r.text();
+    assert!(
+        html.contains("Changed since you opened it")
+            && html.contains(&format!("<a href=\"/desk/d/{w}\">Reload and look again</a>")),
+        "{html}"
+    );
+    let wire = dev(&t, wire.id).await;
+    assert_eq!(wire.status.as_str(), "open");
+
+    // A value the rules refuse comes back on the page with what was typed.
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{w}/edit"),
+        &csrf,
+        &[
+            ("version", &v(&wire)),
+            ("headline", "  "),
+            ("body", "Typed text to keep"),
+            ("then", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text().contains("role=\"alert\">a development needs a headline")
+            && r.text().contains(">Typed text to keep</textarea>")
+    );
+
+    // Dismiss needs a reason; then reopen.
+    let (l0, l1, l2) = (&lone[0].1, &lone[1].1, &lone[2].1);
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/dismiss", l0.id.0),
+        &csrf,
+        &[("version", &v(l0)), ("reason", " ")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("say why"));
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/dismiss", l0.id.0),
+        &csrf,
+        &[("version", &v(l0)), ("reason", "Local news, not for this briefing")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let l0 = dev(&t, l0.id).await;
+    assert_eq!(
+        (l0.status.as_str(), l0.dismissed.as_deref()),
+        ("dismissed", Some("Local news, not for this briefing"))
+    );
+    let tab = t.get_cookie("/desk/b/war/inbox?status=dismissed", &s).await.text();
+    assert_eq!(row_ids(&tab), vec![l0.id.0]);
+    assert!(tab.contains("Dismissed: Local news, not for this briefing") && tab.contains("data-action=\"reopen\""));
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/reopen", l0.id.0),
+        &csrf,
+        &[("version", &v(&l0))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let l0 = dev(&t, l0.id).await;
+    assert_eq!(l0.status.as_str(), "open");
+    let page = t.get_cookie(&format!("/desk/d/{}", l0.id.0), &s).await.text();
+    assert!(page.contains("<strong>dismiss</strong> by eda") && page.contains("<strong>reopen</strong> by eda"));
+    assert!(page.contains("reason: Local news, not for this briefing"));
+
+    // Merge one lone story into another, by typed number.
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/merge", l1.id.0),
+        &csrf,
+        &[("version", &v(l1)), ("into", ""), ("into_id", &format!("#{}", l2.id.0))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        location(&r),
+        format!("/desk/d/{0}?done=merged&dev={0}&from={1}", l2.id.0, l1.id.0)
+    );
+    let merged = dev(&t, l1.id).await;
+    assert_eq!((merged.status.as_str(), merged.merged_into), ("merged", Some(l2.id)));
+    let l2 = dev(&t, l2.id).await;
+    assert_eq!(l2.report_count, 2);
+    let gone = t.get_cookie(&format!("/desk/d/{}", l1.id.0), &s).await.text();
+    assert!(gone.contains(&format!(
+        "merged into <a href=\"/desk/d/{0}\">development #{0}</a>",
+        l2.id.0
+    )));
+    assert!(
+        !gone.contains("data-action=\"approve\""),
+        "nothing to decide on a merged development"
+    );
+    assert!(
+        !row_ids(&t.get_cookie("/desk/b/war/inbox", &s).await.text()).contains(&l1.id.0),
+        "merged ones are hidden"
+    );
+
+    // Split the merged-in report off again, ticking it.
+    let moved_in = &lone[1].0;
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/split", l2.id.0),
+        &csrf,
+        &[("version", &v(&l2)), ("report", &moved_in.id.0.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let split = dev_of(&t, moved_in).await;
+    assert_ne!(split.id, l2.id);
+    assert_eq!(
+        location(&r),
+        format!("/desk/d/{0}?done=split&dev={0}&from={1}", split.id.0, l2.id.0)
+    );
+    assert_eq!(dev(&t, l2.id).await.report_count, 1);
+    assert_eq!(split.report_count, 1);
+
+    // Approve: the entry is on the public page.
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{w}/approve"),
+        &csrf,
+        &[("version", &v(&wire))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let wire = dev(&t, wire.id).await;
+    let entry = wire.entry_id.expect("an entry");
+    assert_eq!(
+        location(&r),
+        format!("/desk/d/{w}?done=approved&dev={w}&entry={}", entry.0)
+    );
+    assert_eq!(wire.status.as_str(), "published");
+    let public = t.get("/b/war").await.text();
+    assert!(
+        public.contains("Drone strike leaves Kharkiv districts without heating"),
+        "published on the live page"
+    );
+    let page = t.get_cookie(&format!("/desk/d/{w}"), &s).await.text();
+    assert!(page.contains(&format!(
+        "Entry #{} (published) · <a href=\"/b/war/e/{}\">on the live page</a>",
+        entry.0, entry.0
+    )));
+    assert!(row_ids(&t.get_cookie("/desk/b/war/inbox?status=published", &s).await.text()).contains(&w));
+
+    // A third outlet reports it after publication: the inbox says so, and "update entry" cites it.
+    let (r3, joined) = add(
+        &t,
+        &eda,
+        "Kharkiv heating partly back",
+        "Frontline Daily",
+        "https://frontline.example/kharkiv",
+        "2025-03-13",
+        WIRE_THIRD,
+    )
+    .await;
+    assert_eq!(joined.id, wire.id, "the third outlet's version joins the development");
+    assert_eq!(joined.reports_since_publish, 1);
+    let tab = t.get_cookie("/desk/b/war/inbox?status=published", &s).await.text();
+    assert!(tab.contains("1 new report since published") && tab.contains("data-action=\"update-entry\""));
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{w}/update-entry"),
+        &csrf,
+        &[("version", &v(&joined)), ("next", "/desk/b/war/inbox?status=published")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        location(&r),
+        format!(
+            "/desk/b/war/inbox?status=published&done=updated&dev={w}&entry={}",
+            entry.0
+        )
+    );
+    let wire = dev(&t, wire.id).await;
+    assert_eq!(wire.reports_since_publish, 0);
+    let e = t.state.app.entry(entry).await.expect("entry");
+    assert_eq!(e.sources.len(), 3, "the entry cites every outlet");
+    assert!(
+        t.get_cookie(&location(&r), &s)
+            .await
+            .text()
+            .contains("now cites every report")
+    );
+
+    // Move the third report to another development; the page stays on the one it left.
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{w}/move"),
+        &csrf,
+        &[
+            ("version", &v(&wire)),
+            ("report", &r3.id.0.to_string()),
+            ("to", &l0.id.0.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        location(&r),
+        format!(
+            "/desk/d/{w}?done=moved&dev={w}&entry={}&report={}&to={}",
+            entry.0, r3.id.0, l0.id.0
+        )
+    );
+    assert_eq!(dev_of(&t, &r3).await.id, l0.id);
+    assert_eq!(dev(&t, wire.id).await.report_count, 2);
+
+    // Save and publish in one go, from the inbox (back to it), and a `next` off the desk is ignored.
+    let l0 = dev(&t, l0.id).await;
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/edit", l0.id.0),
+        &csrf,
+        &[
+            ("version", &v(&l0)),
+            ("headline", "Lviv council approves a bridge"),
+            ("body", "The council approved it."),
+            ("then", "approve"),
+            ("next", "/desk/b/war/inbox"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(
+        location(&r).starts_with("/desk/b/war/inbox?done=approved&dev="),
+        "{}",
+        location(&r)
+    );
+    assert_eq!(dev(&t, l0.id).await.status.as_str(), "published");
+    assert!(t.get("/b/war").await.text().contains("Lviv council approves a bridge"));
+    let split = dev(&t, split.id).await;
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/dismiss", split.id.0),
+        &csrf,
+        &[("version", &v(&split)), ("reason", "dup"), ("next", "//evil.example/x")],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/desk/d/{0}?done=dismissed&dev={0}", split.id.0));
+    let r = post(&t, &s, "/desk/d/1/fly", &csrf, &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contributors_send_for_review_and_cannot_dismiss_or_merge() {
+    let t = TestApp::new().await;
+    let (_, wire, lone) = newsroom(&t).await;
+    t.user("cora", Role::Contributor).await;
+    let c = t.login("cora", PASSWORD).await;
+    let inbox = t.get_cookie("/desk/b/war/inbox", &c).await.text();
+    assert!(inbox.contains(">Send for review</button>") && !inbox.contains("data-action=\"dismiss\""));
+    let w = wire.id.0;
+    let page = t.get_cookie(&format!("/desk/d/{w}"), &c).await.text();
+    assert!(
+        !page.contains(&format!("action=\"/desk/d/{w}/merge\""))
+            && !page.contains(&format!("action=\"/desk/d/{w}/dismiss\""))
+    );
+    assert!(!page.contains("action=\"/desk/d/1/split\"") && !page.contains("/move\""));
+    assert!(page.contains("Save and send for review"));
+    let csrf = form_csrf(&page);
+    let v = wire.version.to_string();
+    for (action, extra) in [
+        ("dismiss", ("reason", "no")),
+        ("merge", ("into", "2")),
+        ("split", ("report", "1")),
+        ("reopen", ("x", "")),
+    ] {
+        let r = post(
+            &t,
+            &c,
+            &format!("/desk/d/{w}/{action}"),
+            &csrf,
+            &[("version", &v), extra],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{action}");
+        assert!(
+            r.text().contains("Not allowed") && r.text().contains("only editors"),
+            "{action}: {}",
+            r.text()
+        );
+    }
+    let r = post(&t, &c, &format!("/desk/d/{w}/approve"), &csrf, &[("version", &v)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(location(&r).starts_with(&format!("/desk/d/{w}?done=sent")));
+    let entry = dev(&t, wire.id).await.entry_id.expect("entry");
+    assert_eq!(
+        t.state.app.entry(entry).await.expect("entry").status.as_str(),
+        "pending"
+    );
+    assert!(
+        !t.get("/b/war").await.text().contains(&esc(wire.text().0)),
+        "not public before an editor approves"
+    );
+    assert!(t.get_cookie(&location(&r), &c).await.text().contains("sent for review"));
+    let desk = t.get_cookie("/desk/b/war", &c).await.text();
+    assert!(desk.contains("Waiting for approval (1)"));
+    let _ = lone;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_fragment_answers_for_the_view_it_is_asked_for() {
+    let t = TestApp::new().await;
+    let (_, wire, _) = newsroom(&t).await;
+    let s = t.login("eda", PASSWORD).await;
+    let w = wire.id.0;
+    let r = t.get_cookie(&format!("/desk/d/{w}/row?status=open"), &s).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(
+        html.trim_start().starts_with("<li class=\"dev-row status-open\""),
+        "{html}"
+    );
+    assert!(!html.contains("<html") && html.contains(&format!("data-development-id=\"{w}\"")));
+    assert!(
+        html.contains("name=\"next\" value=\"/desk/b/war/inbox\""),
+        "quick actions return to the inbox"
+    );
+    for q in ["status=dismissed", "status=published", "place=Lviv", "outlet=Nobody"] {
+        let r = t.get_cookie(&format!("/desk/d/{w}/row?{q}"), &s).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{q}");
+    }
+    let r = t
+        .get_cookie(
+            &format!("/desk/d/{w}/row?status=open&place=Kharkiv&outlet=Eastern+Wire"),
+            &s,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text()
+            .contains("name=\"next\" value=\"/desk/b/war/inbox?place=Kharkiv&amp;outlet=Eastern+Wire\"")
+    );
+    assert_eq!(t.get(&format!("/desk/d/{w}/row")).await.status, StatusCode::SEE_OTHER);
+}
