@@ -3,9 +3,14 @@
 
 use axum::http::StatusCode;
 use livebrief_app::{ReportBody, ReportInput};
-use livebrief_model::{Actor, Date, Development, DevelopmentId, Report, Role};
-use livebrief_store::{DevOrder, DevQuery, FacetKind};
+use livebrief_model::source::PollOutcome;
+use livebrief_model::{
+    Actor, Date, DeskAction, Development, DevelopmentId, JobState, NewJob, Report, Retry, Role, Source, SourceDraft,
+    SourceKind,
+};
+use livebrief_store::{DevOrder, DevQuery, FacetKind, SeenItem};
 
+use crate::sse::SseClient;
 use crate::support::{PASSWORD, Resp, TestApp, form_csrf};
 
 /// A wire story about a strike on Kharkiv's power grid, as one outlet ran it.
@@ -814,4 +819,592 @@ async fn a_row_fragment_answers_for_the_view_it_is_asked_for() {
             .contains("name=\"next\" value=\"/desk/b/war/inbox?place=Kharkiv&amp;outlet=Eastern+Wire\"")
     );
     assert_eq!(t.get(&format!("/desk/d/{w}/row")).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn source(t: &TestApp, title: &str, url: &str, kind: SourceKind, enabled: bool) -> Source {
+    let b = t.state.app.briefing("war").expect("briefing").0;
+    t.state
+        .app
+        .store()
+        .create_source(
+            &SourceDraft {
+                briefing_id: b.id,
+                kind,
+                url: url.into(),
+                title: title.into(),
+                language: Some("uk".into()),
+                trust_note: String::new(),
+                poll_interval_secs: 300,
+                enabled,
+            },
+            t.state.app.now(),
+        )
+        .await
+        .expect("source")
+}
+
+/// Records a poll of `s` with this outcome.
+async fn polled(t: &TestApp, s: &Source, outcome: PollOutcome) -> Source {
+    let st = s.poll.after(&outcome, s.poll_interval_secs, t.state.app.now(), 0);
+    t.state.app.store().set_poll_state(s.id, &st).await.expect("poll state");
+    t.state.app.store().source(s.id).await.expect("store").expect("source")
+}
+
+fn fetched() -> PollOutcome {
+    PollOutcome::Fetched {
+        new_items: 3,
+        etag: None,
+        last_modified: None,
+    }
+}
+
+fn failed(error: &str) -> PollOutcome {
+    PollOutcome::Failed {
+        error: error.into(),
+        retry_after_secs: None,
+    }
+}
+
+/// A test app whose fetcher may reach 127.0.0.1 (sources there pass the guard; nothing is fetched in these tests).
+async fn with_loopback() -> TestApp {
+    TestApp::with_config(|c| c.fetch.allow = vec!["127.0.0.1/32".into()]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
+    let t = with_loopback().await;
+    t.with_briefing().await;
+    let ok = source(
+        &t,
+        "Kyiv Ledger feed",
+        "https://ledger.example/feed.xml",
+        SourceKind::Feed,
+        true,
+    )
+    .await;
+    polled(&t, &ok, fetched()).await;
+    let bad = source(
+        &t,
+        "Eastern Wire feed",
+        "https://wire.example/rss",
+        SourceKind::Feed,
+        true,
+    )
+    .await;
+    polled(&t, &bad, failed("HTTP 503 Service Unavailable")).await;
+    source(&t, "Old feed", "https://old.example/feed", SourceKind::Feed, false).await;
+    source(
+        &t,
+        "Frontline front page",
+        "https://frontline.example/",
+        SourceKind::Page,
+        true,
+    )
+    .await;
+    let s = t.login("eda", PASSWORD).await;
+
+    let r = t.get_cookie("/desk/b/war/sources", &s).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header("cache-control"), "no-store");
+    let html = r.text();
+    for (id, health, label) in [(ok.id, "healthy", "Healthy"), (bad.id, "failing", "Failing")] {
+        assert!(html.contains(&format!(
+            "id=\"s-{}\" data-source-id=\"{}\" data-health=\"{health}\"",
+            id.0, id.0
+        )));
+        assert!(html.contains(&format!(
+            "<span class=\"health health-{health}\"><span class=\"health-icon\" aria-hidden=\"true\">"
+        )));
+        assert!(
+            html.contains(&format!("</span> {label}</span>")),
+            "health in words, not colour alone"
+        );
+    }
+    assert!(html.contains("</span> Disabled</span>") && html.contains("</span> New</span>"));
+    assert!(
+        html.contains("<dd class=\"source-error\">HTTP 503 Service Unavailable"),
+        "the last error"
+    );
+    assert!(html.contains("1 failed poll in a row"));
+    assert!(html.contains("<dt>Items seen</dt><dd>3</dd>"));
+    assert!(html.contains("<dt>Polled</dt><dd>every 5 min</dd>"));
+    assert!(html.contains("<dt>Kind</dt><dd>page</dd>"));
+    assert!(
+        html.contains("</span> 1 healthy</span> · ")
+            && html.contains("</span> 1 failing</span>")
+            && html.contains("</span> 1 disabled</span>")
+    );
+    assert!(html.contains("<dt>Last success</dt><dd><time") && html.contains("<dt>Next poll</dt><dd><time"));
+    let desk = t.get_cookie("/desk/b/war", &s).await.text();
+    assert!(
+        desk.contains("4 sources</a> (1 healthy · 1 new · 1 failing · 1 disabled)"),
+        "{desk}"
+    );
+
+    // A private address is refused by the guard, before anything is sent, with the reason on the page.
+    let csrf = form_csrf(&html);
+    for kind in ["", "feed"] {
+        let r = post(
+            &t,
+            &s,
+            "/desk/b/war/sources",
+            &csrf,
+            &[
+                ("url", "http://10.0.0.1/feed"),
+                ("kind", kind),
+                ("title", ""),
+                ("poll_interval_secs", "300"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let html = r.text();
+        let err = &html[html.find("id=\"sources-error\">").expect("an error")..];
+        assert!(err[..err.find("</p>").expect("p")].contains("private"), "{err}");
+        assert!(
+            html.contains("value=\"http://10.0.0.1/feed\""),
+            "the form keeps the address"
+        );
+    }
+    let r = post(
+        &t,
+        &s,
+        "/desk/b/war/sources",
+        &csrf,
+        &[("url", "not a url"), ("kind", "feed")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(
+        &t,
+        &s,
+        "/desk/b/war/sources",
+        &csrf,
+        &[
+            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("kind", "feed"),
+            ("poll_interval_secs", "soon"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("not a number of seconds"));
+    assert_eq!(
+        t.state.ingest.sources(Some("war")).await.expect("sources").len(),
+        4,
+        "nothing was added"
+    );
+
+    // An address the guard allows, of a given kind: added without fetching.
+    let r = post(
+        &t,
+        &s,
+        "/desk/b/war/sources",
+        &csrf,
+        &[
+            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("kind", "feed"),
+            ("title", "Local fixture"),
+            ("language", "en"),
+            ("trust_note", "Test feed"),
+            ("poll_interval_secs", "600"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/desk/b/war/sources?done=added");
+    let added = t
+        .state
+        .ingest
+        .sources(Some("war"))
+        .await
+        .expect("sources")
+        .into_iter()
+        .find(|x| x.title == "Local fixture")
+        .expect("added");
+    assert_eq!(
+        (
+            added.poll_interval_secs,
+            added.trust_note.as_str(),
+            added.language.as_deref()
+        ),
+        (600, "Test feed", Some("en"))
+    );
+    assert!(t.get_cookie(&location(&r), &s).await.text().contains("Source added"));
+
+    // Disable, enable, edit, remove.
+    let id = added.id.0;
+    let r = post(&t, &s, &format!("/desk/sources/{id}/disable"), &csrf, &[]).await;
+    assert_eq!(
+        (r.status, location(&r).as_str()),
+        (StatusCode::SEE_OTHER, "/desk/b/war/sources?done=disabled")
+    );
+    assert!(
+        !t.state
+            .app
+            .store()
+            .source(added.id)
+            .await
+            .expect("store")
+            .expect("source")
+            .enabled
+    );
+    let r = post(&t, &s, &format!("/desk/sources/{id}/enable"), &csrf, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/sources/{id}/edit"),
+        &csrf,
+        &[
+            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("title", "Local fixture, renamed"),
+            ("kind", "page"),
+            ("language", ""),
+            ("poll_interval_secs", "120"),
+            ("trust_note", ""),
+            ("enabled", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (r.status, location(&r).as_str()),
+        (StatusCode::SEE_OTHER, "/desk/b/war/sources?done=source_saved")
+    );
+    let edited = t
+        .state
+        .app
+        .store()
+        .source(added.id)
+        .await
+        .expect("store")
+        .expect("source");
+    assert_eq!(
+        (
+            edited.title.as_str(),
+            edited.kind,
+            edited.poll_interval_secs,
+            edited.enabled
+        ),
+        ("Local fixture, renamed", SourceKind::Page, 120, true)
+    );
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/sources/{id}/edit"),
+        &csrf,
+        &[
+            ("url", "http://10.0.0.1/x"),
+            ("title", "x"),
+            ("kind", "feed"),
+            ("enabled", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a changed address is checked too"
+    );
+    assert!(r.text().contains("private"));
+    let r = post(&t, &s, &format!("/desk/sources/{id}/delete"), &csrf, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(t.state.app.store().source(added.id).await.expect("store").is_none());
+
+    // Contributors see the sources and their health, and nothing to change them with.
+    t.user("cora", Role::Contributor).await;
+    let c = t.login("cora", PASSWORD).await;
+    let page = t.get_cookie("/desk/b/war/sources", &c).await.text();
+    assert!(page.contains("HTTP 503 Service Unavailable") && page.contains("Only editors add or change sources."));
+    assert!(
+        !page.contains("id=\"add-source\"") && !page.contains("/desk/sources/") && !page.contains("id=\"import-opml\"")
+    );
+    let r = post(
+        &t,
+        &c,
+        "/desk/b/war/sources",
+        &form_csrf(&t.get_cookie("/desk", &c).await.text()),
+        &[("url", "http://127.0.0.1:9/other.xml"), ("kind", "feed")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("only editors can add sources"));
+    let r = post(
+        &t,
+        &c,
+        &format!("/desk/sources/{}/disable", ok.id.0),
+        &form_csrf(&t.get_cookie("/desk", &c).await.text()),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opml_export_is_valid_and_import_adds_sources() {
+    let t = with_loopback().await;
+    t.with_briefing().await;
+    source(
+        &t,
+        "Kyiv Ledger feed",
+        "https://ledger.example/feed.xml",
+        SourceKind::Feed,
+        true,
+    )
+    .await;
+    source(
+        &t,
+        "Frontline front page",
+        "https://frontline.example/",
+        SourceKind::Page,
+        true,
+    )
+    .await;
+    let s = t.login("eda", PASSWORD).await;
+
+    let r = t.get_cookie("/desk/b/war/sources.opml", &s).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), "text/x-opml; charset=utf-8");
+    assert_eq!(
+        r.header("content-disposition"),
+        "attachment; filename=\"war-sources.opml\""
+    );
+    let text = r.text();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed OPML");
+    assert_eq!(doc.root_element().tag_name().name(), "opml");
+    let outlines: Vec<(Option<&str>, Option<&str>, Option<&str>)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("outline"))
+        .map(|n| {
+            (
+                n.attribute("text").or(n.attribute("title")),
+                n.attribute("xmlUrl"),
+                n.attribute("htmlUrl"),
+            )
+        })
+        .collect();
+    assert!(
+        outlines.contains(&(Some("Kyiv Ledger feed"), Some("https://ledger.example/feed.xml"), None)),
+        "{outlines:?}"
+    );
+    assert!(
+        outlines.contains(&(Some("Frontline front page"), None, Some("https://frontline.example/"))),
+        "{outlines:?}"
+    );
+    assert!(
+        t.get_cookie("/desk/b/war/sources", &s)
+            .await
+            .text()
+            .contains("href=\"/desk/b/war/sources.opml\" download")
+    );
+
+    // Import: two new feeds, one already watched, one refused by the guard.
+    let opml = r#"<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
+        <outline text="Fixture A" type="rss" xmlUrl="http://127.0.0.1:9001/a.xml"/>
+        <outline text="Fixture B" type="rss" xmlUrl="http://127.0.0.1:9001/b.xml" language="uk"/>
+        <outline text="Ledger again" type="rss" xmlUrl="https://ledger.example/feed.xml"/>
+        <outline text="Inside" type="rss" xmlUrl="http://10.0.0.1/c.xml"/>
+        </body></opml>"#;
+    let csrf = form_csrf(&t.get_cookie("/desk/b/war/sources", &s).await.text());
+    let r = post(&t, &s, "/desk/b/war/sources/import", &csrf, &[("opml", opml)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let html = r.text();
+    assert!(html.contains("Imported 2 sources; 2 skipped."), "{html}");
+    assert!(html.contains("<li>Fixture A</li>") && html.contains("<li>Fixture B</li>"));
+    let skipped = &html[html.find("class=\"skipped\"").expect("skipped list")..];
+    assert!(
+        skipped.contains("http://10.0.0.1/c.xml: ")
+            && skipped[..skipped.find("</ul>").expect("ul")].contains("private")
+    );
+    let all = t.state.ingest.sources(Some("war")).await.expect("sources");
+    assert_eq!(all.len(), 4);
+    assert!(
+        all.iter()
+            .any(|x| x.title == "Fixture B" && x.language.as_deref() == Some("uk"))
+    );
+
+    // Nothing pasted, or not OPML: said on the page, the text kept.
+    let r = post(&t, &s, "/desk/b/war/sources/import", &csrf, &[("opml", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(
+        &t,
+        &s,
+        "/desk/b/war/sources/import",
+        &csrf,
+        &[("opml", "this is not a list")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains(">this is not a list</textarea>"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parked_jobs_are_listed_and_retried() {
+    let t = TestApp::new().await;
+    t.with_briefing().await;
+    let src = source(
+        &t,
+        "Eastern Wire feed",
+        "https://wire.example/rss",
+        SourceKind::Feed,
+        true,
+    )
+    .await;
+    let store = t.state.app.store().clone();
+    let now = t.state.app.now();
+    store
+        .add_items(
+            src.id,
+            &[SeenItem {
+                key: "gone-1".into(),
+                job: Some(NewJob {
+                    briefing_id: src.briefing_id,
+                    source_id: Some(src.id),
+                    url: "https://wire.example/gone".into(),
+                    title: "A story that is gone".into(),
+                    outlet: "Eastern Wire".into(),
+                    published: None,
+                    content: None,
+                }),
+            }],
+            now,
+        )
+        .await
+        .expect("items");
+    let lease = now.checked_add(jiff::SignedDuration::from_mins(5)).expect("time");
+    let job = store
+        .claim_jobs(now, lease, 10)
+        .await
+        .expect("claim")
+        .pop()
+        .expect("a job");
+    store
+        .fail_job(job.id, "HTTP 404", Retry::Park, now)
+        .await
+        .expect("park");
+    let s = t.login("eda", PASSWORD).await;
+
+    let html = t.get_cookie("/desk/b/war/sources", &s).await.text();
+    assert!(html.contains(&format!("id=\"job-{}\" data-job-id=\"{}\"", job.id.0, job.id.0)));
+    assert!(html.contains("A story that is gone") && html.contains("<p class=\"source-error\">HTTP 404</p>"));
+    assert!(html.contains("https://wire.example/gone · 1 attempt ·"));
+    assert!(
+        html.contains("<span data-job-state=\"parked\">1 parked</span>")
+            && html.contains("<span data-job-state=\"queued\">0 queued</span>")
+    );
+    assert!(html.contains("Parked (1)") && html.contains("data-action=\"retry\""));
+    let desk = t.get_cookie("/desk/b/war", &s).await.text();
+    assert!(desk.contains("href=\"/desk/b/war/sources#jobs\" data-summary=\"parked\">1 parked job</a>"));
+
+    t.user("cora", Role::Contributor).await;
+    let c = t.login("cora", PASSWORD).await;
+    let page = t.get_cookie("/desk/b/war/sources", &c).await.text();
+    assert!(page.contains("HTTP 404") && !page.contains("data-action=\"retry\""));
+    let r = post(
+        &t,
+        &c,
+        &format!("/desk/jobs/{}/retry", job.id.0),
+        &form_csrf(&t.get_cookie("/desk", &c).await.text()),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/jobs/{}/retry", job.id.0),
+        &form_csrf(&html),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/desk/b/war/sources?done=retried#jobs");
+    let again = store.job(job.id).await.expect("store").expect("job");
+    assert_eq!((again.state, again.attempts), (JobState::Queued, 0));
+    let html = t.get_cookie("/desk/b/war/sources?done=retried", &s).await.text();
+    assert!(html.contains("The job is queued again.") && html.contains("No parked jobs."));
+    assert!(html.contains("<span data-job-state=\"queued\">1 queued</span>"));
+    let r = post(&t, &s, "/desk/jobs/999/retry", &form_csrf(&html), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_stream_tells_signed_in_members_what_changed() {
+    let t = TestApp::new().await;
+    let tok = t.with_briefing().await;
+    t.api(
+        axum::http::Method::POST,
+        "/api/v1/briefings",
+        Some(&tok),
+        Some(serde_json::json!({"slug": "other", "title": "Other"})),
+    )
+    .await;
+    let eda = editor_actor(&t, "eda").await;
+    let s = t.login("eda", PASSWORD).await;
+    let (addr, _task) = crate::sse::serve(&t).await;
+
+    let (status, _) = SseClient::connect_with(addr, "/desk/b/war/events", &[]).await;
+    assert_eq!(status, 401, "signed-in members only");
+    let (status, _) = SseClient::connect_with(addr, "/desk/b/nope/events", &[("Cookie", &s)]).await;
+    assert_eq!(status, 404);
+    let (status, mut a) = SseClient::connect_with(addr, "/desk/b/war/events", &[("Cookie", &s)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(a.next_block().await.as_deref(), Some("retry: 3000"));
+
+    // A report in another briefing is not announced here; one in this briefing is.
+    t.state
+        .app
+        .add_report(
+            &eda,
+            "other",
+            ReportInput {
+                url: None,
+                title: "Elsewhere".into(),
+                source: "Other Paper".into(),
+                published: Some("2025-03-13".parse().expect("date")),
+                body: ReportBody::Text("The council of another city met on Monday.".into()),
+            },
+        )
+        .await
+        .expect("report");
+    let (_, d) = add(
+        &t,
+        &eda,
+        "Drone strike cuts heating in Kharkiv",
+        "Kyiv Ledger",
+        "https://ledger.example/kharkiv",
+        "2025-03-13",
+        WIRE,
+    )
+    .await;
+    let e = a.next_event().await.expect("an event");
+    assert_eq!(e.kind, "development");
+    assert_eq!(e.json(), serde_json::json!({"kind": "development", "id": d.id.0}));
+
+    // A desk decision and a source change are announced too.
+    t.state
+        .app
+        .desk_act(
+            &eda,
+            d.id,
+            Some(d.version),
+            DeskAction::Dismiss { reason: "test".into() },
+        )
+        .await
+        .expect("dismiss");
+    let e = a.next_event().await.expect("an event");
+    assert_eq!(
+        (e.kind.as_str(), e.json()["id"].as_i64()),
+        ("development", Some(d.id.0))
+    );
+    let src = source(&t, "Ledger", "https://ledger.example/feed.xml", SourceKind::Feed, true).await;
+    t.state.ingest.delete_source(&eda, src.id).await.expect("delete");
+    let e = a.next_event().await.expect("an event");
+    assert_eq!((e.kind.as_str(), e.json()["id"].as_i64()), ("source", Some(src.id.0)));
+
+    // Idle streams get heartbeats; shutdown ends them.
+    assert_eq!(a.next_block().await.as_deref(), Some(": keep-alive"));
+    t.shutdown.cancel();
+    assert_eq!(a.next_block().await, None, "the stream ends on shutdown");
 }
