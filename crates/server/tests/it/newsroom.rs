@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use livebrief_app::{ReportBody, ReportInput};
+use livebrief_content::testing::{find_active_content, hostile_corpus};
 use livebrief_model::source::PollOutcome;
 use livebrief_model::{
     Actor, Date, DeskAction, Development, DevelopmentId, JobState, NewJob, Report, Retry, Role, Source, SourceDraft,
@@ -1407,4 +1408,262 @@ async fn the_desk_stream_tells_signed_in_members_what_changed() {
     assert_eq!(a.next_block().await.as_deref(), Some(": keep-alive"));
     t.shutdown.cancel();
     assert_eq!(a.next_block().await, None, "the stream ends on shutdown");
+}
+
+/// Regions of a desk page that hold only outside text (titles, headings, drafts, reports, sources, jobs,
+/// notes, records, notices, option lists): no tag of the corpus may appear in them at all.
+fn outside_regions(html: &str) -> String {
+    let mut out = String::new();
+    for (open, close) in [
+        ("<title", "</title>"),
+        ("<h1", "</h1>"),
+        ("<article", "</article>"),
+        ("<ol class=\"notes\"", "</ol>"),
+        ("<ol class=\"records\"", "</ol>"),
+        ("<p class=\"draft-headline\"", "</p>"),
+        ("<p class=\"draft-body\"", "</p>"),
+        ("<p class=\"notice\"", "</p>"),
+        ("<p class=\"form-error\"", "</p>"),
+        ("<section class=\"panel import-report\"", "</section>"),
+        ("<select", "</select>"),
+        ("<textarea", "</textarea>"),
+    ] {
+        let mut rest = html;
+        while let Some(i) = rest.find(open) {
+            let end = i + rest[i..].find(close).unwrap_or_else(|| panic!("{open} closes")) + close.len();
+            let region = &rest[i..end];
+            // A region starts with the page's own tag; what is inside it is the outside text.
+            let inner = &region[region.find('>').map_or(0, |j| j + 1)..];
+            out.push_str(inner);
+            out.push('\n');
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// The page with its own form controls, disclosure widgets and script tags renamed, so the checker sees every
+/// attribute and tag that is left (values of fields hold outside text too).
+fn own_markup_renamed(html: &str) -> String {
+    let mut s = html.to_string();
+    for (own, renamed) in [
+        ("<script src=\"/static/", "<own-script src=\"/static/"),
+        ("<form ", "<own-form "),
+        ("<input ", "<own-input "),
+        ("<button", "<own-button"),
+        ("<textarea ", "<own-textarea "),
+        ("<details", "<own-details"),
+    ] {
+        s = s.replace(own, renamed);
+    }
+    s
+}
+
+fn check_desk_page(what: &str, html: &str) {
+    if let Some(found) = find_active_content(&outside_regions(html)) {
+        panic!("{what}: outside text carries active content: {found}");
+    }
+    // The head is the page's own (its title is an outside region above); the body's main part is checked whole.
+    let main = &html[html.find("<main").unwrap_or(0)..html.find("</main>").unwrap_or(html.len())];
+    if let Some(found) = find_active_content(&own_markup_renamed(main)) {
+        panic!("{what}: the page carries active content: {found}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_from_reports_and_sources_never_reaches_a_desk_page() {
+    let t = with_loopback().await;
+    t.with_briefing().await;
+    let eda = editor_actor(&t, "eda").await;
+    let corpus = hostile_corpus();
+    // A topic whose label is markup, so facet lists and chips carry it too.
+    t.state
+        .app
+        .set_topics(
+            &eda,
+            "war",
+            "evil | <img src=x onerror=alert('topic')> | minister:3, council:3\npower | \"><script>alert(1)</script> | power:3, substation:3",
+        )
+        .await
+        .expect("topics");
+    let mut devs = Vec::new();
+    for (i, case) in corpus.iter().enumerate() {
+        let line: String = case.chars().filter(|c| !c.is_control()).take(200).collect();
+        let text = format!(
+            "Minister Ivan Petrenko said on Monday that {line}.\n\n“{line},” Petrenko told the council on Monday.\n\n{case}"
+        );
+        let (_, d) = add(
+            &t,
+            &eda,
+            &format!("H{i} {line}"),
+            &line,
+            &format!("https://example.org/{i}?q=\"><script>alert(1)</script>"),
+            &format!("{}-03-02", 1990 + i),
+            &text,
+        )
+        .await;
+        devs.push(d);
+    }
+    devs.dedup_by_key(|d| d.id);
+    // An editor's text and a dismissal reason with markup; a merge list with hostile headlines.
+    let first = dev(&t, devs[0].id).await;
+    let edited = t
+        .state
+        .app
+        .desk_act(
+            &eda,
+            first.id,
+            Some(first.version),
+            DeskAction::Edit {
+                headline: corpus[0].chars().take(200).collect(),
+                body: corpus[1].to_string(),
+            },
+        )
+        .await
+        .expect("edit");
+    let last = dev(&t, devs[devs.len() - 1].id).await;
+    t.state
+        .app
+        .desk_act(
+            &eda,
+            last.id,
+            Some(last.version),
+            DeskAction::Dismiss {
+                reason: corpus[2].chars().take(400).collect(),
+            },
+        )
+        .await
+        .expect("dismiss");
+
+    // Sources and jobs whose titles, addresses, notes and errors are hostile.
+    let store = t.state.app.store().clone();
+    let b = t.state.app.briefing("war").expect("briefing").0;
+    for (i, case) in corpus.iter().enumerate().take(12) {
+        let line: String = case.chars().filter(|c| !c.is_control()).take(190).collect();
+        let src = store
+            .create_source(
+                &SourceDraft {
+                    briefing_id: b.id,
+                    kind: SourceKind::Feed,
+                    url: format!("https://example.org/feed{i}?x=\"><script>alert(1)</script>"),
+                    title: format!("S{i} {line}"),
+                    language: None,
+                    trust_note: case.to_string(),
+                    poll_interval_secs: 300,
+                    enabled: i % 3 != 0,
+                },
+                t.state.app.now(),
+            )
+            .await
+            .expect("source");
+        polled(&t, &src, failed(case)).await;
+        let now = t.state.app.now();
+        store
+            .add_items(
+                src.id,
+                &[SeenItem {
+                    key: format!("k{i}"),
+                    job: Some(NewJob {
+                        briefing_id: b.id,
+                        source_id: Some(src.id),
+                        url: format!("https://example.org/a{i}?\"><img src=x onerror=alert(1)>"),
+                        title: line.clone(),
+                        outlet: line.clone(),
+                        published: None,
+                        content: Some(case.to_string()),
+                    }),
+                }],
+                now,
+            )
+            .await
+            .expect("items");
+        let lease = now.checked_add(jiff::SignedDuration::from_mins(5)).expect("time");
+        for job in store.claim_jobs(now, lease, 10).await.expect("claim") {
+            store.fail_job(job.id, case, Retry::Park, now).await.expect("park");
+        }
+    }
+
+    let s = t.login("eda", PASSWORD).await;
+    let mut pages = vec![
+        "/desk".to_string(),
+        "/desk/b/war".to_string(),
+        "/desk/b/war/inbox".to_string(),
+        "/desk/b/war/inbox?status=dismissed".to_string(),
+        "/desk/b/war/inbox?order=corroborated&limit=100".to_string(),
+        "/desk/b/war/sources".to_string(),
+    ];
+    let topics = store.facet_values(b.id, FacetKind::Topic, 50).await.expect("facets");
+    assert!(
+        topics.iter().any(|(v, _)| v.contains("onerror")),
+        "a hostile topic label is offered: {topics:?}"
+    );
+    for (v, _) in &topics {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("topic", v);
+        pages.push(format!("/desk/b/war/inbox?{}", q.finish()));
+    }
+    for d in &devs {
+        pages.push(format!("/desk/d/{}", d.id.0));
+        pages.push(format!(
+            "/desk/d/{}/row?status={}",
+            d.id.0,
+            dev(&t, d.id).await.status.as_str()
+        ));
+    }
+    let mut shown = 0;
+    for p in &pages {
+        let r = t.get_cookie(p, &s).await;
+        assert!(r.status == StatusCode::OK, "{p}: {}", r.status);
+        let html = r.text();
+        check_desk_page(p, &html);
+        shown += html.matches("&lt;script").count();
+    }
+    assert!(shown > corpus.len(), "the hostile text is shown as text ({shown})");
+    let dev_page = t.get_cookie(&format!("/desk/d/{}", edited.id.0), &s).await.text();
+    assert!(
+        dev_page.contains("<mark class=\"quote"),
+        "quotes are marked in hostile reports too"
+    );
+
+    // An OPML import whose outlines carry markup, and a refused address with markup in its reason.
+    let csrf = form_csrf(&t.get_cookie("/desk/b/war/sources", &s).await.text());
+    let opml = r#"<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+        <outline text="&lt;script&gt;alert(1)&lt;/script&gt;" xmlUrl="http://127.0.0.1:9/ok.xml"/>
+        <outline text="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" xmlUrl="http://10.0.0.1/&quot;&gt;&lt;svg onload=alert(1)&gt;"/>
+        </body></opml>"#;
+    let r = post(&t, &s, "/desk/b/war/sources/import", &csrf, &[("opml", opml)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Imported 1 source; 1 skipped."));
+    check_desk_page("OPML import result", &r.text());
+    let r = post(
+        &t,
+        &s,
+        "/desk/b/war/sources",
+        &csrf,
+        &[
+            ("url", "http://10.0.0.1/\"><script>alert(1)</script>"),
+            ("kind", "feed"),
+            ("title", "<img src=x onerror=alert(1)>"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    check_desk_page("refused source", &r.text());
+    // A refused edit with markup in what was typed comes back escaped.
+    let d = dev(&t, devs[1].id).await;
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/d/{}/edit", d.id.0),
+        &csrf,
+        &[
+            ("version", &d.version.to_string()),
+            ("headline", ""),
+            ("body", "</textarea><script>alert(1)</script>"),
+            ("then", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    check_desk_page("refused edit", &r.text());
 }
