@@ -193,7 +193,7 @@ async fn newsroom(t: &TestApp) -> (Actor, Development, Vec<(Report, Development)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inbox_lists_developments_with_corroboration_filters_tabs_and_pages() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     let (_, wire, lone) = newsroom(&t).await;
     let s = t.login("eda", PASSWORD).await;
 
@@ -341,7 +341,7 @@ async fn post(t: &TestApp, s: &str, path: &str, csrf: &str, fields: &[(&str, &st
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn development_page_shows_reports_quotes_provenance_and_record() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     let (_, wire, _) = newsroom(&t).await;
     let s = t.login("eda", PASSWORD).await;
     let path = format!("/desk/d/{}", wire.id.0);
@@ -426,7 +426,7 @@ async fn development_page_shows_reports_quotes_provenance_and_record() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_desk_action_works_through_its_form() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     let (eda, wire, lone) = newsroom(&t).await;
     let s = t.login("eda", PASSWORD).await;
     let w = wire.id.0;
@@ -731,7 +731,7 @@ async fn every_desk_action_works_through_its_form() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contributors_send_for_review_and_cannot_dismiss_or_merge() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     let (_, wire, lone) = newsroom(&t).await;
     t.user("cora", Role::Contributor).await;
     let c = t.login("cora", PASSWORD).await;
@@ -788,7 +788,7 @@ async fn contributors_send_for_review_and_cannot_dismiss_or_merge() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_fragment_answers_for_the_view_it_is_asked_for() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     let (_, wire, _) = newsroom(&t).await;
     let s = t.login("eda", PASSWORD).await;
     let w = wire.id.0;
@@ -866,9 +866,19 @@ fn failed(error: &str) -> PollOutcome {
     }
 }
 
-/// A test app whose fetcher may reach 127.0.0.1 (sources there pass the guard; nothing is fetched in these tests).
+/// A test app without the poller and job workers: these tests make the sources' and jobs' states themselves,
+/// and nothing may fetch or change them meanwhile.
+async fn desk_app() -> TestApp {
+    TestApp::with_config(|c| c.ingest = false).await
+}
+
+/// A desk app whose fetcher may reach 127.0.0.1 (sources there pass the guard; nothing is fetched).
 async fn with_loopback() -> TestApp {
-    TestApp::with_config(|c| c.fetch.allow = vec!["127.0.0.1/32".into()]).await
+    TestApp::with_config(|c| {
+        c.ingest = false;
+        c.fetch.allow = vec!["127.0.0.1/32".into()];
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1241,7 +1251,7 @@ async fn opml_export_is_valid_and_import_adds_sources() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parked_jobs_are_listed_and_retried() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     t.with_briefing().await;
     let src = source(
         &t,
@@ -1332,7 +1342,7 @@ async fn parked_jobs_are_listed_and_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desk_stream_tells_signed_in_members_what_changed() {
-    let t = TestApp::new().await;
+    let t = desk_app().await;
     let tok = t.with_briefing().await;
     t.api(
         axum::http::Method::POST,
