@@ -216,11 +216,15 @@
       credentials: 'same-origin',
       headers: { Accept: 'text/html' },
     }).then(function (r) {
+      // Signed out meanwhile: the answer is the sign-in page, not a row.
+      if (r.redirected) throw new Error('row ' + id + ': redirected');
       if (r.status === 204) return null;
       if (!r.ok) throw new Error('row ' + id + ': HTTP ' + r.status);
       return r.text();
     }).then(function (html) {
-      place(id, html === null ? null : toNode(html));
+      var node = html === null ? null : toNode(html);
+      if (node && node.getAttribute('data-development-id') !== String(id)) return;
+      place(id, node);
     }).catch(function () { /* the Refresh link still works */ }).then(function () {
       var again = inflight[id] === 'again';
       delete inflight[id];
