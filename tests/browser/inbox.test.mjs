@@ -117,6 +117,13 @@ test('new developments appear live and the keyboard works the inbox', async () =
   await live.goto(`${base}/b/${SLUG}`);
   assert.equal(await live.locator('#entries article', { hasText: headline }).count(), 1, 'approved onto the live page');
 
+  // e opens the development's edit form with the cursor in the headline.
+  await inbox.locator('h1').click();
+  await inbox.keyboard.press('j');
+  await Promise.all([inbox.waitForURL(/\/desk\/d\/\d+#edit$/), inbox.keyboard.press('e')]);
+  await inbox.waitForFunction(() => document.activeElement && document.activeElement.id === 'edit-headline');
+  await inbox.goto(`${base}/desk/b/${SLUG}/inbox`);
+
   // Enter opens the development page.
   await inbox.locator('h1').click();
   await inbox.keyboard.press('j');

@@ -136,7 +136,7 @@ pub(crate) fn problem_page(state: &AppState, e: ApiError, back: &str) -> Respons
         "validation_failed" | "bad_request" => "That did not work",
         _ => "Something went wrong",
     };
-    let mut r = render(
+    render(
         state,
         status,
         "error.html",
@@ -146,9 +146,7 @@ pub(crate) fn problem_page(state: &AppState, e: ApiError, back: &str) -> Respons
             back => back,
             back_label => if e.code == "conflict" { "Reload and look again" } else { "Go back" },
         },
-    );
-    *r.status_mut() = status;
-    r
+    )
 }
 
 /// What the desk home and a briefing's desk page show of the newsroom loop.

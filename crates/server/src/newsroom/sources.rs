@@ -426,32 +426,27 @@ pub async fn act(
         }
         "delete" => state.ingest.delete_source(&actor, s.id).await,
         "edit" => {
-            let kind = match SourceKind::parse(f.get("kind").trim()) {
-                Some(k) => k,
-                None => s.kind,
-            };
+            // Empty keeps the interval; anything else must be a number of seconds (the model checks its range).
             let interval = match f.int("poll_interval_secs") {
-                Ok(i) => i.map_or(Ok(s.poll_interval_secs), u32::try_from),
-                Err(e) => return Err(problem_page(&state, e, &back)),
+                Ok(i) => i.map_or(Ok(s.poll_interval_secs), u32::try_from).ok(),
+                Err(_) => None,
             };
-            let Ok(interval) = interval else {
-                return Err(problem_page(
-                    &state,
-                    ApiError::new("validation_failed", "the poll interval is out of range"),
-                    &back,
-                ));
-            };
-            let draft = SourceDraft {
-                briefing_id: s.briefing_id,
-                kind,
-                url: f.get("url").trim().to_string(),
-                title: f.get("title").trim().to_string(),
-                language: Some(f.get("language").trim().to_string()).filter(|l| !l.is_empty()),
-                trust_note: f.get("trust_note").trim().to_string(),
-                poll_interval_secs: interval,
-                enabled: f.get("enabled") == "1",
-            };
-            state.ingest.update_source(&actor, s.id, draft).await.map(|_| ())
+            match interval {
+                Some(poll_interval_secs) => {
+                    let draft = SourceDraft {
+                        briefing_id: s.briefing_id,
+                        kind: SourceKind::parse(f.get("kind").trim()).unwrap_or(s.kind),
+                        url: f.get("url").trim().to_string(),
+                        title: f.get("title").trim().to_string(),
+                        language: Some(f.get("language").trim().to_string()).filter(|l| !l.is_empty()),
+                        trust_note: f.get("trust_note").trim().to_string(),
+                        poll_interval_secs,
+                        enabled: f.get("enabled") == "1",
+                    };
+                    state.ingest.update_source(&actor, s.id, draft).await.map(|_| ())
+                }
+                None => Err(AppError::Invalid("the poll interval is a number of seconds".into())),
+            }
         }
         _ => return Err(fail(&state, ApiError::not_found("action"))),
     };

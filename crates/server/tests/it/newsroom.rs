@@ -1118,6 +1118,21 @@ async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
         "a changed address is checked too"
     );
     assert!(r.text().contains("private"));
+    let r = post(
+        &t,
+        &s,
+        &format!("/desk/sources/{id}/edit"),
+        &csrf,
+        &[
+            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("title", "x"),
+            ("poll_interval_secs", "-5"),
+            ("enabled", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("the poll interval is a number of seconds"));
     let r = post(&t, &s, &format!("/desk/sources/{id}/delete"), &csrf, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(t.state.app.store().source(added.id).await.expect("store").is_none());
