@@ -153,6 +153,18 @@ test('inbox, development and sources pages have no WCAG A/AA violations', async 
     await page.goto(`${base}${path}`);
     assert.deepEqual(await axe(page), [], `axe violations on ${path}`);
   }
+  // OPML from a file: read in the browser into the paste box (no multipart upload), then imported.
+  await page.goto(`${base}/desk/b/${SLUG}/sources`);
+  const opml = '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+    + '<outline text="Inside" type="rss" xmlUrl="http://10.0.0.1/feed.xml"/></body></opml>';
+  await page.setInputFiles('#opml-file', { name: 'list.opml', mimeType: 'text/xml', buffer: Buffer.from(opml) });
+  await page.waitForFunction(() => document.getElementById('opml').value.includes('10.0.0.1'));
+  await page.click('button[data-action=import]');
+  await page.locator('.import-report').waitFor();
+  assert.match(await page.locator('.notice').textContent(), /Imported 0 sources; 1 skipped/);
+  assert.match(await page.locator('.skipped').textContent(), /private/);
+  assert.deepEqual(await axe(page), [], 'axe violations on the import result');
+
   await page.goto(`${base}/desk/b/${SLUG}/inbox`);
   await page.locator('#inbox-list .dev-headline a').first().click();
   await page.waitForURL(/\/desk\/d\/\d+$/);
