@@ -280,7 +280,9 @@ impl App {
                     true,
                     detail,
                 );
-                self.store.update_development(&u).await?
+                let published = self.store.update_development(&u).await?;
+                self.record_quotes_logged(&published, &entry).await;
+                published
             }
             DeskAction::Dismiss { reason } => {
                 let u = update(

@@ -46,7 +46,7 @@ impl Default for IngestConfig {
     fn default() -> Self {
         IngestConfig {
             workers: 4,
-            poll_concurrency: 64,
+            poll_concurrency: 256,
             max_new_per_poll: 200,
             backfill: SignedDuration::from_hours(48),
             lease: SignedDuration::from_mins(5),
@@ -80,6 +80,22 @@ pub struct Ingest {
     sources_changed: Notify,
     /// Sources being polled now: never two polls of one source at once.
     polling: Mutex<HashSet<livebrief_model::SourceId>>,
+}
+
+/// A source being polled; released when dropped (also when its task is aborted).
+struct PollClaim<'a> {
+    ingest: &'a Ingest,
+    id: livebrief_model::SourceId,
+}
+
+impl Drop for PollClaim<'_> {
+    fn drop(&mut self) {
+        self.ingest
+            .polling
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
+    }
 }
 
 /// Why a job failed, and whether trying again can help.
@@ -142,18 +158,20 @@ impl Ingest {
     /// Polls one source now: fetch (conditionally), parse, remember its items, queue jobs for new ones, and
     /// record the outcome on the source (its health and next poll).
     pub async fn poll(&self, source: &Source) -> Result<PollReport> {
-        {
-            let mut p = self.polling.lock().unwrap_or_else(|e| e.into_inner());
-            if !p.insert(source.id) {
-                return Err(AppError::Conflict(format!("source #{} is being polled", source.id.0)));
-            }
-        }
-        let result = self.poll_inner(source).await;
-        self.polling
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&source.id);
-        result
+        let _claim = self
+            .claim(source.id)
+            .ok_or_else(|| AppError::Conflict(format!("source #{} is being polled", source.id.0)))?;
+        self.poll_inner(source).await
+    }
+
+    /// Marks a source as being polled until the returned claim drops; `None` if it already is.
+    fn claim(&self, id: livebrief_model::SourceId) -> Option<PollClaim<'_>> {
+        self.mark_polling(id).then_some(PollClaim { ingest: self, id })
+    }
+
+    /// Marks a source as being polled; false if it already is. A `PollClaim` unmarks it.
+    fn mark_polling(&self, id: livebrief_model::SourceId) -> bool {
+        self.polling.lock().unwrap_or_else(|e| e.into_inner()).insert(id)
     }
 
     async fn poll_inner(&self, source: &Source) -> Result<PollReport> {
@@ -466,13 +484,18 @@ impl Ingest {
                 }
             };
             for s in due {
-                let busy = self.polling.lock().unwrap_or_else(|e| e.into_inner()).contains(&s.id);
-                if busy || polls.len() >= self.config.poll_concurrency.max(1) {
+                if polls.len() >= self.config.poll_concurrency.max(1) {
+                    break;
+                }
+                // Marked here, before the task starts, so the next round never polls it twice; the task's
+                // claim unmarks it when the poll ends.
+                if !self.mark_polling(s.id) {
                     continue;
                 }
                 let me = self.clone();
                 polls.spawn(async move {
-                    if let Err(e) = me.poll(&s).await {
+                    let _claim = PollClaim { ingest: &me, id: s.id };
+                    if let Err(e) = me.poll_inner(&s).await {
                         tracing::error!(source_id = s.id.0, error = %e, "poll");
                     }
                 });

@@ -12,6 +12,7 @@ pub mod draft;
 pub mod grouping;
 pub mod ingest;
 pub mod pipeline;
+pub mod quotes;
 mod reports;
 pub mod sources;
 

@@ -90,16 +90,16 @@ impl Ingest {
                         return Ok((SourceKind::Feed, feed_url.clone(), feed.title));
                     }
                 }
-                let title = livebrief_extract::extract(
+                let doc = livebrief_extract::extract(
                     &f.body,
                     &livebrief_extract::Options {
                         url: Some(&f.final_url),
                         http_charset: f.charset.as_deref(),
                     },
                 )
-                .document
-                .title;
-                Ok((SourceKind::Page, url.to_string(), title))
+                .document;
+                // A section page is known by its site's name ("Latest news" says little).
+                Ok((SourceKind::Page, url.to_string(), doc.site_name.or(doc.title)))
             }
             Kind::Opml => Err(AppError::Invalid(format!(
                 "{url} is an OPML subscription list: import it instead"

@@ -89,6 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--entity-weight" => config.entity_weight = value.parse()?,
             "--number-weight" => config.number_weight = value.parse()?,
             "--date-weight" => config.date_weight = value.parse()?,
+            "--date-conflict" => config.date_conflict = value.parse()?,
             "--window" => config.window_days = value.parse()?,
             "--stem" => config.stem = value.parse()?,
             "--near" => config.near_duplicate = value.parse()?,
@@ -117,19 +118,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let reading = livebrief_nlp::read(&full, published.unwrap_or(UNDATED_REFERENCE), &topics);
         docs.push(doc_from_reading(title, text, published, s("source"), &reading));
         ids.push(r.get("id").cloned().unwrap_or(serde_json::Value::Null));
-    }
-    if let Ok(dump) = std::env::var("GROUP_EVAL_DUMP") {
-        // Debugging aid: the documents as the grouper sees them, one JSON line each.
-        let mut out = String::new();
-        for (id, d) in ids.iter().zip(&docs) {
-            let dates: Vec<String> = d.dates.iter().map(|x| x.to_string()).collect();
-            let line = serde_json::json!({"id": id, "published": d.published.map(|p| p.to_string()), "people": d.people,
-                "organizations": d.organizations, "places": d.places, "speakers": d.speakers, "dates": dates,
-                "title": d.title, "text": d.text});
-            out.push_str(&line.to_string());
-            out.push('\n');
-        }
-        std::fs::write(dump, out)?;
     }
     let groups = group_all(&docs, &config);
     let mut out = String::new();

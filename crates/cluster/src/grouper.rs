@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use crate::minhash::{MinHasher, NearDuplicateIndex, Signature, U64Map};
 use crate::stop::is_stop;
 use crate::text::{hash_bytes, mix64, numbers, prefix, words};
-use crate::vector::{Sparse, add, cosine, keep_top, normalize, top_terms};
+use crate::vector::{Sparse, add, dot, keep_top, norm, normalize, top_terms};
 use crate::{Config, DateEvidence, Decision, Doc, DocId, GroupId, Signals};
 
 /// At most this many distinct days are kept per report and per group.
@@ -38,6 +38,8 @@ struct Group {
     members: Vec<DocId>,
     /// Per channel, the sum of the members' vectors (the heaviest `group_terms` kept).
     centroid: Vectors,
+    /// The centroids' lengths.
+    norms: [f32; CHANNELS],
     /// Distinct days with the number of members that speak of them, sorted by day.
     days: Vec<(Date, u32)>,
     /// The terms under which the inverted index lists this group.
@@ -46,9 +48,10 @@ struct Group {
 
 impl Group {
     fn add(&mut self, v: &Vectors, days: &[Date], group_terms: usize) {
-        for (c, x) in self.centroid.iter_mut().zip(v) {
+        for ((c, x), n) in self.centroid.iter_mut().zip(v).zip(self.norms.iter_mut()) {
             *c = add(c, x);
             keep_top(c, group_terms);
+            *n = norm(c);
         }
         add_days(&mut self.days, days);
     }
@@ -303,35 +306,63 @@ impl Grouper {
         }
     }
 
-    /// The weighted mean of the channel cosines. A channel that neither side has is left out; one that only one
-    /// side has counts as 0: a report joins a group on evidence both share, not on what cannot be compared.
+    /// The score of a report against a group: the weighted mean of the channel cosines (a channel that neither side
+    /// has is left out; one that only one side has counts as 0), at most the text cosine, halved (`date_conflict`)
+    /// when both are dated and share no day.
     fn score(&self, f: &Features, group: &Group) -> (f32, Signals) {
+        self.score_with_text(f, group, self.text_cosine(f, group))
+    }
+
+    fn score_with_text(&self, f: &Features, group: &Group, text: f32) -> (f32, Signals) {
         let weights = self.config.channel_weights();
         let mut cos = [None; CHANNELS];
         let (mut sum, mut total) = (0.0f32, 0.0f32);
         for k in 0..CHANNELS {
+            if k == TEXT {
+                cos[TEXT] = Some(text);
+            }
             let (a, b) = (&f.vectors[k], &group.centroid[k]);
             if a.is_empty() && b.is_empty() {
                 continue;
             }
             total += weights[k];
-            if !a.is_empty() && !b.is_empty() {
-                let c = cosine(a, b);
+            if k == TEXT {
+                sum += weights[k] * cos[TEXT].unwrap_or(0.0);
+            } else if !a.is_empty() && !b.is_empty() && group.norms[k] > 0.0 {
+                // Report vectors have unit length.
+                let c = (dot(a, b) / group.norms[k]).clamp(0.0, 1.0);
                 cos[k] = Some(c);
                 sum += weights[k] * c;
             }
         }
-        let score = if total > 0.0 { sum / total } else { 0.0 };
+        let mut score = if total > 0.0 { sum / total } else { 0.0 };
+        // The words decide; the facts can only take away: a report whose words match a group but whose who, where,
+        // how many and when do not, scores below its text.
+        score = score.min(cos[TEXT].unwrap_or(0.0));
+        let dates = Self::date_evidence(&f.days, group);
+        if dates == DateEvidence::Disagree {
+            score *= 1.0 - self.config.date_conflict.clamp(0.0, 1.0);
+        }
         let signals = Signals {
             text: cos[TEXT].unwrap_or(0.0),
             entities: cos[ENTITIES],
             numbers: cos[NUMBERS],
             when: cos[WHEN],
-            dates: Self::date_evidence(&f.days, group),
+            dates,
             resemblance: None,
             candidates: 0,
         };
         (score, signals)
+    }
+
+    /// The text cosine, an upper bound of the score.
+    fn text_cosine(&self, f: &Features, group: &Group) -> f32 {
+        let n = group.norms[TEXT];
+        if n > 0.0 {
+            (dot(&f.vectors[TEXT], &group.centroid[TEXT]) / n).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     }
 
     /// Which group a report belongs to, if any; changes nothing.
@@ -377,7 +408,13 @@ impl Grouper {
                 continue;
             }
             n += 1;
-            let (score, signals) = self.score(f, group);
+            // The score is at most the text cosine: a group whose text cannot beat the best so far is not scored
+            // further (candidates come in ascending id order, and ties go to the smaller id).
+            let text = self.text_cosine(f, group);
+            if best.as_ref().is_some_and(|(b, _, _)| text <= *b) {
+                continue;
+            }
+            let (score, signals) = self.score_with_text(f, group, text);
             if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
                 best = Some((score, gid, signals));
             }
@@ -603,5 +640,26 @@ fn add_days(days: &mut Vec<(Date, u32)>, new: &[Date]) {
         days.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         days.truncate(MAX_DAYS);
         days.sort_by_key(|e| e.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_granules_at_the_ends_of_the_calendar() {
+        for d in [
+            jiff::civil::date(-9999, 1, 1),
+            jiff::civil::date(9999, 12, 31),
+            jiff::civil::date(2025, 3, 13),
+        ] {
+            let g = time_granules(d);
+            assert_eq!(g.len(), 4);
+        }
+        assert_eq!(
+            day_distance(jiff::civil::date(-9999, 1, 1), jiff::civil::date(9999, 12, 31)),
+            7_304_483
+        );
     }
 }

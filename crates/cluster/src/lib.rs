@@ -1,4 +1,81 @@
-//! Online grouping of reports into developments (placeholder docs, expanded below).
+//! Online grouping of reports into developments, and near-duplicates.
+//!
+//! Reports about a fast-moving story arrive from many outlets. A [`Grouper`] decides, one report at a time, whether
+//! a report belongs to a development it already holds ([`Grouper::assign`]), learns it once the caller has stored
+//! the decision ([`Grouper::insert`]), and follows the editor's corrections ([`Grouper::move_doc`],
+//! [`Grouper::merge`], [`Grouper::remove`]). It also says when a report is a near-duplicate of one it holds (the same
+//! wire story on five sites). Pure: documents in, decisions out; no IO, no clock, no randomness.
+//!
+//! # The method
+//!
+//! Single-pass clustering as in topic detection and tracking (Allan, Papka and Lavrenko 1998; Yang, Pierce and
+//! Carbonell 1998): each report is compared with the centroids of the groups that are candidates for it and joins
+//! the best one if the score reaches [`Config::threshold`], else starts a new group. What is compared:
+//!
+//! - **Words** (what happened). Runs of letters and digits, lowercased; English, Ukrainian and Russian function
+//!   words dropped; cut to their first [`Config::stem`] (6) characters, a language-agnostic truncation stemmer
+//!   that folds "strikes/striking" and Ukrainian and Russian case endings (McNamee and Mayfield 2004). Weighted
+//!   `(1 + ln tf) · idf`, where the IDF is learned online from the reports inserted so far,
+//!   `ln((N + 1) / (df + 0.5))` (no corpus from elsewhere, so it fits the stream's own language and subject: in a
+//!   war briefing "Kharkiv" and "drone" soon weigh little, "substation" and "Saltivskyi" much).
+//! - **Who and where**: the people, organisations, places and speakers the reading found, one feature each, IDF
+//!   weighted the same way (after Kumaran and Allan 2004: named entities as their own vector).
+//! - **How many**: numbers and codes in the text ("23", "6.1", "20-13", "mh17"): the same event is reported with
+//!   the same counts, a similar one with other counts.
+//! - **When**: every day of the report (publication date and the days the text speaks of) as four features of
+//!   growing span: the day, its ISO week, its month, its year. With IDF weights a shared day counts most and a
+//!   shared year least, without a hand-made decay.
+//!
+//! Each channel is a unit vector (the heaviest [`Config::doc_terms`] features); a group keeps, per channel, the sum
+//! of its members' vectors. The score of a report against a group:
+//!
+//! 1. the cosine per channel, averaged with the weights [`Config::text_weight`] 0.4, [`Config::entity_weight`],
+//!    [`Config::number_weight`] and [`Config::date_weight`] 0.2 each (the words as much as the three facts
+//!    together). A channel neither side has is left out; one only one side has counts as 0: a report joins on
+//!    evidence both share;
+//! 2. at most the text cosine: **the words decide and the facts can only take away**. In a live briefing most
+//!    reports of a day share a place, a date and often a speaker; on their own those say little ("two strikes on
+//!    Kharkiv on one day", "the Kremlin spokesman on two subjects"), while a report whose words match but whose
+//!    counts, names and days do not is probably a similar event;
+//! 3. times `1 − date_conflict` (½) when both are dated and share no day (±1 day, for reports published the day
+//!    after): a development is one dated event, and the reports of it speak of its day.
+//!
+//! The threshold 0.2 reads "a fifth of the evidence is shared"; it was not searched for. How F1 moves when it and
+//! the other parameters move over a wide range is in `docs/benchmarks.md` (and `bench/grouping/sensitivity.sh`
+//! prints it again).
+//!
+//! **Near-duplicates** come first: a report whose estimated Jaccard resemblance of word 4-shingles with a held report
+//! reaches [`Config::near_duplicate`] (0.5) is a copy and joins that report's group, whatever the dates
+//! ([`Decision::near_duplicate_of`]). Signatures are one-permutation MinHash with optimal densification, found
+//! through a banded LSH index ([`NearDuplicateIndex`], [`optimal_bands`]): see the `minhash` module.
+//!
+//! **Candidates.** A group is found through an inverted index of its heaviest [`Config::index_terms`] words,
+//! entities and numbers, so a report is scored only against groups it shares something with. A group stops being a
+//! candidate when no day of the report lies within [`Config::window_days`] (90) of the group's days: follow-ups come
+//! within weeks; a report on an event months old (a trial, an anniversary) is a new development. Undated reports and
+//! groups are always candidates.
+//!
+//! # Memory
+//!
+//! Bounded for a long-running server. A report is kept as at most `doc_terms` (128) hashed features per channel,
+//! at most 32 days and one signature of [`Config::num_perm`] (64) values with its LSH bands; its text is not kept.
+//! A group keeps at most `group_terms` (512) features per channel. Document frequencies live in a fixed table of
+//! [`Config::df_buckets`] counters (4 MiB by default; the hashing trick). At most [`Config::max_docs`] (50,000)
+//! reports are held: inserting one more forgets the oldest inserted. [`Grouper::forget_before`] drops the groups
+//! whose latest day is before a date, for a server that moves its window along with its clock. Forgetting a report
+//! does not uncount its words: document frequencies are statistics of the stream.
+//!
+//! # Determinism and restarts
+//!
+//! Hashes are fixed (no random seeds), vectors are kept sorted, ties go to the smaller group id: the same reports in
+//! the same order give the same groups on every machine. [`Grouper::insert`] in the original order restores the
+//! state after a restart, IDF included. The order matters, as it does for any online grouping: the first reports of a
+//! new stream are judged with an IDF learned from few reports.
+//!
+//! # Measured
+//!
+//! On the ECB+ development topics (Cybulska and Vossen 2014, CC BY 3.0; see `examples/group_eval.rs`) and on the
+//! synthetic multi-outlet streams of the tests; figures and their sensitivity in `docs/benchmarks.md`.
 
 mod grouper;
 mod minhash;
@@ -50,6 +127,9 @@ pub struct Config {
     pub number_weight: f32,
     /// Weight of the days: publication date and the days the text speaks of (when).
     pub date_weight: f32,
+    /// The share of the score taken away when the report and the group are both dated and share no day (±1): a
+    /// development is one event, and reports of it speak of its day. 1 keeps them apart whatever the words say.
+    pub date_conflict: f32,
     /// A group stops being a candidate for a report none of whose days lies within this many days of the group's
     /// days.
     pub window_days: i64,
@@ -83,6 +163,7 @@ impl Default for Config {
             entity_weight: 0.2,
             number_weight: 0.2,
             date_weight: 0.2,
+            date_conflict: 0.5,
             window_days: 90,
             stem: 6,
             doc_terms: 128,
@@ -154,13 +235,15 @@ pub struct Decision {
     pub group: Option<GroupId>,
     /// A held report this one is a near-duplicate of (then `group` is that report's group).
     pub near_duplicate_of: Option<DocId>,
-    /// The score of the best group (0 when there was no candidate).
+    /// The score of the chosen group, or of the best candidate when none reached the threshold (0 when there was no
+    /// candidate). A near-duplicate joins its original's group whatever this score.
     pub score: f32,
     pub signals: Signals,
 }
 
 /// Groups documents online, in the given order: each joins the group [`Grouper::assign`] names or starts a new one.
-/// Group ids are 0, 1, 2, … in order of creation.
+/// Group ids are 0, 1, 2, … in order of creation. Every document is held to the end (`max_docs` is raised to their
+/// number), so the result does not depend on eviction.
 pub fn group_all(docs: &[Doc], config: &Config) -> Vec<GroupId> {
     let mut g = Grouper::new(Config {
         max_docs: config.max_docs.max(docs.len()),

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::DocId;
-use crate::text::{hash_bytes, mix64, shingles, words};
+use crate::text::{hash_bytes, mix64, shingles, word_hashes};
 
 /// A MinHash signature: one 32-bit value per bin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,8 +47,8 @@ pub struct MinHasher {
 impl MinHasher {
     /// The signature of a text's words, or `None` when it has no words.
     pub fn signature(&self, text: &str) -> Option<Signature> {
-        let mut hashes = Vec::new();
-        words(text, &mut String::new(), |w| hashes.push(hash_bytes(0, w.as_bytes())));
+        let mut hashes = Vec::with_capacity(text.len() / 5);
+        word_hashes(text, &mut hashes);
         self.signature_of_words(&hashes)
     }
 
@@ -112,7 +112,7 @@ pub fn optimal_bands(threshold: f32, num_perm: usize) -> (usize, usize) {
     for b in 1..=n {
         for r in 1..=n / b {
             let p = |s: f64| 1.0 - (1.0 - s.powi(r as i32)).powi(b as i32);
-            let fp = integrate(|s| p(s), 0.0, t);
+            let fp = integrate(p, 0.0, t);
             let fn_ = integrate(|s| 1.0 - p(s), t, 1.0);
             if fp + fn_ < best.0 {
                 best = (fp + fn_, (b, r));
@@ -177,6 +177,14 @@ impl NearDuplicateIndex {
             buckets: U64Map::default(),
             signatures: U64Map::default(),
         }
+    }
+
+    /// An index with room for `docs` documents reserved up front.
+    pub fn with_capacity(bands: usize, rows: usize, docs: usize) -> Self {
+        let mut index = Self::new(bands, rows);
+        index.buckets.reserve(docs.saturating_mul(index.bands));
+        index.signatures.reserve(docs);
+        index
     }
 
     pub fn bands(&self) -> (usize, usize) {
@@ -301,8 +309,8 @@ mod tests {
             num_perm: 256,
         };
         // 100 words each, 50 shared: Jaccard 50/150.
-        let a: Vec<u64> = (0..100).map(|i| mix64(i)).collect();
-        let b: Vec<u64> = (50..150).map(|i| mix64(i)).collect();
+        let a: Vec<u64> = (0..100).map(mix64).collect();
+        let b: Vec<u64> = (50..150).map(mix64).collect();
         let r = h
             .signature_of_words(&a)
             .unwrap()

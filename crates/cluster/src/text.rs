@@ -25,15 +25,28 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
 /// ("Kremlin's" → "kremlins"). Calls `f` with each word; `buf` is reused to avoid an allocation per word.
 pub(crate) fn words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
-            if c.is_ascii() {
-                buf.push(c.to_ascii_lowercase());
-            } else {
-                buf.extend(c.to_lowercase());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII, most of every text, byte by byte; anything else char by char.
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            // `i` only ever advances by whole chars, so it is a char boundary and a char starts here.
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
             }
-        } else if matches!(c, '\'' | '’' | 'ʼ') && !buf.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric())
+        };
+        i += len;
+        if c.is_ascii_alphanumeric() {
+            buf.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            buf.extend(c.to_lowercase());
+        } else if matches!(c, '\'' | '’' | 'ʼ')
+            && !buf.is_empty()
+            && text[i..].chars().next().is_some_and(char::is_alphanumeric)
         {
             // inside a word: skip the mark
         } else if !buf.is_empty() {
@@ -44,6 +57,53 @@ pub(crate) fn words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     if !buf.is_empty() {
         f(buf);
         buf.clear();
+    }
+}
+
+/// `hash_bytes(0, word)` of every word [`words`] yields, computed on the fly without building the words: the hot loop
+/// of near-duplicate signatures.
+pub(crate) fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let bytes = text.as_bytes();
+    let (mut h, mut open) = (BASIS, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME);
+            open = true;
+            i += 1;
+            continue;
+        }
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            // `i` only ever advances by whole chars, so a char starts here.
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        i += len;
+        if !c.is_ascii() && c.is_alphanumeric() {
+            let mut enc = [0u8; 4];
+            for l in c.to_lowercase() {
+                for &x in l.encode_utf8(&mut enc).as_bytes() {
+                    h = (h ^ u64::from(x)).wrapping_mul(PRIME);
+                }
+            }
+            open = true;
+        } else if matches!(c, '\'' | '’' | 'ʼ') && open && text[i..].chars().next().is_some_and(char::is_alphanumeric)
+        {
+            // inside a word: skip the mark
+        } else if open {
+            out.push(mix64(h));
+            (h, open) = (BASIS, false);
+        }
+    }
+    if open {
+        out.push(mix64(h));
     }
 }
 
@@ -122,6 +182,16 @@ mod tests {
             out.push(n.to_string())
         });
         assert_eq!(out, ["6.1", "20-13", "2.6", "mh17", "1,200", "12/3"]);
+    }
+
+    #[test]
+    fn word_hashes_are_the_hashes_of_words() {
+        let text = "Kremlin's aide, Yury USHAKOV: «Київ» 6.0 — Straße İstanbul ǅ";
+        let mut expected = Vec::new();
+        words(text, &mut String::new(), |w| expected.push(hash_bytes(0, w.as_bytes())));
+        let mut got = Vec::new();
+        word_hashes(text, &mut got);
+        assert_eq!(got, expected);
     }
 
     #[test]

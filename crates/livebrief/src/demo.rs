@@ -202,3 +202,53 @@ pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
     println!("demo briefing added at /b/{DEMO_SLUG}; desk sign-in: {DEMO_USER} / {DEMO_PASSWORD}");
     Ok(true)
 }
+
+/// The demo's newsroom: synthetic outlets on 127.0.0.1 publishing over about a minute and a half, watched by the
+/// demo briefing (feeds polled every 5 s), so a newcomer sees reports arrive, developments form and drafts appear
+/// on the desk without any internet. Sources of earlier demo runs (another port) are replaced.
+pub async fn outlets(
+    ingest: &std::sync::Arc<livebrief_app::Ingest>,
+    port: u16,
+) -> anyhow::Result<livebrief_outlets::OutletServer> {
+    use livebrief_app::SourceInput;
+    use livebrief_model::SourceKind;
+    let today = jiff::Zoned::now().date();
+    let server =
+        livebrief_outlets::OutletServer::start(livebrief_outlets::Scenario::demo().on_day(today).port(port)).await?;
+    let operator = livebrief_model::Actor {
+        id: livebrief_model::UserId(0),
+        name: "demo".into(),
+        role: Role::Admin,
+    };
+    for old in ingest.sources(Some(DEMO_SLUG)).await? {
+        if old.url.starts_with("http://127.0.0.1:") {
+            ingest.delete_source(&operator, old.id).await?;
+        }
+    }
+    for o in server.outlets() {
+        let kind = if o.kind == livebrief_outlets::FeedKind::Page {
+            SourceKind::Page
+        } else {
+            SourceKind::Feed
+        };
+        ingest
+            .add_source(
+                &operator,
+                DEMO_SLUG,
+                SourceInput {
+                    kind: Some(kind),
+                    title: o.name.clone(),
+                    language: Some(o.language.clone()),
+                    trust_note: "Synthetic demo outlet (livebrief's own fixture).".into(),
+                    poll_interval_secs: Some(5),
+                    ..SourceInput::url(server.feed_url(&o.id))
+                },
+            )
+            .await?;
+    }
+    println!(
+        "demo outlets publishing at {} — watch developments form at /desk/b/{DEMO_SLUG}/inbox",
+        server.base_url()
+    );
+    Ok(server)
+}

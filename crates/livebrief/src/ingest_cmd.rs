@@ -140,14 +140,15 @@ fn bar(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
-/// Polls every enabled source once, then works the jobs that brought until none is left.
-pub async fn poll_once(ingest: &Arc<Ingest>, briefing: Option<&str>) -> anyhow::Result<()> {
+/// Polls every enabled source once, then (unless `sources_only`) works the jobs that brought until none is left.
+pub async fn poll_once(ingest: &Arc<Ingest>, briefing: Option<&str>, sources_only: bool) -> anyhow::Result<()> {
     let sources: Vec<_> = ingest
         .sources(briefing)
         .await?
         .into_iter()
         .filter(|s| s.enabled)
         .collect();
+    let started = std::time::Instant::now();
     let pb = bar(sources.len() as u64, "polling");
     let reports = ingest
         .poll_many(sources, |r| {
@@ -164,15 +165,24 @@ pub async fn poll_once(ingest: &Arc<Ingest>, briefing: Option<&str>) -> anyhow::
         })
         .collect();
     let new_jobs: u32 = reports.iter().map(|r| r.added.new_jobs).sum();
+    let not_modified = reports.iter().filter(|r| r.outcome == PollOutcome::NotModified).count();
     println!(
-        "polled {} sources: {} new items, {} articles to fetch, {} failed",
+        "polled {} sources in {:.1} s: {} new items, {} articles to fetch, {} not modified, {} failed",
         reports.len(),
+        started.elapsed().as_secs_f64(),
         reports.iter().map(|r| r.added.new_items).sum::<u32>(),
         new_jobs,
+        not_modified,
         failed.len()
     );
-    for (title, e) in failed {
+    for (title, e) in failed.iter().take(20) {
         println!("  {title}: {e}");
+    }
+    if failed.len() > 20 {
+        println!("  … and {} more (livebrief source list)", failed.len() - 20);
+    }
+    if sources_only {
+        return Ok(());
     }
     let counts = ingest.app().store().job_counts(None).await?;
     let queued: u64 = counts

@@ -127,6 +127,9 @@ enum Command {
         /// Only this briefing's sources.
         #[arg(long)]
         briefing: Option<String>,
+        /// Poll the sources and queue their new articles (for the server), without fetching them.
+        #[arg(long)]
+        sources_only: bool,
     },
     /// Group reports (JSON lines: id, source, published, title, text) into developments as the server would;
     /// prints {"id": …, "development": …} per report.
@@ -426,13 +429,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 SourceCommand::Export { briefing } => ingest_cmd::export(&ingest, briefing.as_deref()).await,
             }
         }
-        Command::Poll { once, briefing } => {
+        Command::Poll {
+            once,
+            briefing,
+            sources_only,
+        } => {
             if !once {
                 bail!("the server polls on its own (`livebrief serve`); use `livebrief poll --once` to poll now");
             }
             let config = load_config(&cli, None)?;
             let ingest = ingest_cmd::ingest_for(app_for(&config).await?, &config)?;
-            ingest_cmd::poll_once(&ingest, briefing.as_deref()).await
+            ingest_cmd::poll_once(&ingest, briefing.as_deref(), *sources_only).await
         }
         Command::Group { file } => ingest_cmd::group(file),
         Command::Config => {
@@ -464,15 +471,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     livebrief_server::init_logging(&config);
     let store = Arc::new(open_store(&config.data_dir)?);
     if demo {
         demo::seed(store.clone()).await.context("adding the demo briefing")?;
     }
+    // The demo's outlets run on 127.0.0.1: the guard lets exactly their port through.
+    let demo_outlets = if demo {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").context("reserving a port for the demo outlets")?;
+        let port = listener.local_addr()?.port();
+        drop(listener);
+        config.fetch.allow.push(format!("127.0.0.1:{port}"));
+        Some(port)
+    } else {
+        None
+    };
     let app = App::new(store.clone(), Arc::new(SystemClock)).await?;
     let shutdown = CancellationToken::new();
     let state = AppState::new(app, config.clone(), shutdown.clone()).await?;
+    let _outlets = match demo_outlets {
+        Some(port) => Some(
+            demo::outlets(&state.ingest, port)
+                .await
+                .context("starting the demo outlets")?,
+        ),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

@@ -9,6 +9,7 @@ pub mod development;
 mod entry;
 mod event;
 pub mod job;
+pub mod quotes;
 pub mod reading;
 mod report;
 pub mod source;
@@ -25,6 +26,9 @@ pub use entry::{
 };
 pub use event::{Event, EventId, EventKind};
 pub use job::{Job, JobId, JobState, NewJob, Retry};
+pub use quotes::{
+    NewQuote, SPEAKER_NAME_CHARS, Speaker, SpeakerAction, SpeakerAlias, SpeakerId, TrackedQuote, TrackedQuoteId,
+};
 pub use reading::{READING_VERSION, Reading};
 pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
 pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind, backoff};

@@ -11,6 +11,7 @@ pub mod eval;
 mod json;
 mod lang;
 mod lexicon;
+pub mod names;
 mod quotes;
 mod text;
 mod topics;
@@ -18,6 +19,7 @@ mod topics;
 pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};
+pub use names::{Candidate, PersonKey, Relation, choose, person_key};
 pub use quotes::QuoteKind;
 pub use topics::{
     MAX_TERMS, MAX_TOPICS, TopicDef, TopicListError, TopicScore, classify, default_topics, format_topics, parse_topics,

@@ -1001,16 +1001,16 @@ impl Modify for SecurityAddon {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "livebrief API", description = "Live briefings: briefings, entries, revisions, the publish workflow and the event stream."),
+    info(title = "livebrief API", description = "Live briefings: briefings, entries, revisions, the publish workflow and the event stream; the newsroom loop: sources, developments and desk decisions."),
     modifiers(&SecurityAddon),
     components(schemas(ErrorBody, ErrorCode)),
-    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "accounts"))
+    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "newsroom", description = "Developments and desk decisions, sources, ingest jobs."), (name = "quotes", description = "The quote tracker: published quotes by speaker."), (name = "accounts"))
 )]
 struct ApiDoc;
 
 /// The API router and its OpenAPI document, built from the same handler list.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let r = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list_briefings, create_briefing))
         .routes(routes!(get_briefing, update_briefing))
         .routes(routes!(list_entries, create_entry))
@@ -1027,8 +1027,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(retract_entry))
         .routes(routes!(entry_revisions))
         .routes(routes!(me))
-        .routes(routes!(create_token))
-        .split_for_parts()
+        .routes(routes!(create_token));
+    crate::quotes::api::routes(crate::newsroom_api::routes(r)).split_for_parts()
 }
 
 /// ETag and conditional GET for API reads: a strong tag from the body's hash.

@@ -294,7 +294,7 @@ impl Raw {
                 0,
                 60_000,
             )?,
-            concurrency: range("fetch_concurrency", self.fetch_concurrency.unwrap_or(64), 1, 1024)? as usize,
+            concurrency: range("fetch_concurrency", self.fetch_concurrency.unwrap_or(256), 1, 1024)? as usize,
         };
         Ok(Config {
             ingest: self.ingest.unwrap_or(true),

@@ -14,7 +14,7 @@ use crate::views::rfc3339;
 
 const FEED_ITEMS: usize = 50;
 
-fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -9,8 +9,10 @@ pub mod error;
 pub mod feeds;
 mod metrics;
 mod newsroom;
+mod newsroom_api;
 pub mod ops;
 pub mod pages;
+pub mod quotes;
 pub mod sse;
 pub mod state;
 pub mod views;
@@ -58,6 +60,9 @@ pub fn router(state: AppState) -> Router {
         .route("/b/{slug}/events", get(sse::stream))
         .route("/b/{slug}/feed.atom", get(feeds::atom_feed))
         .route("/b/{slug}/feed.json", get(feeds::json_feed_handler))
+        .route("/b/{slug}/quotes", get(quotes::quotes_page))
+        .route("/b/{slug}/quotes/{id}", get(quotes::speaker_page))
+        .route("/b/{slug}/quotes/{id}/feed.atom", get(quotes::feed::speaker_feed))
         .route("/static/{name}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .route("/login", get(desk::login_form).post(desk::login))
@@ -83,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/desk/d/{id}/{action}", post(newsroom::development::act))
         .route("/desk/sources/{id}/{action}", post(newsroom::sources::act))
         .route("/desk/jobs/{id}/retry", post(newsroom::sources::retry_job))
+        .route("/desk/speakers", get(quotes::desk::speakers))
+        .route("/desk/speakers/{id}/{action}", post(quotes::desk::act))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -30,6 +30,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/desk_development.html"),
     ),
     ("desk_sources.html", include_str!("../templates/desk_sources.html")),
+    ("_quote.html", include_str!("../templates/_quote.html")),
+    ("quotes.html", include_str!("../templates/quotes.html")),
+    ("speaker.html", include_str!("../templates/speaker.html")),
+    ("desk_speakers.html", include_str!("../templates/desk_speakers.html")),
 ];
 
 pub struct Views {

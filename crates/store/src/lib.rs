@@ -12,6 +12,7 @@ pub mod codec;
 pub mod conformance;
 pub mod desk;
 pub mod ingest;
+pub mod quotes;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -22,6 +23,7 @@ use livebrief_model::{
 
 pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
 pub use ingest::{IngestStore, ItemsAdded, SeenItem};
+pub use quotes::{QuoteCursor, QuotePage, QuoteQuery, QuoteStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -111,9 +113,9 @@ pub fn sort_time(e: &Entry) -> Timestamp {
 }
 
 #[async_trait]
-/// Everything a backend stores: entries and accounts here, the ingest pipeline ([`IngestStore`]) and the desk
-/// ([`DeskStore`]) in their own traits.
-pub trait Store: IngestStore + DeskStore + Send + Sync + 'static {
+/// Everything a backend stores: entries and accounts here, the ingest pipeline ([`IngestStore`]), the desk
+/// ([`DeskStore`]) and the quote tracker ([`QuoteStore`]) in their own traits.
+pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
     /// The value under `key`, or `init` stored there if there was none. Used for instance secrets.
     async fn setting_or_init(&self, key: &str, init: Vec<u8>) -> Result<Vec<u8>>;
 

@@ -1,4 +1,7 @@
+mod desk;
 mod drafts;
+mod ingest;
+mod quotes;
 
 use std::sync::Arc;
 

@@ -1,1 +1,4 @@
+mod api;
+mod fixtures;
+mod props;
 mod streams;

@@ -4,4 +4,5 @@ mod bad_input;
 mod dates;
 mod golden;
 mod languages;
+mod names;
 mod seed;

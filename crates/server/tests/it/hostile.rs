@@ -95,7 +95,12 @@ async fn hostile_markup_never_reaches_a_page_or_feed() {
     }
     assert!(frames >= corpus.len(), "the hub rendered every publish ({frames})");
 
-    let mut pages = vec!["/b/war".to_string(), "/b/war?order=oldest".to_string(), "/".to_string()];
+    let mut pages = vec![
+        "/b/war".to_string(),
+        "/b/war?order=oldest".to_string(),
+        "/".to_string(),
+        "/b/war/quotes".to_string(),
+    ];
     pages.extend(ids.iter().map(|id| format!("/b/war/e/{id}")));
     for p in &pages {
         let r = t.get(p).await;

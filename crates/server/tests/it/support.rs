@@ -55,6 +55,8 @@ pub fn config_for(dir: &std::path::Path) -> Config {
         max_body_bytes: 256 * 1024,
         sse_heartbeat_secs: 1,
         page_size: 5,
+        // No background polling in page and API tests: a test that wants the loop drives it.
+        ingest: false,
         ..Config::default()
     }
 }

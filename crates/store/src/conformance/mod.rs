@@ -37,6 +37,7 @@ fn draft(headline: &str, status: Status, topics: &[&str]) -> EntryDraft {
 
 mod desk;
 mod ingest;
+mod quotes;
 
 pub async fn run(store: &dyn Store) {
     settings(store).await;
@@ -45,6 +46,7 @@ pub async fn run(store: &dyn Store) {
     reports(store).await;
     ingest::sources_and_jobs(store).await;
     desk::developments(store, &actors).await;
+    quotes::tracker(store, &actors).await;
 }
 
 async fn reports(store: &dyn Store) {

@@ -18,6 +18,7 @@ use crate::{Cursor, EntryQuery, Order, Page, Result, Store, StoreError, sort_tim
 
 mod desk;
 mod ingest;
+mod quotes;
 
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -222,6 +223,49 @@ CREATE TABLE desk_records (
 );
 CREATE INDEX desk_records_by_development ON desk_records(development_id, id);
 CREATE INDEX reports_by_received ON reports(received_at);
+"#,
+    // The quote tracker: speakers (global), their spellings, and the quotes of entries filed under them.
+    r#"
+CREATE TABLE speakers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_locked INTEGER NOT NULL,
+    merged_into INTEGER REFERENCES speakers(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX speakers_by_name ON speakers(merged_into, lower(name));
+CREATE TABLE speaker_aliases (
+    key TEXT NOT NULL UNIQUE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    spelling TEXT NOT NULL,
+    surname TEXT NOT NULL,
+    given TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX speaker_aliases_by_speaker ON speaker_aliases(speaker_id);
+CREATE INDEX speaker_aliases_by_surname ON speaker_aliases(surname);
+CREATE TABLE tracked_quotes (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    alias_key TEXT NOT NULL,
+    entry_id INTEGER NOT NULL REFERENCES entries(id),
+    development_id INTEGER NOT NULL REFERENCES developments(id),
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    ordinal INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    said_on TEXT,
+    reported_on TEXT NOT NULL,
+    day TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    url TEXT,
+    recorded_at INTEGER NOT NULL,
+    UNIQUE (entry_id, report_id, ordinal)
+);
+CREATE INDEX tracked_quotes_by_briefing ON tracked_quotes(briefing_id, day, id);
+CREATE INDEX tracked_quotes_by_speaker ON tracked_quotes(speaker_id, day, id);
 "#,
 ];
 
