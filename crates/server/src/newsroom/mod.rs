@@ -52,6 +52,8 @@ pub(crate) struct DevRowView {
     pub dismissed: Option<String>,
     pub merged_into: Option<i64>,
     pub url: String,
+    /// The language of its reports when they share one (for `lang` on the row: screen readers switch voice).
+    pub lang: Option<String>,
 }
 
 impl DevRowView {
@@ -81,8 +83,21 @@ impl DevRowView {
             dismissed: d.dismissed.clone(),
             merged_into: d.merged_into.map(|m| m.0),
             url: format!("/desk/d/{}", d.id.0),
+            lang: match d.facets.languages.as_slice() {
+                [one] if is_lang_tag(one) => Some(one.clone()),
+                _ => None,
+            },
         }
     }
+}
+
+/// A plausible BCP 47 tag ("en", "uk", "pt-BR"): only such a value goes into a `lang` attribute.
+pub(crate) fn is_lang_tag(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 35
+        && s != "und"
+        && s.split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Only http(s) addresses become links; anything else is shown as text.

@@ -206,6 +206,13 @@ async fn inbox_lists_developments_with_corroboration_filters_tabs_and_pages() {
     let expected: Vec<i64> = lone.iter().rev().map(|(_, d)| d.id.0).chain([wire.id.0]).collect();
     assert_eq!(ids, expected);
     assert!(html.contains("2 outlets</strong>"), "corroboration shown");
+    assert!(
+        html.contains(&format!(
+            "<article class=\"dev\" aria-labelledby=\"dh-{}\" lang=\"en\">",
+            wire.id.0
+        )),
+        "a row says its language"
+    );
     assert!(html.contains("2 reports"));
     assert!(html.contains(&esc(wire.text().0)), "the draft headline");
     assert!(html.contains(&esc(wire.text().1)), "the draft body");
