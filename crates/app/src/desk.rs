@@ -231,6 +231,11 @@ impl App {
                     .collect();
                 let refs: Vec<&Report> = reports.iter().collect();
                 let (headline, body) = dev.text();
+                if headline.trim().is_empty() && matches!(action, DeskAction::Approve) {
+                    return Err(AppError::Invalid(
+                        "the draft has no headline (its reports gave none): edit it first".into(),
+                    ));
+                }
                 // The machine's draft is plain text from reports: escaped, never markup. An editor writes Markdown.
                 let (format, body) = match dev.edited {
                     Some(_) => (BodyFormat::Markdown, body.to_string()),

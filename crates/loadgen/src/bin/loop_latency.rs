@@ -91,10 +91,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await?;
     let today = jiff::Zoned::now().date();
-    let server = OutletServer::start(
-        Scenario::stream(a.rate, Duration::from_secs(a.seconds), a.outlets).on_day(today),
-    )
-    .await?;
+    let server =
+        OutletServer::start(Scenario::stream(a.rate, Duration::from_secs(a.seconds), a.outlets).on_day(today)).await?;
     let fetcher = Fetcher::new(FetchConfig {
         allow: vec![format!("127.0.0.1:{}", server.addr().port()).parse()?],
         politeness_delay: Duration::from_millis(a.politeness_ms),
@@ -110,7 +108,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     );
     for o in server.outlets() {
-        let kind = if o.kind == FeedKind::Page { SourceKind::Page } else { SourceKind::Feed };
+        let kind = if o.kind == FeedKind::Page {
+            SourceKind::Page
+        } else {
+            SourceKind::Feed
+        };
         ingest
             .add_source(
                 &op,
