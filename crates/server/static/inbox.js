@@ -68,8 +68,13 @@
   });
 
   function act(name) {
-    if (!current) move(1);
-    if (!current) return;
+    // Never on a row the editor did not choose: without a selection, the key selects the first row and says
+    // so; a second press acts.
+    if (!current) {
+      move(1);
+      if (current) announce('Selected: ' + headlineOf(current) + '. Press the key again to act on it.');
+      return;
+    }
     var el = current.querySelector('[data-action="' + name + '"]');
     if (!el) {
       announce(name === 'approve' ? 'This development cannot be approved here.' : 'Not available for this development.');

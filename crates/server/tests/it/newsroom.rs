@@ -854,7 +854,12 @@ async fn source(t: &TestApp, title: &str, url: &str, kind: SourceKind, enabled: 
 /// Records a poll of `s` with this outcome.
 async fn polled(t: &TestApp, s: &Source, outcome: PollOutcome) -> Source {
     let st = s.poll.after(&outcome, s.poll_interval_secs, t.state.app.now(), 0);
-    t.state.app.store().set_poll_state(s.id, &st).await.expect("poll state");
+    t.state
+        .app
+        .store()
+        .set_poll_state(s.id, &s.url, &st)
+        .await
+        .expect("poll state");
     t.state.app.store().source(s.id).await.expect("store").expect("source")
 }
 
@@ -1288,7 +1293,7 @@ async fn parked_jobs_are_listed_and_retried() {
     store
         .add_items(
             src.id,
-            &[SeenItem {
+            vec![SeenItem {
                 key: "gone-1".into(),
                 job: Some(NewJob {
                     briefing_id: src.briefing_id,
@@ -1300,6 +1305,7 @@ async fn parked_jobs_are_listed_and_retried() {
                     content: None,
                 }),
             }],
+            200,
             now,
         )
         .await
@@ -1311,10 +1317,7 @@ async fn parked_jobs_are_listed_and_retried() {
         .expect("claim")
         .pop()
         .expect("a job");
-    store
-        .fail_job(job.id, "HTTP 404", Retry::Park, now)
-        .await
-        .expect("park");
+    store.fail_job(&job, "HTTP 404", Retry::Park, now).await.expect("park");
     let s = t.login("eda", PASSWORD).await;
 
     let html = t.get_cookie("/desk/b/war/sources", &s).await.text();
@@ -1593,7 +1596,7 @@ async fn hostile_text_from_reports_and_sources_never_reaches_a_desk_page() {
         store
             .add_items(
                 src.id,
-                &[SeenItem {
+                vec![SeenItem {
                     key: format!("k{i}"),
                     job: Some(NewJob {
                         briefing_id: b.id,
@@ -1605,13 +1608,14 @@ async fn hostile_text_from_reports_and_sources_never_reaches_a_desk_page() {
                         content: Some(case.to_string()),
                     }),
                 }],
+                200,
                 now,
             )
             .await
             .expect("items");
         let lease = now.checked_add(jiff::SignedDuration::from_mins(5)).expect("time");
         for job in store.claim_jobs(now, lease, 10).await.expect("claim") {
-            store.fail_job(job.id, case, Retry::Park, now).await.expect("park");
+            store.fail_job(&job, case, Retry::Park, now).await.expect("park");
         }
     }
 
