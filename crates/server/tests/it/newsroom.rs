@@ -1664,7 +1664,7 @@ async fn hostile_text_from_reports_and_sources_never_reaches_a_desk_page() {
     // An OPML import whose outlines carry markup, and a refused address with markup in its reason.
     let csrf = form_csrf(&t.get_cookie("/desk/b/war/sources", &s).await.text());
     let opml = r#"<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
-        <outline text="&lt;script&gt;alert(1)&lt;/script&gt;" xmlUrl="http://127.0.0.1:9/ok.xml"/>
+        <outline text="&lt;script&gt;alert(1)&lt;/script&gt;" xmlUrl="http://127.0.0.1:8099/ok.xml"/>
         <outline text="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" xmlUrl="http://10.0.0.1/&quot;&gt;&lt;svg onload=alert(1)&gt;"/>
         </body></opml>"#;
     let r = post(&t, &s, "/desk/b/war/sources/import", &csrf, &[("opml", opml)]).await;
