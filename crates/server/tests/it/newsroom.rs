@@ -1004,7 +1004,7 @@ async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
         "/desk/b/war/sources",
         &csrf,
         &[
-            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("url", "http://127.0.0.1:47/feed.xml"),
             ("kind", "feed"),
             ("poll_interval_secs", "soon"),
         ],
@@ -1025,7 +1025,7 @@ async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
         "/desk/b/war/sources",
         &csrf,
         &[
-            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("url", "http://127.0.0.1:47/feed.xml"),
             ("kind", "feed"),
             ("title", "Local fixture"),
             ("language", "en"),
@@ -1080,7 +1080,7 @@ async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
         &format!("/desk/sources/{id}/edit"),
         &csrf,
         &[
-            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("url", "http://127.0.0.1:47/feed.xml"),
             ("title", "Local fixture, renamed"),
             ("kind", "page"),
             ("language", ""),
@@ -1136,7 +1136,7 @@ async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
         &format!("/desk/sources/{id}/edit"),
         &csrf,
         &[
-            ("url", "http://127.0.0.1:9/feed.xml"),
+            ("url", "http://127.0.0.1:47/feed.xml"),
             ("title", "x"),
             ("poll_interval_secs", "-5"),
             ("enabled", "1"),
@@ -1162,7 +1162,7 @@ async fn sources_page_lists_health_and_errors_and_refuses_private_addresses() {
         &c,
         "/desk/b/war/sources",
         &form_csrf(&t.get_cookie("/desk", &c).await.text()),
-        &[("url", "http://127.0.0.1:9/other.xml"), ("kind", "feed")],
+        &[("url", "http://127.0.0.1:47/other.xml"), ("kind", "feed")],
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -1664,7 +1664,7 @@ async fn hostile_text_from_reports_and_sources_never_reaches_a_desk_page() {
     // An OPML import whose outlines carry markup, and a refused address with markup in its reason.
     let csrf = form_csrf(&t.get_cookie("/desk/b/war/sources", &s).await.text());
     let opml = r#"<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
-        <outline text="&lt;script&gt;alert(1)&lt;/script&gt;" xmlUrl="http://127.0.0.1:8099/ok.xml"/>
+        <outline text="&lt;script&gt;alert(1)&lt;/script&gt;" xmlUrl="http://127.0.0.1:47/ok.xml"/>
         <outline text="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" xmlUrl="http://10.0.0.1/&quot;&gt;&lt;svg onload=alert(1)&gt;"/>
         </body></opml>"#;
     let r = post(&t, &s, "/desk/b/war/sources/import", &csrf, &[("opml", opml)]).await;
