@@ -54,22 +54,43 @@ fn dev_id(g: u64) -> DevelopmentId {
     DevelopmentId(g as i64)
 }
 
+/// One grouper per briefing.
+pub(crate) type Groupers = std::collections::HashMap<BriefingId, Grouper>;
+
+/// A grouper forgets developments whose latest day is older than [`RESTORE_DAYS`] every this many reports
+/// (what a restart would not rebuild either).
+const FORGET_EVERY: usize = 256;
+
 impl App {
-    /// The grouper, rebuilt from the store's memberships on first use.
-    pub(crate) async fn grouping(&self) -> Result<MutexGuard<'_, Option<Grouper>>> {
+    /// The groupers (one per briefing: a development never spans briefings), rebuilt from the store's
+    /// memberships on first use.
+    pub(crate) async fn grouping(&self) -> Result<MutexGuard<'_, Option<Groupers>>> {
         let mut g = self.grouping.lock().await;
         if g.is_none() {
             let since = self
                 .now()
                 .checked_sub(SignedDuration::from_hours(24 * RESTORE_DAYS))
                 .unwrap_or(self.now());
-            let mut grouper = Grouper::new(grouping::config());
             let members = self.store.memberships_since(since).await?;
-            for (m, r) in &members {
-                grouper.insert(r.id.0 as u64, &grouping::doc_of(r), m.development_id.0 as u64);
-            }
-            tracing::info!(reports = members.len(), "grouper rebuilt from the store");
-            *g = Some(grouper);
+            let n = members.len();
+            // Tokenising weeks of reports is CPU work: off the async threads.
+            let groupers = tokio::task::spawn_blocking(move || {
+                let mut map = Groupers::new();
+                for (m, r) in &members {
+                    map.entry(r.briefing_id)
+                        .or_insert_with(|| Grouper::new(grouping::config()))
+                        .insert(r.id.0 as u64, &grouping::doc_of(r), m.development_id.0 as u64);
+                }
+                map
+            })
+            .await
+            .map_err(|e| AppError::Invalid(format!("rebuilding the grouper failed: {e}")))?;
+            tracing::info!(
+                reports = n,
+                briefings = groupers.len(),
+                "grouper rebuilt from the store"
+            );
+            *g = Some(groupers);
         }
         Ok(g)
     }
@@ -89,11 +110,16 @@ impl App {
     /// stays where it is and its development is refreshed.
     pub async fn group_report(&self, report: &Report) -> Result<Development> {
         let mut guard = self.grouping().await?;
-        let Some(g) = guard.as_mut() else {
+        let Some(groupers) = guard.as_mut() else {
             return Err(AppError::Invalid("the grouper is not available".into()));
         };
+        let g = groupers
+            .entry(report.briefing_id)
+            .or_insert_with(|| Grouper::new(grouping::config()));
         let doc = grouping::doc_of(report);
-        let (mut target, near, score) = match self.store.membership(report.id).await? {
+        let existing = self.store.membership(report.id).await?;
+        let already_in = existing.as_ref().map(|m| m.development_id);
+        let (mut target, near, score) = match existing {
             Some(m) => (Target::Existing(m.development_id), m.near_duplicate_of, m.score),
             None => {
                 let d = g.assign(&doc);
@@ -104,13 +130,16 @@ impl App {
                 )
             }
         };
-        // A development merged away hands its newcomers on to the one it joined.
+        // A development merged away hands its newcomers on to the one it joined. A dismissed one takes no new
+        // reports (unless the report was already in it): new reports of a story set aside come back to the desk
+        // as a development of their own, for the desk to decide again.
         for _ in 0..8 {
             let Target::Existing(id) = target else { break };
             match self.store.development(id).await? {
                 Some(d) if d.status == DevStatus::Merged => {
                     target = d.merged_into.map_or(Target::New, Target::Existing);
                 }
+                Some(d) if d.status == DevStatus::Dismissed && already_in != Some(d.id) => target = Target::New,
                 Some(d) if d.briefing_id != report.briefing_id => target = Target::New,
                 Some(_) => break,
                 None => target = Target::New,
@@ -128,7 +157,7 @@ impl App {
             Target::New => Vec::new(),
         };
         reports.push(report.clone());
-        let summary = summary_of(&reports)?;
+        let summary = summarize_off_thread(reports).await?;
         let dev = self
             .store
             .attach(
@@ -145,6 +174,18 @@ impl App {
             .await?;
         g.insert(report.id.0 as u64, &doc, dev.id.0 as u64);
         let dev = self.split_if_two(g, dev, report.id).await?;
+        if g.len() % FORGET_EVERY == 0 {
+            let horizon = report
+                .published
+                .checked_sub(jiff::Span::new().days(RESTORE_DAYS))
+                .unwrap_or(report.published);
+            let forgotten = g.forget_before(horizon);
+            tracing::debug!(
+                briefing = report.briefing_id.0,
+                forgotten,
+                "grouper forgot old developments"
+            );
+        }
         drop(guard);
         tracing::info!(
             report_id = report.id.0,
@@ -198,6 +239,7 @@ impl App {
             .map(|(_, r)| r)
             .collect();
         all.extend(moving.into_iter().map(|(_, r)| r));
+        let to_summary = summarize_off_thread(all).await?;
         let (_, to) = self
             .store
             .regroup(&Regroup {
@@ -206,7 +248,7 @@ impl App {
                 from_version: a.version,
                 to: Target::Existing(b.id),
                 from_summary: None,
-                to_summary: summary_of(&all)?,
+                to_summary,
                 record: NewRecord {
                     action: "merge".to_string(),
                     actor_id: GROUPER.id,
@@ -244,6 +286,8 @@ impl App {
         if staying.is_empty() || moving.is_empty() {
             return Ok(dev);
         }
+        let from_summary = summarize_off_thread(staying).await?;
+        let to_summary = summarize_off_thread(moving).await?;
         let (from, to) = self
             .store
             .regroup(&Regroup {
@@ -251,8 +295,8 @@ impl App {
                 from: dev.id,
                 from_version: dev.version,
                 to: Target::New,
-                from_summary: Some(summary_of(&staying)?),
-                to_summary: summary_of(&moving)?,
+                from_summary: Some(from_summary),
+                to_summary,
                 record: NewRecord {
                     action: "split".to_string(),
                     actor_id: GROUPER.id,
@@ -341,6 +385,7 @@ impl App {
             reset_since_publish: reset,
             record: record(detail),
         };
+        let mut quotes_of = None;
         let out = match &action {
             DeskAction::Edit { headline, body } => {
                 let edited = EditedText {
@@ -362,6 +407,11 @@ impl App {
                     .collect();
                 let refs: Vec<&Report> = reports.iter().collect();
                 let (headline, body) = dev.text();
+                if headline.trim().is_empty() && matches!(action, DeskAction::Approve) {
+                    return Err(AppError::Invalid(
+                        "the draft has no headline (its reports gave none): edit it first".into(),
+                    ));
+                }
                 // The machine's draft is plain text from reports: escaped, never markup. An editor writes Markdown.
                 let (format, body) = match dev.edited {
                     Some(_) => (BodyFormat::Markdown, body.to_string()),
@@ -412,7 +462,7 @@ impl App {
                     detail,
                 );
                 let published = self.store.update_development(&u).await?;
-                self.record_quotes_logged(&published, &entry).await;
+                quotes_of = Some(entry);
                 published
             }
             DeskAction::Dismiss { reason } => {
@@ -461,7 +511,7 @@ impl App {
                         record: record(format!("into #{}", other.id.0)),
                     })
                     .await?;
-                if let Some(g) = guard.as_mut() {
+                if let Some(g) = guard.as_mut().and_then(|m| m.get_mut(&dev.briefing_id)) {
                     g.merge(dev.id.0 as u64, other.id.0 as u64);
                 }
                 self.desk_notify(dev.briefing_id, DeskChange::Development(dev.id));
@@ -484,7 +534,7 @@ impl App {
                         )),
                     })
                     .await?;
-                if let Some(g) = guard.as_mut() {
+                if let Some(g) = guard.as_mut().and_then(|m| m.get_mut(&dev.briefing_id)) {
                     for r in ids {
                         g.move_doc(r.0 as u64, to.id.0 as u64);
                     }
@@ -519,7 +569,7 @@ impl App {
                         record: record(format!("report #{} to #{}", report.0, other.id.0)),
                     })
                     .await?;
-                if let Some(g) = guard.as_mut() {
+                if let Some(g) = guard.as_mut().and_then(|m| m.get_mut(&dev.briefing_id)) {
                     g.move_doc(report.0 as u64, other.id.0 as u64);
                 }
                 self.desk_notify(dev.briefing_id, DeskChange::Development(other.id));
@@ -527,6 +577,10 @@ impl App {
             }
         };
         drop(guard);
+        // The quote tracker records the entry's quotes outside the grouping lock (many small writes).
+        if let Some(entry) = quotes_of {
+            self.record_quotes_logged(&out, &entry).await;
+        }
         tracing::info!(development_id = dev.id.0, actor = %actor.name, action = action.name(), "desk action");
         self.desk_notify(out.briefing_id, DeskChange::Development(out.id));
         Ok(out)
@@ -568,6 +622,13 @@ impl App {
         }
         Ok((staying, leaving))
     }
+}
+
+/// [`summary_of`] on a blocking thread: drafting reads every report of a development.
+async fn summarize_off_thread(reports: Vec<Report>) -> Result<Summary> {
+    tokio::task::spawn_blocking(move || summary_of(&reports))
+        .await
+        .map_err(|e| AppError::Invalid(format!("the draft could not be written: {e}")))?
 }
 
 fn summary_of(reports: &[Report]) -> Result<Summary> {

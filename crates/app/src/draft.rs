@@ -152,7 +152,7 @@ fn quote_pieces(report: &Report, q: &Quote) -> Vec<Piece> {
     out
 }
 
-fn words(s: &str) -> usize {
+pub fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 

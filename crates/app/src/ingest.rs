@@ -21,6 +21,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::desk::DeskChange;
+use crate::draft::words;
 use crate::pipeline::{ReportBody, ReportInput, understand};
 use crate::{App, AppError, Result};
 
@@ -82,13 +83,25 @@ pub struct Ingest {
     polling: Mutex<HashSet<livebrief_model::SourceId>>,
 }
 
-/// A source being polled; released when dropped (also when its task is aborted).
-struct PollClaim<'a> {
-    ingest: &'a Ingest,
+/// A source being polled: never two polls of one source at once. Released when dropped (also when the task
+/// holding it is aborted).
+struct PollClaim {
+    ingest: Arc<Ingest>,
     id: livebrief_model::SourceId,
 }
 
-impl Drop for PollClaim<'_> {
+impl PollClaim {
+    /// `None` when the source is being polled already.
+    fn new(ingest: &Arc<Ingest>, id: livebrief_model::SourceId) -> Option<PollClaim> {
+        let fresh = ingest.polling.lock().unwrap_or_else(|e| e.into_inner()).insert(id);
+        fresh.then(|| PollClaim {
+            ingest: ingest.clone(),
+            id,
+        })
+    }
+}
+
+impl Drop for PollClaim {
     fn drop(&mut self) {
         self.ingest
             .polling
@@ -105,12 +118,17 @@ struct Failure {
     retry_after_secs: Option<i64>,
 }
 
+/// The seconds a server asked to wait, as the model's schedule rules take them.
+fn retry_after_secs(e: &FetchError) -> Option<i64> {
+    e.retry_after().map(|d| d.as_secs().min(i64::MAX as u64) as i64)
+}
+
 impl From<FetchError> for Failure {
     fn from(e: FetchError) -> Self {
         Failure {
             message: e.to_string(),
             transient: e.is_transient(),
-            retry_after_secs: e.retry_after().map(|d| d.as_secs().min(i64::MAX as u64) as i64),
+            retry_after_secs: retry_after_secs(&e),
         }
     }
 }
@@ -124,10 +142,6 @@ impl From<AppError> for Failure {
             retry_after_secs: None,
         }
     }
-}
-
-fn words(s: &str) -> usize {
-    s.split_whitespace().count()
 }
 
 impl Ingest {
@@ -157,21 +171,10 @@ impl Ingest {
 
     /// Polls one source now: fetch (conditionally), parse, remember its items, queue jobs for new ones, and
     /// record the outcome on the source (its health and next poll).
-    pub async fn poll(&self, source: &Source) -> Result<PollReport> {
-        let _claim = self
-            .claim(source.id)
+    pub async fn poll(self: &Arc<Self>, source: &Source) -> Result<PollReport> {
+        let _claim = PollClaim::new(self, source.id)
             .ok_or_else(|| AppError::Conflict(format!("source #{} is being polled", source.id.0)))?;
         self.poll_inner(source).await
-    }
-
-    /// Marks a source as being polled until the returned claim drops; `None` if it already is.
-    fn claim(&self, id: livebrief_model::SourceId) -> Option<PollClaim<'_>> {
-        self.mark_polling(id).then_some(PollClaim { ingest: self, id })
-    }
-
-    /// Marks a source as being polled; false if it already is. A `PollClaim` unmarks it.
-    fn mark_polling(&self, id: livebrief_model::SourceId) -> bool {
-        self.polling.lock().unwrap_or_else(|e| e.into_inner()).insert(id)
     }
 
     async fn poll_inner(&self, source: &Source) -> Result<PollReport> {
@@ -183,7 +186,7 @@ impl Ingest {
             Err(e) => (
                 PollOutcome::Failed {
                     error: e.to_string(),
-                    retry_after_secs: e.retry_after().map(|d| d.as_secs().min(i64::MAX as u64) as i64),
+                    retry_after_secs: retry_after_secs(&e),
                 },
                 Vec::new(),
             ),
@@ -238,32 +241,32 @@ impl Ingest {
         // The newest first, so a cap keeps the latest news.
         let mut items = items;
         items.sort_by_key(|i| std::cmp::Reverse(i.3));
-        let mut fetchable = 0;
         let seen: Vec<SeenItem> = items
             .into_iter()
             .map(|(key, url, title, published, content)| {
+                // A date in the future is a feed's mistake (or a time zone's): it is read as now.
+                let published = published.map(|p| p.min(now));
                 let fresh = published.is_none_or(|p| p >= cutoff);
-                let job = url
-                    .filter(|_| fresh && fetchable < self.config.max_new_per_poll)
-                    .map(|url| {
-                        fetchable += 1;
-                        NewJob {
-                            briefing_id: source.briefing_id,
-                            source_id: Some(source.id),
-                            url,
-                            title,
-                            outlet: source.title.clone(),
-                            published,
-                            content,
-                        }
-                    });
+                let job = url.filter(|_| fresh).map(|url| NewJob {
+                    briefing_id: source.briefing_id,
+                    source_id: Some(source.id),
+                    url,
+                    title,
+                    outlet: source.title.clone(),
+                    published,
+                    content,
+                });
                 SeenItem { key, job }
             })
             .collect();
         let added = if seen.is_empty() {
             ItemsAdded::default()
         } else {
-            self.app.store().add_items(source.id, &seen, now).await?
+            // New items beyond the cap (counted among items not seen before) are remembered, not fetched.
+            self.app
+                .store()
+                .add_items(source.id, seen, self.config.max_new_per_poll, now)
+                .await?
         };
         let outcome = match outcome {
             PollOutcome::Fetched {
@@ -278,7 +281,12 @@ impl Ingest {
         let state = source
             .poll
             .after(&outcome, source.poll_interval_secs, self.app.now(), rand::random());
-        self.app.store().set_poll_state(source.id, &state).await?;
+        if !self.app.store().set_poll_state(source.id, &source.url, &state).await? {
+            tracing::info!(
+                source_id = source.id.0,
+                "the source's address changed during the poll; its new state stays"
+            );
+        }
         if added.new_jobs > 0 {
             self.jobs_ready.notify_waiters();
             self.jobs_ready.notify_one();
@@ -326,11 +334,16 @@ impl Ingest {
         out
     }
 
-    /// Claims one due job and works it. `None` when no job is due.
-    pub async fn work_one(&self) -> Result<Option<JobOutcome>> {
+    /// Claims up to `limit` due jobs, each held for the lease.
+    async fn claim_jobs(&self, limit: usize) -> Result<Vec<Job>> {
         let now = self.app.now();
         let lease = now.checked_add(self.config.lease).unwrap_or(now);
-        let Some(job) = self.app.store().claim_jobs(now, lease, 1).await?.into_iter().next() else {
+        Ok(self.app.store().claim_jobs(now, lease, limit).await?)
+    }
+
+    /// Claims one due job and works it. `None` when no job is due.
+    pub async fn work_one(&self) -> Result<Option<JobOutcome>> {
+        let Some(job) = self.claim_jobs(1).await?.into_iter().next() else {
             return Ok(None);
         };
         Ok(Some(self.work(job).await?))
@@ -339,9 +352,21 @@ impl Ingest {
     /// Fetches, extracts, reads, stores and groups one job's article; a failure retries later or parks.
     pub async fn work(&self, job: Job) -> Result<JobOutcome> {
         let store = self.app.store().clone();
-        match self.article(&job).await {
+        // A job never outlives its lease: past it another worker may take the job again.
+        let budget = Duration::try_from(self.config.lease)
+            .unwrap_or(Duration::from_secs(300))
+            .mul_f64(0.8);
+        let outcome = match tokio::time::timeout(budget, self.article(&job)).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure {
+                message: format!("reading the article took longer than {} s", budget.as_secs()),
+                transient: true,
+                retry_after_secs: None,
+            }),
+        };
+        match outcome {
             Ok(report) => {
-                store.complete_job(job.id, report.id, self.app.now()).await?;
+                store.complete_job(&job, report.id, self.app.now()).await?;
                 self.app.desk_notify(job.item.briefing_id, DeskChange::Job(job.id));
                 Ok(JobOutcome::Done {
                     job,
@@ -350,9 +375,7 @@ impl Ingest {
             }
             Err(f) => {
                 let retry = job.retry(f.transient, f.retry_after_secs, self.app.now(), rand::random());
-                store
-                    .fail_job(job.id, &f.message, retry.clone(), self.app.now())
-                    .await?;
+                store.fail_job(&job, &f.message, retry.clone(), self.app.now()).await?;
                 self.app.desk_notify(job.item.briefing_id, DeskChange::Job(job.id));
                 Ok(match retry {
                     Retry::At(_) => {
@@ -369,22 +392,24 @@ impl Ingest {
     }
 
     async fn article(&self, job: &Job) -> Result<Report, Failure> {
-        let feed_copy = job.item.content.clone().filter(|c| {
-            words(&livebrief_content::plain_text(&livebrief_content::sanitize(c))) >= self.config.min_feed_words
-        });
         let body = match self.fetcher.get(&job.item.url, &Validators::default()).await {
             Ok(f) => ReportBody::Html {
                 bytes: f.body.to_vec(),
                 http_charset: f.charset,
             },
             // The page cannot be had, but the feed carried the article: use that rather than lose it.
-            Err(e) if !e.is_transient() || job.attempts >= livebrief_model::job::MAX_ATTEMPTS => match feed_copy {
-                Some(c) => ReportBody::Html {
-                    bytes: c.into_bytes(),
-                    http_charset: Some("utf-8".into()),
-                },
-                None => return Err(e.into()),
-            },
+            Err(e) if !e.is_transient() || job.attempts >= livebrief_model::job::MAX_ATTEMPTS => {
+                let usable = job.item.content.as_deref().is_some_and(|c| {
+                    words(&livebrief_content::plain_text(&livebrief_content::sanitize(c))) >= self.config.min_feed_words
+                });
+                match (usable, &job.item.content) {
+                    (true, Some(c)) => ReportBody::Html {
+                        bytes: c.clone().into_bytes(),
+                        http_charset: Some("utf-8".into()),
+                    },
+                    _ => return Err(e.into()),
+                }
+            }
             Err(e) => return Err(e.into()),
         };
         let briefing = self
@@ -438,6 +463,13 @@ impl Ingest {
 
     /// Runs the intake until `shutdown`: the scheduler polls due sources, `workers` tasks work the jobs.
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        // This process owns the loop (the binary holds the data directory's lock): what is marked running
+        // was held by a process that is gone.
+        match self.app.store().release_running(self.app.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "jobs of a stopped process put back in the queue"),
+            Err(e) => tracing::error!(error = %e, "releasing jobs"),
+        }
         let mut tasks = JoinSet::new();
         for _ in 0..self.config.workers.max(1) {
             let me = self.clone();
@@ -450,14 +482,27 @@ impl Ingest {
         while tasks.join_next().await.is_some() {}
     }
 
-    async fn worker(&self, stop: CancellationToken) {
+    async fn worker(self: Arc<Self>, stop: CancellationToken) {
         loop {
             if stop.is_cancelled() {
                 return;
             }
-            match self.work_one().await {
-                Ok(Some(_)) => continue,
-                Ok(None) => {}
+            match self.claim_jobs(1).await {
+                Ok(jobs) if !jobs.is_empty() => {
+                    for job in jobs {
+                        let (id, url) = (job.id, job.item.url.clone());
+                        let me = self.clone();
+                        // Its own task: a panic in reading or grouping fails this job (its lease runs out and it
+                        // is retried, then parked), not the worker.
+                        match tokio::spawn(async move { me.work(job).await }).await {
+                            Ok(Ok(_)) => {}
+                            Ok(Err(e)) => tracing::error!(job_id = id.0, error = %e, "job could not be recorded"),
+                            Err(e) => tracing::error!(job_id = id.0, url = %url, error = %e, "job task panicked"),
+                        }
+                    }
+                    continue;
+                }
+                Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "job worker"),
             }
             let wait = self.until(self.app.store().next_job_at().await.ok().flatten());
@@ -470,7 +515,8 @@ impl Ingest {
     }
 
     async fn scheduler(self: Arc<Self>, stop: CancellationToken) {
-        let mut polls = JoinSet::new();
+        let mut polls: JoinSet<Option<livebrief_model::SourceId>> = JoinSet::new();
+        let mut cooling: std::collections::HashMap<livebrief_model::SourceId, Timestamp> = Default::default();
         loop {
             if stop.is_cancelled() {
                 polls.abort_all();
@@ -487,16 +533,25 @@ impl Ingest {
                 if polls.len() >= self.config.poll_concurrency.max(1) {
                     break;
                 }
-                // Marked here, before the task starts, so the next round never polls it twice; the task's
-                // claim unmarks it when the poll ends.
-                if !self.mark_polling(s.id) {
+                if cooling.get(&s.id).is_some_and(|until| *until > self.app.now()) {
                     continue;
                 }
+                // Claimed here, before the task starts, so the next round never polls it twice; the claim
+                // goes with the task and ends with it (also when the task is aborted).
+                let Some(claim) = PollClaim::new(&self, s.id) else {
+                    continue;
+                };
                 let me = self.clone();
                 polls.spawn(async move {
-                    let _claim = PollClaim { ingest: &me, id: s.id };
-                    if let Err(e) = me.poll_inner(&s).await {
-                        tracing::error!(source_id = s.id.0, error = %e, "poll");
+                    let _claim = claim;
+                    match me.poll_inner(&s).await {
+                        Ok(_) => None,
+                        Err(e) => {
+                            // The poll could not be recorded (the store failed): its schedule did not move, so
+                            // hold it back here rather than polling it again at once.
+                            tracing::error!(source_id = s.id.0, error = %e, "poll could not be recorded");
+                            Some(s.id)
+                        }
                     }
                 });
             }
@@ -504,7 +559,13 @@ impl Ingest {
             tokio::select! {
                 _ = stop.cancelled() => { polls.abort_all(); return; }
                 _ = self.sources_changed.notified() => {}
-                Some(_) = polls.join_next(), if !polls.is_empty() => {}
+                Some(done) = polls.join_next(), if !polls.is_empty() => {
+                    let now = self.app.now();
+                    if let Ok(Some(id)) = done {
+                        cooling.insert(id, now.checked_add(SignedDuration::from_secs(60)).unwrap_or(now));
+                    }
+                    cooling.retain(|_, until| *until > now);
+                }
                 _ = tokio::time::sleep(wait) => {}
             }
         }
@@ -523,13 +584,7 @@ impl Ingest {
     pub async fn drain(self: &Arc<Self>, done: impl Fn(&JobOutcome)) -> Result<usize> {
         let mut n = 0;
         loop {
-            let now = self.app.now();
-            let lease = now.checked_add(self.config.lease).unwrap_or(now);
-            let jobs = self
-                .app
-                .store()
-                .claim_jobs(now, lease, self.config.workers.max(1))
-                .await?;
+            let jobs = self.claim_jobs(self.config.workers.max(1)).await?;
             if jobs.is_empty() {
                 return Ok(n);
             }

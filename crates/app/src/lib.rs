@@ -126,8 +126,9 @@ pub struct App {
     write_lock: tokio::sync::Mutex<()>,
     /// Briefings by slug, and the newest event id of each: what cached pages are keyed on.
     briefings: RwLock<HashMap<String, (Briefing, EventId)>>,
-    /// The online grouper (rebuilt from the store on first use); also serialises desk decisions.
-    grouping: tokio::sync::Mutex<Option<livebrief_cluster::Grouper>>,
+    /// The online groupers, one per briefing (rebuilt from the store on first use); also serialises desk
+    /// decisions.
+    grouping: tokio::sync::Mutex<Option<desk::Groupers>>,
     /// Desk changes (developments, sources, jobs) for the desk's live view.
     desk_bus: broadcast::Sender<desk::DeskNotice>,
 }

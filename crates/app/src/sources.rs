@@ -48,6 +48,56 @@ pub struct ImportReport {
     pub skipped: Vec<(String, String)>,
 }
 
+/// What a fetched body turned out to be.
+enum Look {
+    /// A feed, with its title.
+    Feed(Option<String>),
+    /// A web page, with the feeds it names and its site's name (else its title).
+    Page {
+        feeds: Vec<String>,
+        title: Option<String>,
+    },
+    Opml,
+    /// Neither, or a feed that does not parse: why.
+    Other(String),
+}
+
+/// Reads a fetched body on a blocking thread (parsing untrusted bytes of up to the fetcher's cap is CPU work).
+async fn look(f: livebrief_fetch::Fetched) -> Result<Look> {
+    tokio::task::spawn_blocking(move || {
+        let ctype = f.content_type.as_deref();
+        match livebrief_feed::sniff(&f.body, ctype) {
+            Kind::Feed(_) => match livebrief_feed::parse_feed(&f.body, &f.final_url, ctype) {
+                Ok(feed) => Look::Feed(feed.title),
+                Err(e) => Look::Other(e.to_string()),
+            },
+            Kind::Html => {
+                let feeds = livebrief_feed::discover_feeds(&f.body, &f.final_url);
+                let doc = livebrief_extract::extract(
+                    &f.body,
+                    &livebrief_extract::Options {
+                        url: Some(&f.final_url),
+                        http_charset: f.charset.as_deref(),
+                    },
+                )
+                .document;
+                // A section page is known by its site's name ("Latest news" says little).
+                Look::Page {
+                    feeds,
+                    title: doc.site_name.or(doc.title),
+                }
+            }
+            Kind::Opml => Look::Opml,
+            Kind::Unknown => Look::Other("serves neither a feed nor a web page".into()),
+        }
+    })
+    .await
+    .map_err(|e| AppError::Invalid(format!("the page could not be read: {e}")))
+}
+
+/// The most outlines one OPML import takes.
+pub const MAX_OPML_OUTLINES: usize = 2_000;
+
 fn editors_only(actor: &Actor, what: &str) -> Result<()> {
     if actor.role.can_publish() {
         Ok(())
@@ -73,38 +123,23 @@ impl Ingest {
             .get(url, &Validators::default())
             .await
             .map_err(|e| AppError::Invalid(format!("{url} could not be fetched: {e}")))?;
-        let ctype = f.content_type.clone();
-        match livebrief_feed::sniff(&f.body, ctype.as_deref()) {
-            Kind::Feed(_) => {
-                let feed = livebrief_feed::parse_feed(&f.body, &f.final_url, ctype.as_deref())
-                    .map_err(|e| AppError::Invalid(format!("{url}: {e}")))?;
-                Ok((SourceKind::Feed, url.to_string(), feed.title))
-            }
-            Kind::Html => {
-                let feeds = livebrief_feed::discover_feeds(&f.body, &f.final_url);
+        match look(f).await? {
+            Look::Feed(title) => Ok((SourceKind::Feed, url.to_string(), title)),
+            Look::Page { feeds, title } => {
                 for feed_url in feeds.iter().take(3) {
                     if self.check(feed_url).await.is_ok()
                         && let Ok(g) = self.fetcher().get(feed_url, &Validators::default()).await
-                        && let Ok(feed) = livebrief_feed::parse_feed(&g.body, &g.final_url, g.content_type.as_deref())
+                        && let Look::Feed(feed_title) = look(g).await?
                     {
-                        return Ok((SourceKind::Feed, feed_url.clone(), feed.title));
+                        return Ok((SourceKind::Feed, feed_url.clone(), feed_title));
                     }
                 }
-                let doc = livebrief_extract::extract(
-                    &f.body,
-                    &livebrief_extract::Options {
-                        url: Some(&f.final_url),
-                        http_charset: f.charset.as_deref(),
-                    },
-                )
-                .document;
-                // A section page is known by its site's name ("Latest news" says little).
-                Ok((SourceKind::Page, url.to_string(), doc.site_name.or(doc.title)))
+                Ok((SourceKind::Page, url.to_string(), title))
             }
-            Kind::Opml => Err(AppError::Invalid(format!(
+            Look::Opml => Err(AppError::Invalid(format!(
                 "{url} is an OPML subscription list: import it instead"
             ))),
-            Kind::Unknown => Err(AppError::Invalid(format!("{url} serves neither a feed nor a web page"))),
+            Look::Other(why) => Err(AppError::Invalid(format!("{url}: {why}"))),
         }
     }
 
@@ -201,7 +236,14 @@ impl Ingest {
         editors_only(actor, "import sources")?;
         let (b, _) = self.app().briefing(slug).ok_or(AppError::NotFound("briefing"))?;
         let outlines = livebrief_feed::parse_opml(opml).map_err(|e| AppError::Invalid(e.to_string()))?;
+        if outlines.len() > MAX_OPML_OUTLINES {
+            return Err(AppError::Invalid(format!(
+                "the list has {} outlines; import at most {MAX_OPML_OUTLINES} at a time",
+                outlines.len()
+            )));
+        }
         let mut report = ImportReport::default();
+        let mut drafts = Vec::new();
         for o in outlines {
             // A feed address, else a page to watch (as `export_opml` writes page sources).
             let (kind, url) = match (o.xml_url.clone(), o.html_url.clone()) {
@@ -228,16 +270,34 @@ impl Ingest {
                 poll_interval_secs: DEFAULT_POLL_SECS,
                 enabled: true,
             };
-            let checked = match draft.validate() {
-                Ok(()) => self.check(&url).await,
-                Err(e) => Err(e.into()),
-            };
-            match checked {
+            match draft.validate() {
+                Ok(()) => drafts.push(draft),
+                Err(e) => report.skipped.push((url, e.to_string())),
+            }
+        }
+        // The guard resolves each host: a few at a time, so a long list of slow hosts takes seconds, not hours.
+        let checks = Arc::new(tokio::sync::Semaphore::new(16));
+        let mut set = tokio::task::JoinSet::new();
+        for (i, d) in drafts.iter().enumerate() {
+            let (fetcher, url, checks) = (self.fetcher().clone(), d.url.clone(), checks.clone());
+            set.spawn(async move {
+                let _permit = checks.acquire_owned().await;
+                (i, fetcher.check_url(&url).await.map_err(|e| format!("{url}: {e}")))
+            });
+        }
+        let mut checked = vec![None; drafts.len()];
+        while let Some(r) = set.join_next().await {
+            if let Ok((i, r)) = r {
+                checked[i] = Some(r);
+            }
+        }
+        for (draft, check) in drafts.into_iter().zip(checked) {
+            match check.unwrap_or_else(|| Err("the address could not be checked".into())) {
                 Ok(()) => match self.app().store().create_source(&draft, self.app().now()).await {
                     Ok(s) => report.added.push(s),
-                    Err(e) => report.skipped.push((url, AppError::from(e).to_string())),
+                    Err(e) => report.skipped.push((draft.url, AppError::from(e).to_string())),
                 },
-                Err(e) => report.skipped.push((url, e.to_string())),
+                Err(e) => report.skipped.push((draft.url, e)),
             }
         }
         tracing::info!(briefing = %slug, added = report.added.len(), skipped = report.skipped.len(), actor = %actor.name, "OPML imported");

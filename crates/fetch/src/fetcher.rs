@@ -479,10 +479,14 @@ impl Fetcher {
         let addrs: Vec<SocketAddr> = ips.into_iter().map(|ip| SocketAddr::new(ip, port)).collect();
         if self.inner.cfg.guard {
             for addr in &addrs {
-                if self.inner.cfg.allow.iter().any(|r| r.matches(*addr)) {
+                let rules = || self.inner.cfg.allow.iter().filter(|r| r.matches(*addr));
+                // A rule that names its port lets that port through; one for a whole network still keeps the
+                // ports of other protocols out.
+                if rules().any(|r| r.port().is_some()) {
                     continue;
                 }
-                if let Some(refusal) = refusal(addr.ip()) {
+                let allowed = rules().next().is_some();
+                if let Some(refusal) = refusal(addr.ip()).filter(|_| !allowed) {
                     tracing::info!(host = %host, addr = %addr.ip(), reason = %refusal, "refused");
                     return Err(FetchError::Refused {
                         host: host.clone(),

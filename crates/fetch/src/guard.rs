@@ -319,6 +319,11 @@ impl AllowRule {
     }
 
     /// Whether the rule covers a connection to `addr`.
+    /// The one port the rule allows, if it names one.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
     pub fn matches(&self, addr: SocketAddr) -> bool {
         if self.port.is_some_and(|p| p != addr.port()) {
             return false;

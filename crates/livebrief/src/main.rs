@@ -236,6 +236,29 @@ fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
     Config::load(cli.config.as_deref(), &env)
 }
 
+/// Takes the data directory's lock: the newsroom loop (grouping, job leases) runs in one process at a time, so
+/// `serve` and `poll --once` refuse to run beside each other on the same data. Held until the process exits
+/// (also when it is killed: the operating system drops the lock).
+fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    let path = data_dir.join("livebrief.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another livebrief process (a server or a poll) is working on {}: the newsroom loop runs in one \
+             process at a time — the server polls on its own",
+            data_dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+    }
+}
+
 fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
     let path = data_dir.join("livebrief.db");
@@ -438,6 +461,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("the server polls on its own (`livebrief serve`); use `livebrief poll --once` to poll now");
             }
             let config = load_config(&cli, None)?;
+            let _lock = lock_data_dir(&config.data_dir)?;
             let ingest = ingest_cmd::ingest_for(app_for(&config).await?, &config)?;
             ingest_cmd::poll_once(&ingest, briefing.as_deref(), *sources_only).await
         }
@@ -473,6 +497,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     livebrief_server::init_logging(&config);
+    let _lock = lock_data_dir(&config.data_dir)?;
     let store = Arc::new(open_store(&config.data_dir)?);
     if demo {
         demo::seed(store.clone()).await.context("adding the demo briefing")?;

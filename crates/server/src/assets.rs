@@ -17,6 +17,16 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../static/desk.js"),
     ),
+    (
+        "inbox.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/inbox.js"),
+    ),
+    (
+        "sources.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/sources.js"),
+    ),
 ];
 
 /// A short hash of all assets, appended to their URLs so a new build busts browser caches.

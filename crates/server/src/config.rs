@@ -274,7 +274,7 @@ impl Raw {
             user_agent,
             guard: self.fetch_guard.unwrap_or(true),
             allow,
-            timeout_secs: range("fetch_timeout_secs", self.fetch_timeout_secs.unwrap_or(30), 1, 600)?,
+            timeout_secs: range("fetch_timeout_secs", self.fetch_timeout_secs.unwrap_or(20), 1, 600)?,
             connect_timeout_secs: range(
                 "fetch_connect_timeout_secs",
                 self.fetch_connect_timeout_secs.unwrap_or(10),

@@ -21,24 +21,24 @@ use crate::state::AppState;
 use crate::views::{BriefingView, EntryView, RevisionView};
 
 /// Desk handlers answer with a page either way: the error arm is the error page, built where it happens.
-type PageResult = Result<Response, Response>;
+pub(crate) type PageResult = Result<Response, Response>;
 
-fn fail(state: &AppState, e: impl Into<ApiError>) -> Response {
+pub(crate) fn fail(state: &AppState, e: impl Into<ApiError>) -> Response {
     error_page(state, e.into())
 }
 
-fn check_csrf(state: &AppState, v: &Viewer, token: &str) -> Result<(), Response> {
+pub(crate) fn check_csrf(state: &AppState, v: &Viewer, token: &str) -> Result<(), Response> {
     state
         .csrf
         .verify(token, &v.csrf_binding(), state.app.now())
         .map_err(|e| fail(state, e))
 }
 
-fn csrf_for(state: &AppState, v: &Viewer) -> String {
+pub(crate) fn csrf_for(state: &AppState, v: &Viewer) -> String {
     state.csrf.issue(&v.csrf_binding(), state.app.now())
 }
 
-fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
     match state.views.render(name, ctx) {
         Ok(html) => {
             let mut r = html_response(html);
@@ -52,7 +52,7 @@ fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Valu
 }
 
 /// Only local paths: never redirect a signed-in editor off-site.
-fn safe_next(next: Option<&str>) -> &str {
+pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
         _ => "/desk",
@@ -202,8 +202,21 @@ struct UserView {
     role: &'static str,
 }
 
-fn home_page(state: &AppState, v: &Viewer, notice: Option<&str>, new_token: Option<&str>) -> Response {
-    let briefings: Vec<BriefingView> = state.app.briefings().iter().map(BriefingView::of).collect();
+#[derive(Serialize)]
+struct HomeBriefing {
+    #[serde(flatten)]
+    b: BriefingView,
+    newsroom: Option<crate::newsroom::NewsroomSummary>,
+}
+
+async fn home_page(state: &AppState, v: &Viewer, notice: Option<&str>, new_token: Option<&str>) -> Response {
+    let mut briefings = Vec::new();
+    for b in state.app.briefings() {
+        briefings.push(HomeBriefing {
+            b: BriefingView::of(&b),
+            newsroom: crate::newsroom::summary_or_none(state, &b).await,
+        });
+    }
     render(
         state,
         StatusCode::OK,
@@ -220,7 +233,7 @@ fn home_page(state: &AppState, v: &Viewer, notice: Option<&str>, new_token: Opti
 }
 
 pub async fn home(State(state): State<AppState>, DeskViewer(v): DeskViewer) -> Response {
-    home_page(&state, &v, None, None)
+    home_page(&state, &v, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -276,7 +289,7 @@ pub async fn create_token(
         .create_api_token(v.user.id, &f.name)
         .await
         .map_err(|e| fail(&state, e))?;
-    Ok(home_page(&state, &v, Some("API token created."), Some(&token)))
+    Ok(home_page(&state, &v, Some("API token created."), Some(&token)).await)
 }
 
 /// The compose / edit form's fields, as typed.
@@ -482,6 +495,7 @@ async fn briefing_page(state: &AppState, v: &Viewer, b: &Briefing, fv: FormView,
         .into_iter()
         .map(|(t, _)| t)
         .collect();
+    let newsroom = crate::newsroom::summary_or_none(state, b).await;
     let mut form = fv.form;
     if form.happened_on.is_empty() {
         form.happened_on = today(state).to_string();
@@ -504,12 +518,13 @@ async fn briefing_page(state: &AppState, v: &Viewer, b: &Briefing, fv: FormView,
             entries => page.items.iter().filter(|e| e.status != Status::Pending).map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
             pending => pending.iter().map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
             topics => topics,
+            newsroom => newsroom,
             next_url => page.next.map(|c| format!("/desk/b/{}?cursor={}", b.slug, encode_cursor(c))),
         },
     ))
 }
 
-fn briefing_of(state: &AppState, slug: &str) -> Result<Briefing, Response> {
+pub(crate) fn briefing_of(state: &AppState, slug: &str) -> Result<Briefing, Response> {
     state
         .app
         .briefing(slug)

@@ -8,6 +8,7 @@ mod desk;
 pub mod error;
 pub mod feeds;
 mod metrics;
+mod newsroom;
 mod newsroom_api;
 pub mod ops;
 pub mod pages;
@@ -74,6 +75,19 @@ pub fn router(state: AppState) -> Router {
         .route("/desk/e/{id}/edit", get(desk::edit_form).post(desk::edit))
         .route("/desk/e/{id}/revisions", get(desk::revisions))
         .route("/desk/e/{id}/{action}", post(desk::action))
+        .route("/desk/b/{slug}/inbox", get(newsroom::inbox::inbox))
+        .route("/desk/b/{slug}/events", get(newsroom::events::stream))
+        .route(
+            "/desk/b/{slug}/sources",
+            get(newsroom::sources::show).post(newsroom::sources::add),
+        )
+        .route("/desk/b/{slug}/sources/import", post(newsroom::sources::import))
+        .route("/desk/b/{slug}/sources.opml", get(newsroom::sources::export))
+        .route("/desk/d/{id}", get(newsroom::development::show))
+        .route("/desk/d/{id}/row", get(newsroom::inbox::row))
+        .route("/desk/d/{id}/{action}", post(newsroom::development::act))
+        .route("/desk/sources/{id}/{action}", post(newsroom::sources::act))
+        .route("/desk/jobs/{id}/retry", post(newsroom::sources::retry_job))
         .route("/desk/speakers", get(quotes::desk::speakers))
         .route("/desk/speakers/{id}/{action}", post(quotes::desk::act))
         .route("/healthz", get(ops::healthz))

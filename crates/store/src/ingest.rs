@@ -40,17 +40,33 @@ pub trait IngestStore: Send + Sync + 'static {
     async fn due_sources(&self, now: Timestamp, limit: usize) -> Result<Vec<Source>>;
     /// The earliest next poll of any enabled source.
     async fn next_poll_at(&self) -> Result<Option<Timestamp>>;
-    /// Remembers items of a poll and queues a job for each new one with a job, in one transaction. One job
-    /// per address and briefing, whatever source shows it.
-    async fn add_items(&self, source: SourceId, items: &[SeenItem], at: Timestamp) -> Result<ItemsAdded>;
-    async fn set_poll_state(&self, source: SourceId, state: &PollState) -> Result<()>;
+    /// Remembers items of a poll and queues a job for each new one that carries a job, at most `max_new_jobs`
+    /// (in the given order; new items beyond are remembered as seen), in one transaction. One job per address
+    /// and briefing, whatever source shows it.
+    async fn add_items(
+        &self,
+        source: SourceId,
+        items: Vec<SeenItem>,
+        max_new_jobs: usize,
+        at: Timestamp,
+    ) -> Result<ItemsAdded>;
+    /// Records a poll's outcome on the source, unless its address changed since the poll began (`url` is the
+    /// address polled): then nothing is written and `false` returned, so the new address keeps its fresh state.
+    async fn set_poll_state(&self, source: SourceId, url: &str, state: &PollState) -> Result<bool>;
 
     /// Takes up to `limit` jobs that are due (queued and `run_after <= now`, or running with a lease that
-    /// ended before `now`: a worker that died), marks them running until `lease_until`, counts the attempt.
+    /// ended before `now`: a worker that died), marks them running until `lease_until`, counts the attempt. A
+    /// job whose lease ran out after its last allowed attempt is parked instead (whatever it does kills its
+    /// worker).
     async fn claim_jobs(&self, now: Timestamp, lease_until: Timestamp, limit: usize) -> Result<Vec<Job>>;
-    async fn complete_job(&self, id: JobId, report: ReportId, at: Timestamp) -> Result<()>;
-    /// Records a failure: back in the queue at the retry time, or parked.
-    async fn fail_job(&self, id: JobId, error: &str, retry: Retry, at: Timestamp) -> Result<()>;
+    /// Marks a claimed job done. `Conflict` when the claim is no longer this one's (its lease ran out and the
+    /// job was claimed again): the other claim decides.
+    async fn complete_job(&self, job: &Job, report: ReportId, at: Timestamp) -> Result<()>;
+    /// Records a claimed job's failure: back in the queue at the retry time, or parked. `Conflict` as above.
+    async fn fail_job(&self, job: &Job, error: &str, retry: Retry, at: Timestamp) -> Result<()>;
+    /// Puts every running job back in the queue (at start, when this process owns the loop: any lease held is
+    /// a dead process's). Returns how many.
+    async fn release_running(&self, at: Timestamp) -> Result<u64>;
     /// A parked job back in the queue with its attempts reset (the desk's "retry").
     async fn retry_job(&self, id: JobId, at: Timestamp) -> Result<Job>;
     async fn job(&self, id: JobId) -> Result<Option<Job>>;

@@ -33,7 +33,9 @@ async fn desk() -> Desk {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("db");
     let store = SqliteStore::open(&path).expect("open");
-    let clock = Arc::new(ManualClock::new("2025-03-14T09:00:00Z".parse::<Timestamp>().expect("ts")));
+    let clock = Arc::new(ManualClock::new(
+        "2025-03-14T09:00:00Z".parse::<Timestamp>().expect("ts"),
+    ));
     let app = App::new(Arc::new(store), clock.clone()).await.expect("app");
     let editor = app
         .create_user("ed", Role::Editor, "correct horse battery")
@@ -94,30 +96,83 @@ async fn reports_group_into_developments_and_the_desk_decides() {
     let b = app.briefing("war").expect("briefing").0;
     let mut desk_events = app.subscribe_desk();
     let (ra, _) = app
-        .add_report(&d.editor, "war", input("Wire One", "https://one.example/1", "Kremlin calls Witkoff talks useful", PESKOV_A))
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Wire One",
+                "https://one.example/1",
+                "Kremlin calls Witkoff talks useful",
+                PESKOV_A,
+            ),
+        )
         .await
         .expect("a");
     let (rb, _) = app
-        .add_report(&d.editor, "war", input("Second Daily", "https://two.example/b", "Peskov: talks with US envoy useful", PESKOV_B))
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Second Daily",
+                "https://two.example/b",
+                "Peskov: talks with US envoy useful",
+                PESKOV_B,
+            ),
+        )
         .await
         .expect("b");
     let (rodesa, _) = app
-        .add_report(&d.editor, "war", input("Wire One", "https://one.example/2", "Drone strike hits Odesa port", ODESA))
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Wire One",
+                "https://one.example/2",
+                "Drone strike hits Odesa port",
+                ODESA,
+            ),
+        )
         .await
         .expect("odesa");
     let (rc, _) = app
-        .add_report(&d.editor, "war", input("Third Post", "https://three.example/c", "Moscow, Washington to keep talking", PESKOV_C))
+        .add_report(
+            &d.editor,
+            "war",
+            input(
+                "Third Post",
+                "https://three.example/c",
+                "Moscow, Washington to keep talking",
+                PESKOV_C,
+            ),
+        )
         .await
         .expect("c");
     assert!(desk_events.try_recv().is_ok(), "the desk hears of new developments");
 
     let devs = app.developments(&query(b.id)).await.expect("list");
-    assert_eq!(devs.len(), 2, "{:#?}", devs.iter().map(|d| (&d.draft.headline, d.report_count)).collect::<Vec<_>>());
-    let talks = devs.iter().find(|x| x.report_count == 3).expect("the three outlets are one development");
-    let strike = devs.iter().find(|x| x.report_count == 1).expect("the strike stands apart");
+    assert_eq!(
+        devs.len(),
+        2,
+        "{:#?}",
+        devs.iter()
+            .map(|d| (&d.draft.headline, d.report_count))
+            .collect::<Vec<_>>()
+    );
+    let talks = devs
+        .iter()
+        .find(|x| x.report_count == 3)
+        .expect("the three outlets are one development");
+    let strike = devs
+        .iter()
+        .find(|x| x.report_count == 1)
+        .expect("the strike stands apart");
     assert_eq!(talks.outlet_count, 3, "corroborated by three outlets");
     assert!(talks.draft.body.contains("Dmitry Peskov said"), "{}", talks.draft.body);
-    assert!(talks.facets.speakers.iter().any(|s| s == "Dmitry Peskov"), "{:?}", talks.facets);
+    assert!(
+        talks.facets.speakers.iter().any(|s| s == "Dmitry Peskov"),
+        "{:?}",
+        talks.facets
+    );
     let view = app.development(talks.id).await.expect("view");
     let ids: Vec<_> = view.reports.iter().map(|(_, r)| r.id).collect();
     assert!(ids.contains(&ra.id) && ids.contains(&rb.id) && ids.contains(&rc.id));
@@ -147,11 +202,18 @@ async fn reports_group_into_developments_and_the_desk_decides() {
         .expect("edit");
     assert_eq!(edited.text().0, "Kremlin: Witkoff talks were useful");
     assert!(matches!(
-        app.desk_act(&d.contributor, strike.id, None, DeskAction::Dismiss { reason: "local".into() }).await,
+        app.desk_act(
+            &d.contributor,
+            strike.id,
+            None,
+            DeskAction::Dismiss { reason: "local".into() }
+        )
+        .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(
-        app.desk_act(&d.editor, talks.id, Some(talks.version), DeskAction::Approve).await,
+        app.desk_act(&d.editor, talks.id, Some(talks.version), DeskAction::Approve)
+            .await,
         Err(AppError::Conflict(_))
     ));
 
@@ -163,46 +225,98 @@ async fn reports_group_into_developments_and_the_desk_decides() {
     assert_eq!(split.report_count, 1);
     assert_eq!(app.development(talks.id).await.expect("v").development.report_count, 2);
     let back = app
-        .desk_act(&d.editor, split.id, None, DeskAction::MoveReport { report: rc.id, to: talks.id })
+        .desk_act(
+            &d.editor,
+            split.id,
+            None,
+            DeskAction::MoveReport {
+                report: rc.id,
+                to: talks.id,
+            },
+        )
         .await
         .expect("move");
-    assert_eq!((back.status, back.merged_into), (DevStatus::Merged, Some(talks.id)), "an emptied development is merged");
+    assert_eq!(
+        (back.status, back.merged_into),
+        (DevStatus::Merged, Some(talks.id)),
+        "an emptied development is merged"
+    );
     let talks = app.development(talks.id).await.expect("v").development;
     assert_eq!((talks.report_count, talks.outlet_count), (3, 3));
-    assert_eq!(talks.text().0, "Kremlin: Witkoff talks were useful", "a refreshed draft keeps the editor's words");
+    assert_eq!(
+        talks.text().0,
+        "Kremlin: Witkoff talks were useful",
+        "a refreshed draft keeps the editor's words"
+    );
 
     // A contributor's approval sends an entry for review; the editor's publishes it with every source.
-    let sent = app.desk_act(&d.contributor, talks.id, None, DeskAction::Approve).await.expect("send");
+    let sent = app
+        .desk_act(&d.contributor, talks.id, None, DeskAction::Approve)
+        .await
+        .expect("send");
     let entry = app.entry(sent.entry_id.expect("entry")).await.expect("entry");
     assert_eq!(entry.status, Status::Pending);
     assert_eq!(entry.sources.len(), 3, "{:?}", entry.sources);
     assert_eq!(entry.headline, "Kremlin: Witkoff talks were useful");
-    assert!(entry.topics.iter().any(|t| t.contains("Diplomacy")), "{:?}", entry.topics);
+    assert!(
+        entry.topics.iter().any(|t| t.contains("Diplomacy")),
+        "{:?}",
+        entry.topics
+    );
 
     // Dismiss needs a reason; a dismissed development reopens.
-    assert!(app
-        .desk_act(&d.editor, strike.id, None, DeskAction::Dismiss { reason: " ".into() })
-        .await
-        .is_err());
+    assert!(
+        app.desk_act(&d.editor, strike.id, None, DeskAction::Dismiss { reason: " ".into() })
+            .await
+            .is_err()
+    );
     let gone = app
-        .desk_act(&d.editor, strike.id, None, DeskAction::Dismiss { reason: "covered by an earlier entry".into() })
+        .desk_act(
+            &d.editor,
+            strike.id,
+            None,
+            DeskAction::Dismiss {
+                reason: "covered by an earlier entry".into(),
+            },
+        )
         .await
         .expect("dismiss");
-    assert_eq!((gone.status, gone.dismissed.as_deref()), (DevStatus::Dismissed, Some("covered by an earlier entry")));
-    assert!(app.desk_act(&d.editor, strike.id, None, DeskAction::Approve).await.is_err());
-    let again = app.desk_act(&d.editor, strike.id, None, DeskAction::Reopen).await.expect("reopen");
+    assert_eq!(
+        (gone.status, gone.dismissed.as_deref()),
+        (DevStatus::Dismissed, Some("covered by an earlier entry"))
+    );
+    assert!(
+        app.desk_act(&d.editor, strike.id, None, DeskAction::Approve)
+            .await
+            .is_err()
+    );
+    let again = app
+        .desk_act(&d.editor, strike.id, None, DeskAction::Reopen)
+        .await
+        .expect("reopen");
     assert_eq!(again.status, DevStatus::Open);
-    let published = app.desk_act(&d.editor, strike.id, None, DeskAction::Approve).await.expect("approve");
+    let published = app
+        .desk_act(&d.editor, strike.id, None, DeskAction::Approve)
+        .await
+        .expect("approve");
     let e = app.entry(published.entry_id.expect("entry")).await.expect("entry");
     assert_eq!(e.status, Status::Published);
     assert!(e.body.html.contains("Oleh Kiper"), "{}", e.body.html);
 
     // Every action is on record with who did it.
     let records = app.development(talks.id).await.expect("v").records;
-    let actions: Vec<(&str, &str)> = records.iter().map(|r| (r.action.as_str(), r.actor_name.as_str())).collect();
+    let actions: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.action.as_str(), r.actor_name.as_str()))
+        .collect();
     assert_eq!(
         actions,
-        vec![("edit", "cora"), ("split", "ed"), ("move_report", "ed"), ("approve", "cora")],
+        vec![
+            ("edit", "cora"),
+            ("split", "ed"),
+            ("move_report", "ed"),
+            ("approve", "cora")
+        ],
         "{records:#?}"
     );
     let records = app.development(strike.id).await.expect("v").records;
@@ -233,7 +347,11 @@ async fn reports_group_into_developments_and_the_desk_decides() {
     let m = app2.store().membership(rd.id).await.expect("m").expect("grouped");
     assert_eq!(m.development_id, talks.id);
     let talks = app2.development(talks.id).await.expect("v").development;
-    assert_eq!((talks.report_count, talks.reports_since_publish), (4, 1), "news since it was sent");
+    assert_eq!(
+        (talks.report_count, talks.reports_since_publish),
+        (4, 1),
+        "news since it was sent"
+    );
 }
 
 /// The grouper splits and merges developments only while no editor has acted on them: an editor's merge of two

@@ -129,6 +129,27 @@ async fn check_url_refuses_with_the_reason_and_connects_to_nothing() {
     assert!(within(f.check_url("http://[2606:4700:4700::1111]/")).await.is_ok());
     assert_eq!(conn.attempts(), vec![], "check_url never connects");
 
+    // A rule for a whole network lets its addresses through but not the ports of other protocols; a rule that
+    // names its port allows that port.
+    let net = guarded(
+        FetchConfig {
+            allow: vec![rule("10.0.0.0/24"), rule("10.0.0.5:25")],
+            ..crate::support::cfg()
+        },
+        resolver(),
+        conn.clone(),
+    );
+    assert!(
+        within(net.check_url("http://rebind.test/feed")).await.is_ok(),
+        "10.0.0.7 is allowed"
+    );
+    let e = within(net.check_url("http://rebind.test:25/"))
+        .await
+        .expect_err("port 25");
+    assert_eq!(e.to_string(), "refused: port 25 belongs to another protocol");
+    assert!(within(net.check_url("http://10.0.0.5:25/")).await.is_ok(), "named port");
+    assert_eq!(conn.attempts(), vec![], "check_url never connects");
+
     let e = within(f.check_url("http://nxdomain.test/"))
         .await
         .expect_err("no such host");

@@ -18,6 +18,9 @@ fn help_lists_every_subcommand() {
         "read",
         "eval-quotes",
         "eval-extraction",
+        "source",
+        "poll",
+        "group",
     ] {
         assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
     }
@@ -133,4 +136,70 @@ fn demo_serves_a_briefing_and_sigterm_ends_live_streams() {
     let list = http(server.addr, "GET", "/api/v1/briefings", &[], None).expect("list");
     let v: serde_json::Value = serde_json::from_str(&list.body).expect("json");
     assert_eq!(v.as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn sources_from_the_command_line_and_one_loop_per_data_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ok = |args: &[&str]| {
+        let out = livebrief(dir.path()).args(args).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let fails = |args: &[&str]| {
+        let out = livebrief(dir.path()).args(args).output().expect("run");
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(fails(&["source", "add", "https://93.184.216.34/rss", "--kind", "feed"]).contains("no briefing yet"));
+    ok(&["briefing", "war", "--title", "War"]);
+    // A refused address is rejected with the reason, before any request.
+    let e = fails(&[
+        "source",
+        "add",
+        "http://169.254.169.254/latest/meta-data",
+        "--kind",
+        "feed",
+    ]);
+    assert!(e.contains("metadata"), "{e}");
+    // A public address with its kind given is added without a request; it is disabled at once below.
+    let out = ok(&[
+        "source",
+        "add",
+        "https://93.184.216.34/rss",
+        "--kind",
+        "feed",
+        "--title",
+        "Wire",
+        "--interval",
+        "600",
+    ]);
+    assert!(out.contains("added source #1 to war"), "{out}");
+    let opml = dir.path().join("feeds.opml");
+    std::fs::write(
+        &opml,
+        r#"<opml version="2.0"><body><outline text="Two" xmlUrl="https://93.184.216.35/rss"/><outline text="Private" xmlUrl="http://192.168.0.9/rss"/></body></opml>"#,
+    )
+    .expect("write");
+    let out = ok(&["source", "import", opml.to_str().expect("utf-8")]);
+    assert!(out.contains("imported 1 sources") && out.contains("private"), "{out}");
+    let list = ok(&["source", "list"]);
+    assert!(
+        list.contains("Wire") && list.contains("Two") && list.contains("new"),
+        "{list}"
+    );
+    let exported = ok(&["source", "export"]);
+    assert!(exported.contains("xmlUrl=\"https://93.184.216.35/rss\""), "{exported}");
+    // While a server works on the data directory, a second loop is refused (one grouper, one job queue). (This
+    // server does not poll: the sources above are public addresses no test may reach.)
+    let config = dir.path().join("quiet.toml");
+    std::fs::write(&config, "ingest = false\n").expect("write");
+    let server = Server::start(dir.path(), &["--config", config.to_str().expect("utf-8")]);
+    let e = fails(&["poll", "--once", "--sources-only"]);
+    assert!(e.contains("one process at a time"), "{e}");
+    drop(server);
 }

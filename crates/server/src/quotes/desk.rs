@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use livebrief_model::{Speaker, SpeakerAction, SpeakerId};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{DeskViewer, Viewer};
+use crate::auth::DeskViewer;
 use crate::error::ApiError;
 use crate::pages::{error_page, html_response};
 use crate::state::AppState;
@@ -66,9 +66,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
-fn csrf_for(state: &AppState, v: &Viewer) -> String {
-    state.csrf.issue(&v.csrf_binding(), state.app.now())
-}
+use crate::desk::csrf_for;
 
 /// `/desk/speakers`: the speakers, by name, with the editors' forms.
 pub async fn speakers(

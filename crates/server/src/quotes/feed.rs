@@ -2,6 +2,7 @@
 //! outlet and report as the source. Same conventions as the briefing feeds: URLs as ids, escaped text,
 //! `updated` the time the quote was recorded.
 
+use crate::newsroom::web_url;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,12 +21,8 @@ const FEED_ITEMS: usize = 50;
 /// The quote in a feed's HTML content: the words, who, when, the source and the entry.
 fn content_html(q: &TrackedQuote, entry_url: &str) -> String {
     let esc = xml_escape;
-    let source = match q
-        .url
-        .as_deref()
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-    {
-        Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&q.outlet)),
+    let source = match web_url(q.url.as_deref()) {
+        Some(u) => format!("<a href=\"{}\">{}</a>", esc(&u), esc(&q.outlet)),
         None => esc(&q.outlet),
     };
     format!(
@@ -86,12 +83,8 @@ pub fn atom(state: &AppState, b: &Briefing, s: &Speaker, quotes: &[TrackedQuote]
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             esc(&entry_url)
         ));
-        if let Some(u) = q
-            .url
-            .as_deref()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        {
-            x.push_str(&format!("    <link rel=\"related\" href=\"{}\"/>\n", esc(u)));
+        if let Some(u) = web_url(q.url.as_deref()) {
+            x.push_str(&format!("    <link rel=\"related\" href=\"{}\"/>\n", esc(&u)));
         }
         x.push_str(&format!("    <updated>{}</updated>\n", rfc3339(q.recorded_at)));
         x.push_str(&format!("    <author><name>{}</name></author>\n", esc(&q.speaker_name)));

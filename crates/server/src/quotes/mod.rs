@@ -101,11 +101,7 @@ impl FilterParams {
     }
 }
 
-/// Only http(s) addresses become links.
-fn link(url: Option<&str>) -> Option<String> {
-    url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        .map(str::to_string)
-}
+use crate::newsroom::web_url as link;
 
 pub fn kind_label(k: QuoteKind) -> &'static str {
     match k {

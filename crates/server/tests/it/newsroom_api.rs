@@ -327,7 +327,7 @@ async fn parked_jobs_are_listed_and_retried() {
     store
         .add_items(
             sid,
-            &[SeenItem {
+            vec![SeenItem {
                 key: "k".into(),
                 job: Some(NewJob {
                     briefing_id: b.id,
@@ -339,13 +339,14 @@ async fn parked_jobs_are_listed_and_retried() {
                     content: None,
                 }),
             }],
+            200,
             now,
         )
         .await
         .expect("items");
     let job = store.claim_jobs(now, now, 1).await.expect("claim").remove(0);
     store
-        .fail_job(job.id, "HTTP 404 Not Found", Retry::Park, now)
+        .fail_job(&job, "HTTP 404 Not Found", Retry::Park, now)
         .await
         .expect("park");
     let r = t

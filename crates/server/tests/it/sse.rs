@@ -13,20 +13,20 @@ use crate::support::TestApp;
 const WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug)]
-struct Event {
-    id: Option<i64>,
-    kind: String,
-    data: String,
+pub(crate) struct Event {
+    pub(crate) id: Option<i64>,
+    pub(crate) kind: String,
+    pub(crate) data: String,
 }
 
 impl Event {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.data).expect("event data is JSON")
     }
 }
 
 /// A minimal SSE client: HTTP/1.1 with chunked decoding.
-struct SseClient {
+pub(crate) struct SseClient {
     stream: TcpStream,
     raw: Vec<u8>,
     text: String,
@@ -35,13 +35,21 @@ struct SseClient {
 
 impl SseClient {
     async fn connect(addr: SocketAddr, path: &str, last_event_id: Option<i64>) -> (u16, SseClient) {
+        match last_event_id {
+            Some(id) => Self::connect_with(addr, path, &[("Last-Event-ID", &id.to_string())]).await,
+            None => Self::connect_with(addr, path, &[]).await,
+        }
+    }
+
+    /// Connects with extra request headers (a session cookie, a Last-Event-ID).
+    pub(crate) async fn connect_with(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, SseClient) {
         let mut stream = tokio::time::timeout(WAIT, TcpStream::connect(addr))
             .await
             .expect("connect in time")
             .expect("connect");
         let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
-        if let Some(id) = last_event_id {
-            req.push_str(&format!("Last-Event-ID: {id}\r\n"));
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
         stream.write_all(req.as_bytes()).await.expect("write");
@@ -111,7 +119,7 @@ impl SseClient {
     }
 
     /// The next block (event or comment), or None when the stream ended.
-    async fn next_block(&mut self) -> Option<String> {
+    pub(crate) async fn next_block(&mut self) -> Option<String> {
         loop {
             self.decode_chunks();
             if let Some(i) = self.text.find("\n\n") {
@@ -126,7 +134,7 @@ impl SseClient {
     }
 
     /// The next real event, skipping comments (heartbeats) and `retry:` lines.
-    async fn next_event(&mut self) -> Option<Event> {
+    pub(crate) async fn next_event(&mut self) -> Option<Event> {
         loop {
             let block = self.next_block().await?;
             let mut e = Event {
@@ -152,7 +160,7 @@ impl SseClient {
     }
 }
 
-async fn serve(t: &TestApp) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+pub(crate) async fn serve(t: &TestApp) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let task = tokio::spawn(livebrief_server::serve(t.state.clone(), listener));

@@ -87,7 +87,7 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
     let added = store
         .add_items(
             s1.id,
-            &[
+            vec![
                 item(b.id, "g1", "https://a.example/1"),
                 item(b.id, "g2", "https://a.example/2"),
                 SeenItem {
@@ -95,13 +95,14 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
                     job: None,
                 },
             ],
+            10,
             at(1),
         )
         .await
         .expect("items");
     assert_eq!((added.new_items, added.new_jobs), (3, 2));
     let again = store
-        .add_items(s1.id, &[item(b.id, "g1", "https://a.example/1")], at(2))
+        .add_items(s1.id, vec![item(b.id, "g1", "https://a.example/1")], 10, at(2))
         .await
         .expect("again");
     assert_eq!(
@@ -110,7 +111,7 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
         "an item seen before is not new"
     );
     let other = store
-        .add_items(s2.id, &[item(b.id, "x9", "https://a.example/2")], at(2))
+        .add_items(s2.id, vec![item(b.id, "x9", "https://a.example/2")], 10, at(2))
         .await
         .expect("other feed");
     assert_eq!(
@@ -128,7 +129,7 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
         at(1),
         0,
     );
-    store.set_poll_state(s1.id, &state).await.expect("poll state");
+    assert!(store.set_poll_state(s1.id, &s1.url, &state).await.expect("poll state"));
     let got = store.source(s1.id).await.expect("get").expect("exists");
     assert_eq!(got.poll, state);
     assert!(
@@ -157,6 +158,8 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
     assert_eq!(reclaimed.len(), 2, "an expired lease returns the job to the queue");
     assert!(reclaimed.iter().all(|j| j.attempts == 2));
     let (j1, j2) = (&reclaimed[0], &reclaimed[1]);
+    assert_eq!(j1.id, claimed[0].id);
+    assert_eq!(j1.id, claimed[0].id);
     assert_eq!(j1.item.content.as_deref(), Some("<p>feed copy</p>"));
     let report = store
         .save_report(
@@ -175,9 +178,15 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
         .await
         .expect("report")
         .0;
-    store.complete_job(j1.id, report.id, at(5)).await.expect("done");
+    // The first claim of j1 lost its lease: it no longer decides the job's outcome.
+    let stale = claimed.iter().find(|j| j.id == j1.id).expect("first claim");
+    assert!(matches!(
+        store.fail_job(stale, "late", Retry::Park, at(5)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    store.complete_job(j1, report.id, at(5)).await.expect("done");
     store
-        .fail_job(j2.id, "timed out", Retry::At(at(8)), at(5))
+        .fail_job(j2, "timed out", Retry::At(at(8)), at(5))
         .await
         .expect("fail");
     assert!(
@@ -188,7 +197,7 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
     let again = store.claim_jobs(at(8), at(9), 10).await.expect("claim");
     assert_eq!((again.len(), again[0].attempts), (1, 3));
     store
-        .fail_job(j2.id, "HTTP 404 Not Found", Retry::Park, at(8))
+        .fail_job(&again[0], "HTTP 404 Not Found", Retry::Park, at(8))
         .await
         .expect("park");
     let parked = store.job(j2.id).await.expect("get").expect("exists");
@@ -223,23 +232,89 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.claim_jobs(at(20), at(21), 10).await.expect("claim").len(), 1);
+    // A restart puts what a dead process held back in the queue.
+    assert_eq!(store.release_running(at(22)).await.expect("release"), 1);
+    // A job whose worker keeps dying is parked once its attempts are spent, not claimed forever.
+    let mut last = Vec::new();
+    for round in 0..livebrief_model::job::MAX_ATTEMPTS as i64 + 1 {
+        last = store
+            .claim_jobs(at(30 + 2 * round), at(31 + 2 * round), 10)
+            .await
+            .expect("claim");
+    }
+    assert!(last.is_empty(), "{last:?}");
+    let dead = store.job(j2.id).await.expect("get").expect("exists");
+    assert_eq!(dead.state, JobState::Parked);
+    assert!(
+        dead.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("worker stopped"),
+        "{dead:?}"
+    );
+
+    // At most so many new jobs per poll; the rest are remembered as seen. Items seen before do not count.
+    let capped = store
+        .add_items(
+            s2.id,
+            [
+                item(b.id, "x9", "https://a.example/2"),
+                item(b.id, "c1", "https://c.example/1"),
+                item(b.id, "c2", "https://c.example/2"),
+                item(b.id, "c3", "https://c.example/3"),
+            ]
+            .into_iter()
+            .map(|mut i| {
+                if let Some(j) = i.job.as_mut() {
+                    j.source_id = Some(s2.id);
+                }
+                i
+            })
+            .collect(),
+            2,
+            at(40),
+        )
+        .await
+        .expect("capped");
+    assert_eq!((capped.new_items, capped.new_jobs), (3, 2));
 
     // Editing a source's address polls it anew; deleting keeps its jobs.
     let mut d = s1.draft();
     d.url = "https://a.example/new-feed".into();
     let moved = store.update_source(s1.id, &d, at(30)).await.expect("update");
     assert_eq!((moved.poll.next_poll_at, moved.poll.etag.clone()), (at(30), None));
+    // A poll of the old address that ends after the change does not undo it.
+    assert!(!store.set_poll_state(s1.id, &s1.url, &state).await.expect("stale poll"));
+    assert_eq!(
+        store.source(s1.id).await.expect("get").expect("exists").poll,
+        moved.poll
+    );
     assert!(matches!(
         store
             .update_source(s1.id, &source(b.id, "https://b.example/rss"), at(31))
             .await,
         Err(StoreError::Conflict(_))
     ));
+    let queued: Vec<_> = store
+        .list_jobs(Some(b.id), Some(JobState::Queued), 10)
+        .await
+        .expect("queued")
+        .into_iter()
+        .filter(|j| j.item.source_id == Some(s2.id))
+        .collect();
+    assert_eq!(queued.len(), 2);
+    store.delete_source(s2.id).await.expect("delete s2");
+    for j in queued {
+        assert!(
+            store.job(j.id).await.expect("get").is_none(),
+            "a removed source's queue goes with it"
+        );
+    }
     store.delete_source(s1.id).await.expect("delete");
     assert!(store.source(s1.id).await.expect("get").is_none());
     assert!(
         store.job(j1.id).await.expect("get").is_some(),
-        "jobs outlive their source"
+        "done jobs outlive their source"
     );
     assert!(matches!(store.delete_source(s1.id).await, Err(StoreError::NotFound)));
 }

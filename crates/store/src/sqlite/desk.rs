@@ -298,7 +298,6 @@ impl DeskStore for SqliteStore {
         self.read(move |c| {
             let mut st = c.prepare_cached(&format!(
                 "SELECT r.*, {MEMBERSHIP_COLS} FROM memberships m JOIN reports r ON r.id = m.report_id
-                 JOIN developments d ON d.id = m.development_id
                  WHERE r.received_at >= ? ORDER BY r.received_at, r.id"
             ))?;
             let rows = st.query_map([us(since)], |r| Ok((membership_from(r)?, report_from(r)?)))?;
@@ -358,6 +357,13 @@ impl DeskStore for SqliteStore {
                         )));
                     }
                     write_summary(&tx, id, &r.to_summary, at)?;
+                    if d.status == DevStatus::Published {
+                        // Moved in after publication: news for the entry, as a new report would be.
+                        tx.execute(
+                            "UPDATE developments SET reports_since_publish = reports_since_publish + ? WHERE id = ?",
+                            params![r.reports.len() as i64, id.0],
+                        )?;
+                    }
                     id
                 }
             };

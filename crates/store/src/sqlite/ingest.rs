@@ -1,6 +1,7 @@
 //! Sources, the items they have shown, and the job queue, in SQLite.
 
 use async_trait::async_trait;
+use livebrief_model::job::MAX_ATTEMPTS;
 use livebrief_model::{
     BriefingId, Job, JobId, JobState, NewJob, PollState, ReportId, Retry, Source, SourceDraft, SourceId, SourceKind,
     Timestamp,
@@ -60,6 +61,23 @@ fn job_from(r: &Row<'_>) -> rusqlite::Result<Job> {
         created_at: ts(r.get("created_at")?)?,
         updated_at: ts(r.get("updated_at")?)?,
     })
+}
+
+/// After an update of a claimed job: it matched, or the job is gone, or another claim holds it.
+fn claim_held(c: &rusqlite::Connection, id: JobId, updated: usize) -> Result<()> {
+    if updated > 0 {
+        return Ok(());
+    }
+    let exists: Option<i64> = c
+        .query_row("SELECT id FROM jobs WHERE id = ?", [id.0], |r| r.get(0))
+        .optional()?;
+    match exists {
+        Some(_) => Err(StoreError::Conflict(format!(
+            "job #{} was claimed again after this worker's lease ran out",
+            id.0
+        ))),
+        None => Err(StoreError::NotFound),
+    }
 }
 
 fn taken(url: &str) -> impl Fn(StoreError) -> StoreError + '_ {
@@ -140,8 +158,12 @@ impl IngestStore for SqliteStore {
     async fn delete_source(&self, id: SourceId) -> Result<()> {
         self.write(move |c| {
             let tx = c.transaction()?;
-            tx.execute("DELETE FROM source_items WHERE source_id = ?", [id.0])?;
-            tx.execute("UPDATE jobs SET source_id = NULL WHERE source_id = ?", [id.0])?;
+            // What it queued and nobody worked on yet goes with it; its reports (and done jobs) stay.
+            tx.execute(
+                "DELETE FROM jobs WHERE source_id = ? AND state IN ('queued', 'parked')",
+                [id.0],
+            )?;
+            // Items go by ON DELETE CASCADE, jobs keep their report but lose the source (ON DELETE SET NULL).
             let n = tx.execute("DELETE FROM sources WHERE id = ?", [id.0])?;
             tx.commit()?;
             if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
@@ -189,8 +211,13 @@ impl IngestStore for SqliteStore {
         .await
     }
 
-    async fn add_items(&self, source: SourceId, items: &[SeenItem], at: Timestamp) -> Result<ItemsAdded> {
-        let items = items.to_vec();
+    async fn add_items(
+        &self,
+        source: SourceId,
+        items: Vec<SeenItem>,
+        max_new_jobs: usize,
+        at: Timestamp,
+    ) -> Result<ItemsAdded> {
         self.write(move |c| {
             let tx = c.transaction()?;
             let mut added = ItemsAdded::default();
@@ -207,7 +234,7 @@ impl IngestStore for SqliteStore {
                         continue;
                     }
                     added.new_items += 1;
-                    if let Some(j) = &it.job {
+                    if let Some(j) = it.job.as_ref().filter(|_| added.new_jobs < max_new_jobs as u32) {
                         added.new_jobs += job.execute(params![
                             j.briefing_id.0,
                             j.source_id.map(|s| s.0),
@@ -229,12 +256,14 @@ impl IngestStore for SqliteStore {
         .await
     }
 
-    async fn set_poll_state(&self, source: SourceId, s: &PollState) -> Result<()> {
+    async fn set_poll_state(&self, source: SourceId, url: &str, s: &PollState) -> Result<bool> {
         let s = s.clone();
+        let url = url.to_string();
         self.write(move |c| {
             let n = c.execute(
                 "UPDATE sources SET last_polled_at = ?, last_success_at = ?, last_error = ?, last_error_at = ?,
-                 consecutive_failures = ?, next_poll_at = ?, etag = ?, last_modified = ?, items_seen = ? WHERE id = ?",
+                 consecutive_failures = ?, next_poll_at = ?, etag = ?, last_modified = ?, items_seen = ?
+                 WHERE id = ? AND url = ?",
                 params![
                     s.last_polled_at.map(us),
                     s.last_success_at.map(us),
@@ -245,17 +274,34 @@ impl IngestStore for SqliteStore {
                     s.etag,
                     s.last_modified,
                     s.items_seen as i64,
-                    source.0
+                    source.0,
+                    url
                 ],
             )?;
-            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            if n > 0 {
+                return Ok(true);
+            }
+            let exists: Option<i64> = c
+                .query_row("SELECT id FROM sources WHERE id = ?", [source.0], |r| r.get(0))
+                .optional()?;
+            if exists.is_some() {
+                Ok(false)
+            } else {
+                Err(StoreError::NotFound)
+            }
         })
         .await
     }
 
     async fn claim_jobs(&self, now: Timestamp, lease_until: Timestamp, limit: usize) -> Result<Vec<Job>> {
         self.write(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute(
+                "UPDATE jobs SET state = 'parked', lease_until = NULL, updated_at = ?1,
+                 last_error = 'its worker stopped during each of ' || attempts || ' attempts'
+                 WHERE state = 'running' AND lease_until < ?1 AND attempts >= ?2",
+                params![us(now), MAX_ATTEMPTS],
+            )?;
             let ids: Vec<i64> = {
                 let mut st = tx.prepare_cached(
                     "SELECT id FROM jobs WHERE (state = 'queued' AND run_after <= ?1)
@@ -283,33 +329,47 @@ impl IngestStore for SqliteStore {
         .await
     }
 
-    async fn complete_job(&self, id: JobId, report: ReportId, at: Timestamp) -> Result<()> {
+    async fn complete_job(&self, job: &Job, report: ReportId, at: Timestamp) -> Result<()> {
+        let (id, attempts) = (job.id, job.attempts);
         self.write(move |c| {
             let n = c.execute(
                 "UPDATE jobs SET state = 'done', report_id = ?, lease_until = NULL, last_error = NULL, content = NULL,
-                 updated_at = ? WHERE id = ?",
-                params![report.0, us(at), id.0],
+                 updated_at = ? WHERE id = ? AND state = 'running' AND attempts = ?",
+                params![report.0, us(at), id.0, attempts],
             )?;
-            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            claim_held(c, id, n)
         })
         .await
     }
 
-    async fn fail_job(&self, id: JobId, error: &str, retry: Retry, at: Timestamp) -> Result<()> {
+    async fn fail_job(&self, job: &Job, error: &str, retry: Retry, at: Timestamp) -> Result<()> {
         let error = error.to_string();
+        let (id, attempts) = (job.id, job.attempts);
         self.write(move |c| {
             let n = match retry {
                 Retry::At(t) => c.execute(
                     "UPDATE jobs SET state = 'queued', run_after = ?, lease_until = NULL, last_error = ?, updated_at = ?
-                     WHERE id = ?",
-                    params![us(t), error, us(at), id.0],
+                     WHERE id = ? AND state = 'running' AND attempts = ?",
+                    params![us(t), error, us(at), id.0, attempts],
                 )?,
                 Retry::Park => c.execute(
-                    "UPDATE jobs SET state = 'parked', lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?",
-                    params![error, us(at), id.0],
+                    "UPDATE jobs SET state = 'parked', lease_until = NULL, last_error = ?, updated_at = ?
+                     WHERE id = ? AND state = 'running' AND attempts = ?",
+                    params![error, us(at), id.0, attempts],
                 )?,
             };
-            if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            claim_held(c, id, n)
+        })
+        .await
+    }
+
+    async fn release_running(&self, at: Timestamp) -> Result<u64> {
+        self.write(move |c| {
+            Ok(c.execute(
+                "UPDATE jobs SET state = 'queued', lease_until = NULL, run_after = ?1, updated_at = ?1
+                 WHERE state = 'running'",
+                [us(at)],
+            )? as u64)
         })
         .await
     }
@@ -342,14 +402,21 @@ impl IngestStore for SqliteStore {
 
     async fn list_jobs(&self, briefing: Option<BriefingId>, state: Option<JobState>, limit: usize) -> Result<Vec<Job>> {
         self.read(move |c| {
-            let mut st = c.prepare_cached(
-                "SELECT * FROM jobs WHERE (?1 IS NULL OR briefing_id = ?1) AND (?2 IS NULL OR state = ?2)
-                 ORDER BY updated_at DESC, id DESC LIMIT ?3",
-            )?;
-            let rows = st.query_map(
-                params![briefing.map(|b| b.0), state.map(|s| s.as_str()), limit as i64],
-                job_from,
-            )?;
+            // One statement per filter, so each uses its index (an `?1 IS NULL OR` filter would scan).
+            let mut sql = String::from("SELECT * FROM jobs WHERE 1");
+            let mut args: Vec<rusqlite::types::Value> = Vec::new();
+            if let Some(b) = briefing {
+                sql.push_str(" AND briefing_id = ?");
+                args.push(b.0.into());
+            }
+            if let Some(s) = state {
+                sql.push_str(" AND state = ?");
+                args.push(s.as_str().to_string().into());
+            }
+            sql.push_str(" ORDER BY updated_at DESC, id DESC LIMIT ?");
+            args.push((limit as i64).into());
+            let mut st = c.prepare_cached(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(args), job_from)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
@@ -357,9 +424,10 @@ impl IngestStore for SqliteStore {
 
     async fn job_counts(&self, briefing: Option<BriefingId>) -> Result<Vec<(JobState, u64)>> {
         self.read(move |c| {
-            let mut st = c.prepare_cached(
-                "SELECT state, COUNT(*) FROM jobs WHERE (?1 IS NULL OR briefing_id = ?1) GROUP BY state ORDER BY state",
-            )?;
+            let mut st = c.prepare_cached(match briefing {
+                Some(_) => "SELECT state, COUNT(*) FROM jobs WHERE briefing_id = ?1 GROUP BY state ORDER BY state",
+                None => "SELECT state, COUNT(*) FROM jobs WHERE ?1 IS NULL GROUP BY state ORDER BY state",
+            })?;
             let rows = st.query_map([briefing.map(|b| b.0)], |r| {
                 let s: String = r.get(0)?;
                 let n: i64 = r.get(1)?;

@@ -173,7 +173,8 @@ CREATE TABLE jobs (
     UNIQUE (briefing_id, url)
 );
 CREATE INDEX jobs_ready ON jobs(state, run_after);
-CREATE INDEX jobs_by_briefing ON jobs(briefing_id, id);
+CREATE INDEX jobs_by_briefing ON jobs(briefing_id, state, updated_at);
+CREATE INDEX jobs_by_source ON jobs(source_id, state);
 CREATE TABLE developments (
     id INTEGER PRIMARY KEY,
     briefing_id INTEGER NOT NULL REFERENCES briefings(id),
