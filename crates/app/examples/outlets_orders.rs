@@ -31,7 +31,7 @@ fn main() {
                 day,
                 &topics,
             );
-            livebrief_app::grouping::doc_from_reading(&u.title, &u.text, Some(day), Some(&a.outlet), &u.reading)
+            livebrief_cluster::Doc::from_reading(&u.title, &u.text, Some(day), Some(&a.outlet), &u.reading)
         })
         .collect();
     let ids: Vec<String> = corpus.articles.iter().map(|a| a.id()).collect();

@@ -10,70 +10,10 @@
 
 use jiff::civil::Date;
 use livebrief_cluster::{Config, Doc, group_all};
-use livebrief_nlp::{DateValue, EntityKind, Reading};
 
 /// The reference date for reading a report that has no publication date. Dates resolved against it are not facts,
-/// so [`doc_from_reading`] drops them (see there).
+/// so [`Doc::from_reading`] drops them (see there).
 const UNDATED_REFERENCE: Date = jiff::civil::date(2000, 1, 1);
-
-/// What the grouper sees of a report and its reading.
-///
-/// - `people`, `organizations`, `places`: the names of the reading's entities of that kind.
-/// - `speakers`: the resolved names of the quotes' speakers (a quote whose speaker is unnamed adds nothing).
-/// - `dates`: the days of the date mentions (`DateValue::Day`; ranges and vague mentions add nothing) and the
-///   quotes' statement dates. Without a publication date the reading resolved "Thursday" or "March 13" against a
-///   stand-in day, so only mentions that write out their year (a run of four digits in the mention) are kept, and
-///   no statement dates.
-pub fn doc_from_reading(
-    title: &str,
-    text: &str,
-    published: Option<Date>,
-    source: Option<&str>,
-    reading: &Reading,
-) -> Doc {
-    let names = |kind: EntityKind| -> Vec<String> {
-        reading
-            .entities
-            .iter()
-            .filter(|e| e.kind == kind)
-            .map(|e| e.name.clone())
-            .collect()
-    };
-    let has_year = |s: &str| s.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() == 4);
-    let mut dates: Vec<Date> = reading
-        .dates
-        .iter()
-        .filter(|m| published.is_some() || has_year(&m.text))
-        .filter_map(|m| match m.value {
-            DateValue::Day(d) => Some(d),
-            _ => None,
-        })
-        .collect();
-    if published.is_some() {
-        dates.extend(reading.quotes.iter().filter_map(|q| q.date));
-    }
-    dates.sort();
-    dates.dedup();
-    let mut speakers: Vec<String> = reading
-        .quotes
-        .iter()
-        .filter_map(|q| q.speaker.as_ref().and_then(|s| s.name.clone()))
-        .collect();
-    speakers.sort();
-    speakers.dedup();
-    Doc {
-        title: title.to_string(),
-        text: text.to_string(),
-        published,
-        source: source.map(str::to_string),
-        language: reading.language.to_string(),
-        people: names(EntityKind::Person),
-        organizations: names(EntityKind::Organization),
-        places: names(EntityKind::Place),
-        speakers,
-        dates,
-    }
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -123,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             format!("{title}\n{text}")
         };
         let reading = livebrief_nlp::read(&full, published.unwrap_or(UNDATED_REFERENCE), &topics);
-        docs.push(doc_from_reading(title, text, published, s("source"), &reading));
+        docs.push(Doc::from_reading(title, text, published, s("source"), &reading));
         ids.push(r.get("id").cloned().unwrap_or(serde_json::Value::Null));
     }
     if let Ok(path) = std::env::var("GROUP_EVAL_DUMP") {

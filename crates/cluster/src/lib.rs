@@ -145,6 +145,59 @@ pub struct Doc {
     pub dates: Vec<Date>,
 }
 
+impl Doc {
+    /// What the grouper sees of a report and its machine reading: its words, who and where it names, whom it
+    /// quotes and the days it speaks of.
+    ///
+    /// - `people`, `organizations`, `places`: the names of the reading's entities of that kind.
+    /// - `speakers`: the resolved names of the quotes' speakers (a quote whose speaker is unnamed adds nothing).
+    /// - `dates`: the days of the date mentions (`DateValue::Day`; ranges and vague mentions add nothing) and the
+    ///   quotes' statement dates. Without a publication date (`published: None`: the server always has one, the
+    ///   feed's, the page's or the day the report arrived; `livebrief group` input may not) "Thursday" or "March 13"
+    ///   were resolved against a stand-in day, so only mentions that write out their year (a run of four digits)
+    ///   are kept, and no statement dates.
+    pub fn from_reading(
+        title: &str,
+        text: &str,
+        published: Option<Date>,
+        source: Option<&str>,
+        reading: &livebrief_model::Reading,
+    ) -> Doc {
+        use livebrief_model::reading::{DateValue, EntityKind};
+        let names = |kind: EntityKind| -> Vec<String> { reading.entities_of(kind).map(|e| e.name.clone()).collect() };
+        let has_year = |s: &str| s.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() == 4);
+        let mut dates: Vec<Date> = reading
+            .dates
+            .iter()
+            .filter(|m| published.is_some() || has_year(&m.text))
+            .filter_map(|m| match m.value {
+                DateValue::Day(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        if published.is_some() {
+            dates.extend(reading.quotes.iter().filter_map(|q| q.date));
+        }
+        dates.sort();
+        dates.dedup();
+        let mut speakers: Vec<String> = reading.speaker_names().into_iter().map(str::to_string).collect();
+        speakers.sort();
+        speakers.dedup();
+        Doc {
+            title: title.to_string(),
+            text: text.to_string(),
+            published,
+            source: source.map(str::to_string),
+            language: reading.language.clone(),
+            people: names(EntityKind::Person),
+            organizations: names(EntityKind::Organization),
+            places: names(EntityKind::Place),
+            speakers,
+            dates,
+        }
+    }
+}
+
 /// A report's id (the store's report id).
 pub type DocId = u64;
 /// A group's id, chosen by the caller (the store's development id).

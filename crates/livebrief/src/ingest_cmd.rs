@@ -286,7 +286,7 @@ pub fn group(file: &Path) -> anyhow::Result<()> {
                     part.iter()
                         .map(|l| {
                             // Without a date the text is read against a fixed day, and only dates that carry
-                            // their own year are used for grouping (see `doc_from_reading`).
+                            // their own year are used for grouping (see `Doc::from_reading`).
                             let reference = l.published.unwrap_or(Date::constant(2000, 1, 1));
                             // The title is read with the text (it is often the lead) and weighed apart.
                             let full = if l.title.is_empty() {
@@ -305,7 +305,7 @@ pub fn group(file: &Path) -> anyhow::Result<()> {
                                 reference,
                                 topics,
                             );
-                            livebrief_app::grouping::doc_from_reading(
+                            livebrief_cluster::Doc::from_reading(
                                 &l.title,
                                 &l.text,
                                 l.published,

@@ -125,7 +125,11 @@ fn demo_serves_a_briefing_and_sigterm_ends_live_streams() {
     let mut seen = Vec::new();
     while !String::from_utf8_lossy(&seen).contains("From the CLI test") {
         let n = sse.read(&mut buf).expect("the event arrives within the read timeout");
-        assert!(n > 0, "the stream ended before the event: {}", String::from_utf8_lossy(&seen));
+        assert!(
+            n > 0,
+            "the stream ended before the event: {}",
+            String::from_utf8_lossy(&seen)
+        );
         seen.extend_from_slice(&buf[..n]);
     }
     // …and SIGTERM ends the stream (it closes rather than times out) and the process.

@@ -93,6 +93,7 @@ fn core_crates_do_not_depend_outward() {
         ("extract", OUTER),
         // Feeds in: bytes and a URL in, values out; it may use extract's HTML tree, nothing further out.
         ("feed", OUTER),
+        ("cluster", OUTER),
         ("geo", OUTER),
     ];
     for (krate, forbidden) in rules {
