@@ -3,7 +3,7 @@
 //! The acceptance test (`tests/it/ingest.rs`) sees the orders its four job workers happen to produce; this sees all.
 //!
 //! ```text
-//! cargo run -p livebrief-app --release --example outlets_orders -- [ORDERS (300)]
+//! cargo run -p livebrief-app --release --example outlets_orders -- [ORDERS (300)] [--threshold 0.3 ...]
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,8 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use livebrief_app::pipeline::{ReportBody, ReportInput, understand};
 use livebrief_outlets::{Corpus, HardCase};
 
-fn main() {
-    let orders: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300);
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let orders: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(300);
+    let mut config = livebrief_app::grouping::config();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        config.set(&flag, &value)?;
+    }
     let corpus = Corpus::standard();
     let topics = livebrief_nlp::default_topics();
     let docs: Vec<livebrief_cluster::Doc> = corpus
@@ -50,7 +56,7 @@ fn main() {
             order.swap(i, j);
         }
         let shuffled: Vec<livebrief_cluster::Doc> = order.iter().map(|&i| docs[i].clone()).collect();
-        let groups = livebrief_cluster::group_all(&shuffled, &livebrief_app::grouping::config());
+        let groups = livebrief_cluster::group_all(&shuffled, &config);
         let mut dev: BTreeMap<&str, u64> = BTreeMap::new();
         for (k, &i) in order.iter().enumerate() {
             dev.insert(ids[i].as_str(), groups[k]);
@@ -117,4 +123,5 @@ fn main() {
     for (what, n) in broken {
         println!("  {what}: {n}");
     }
+    Ok(())
 }

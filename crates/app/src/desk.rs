@@ -211,15 +211,37 @@ impl App {
     }
 
     /// The grouper's maintenance after a report joined `dev`: when the development has come to describe the same
-    /// event as another ([`Grouper::merge_of`]), both open and untouched by editors, the smaller merges into the
-    /// larger, on the record as the grouper's merge. Returns the development the report is now in.
+    /// event as another ([`Grouper::merge_of`]), the smaller merges into the larger; then the reports standing alone
+    /// that now belong to it ([`Grouper::strays_of`]) join it. Only developments open on the desk and untouched by
+    /// editors are merged, on the record as the grouper's merges. Returns the development the report is now in.
     async fn merge_if_one(&self, g: &mut Grouper, dev: Development) -> Result<Development> {
-        let Some((from, into)) = g.merge_of(dev.id.0 as u64) else {
-            return Ok(dev);
-        };
-        let (from, into) = (dev_id(from), dev_id(into));
+        let mut dev = dev;
+        if let Some((from, into)) = g.merge_of(dev.id.0 as u64) {
+            let detail = format!("into #{into}: one event in two");
+            if let Some(to) = self.grouper_merge(g, dev_id(from), dev_id(into), detail).await? {
+                dev = to;
+            }
+        }
+        for stray in g.strays_of(dev.id.0 as u64) {
+            let detail = format!("into #{}: a report that stood alone belongs to it", dev.id.0);
+            if let Some(to) = self.grouper_merge(g, dev_id(stray), dev.id, detail).await? {
+                dev = to;
+            }
+        }
+        Ok(dev)
+    }
+
+    /// Merges development `from` into `into` as the grouper, when both are open, of one briefing and untouched by
+    /// editors. Returns the merged development, or `None` when it was not the grouper's to merge.
+    async fn grouper_merge(
+        &self,
+        g: &mut Grouper,
+        from: DevelopmentId,
+        into: DevelopmentId,
+        detail: String,
+    ) -> Result<Option<Development>> {
         let (Some(a), Some(b)) = (self.store.development(from).await?, self.store.development(into).await?) else {
-            return Ok(dev);
+            return Ok(None);
         };
         if a.status != DevStatus::Open
             || b.status != DevStatus::Open
@@ -227,7 +249,7 @@ impl App {
             || self.editor_touched(a.id).await?
             || self.editor_touched(b.id).await?
         {
-            return Ok(dev);
+            return Ok(None);
         }
         let moving = self.store.development_reports(a.id).await?;
         let ids: Vec<ReportId> = moving.iter().map(|(_, r)| r.id).collect();
@@ -254,7 +276,7 @@ impl App {
                     actor_id: GROUPER.id,
                     actor_name: GROUPER.name.to_string(),
                     at: self.now(),
-                    detail: format!("into #{}: one event in two", b.id.0),
+                    detail,
                 },
             })
             .await?;
@@ -265,7 +287,7 @@ impl App {
             "grouper merged two developments"
         );
         self.desk_notify(a.briefing_id, DeskChange::Development(a.id));
-        Ok(to)
+        Ok(Some(to))
     }
 
     /// The grouper's maintenance after a report joined `dev`: when the development has come to hold two events

@@ -1,5 +1,5 @@
 //! Micro-benchmarks: a near-duplicate signature, one `assign` against a grouper that holds 5,000 reports, and the
-//! maintenance after an insert (`split_of`, `merge_of`).
+//! maintenance after an insert (`split_of`, `merge_of`, `strays_of`).
 //! `cargo bench -p livebrief-cluster`
 
 use jiff::civil::date;
@@ -90,4 +90,30 @@ fn merge_of_among_5000(b: divan::Bencher) {
         g.insert(i, &doc(i), i / 4);
     }
     b.bench(|| g.merge_of(divan::black_box(17)));
+}
+
+/// The costliest merge check: a group of 64 reports (the most `merge_of` looks at) measured against its nearest groups,
+/// one of them also of 64, among 5,000 reports that all share vocabulary.
+#[divan::bench]
+fn merge_of_64_among_5000(b: divan::Bencher) {
+    let mut g = Grouper::new(Config::default());
+    for i in 0..5000u64 {
+        let group = match i {
+            0..64 => 7_000,
+            64..128 => 7_001,
+            _ => i / 4,
+        };
+        g.insert(i, &doc(i), group);
+    }
+    b.bench(|| g.merge_of(divan::black_box(7_000)));
+}
+
+/// Whether lone reports now belong to a group of four, among 5,000 reports of which 1,000 stand alone.
+#[divan::bench]
+fn strays_of_among_5000(b: divan::Bencher) {
+    let mut g = Grouper::new(Config::default());
+    for i in 0..5000u64 {
+        g.insert(i, &doc(i), if i < 1000 { 100_000 + i } else { i / 4 });
+    }
+    b.bench(|| g.strays_of(divan::black_box(1_000 / 4 + 17)));
 }

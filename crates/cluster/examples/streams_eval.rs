@@ -18,24 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--threshold" => config.threshold = value.parse()?,
-            "--text-weight" => config.text_weight = value.parse()?,
-            "--entity-weight" => config.entity_weight = value.parse()?,
-            "--number-weight" => config.number_weight = value.parse()?,
-            "--date-weight" => config.date_weight = value.parse()?,
-            "--date-conflict" => config.date_conflict = value.parse()?,
-            "--window" => config.window_days = value.parse()?,
-            "--stem" => config.stem = value.parse()?,
-            "--near" => config.near_duplicate = value.parse()?,
-            "--doc-terms" => config.doc_terms = value.parse()?,
-            "--prior" => config.prior_weight = value.parse()?,
-            "--cold-start" => config.cold_start = value.parse()?,
-            "--cold-start-reports" => config.cold_start_reports = value.parse()?,
-            "--split" => config.split_ratio = value.parse()?,
-            "--merge" => config.merge_threshold = value.parse()?,
-            _ => return Err(format!("unknown option {flag}").into()),
-        }
+        config.set(&flag, &value)?;
     }
     for background in [150, 0] {
         let (mut sum, mut worst) = (0.0f64, 1.0f64);

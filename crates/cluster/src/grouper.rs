@@ -14,8 +14,56 @@ use crate::{Config, DateEvidence, Decision, Doc, DocId, GroupId, Signals};
 /// A group's latest members looked at when checking whether it holds two developments.
 const SPLIT_MAX: usize = 64;
 
+/// The groups closest in words to a group that [`Grouper::merge_of`] measures.
+pub const MERGE_CANDIDATES: usize = 4;
+
+/// A group's latest members compared pairwise by [`Grouper::merge_of`]: averages over 32 × 32 pairs are steady, and
+/// the check stays cheap after every insert.
+const MERGE_MAX: usize = 32;
+
 /// At most this many distinct days are kept per report and per group.
 const MAX_DAYS: usize = 32;
+
+/// Cuts a set of `n` items with pairwise similarities `sim` in two, seeded with items `a` and `b`: each item goes to
+/// the side it is on average more similar to, until nothing moves (at most 16 rounds). The sides, then the sum and
+/// count of the pair similarities within the sides and across them.
+fn bisect(sim: &[f32], n: usize, a: usize, b: usize) -> (Vec<bool>, f64, usize, f64, usize) {
+    let mut side: Vec<bool> = (0..n)
+        .map(|k| k != a && (k == b || sim[k * n + b] > sim[k * n + a]))
+        .collect();
+    for _ in 0..16 {
+        let mean_to = |k: usize, part: bool, side: &[bool]| {
+            let (mut s, mut c) = (0f32, 0usize);
+            for j in 0..n {
+                if j != k && side[j] == part {
+                    s += sim[k * n + j];
+                    c += 1;
+                }
+            }
+            if c == 0 { 0.0 } else { s / c as f32 }
+        };
+        let next: Vec<bool> = (0..n)
+            .map(|k| mean_to(k, true, &side) > mean_to(k, false, &side))
+            .collect();
+        if next == side {
+            break;
+        }
+        side = next;
+    }
+    let (mut within, mut wn, mut cross, mut cn) = (0f64, 0usize, 0f64, 0usize);
+    for i in 0..n {
+        for j in i + 1..n {
+            if side[i] == side[j] {
+                within += f64::from(sim[i * n + j]);
+                wn += 1;
+            } else {
+                cross += f64::from(sim[i * n + j]);
+                cn += 1;
+            }
+        }
+    }
+    (side, within, wn, cross, cn)
+}
 
 /// The evidence channels: what the words say, who and where, how many, when.
 pub(crate) const TEXT: usize = 0;
@@ -393,9 +441,14 @@ impl Grouper {
     /// The threshold in force: [`Config::threshold`] plus the cold-start extra, `cold_start · c / (N + c)` after N
     /// reports, which fades as the stream's own counts take over from the prior.
     pub fn threshold_now(&self) -> f32 {
+        self.threshold_after(self.seen)
+    }
+
+    /// The threshold in force after `n` reports.
+    fn threshold_after(&self, n: u64) -> f32 {
         let c = f64::from(self.config.cold_start_reports.max(0.0));
         let extra = if c > 0.0 {
-            f64::from(self.config.cold_start.max(0.0)) * c / (self.seen as f64 + c)
+            f64::from(self.config.cold_start.max(0.0)) * c / (n as f64 + c)
         } else {
             0.0
         };
@@ -409,6 +462,12 @@ impl Grouper {
     }
 
     fn decide(&self, f: &Features) -> Decision {
+        self.decide_except(f, None, self.threshold_now())
+    }
+
+    /// [`Grouper::decide`] with one group left out of the candidates: the group of a report that stands alone, when
+    /// it is offered to the others again ([`Grouper::strays_of`]).
+    fn decide_except(&self, f: &Features, except: Option<GroupId>, threshold: f32) -> Decision {
         // A near-duplicate of a held report is the same story: it goes where that report is.
         if let Some(sig) = &f.signature
             && let Some((dup, r)) = self.near.nearest(sig, self.config.near_duplicate)
@@ -437,6 +496,9 @@ impl Grouper {
         }
         cands.sort_unstable();
         cands.dedup();
+        if let Some(x) = except {
+            cands.retain(|&g| g != x);
+        }
         let mut best: Option<(f32, GroupId, Signals)> = None;
         let mut n = 0;
         for gid in cands {
@@ -459,7 +521,7 @@ impl Grouper {
         match best {
             Some((score, gid, mut signals)) => {
                 signals.candidates = n;
-                let group = (score >= self.threshold_now()).then_some(gid);
+                let group = (score >= threshold).then_some(gid);
                 Decision {
                     group,
                     near_duplicate_of: None,
@@ -634,13 +696,66 @@ impl Grouper {
         self.rebuild(d.group);
     }
 
+    /// The reports standing alone that now belong to this group: the groups of one report, found through the group's
+    /// index terms, that would join this group if their report arrived now (its best candidate, at the threshold in
+    /// force). A report that started a development of its own while the stream had not yet taught the grouper its
+    /// subject, or before the development's other reports came, is offered again each time a group it shares terms
+    /// with grows. Changes nothing; the caller merges each into `group` with [`Grouper::merge`].
+    pub fn strays_of(&self, group: GroupId) -> Vec<GroupId> {
+        let Some(g) = self.groups.get(&group) else {
+            return Vec::new();
+        };
+        let mut lone: Vec<GroupId> = g
+            .keys
+            .iter()
+            .filter_map(|k| self.index.get(k))
+            .flatten()
+            .copied()
+            .filter(|&o| o != group && self.groups.get(&o).is_some_and(|h| h.members.len() == 1))
+            .collect();
+        lone.sort_unstable();
+        lone.dedup();
+        let mut out = Vec::new();
+        for o in lone {
+            let Some(d) = self
+                .groups
+                .get(&o)
+                .and_then(|h| h.members.first())
+                .and_then(|m| self.docs.get(m))
+            else {
+                continue;
+            };
+            let f = Features {
+                vectors: d.vectors.clone(),
+                days: d.days.clone(),
+                signature: None,
+                terms: Vec::new(),
+            };
+            // Offered again at the bar it was refused at: it joins because the group has grown towards it, not
+            // because the cold-start threshold has come down since.
+            let threshold = self.threshold_now().max(self.threshold_after(d.seq));
+            // The score is at most the text cosine: most lone reports stop here.
+            if self.text_cosine(&f, g) >= threshold && self.decide_except(&f, Some(o), threshold).group == Some(group) {
+                out.push(o);
+            }
+        }
+        out
+    }
+
     /// Whether a group has come to describe the same event as another: `(from, into)`, the group to merge into the
-    /// other (the smaller into the larger; ties: the newer id into the older), when the cosine of their word
-    /// centroids reaches [`Config::merge_threshold`] and they are not dated apart. Changes nothing; the caller merges
-    /// with [`Grouper::merge`], as it would an editor's merge.
+    /// other (the smaller into the larger; ties: the newer id into the older). Changes nothing; the caller merges with
+    /// [`Grouper::merge`], as it would an editor's merge.
+    ///
+    /// The rule is [`Grouper::split_of`]'s turned round, so that a merge is never undone by the next split: two groups
+    /// merge when the average similarity of a report of one to a report of the other (the score's rule, see
+    /// `pair_matrix`) reaches [`Config::merge_ratio`] of the average similarity within them. A report alone in its
+    /// group is measured against the other group's own cohesion. Of the groups sharing index terms with this one, the
+    /// [`MERGE_CANDIDATES`] closest in words (centroid cosine) are measured, each on its latest 32 members, when the
+    /// average word similarity across (from the centroids) does not already rule the merge out; the one with the
+    /// highest ratio is chosen.
     pub fn merge_of(&self, group: GroupId) -> Option<(GroupId, GroupId)> {
-        let bar = self.config.merge_threshold;
-        if bar <= 0.0 || bar > 1.0 {
+        let ratio = self.config.merge_ratio;
+        if ratio <= 0.0 {
             return None;
         }
         let g = self.groups.get(&group)?;
@@ -657,31 +772,133 @@ impl Grouper {
             .collect();
         cands.sort_unstable();
         cands.dedup();
-        let days: Vec<Date> = g.days.iter().map(|d| d.0).collect();
-        let mut best: Option<(f32, GroupId)> = None;
-        for o in cands {
-            let Some(h) = self.groups.get(&o) else { continue };
-            if h.norms[TEXT] <= 0.0 {
-                continue;
-            }
-            let mut c = dot(&g.centroid[TEXT], &h.centroid[TEXT]) / (g.norms[TEXT] * h.norms[TEXT]);
-            if Self::date_evidence(&days, h) == DateEvidence::Disagree {
-                c *= 1.0 - self.config.date_conflict.clamp(0.0, 1.0);
-            }
-            if best.is_none_or(|(b, _)| c > b) {
-                best = Some((c, o));
-            }
-        }
-        let (c, other) = best?;
-        if c < bar {
+        let threshold = self.threshold_now();
+        let mut near: Vec<(f32, GroupId)> = cands
+            .into_iter()
+            .filter_map(|o| {
+                let h = self.groups.get(&o)?;
+                let d = dot(&g.centroid[TEXT], &h.centroid[TEXT]);
+                // The centroids are sums of unit vectors, so this is the average word similarity of a report of one
+                // to a report of the other, a bound of the average pair similarity: below the threshold, no merge.
+                let across = d / (g.members.len() * h.members.len()).max(1) as f32;
+                (h.norms[TEXT] > 0.0 && across >= threshold).then(|| (d / (g.norms[TEXT] * h.norms[TEXT]), o))
+            })
+            .collect();
+        // Closest first; ties to the smaller id.
+        near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        near.truncate(MERGE_CANDIDATES);
+
+        if near.is_empty() {
             return None;
         }
+        let threshold = f64::from(threshold);
+        let mine = self.latest(g, MERGE_MAX);
+        let mut best: Option<(f64, GroupId)> = None;
+        for (_, o) in near {
+            let Some(h) = self.groups.get(&o) else { continue };
+            let mut both = mine.clone();
+            both.extend(self.latest(h, MERGE_MAX));
+            let (a, n) = (mine.len(), both.len());
+            if a < 2 && n - a < 2 {
+                // Two lone reports: whether one belongs with the other is the assignment's call, already made.
+                continue;
+            }
+            let sim = self.pair_matrix(&both);
+            let (mut within, mut wn, mut cross) = (0f64, 0usize, 0f64);
+            for x in 0..n {
+                for y in x + 1..n {
+                    let v = f64::from(sim[x * n + y]);
+                    if (x < a) == (y < a) {
+                        within += v;
+                        wn += 1;
+                    } else {
+                        cross += v;
+                    }
+                }
+            }
+            let within = within / wn as f64;
+            let cross = cross / (a * (n - a)) as f64;
+            let r = if within > 0.0 { cross / within } else { 0.0 };
+            if cross >= threshold && r >= f64::from(ratio) && best.is_none_or(|(b, _)| r > b) {
+                best = Some((r, o));
+            }
+        }
+        let (_, other) = best?;
         let (n, m) = (g.members.len(), self.groups.get(&other).map_or(0, |h| h.members.len()));
         Some(if n > m || (n == m && group < other) {
             (other, group)
         } else {
             (group, other)
         })
+    }
+
+    /// A group's latest `n` members.
+    fn latest<'a>(&'a self, g: &Group, n: usize) -> Vec<&'a Stored> {
+        g.members
+            .iter()
+            .rev()
+            .take(n)
+            .filter_map(|m| self.docs.get(m))
+            .collect()
+    }
+
+    /// How alike each two of a set of held reports are, by the rule of the score: the weighted mean of the channel
+    /// cosines (a channel neither has left out, one only one has counts 0), at most the text cosine, less
+    /// `date_conflict` when both are dated and share no day. An `n × n` matrix, row-major, 0 on the diagonal.
+    ///
+    /// The cosines are accumulated through postings (term → the reports that have it), so the cost is the shared
+    /// terms' pairs rather than a merge of two vectors per pair.
+    // `k` names a channel in three arrays at once.
+    #[allow(clippy::needless_range_loop)]
+    fn pair_matrix(&self, docs: &[&Stored]) -> Vec<f32> {
+        let n = docs.len();
+        let weights = self.config.channel_weights();
+        let mut cos = vec![[0f32; CHANNELS]; n * n];
+        let mut postings: Vec<(u32, u32, f32)> = Vec::new();
+        for k in 0..CHANNELS {
+            postings.clear();
+            for (i, d) in docs.iter().enumerate() {
+                postings.extend(d.vectors[k].iter().map(|&(t, w)| (t, i as u32, w)));
+            }
+            postings.sort_unstable_by_key(|p| (p.0, p.1));
+            for run in postings.chunk_by(|a, b| a.0 == b.0) {
+                for (x, a) in run.iter().enumerate() {
+                    for b in &run[x + 1..] {
+                        cos[a.1 as usize * n + b.1 as usize][k] += a.2 * b.2;
+                    }
+                }
+            }
+        }
+        let days: Vec<Vec<i64>> = docs
+            .iter()
+            .map(|d| d.days.iter().map(|&x| day_number(x)).collect())
+            .collect();
+        let conflict = 1.0 - self.config.date_conflict.clamp(0.0, 1.0);
+        let mut sim = vec![0f32; n * n];
+        for a in 0..n {
+            for b in a + 1..n {
+                let c = &cos[a * n + b];
+                let (mut sum, mut total) = (0.0f32, 0.0f32);
+                for k in 0..CHANNELS {
+                    let (x, y) = (docs[a].vectors[k].is_empty(), docs[b].vectors[k].is_empty());
+                    if x && y {
+                        continue;
+                    }
+                    total += weights[k];
+                    if !x && !y {
+                        sum += weights[k] * c[k].clamp(0.0, 1.0);
+                    }
+                }
+                let text = c[TEXT].clamp(0.0, 1.0);
+                let mut v = if total > 0.0 { (sum / total).min(text) } else { 0.0 };
+                if !days[a].is_empty() && !days[b].is_empty() && !numbers_meet(&days[a], &days[b]) {
+                    v *= conflict;
+                }
+                sim[a * n + b] = v;
+                sim[b * n + a] = v;
+            }
+        }
+        sim
     }
 
     /// Whether a group has come to hold two developments: the reports that should leave it, if any (the caller moves
@@ -699,25 +916,19 @@ impl Grouper {
             return None;
         }
         let g = self.groups.get(&group)?;
-        let members: Vec<(DocId, &Sparse)> = g
+        let members: Vec<(DocId, &Stored)> = g
             .members
             .iter()
             .rev()
             .take(SPLIT_MAX)
-            .filter_map(|m| self.docs.get(m).map(|d| (*m, &d.vectors[TEXT])))
+            .filter_map(|m| self.docs.get(m).map(|d| (*m, d)))
             .collect();
         let n = members.len();
         if n < 4 {
             return None;
         }
-        let mut sim = vec![0f32; n * n];
-        for i in 0..n {
-            for j in i + 1..n {
-                let s = dot(members[i].1, members[j].1);
-                sim[i * n + j] = s;
-                sim[j * n + i] = s;
-            }
-        }
+        let docs: Vec<&Stored> = members.iter().map(|m| m.1).collect();
+        let sim = self.pair_matrix(&docs);
         // Seeds: the least similar pair (ties: the first found, members in a fixed order).
         let (mut a, mut b, mut lo) = (0, 1, f32::INFINITY);
         for i in 0..n {
@@ -727,40 +938,7 @@ impl Grouper {
                 }
             }
         }
-        let mut side: Vec<bool> = (0..n)
-            .map(|k| k != a && (k == b || sim[k * n + b] > sim[k * n + a]))
-            .collect();
-        for _ in 0..16 {
-            let mean_to = |k: usize, part: bool, side: &[bool]| {
-                let (mut s, mut c) = (0f32, 0usize);
-                for j in 0..n {
-                    if j != k && side[j] == part {
-                        s += sim[k * n + j];
-                        c += 1;
-                    }
-                }
-                if c == 0 { 0.0 } else { s / c as f32 }
-            };
-            let next: Vec<bool> = (0..n)
-                .map(|k| mean_to(k, true, &side) > mean_to(k, false, &side))
-                .collect();
-            if next == side {
-                break;
-            }
-            side = next;
-        }
-        let (mut within, mut wn, mut cross, mut cn) = (0f64, 0usize, 0f64, 0usize);
-        for i in 0..n {
-            for j in i + 1..n {
-                if side[i] == side[j] {
-                    within += f64::from(sim[i * n + j]);
-                    wn += 1;
-                } else {
-                    cross += f64::from(sim[i * n + j]);
-                    cn += 1;
-                }
-            }
-        }
+        let (side, within, wn, cross, cn) = bisect(&sim, n, a, b);
         let ones = side.iter().filter(|&&x| x).count();
         if ones < 2 || n - ones < 2 || wn == 0 || cn == 0 {
             return None;
@@ -811,6 +989,34 @@ impl Grouper {
     }
 }
 
+/// Days since 1970-01-01 (proleptic Gregorian; Hinnant's `days_from_civil`): cheap arithmetic for comparing days in
+/// the pairwise loops, where `Date::since` would dominate.
+fn day_number(d: Date) -> i64 {
+    let (m, day) = (i64::from(d.month()), i64::from(d.day()));
+    let y = i64::from(d.year()) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Whether two sorted lists of day numbers share a day (±1), in one pass over both.
+fn numbers_meet(a: &[i64], b: &[i64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&p), Some(&q)) = (a.get(i), b.get(j)) {
+        if (p - q).abs() <= 1 {
+            return true;
+        }
+        if p < q {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    false
+}
+
 fn day_distance(a: Date, b: Date) -> i64 {
     // `Date::since` fails only for spans beyond jiff's range, which civil dates cannot reach; fall back to "far".
     a.since(b).map_or(i64::MAX, |s| i64::from(s.get_days()).abs())
@@ -850,5 +1056,29 @@ mod tests {
             day_distance(jiff::civil::date(-9999, 1, 1), jiff::civil::date(9999, 12, 31)),
             7_304_483
         );
+        assert_eq!(
+            day_number(jiff::civil::date(9999, 12, 31)) - day_number(jiff::civil::date(-9999, 1, 1)),
+            7_304_483
+        );
+    }
+
+    #[test]
+    fn day_numbers_agree_with_jiff() {
+        let epoch = jiff::civil::date(1970, 1, 1);
+        let mut d = jiff::civil::date(1899, 12, 25);
+        while d < jiff::civil::date(2101, 3, 5) {
+            assert_eq!(day_number(d), i64::from(d.since(epoch).unwrap().get_days()), "{d}");
+            d = d.checked_add(jiff::Span::new().days(7)).unwrap();
+        }
+    }
+
+    #[test]
+    fn days_meet_within_one_day() {
+        let d = |m, day| day_number(jiff::civil::date(2025, m, day));
+        assert!(numbers_meet(&[d(3, 1), d(3, 13)], &[d(3, 14)]));
+        assert!(numbers_meet(&[d(3, 14)], &[d(2, 1), d(3, 13)]));
+        assert!(!numbers_meet(&[d(3, 1), d(3, 12)], &[d(3, 14), d(4, 1)]));
+        assert!(numbers_meet(&[d(2, 28)], &[d(3, 1)]));
+        assert!(!numbers_meet(&[], &[d(3, 1)]));
     }
 }

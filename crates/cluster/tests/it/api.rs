@@ -234,6 +234,47 @@ fn two_groups_of_one_event_merge_the_smaller_into_the_larger() {
 }
 
 #[test]
+fn two_events_in_one_city_on_one_day_do_not_merge() {
+    let mut g = Grouper::new(Config::default());
+    for (i, d) in docs_of(&fixtures::kharkiv_power_plant(), 4, 17).iter().enumerate() {
+        g.insert(i as u64, d, 1);
+    }
+    for (i, d) in docs_of(&fixtures::kharkiv_apartment_same_day(), 4, 17)
+        .iter()
+        .enumerate()
+    {
+        g.insert(10 + i as u64, d, 2);
+    }
+    assert_eq!((g.merge_of(1), g.merge_of(2)), (None, None));
+}
+
+#[test]
+fn a_report_that_stood_alone_joins_the_group_it_now_belongs_to() {
+    let mut g = Grouper::new(Config::default());
+    for (i, d) in fixtures::background(60, 5).iter().enumerate() {
+        g.insert(1000 + i as u64, d, 1000 + i as u64);
+    }
+    let strike = docs_of(&fixtures::kharkiv_power_plant(), 5, 19);
+    let talks = docs_of(&fixtures::jeddah_talks(), 1, 19);
+    // The strike's first report came alone (as if refused), and so did a report of other news.
+    g.insert(1, &strike[0], 1);
+    g.insert(2, &talks[0], 2);
+    for (i, d) in strike.iter().enumerate().skip(1) {
+        g.insert(10 + i as u64, d, 3);
+    }
+    let strays = g.strays_of(3);
+    assert_eq!(strays, vec![1], "the strike's lone report, not the talks'");
+    // The rule is the assignment's: the lone report would join the group if it arrived now.
+    let mut without = g.clone();
+    without.remove(1);
+    assert_eq!(without.assign(&strike[0]).group, Some(3));
+    assert_ne!(without.assign(&talks[0]).group, Some(3));
+    g.merge(1, 3);
+    assert!(g.strays_of(3).is_empty());
+    assert_eq!(g.group_of(1), Some(3));
+}
+
+#[test]
 fn the_threshold_starts_higher_and_falls_as_the_stream_grows() {
     let mut g = Grouper::new(Config::default());
     let first = g.threshold_now();
