@@ -251,16 +251,7 @@ impl App {
         {
             return Ok(None);
         }
-        let moving = self.store.development_reports(a.id).await?;
-        let ids: Vec<ReportId> = moving.iter().map(|(_, r)| r.id).collect();
-        let mut all: Vec<Report> = self
-            .store
-            .development_reports(b.id)
-            .await?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
-        all.extend(moving.into_iter().map(|(_, r)| r));
+        let (ids, all) = self.merging(a.id, b.id).await?;
         let to_summary = summarize_off_thread(all).await?;
         let (_, to) = self
             .store
@@ -511,16 +502,7 @@ impl App {
             }
             DeskAction::MergeInto(into) => {
                 let other = self.live_target(*into, dev.briefing_id).await?;
-                let moving = self.store.development_reports(dev.id).await?;
-                let ids: Vec<ReportId> = moving.iter().map(|(_, r)| r.id).collect();
-                let mut all: Vec<Report> = self
-                    .store
-                    .development_reports(other.id)
-                    .await?
-                    .into_iter()
-                    .map(|(_, r)| r)
-                    .collect();
-                all.extend(moving.into_iter().map(|(_, r)| r));
+                let (ids, all) = self.merging(dev.id, other.id).await?;
                 let (_, to) = self
                     .store
                     .regroup(&Regroup {
@@ -628,6 +610,21 @@ impl App {
     }
 
     /// The reports of a development that stay and those named, which must all be in it.
+    /// For a merge of `from` into `into`: the reports that move, and every report of the merged development.
+    async fn merging(&self, from: DevelopmentId, into: DevelopmentId) -> Result<(Vec<ReportId>, Vec<Report>)> {
+        let moving = self.store.development_reports(from).await?;
+        let ids: Vec<ReportId> = moving.iter().map(|(_, r)| r.id).collect();
+        let mut all: Vec<Report> = self
+            .store
+            .development_reports(into)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        all.extend(moving.into_iter().map(|(_, r)| r));
+        Ok((ids, all))
+    }
+
     async fn partition(&self, id: DevelopmentId, ids: &[ReportId]) -> Result<(Vec<Report>, Vec<Report>)> {
         let (leaving, staying): (Vec<Report>, Vec<Report>) = self
             .store

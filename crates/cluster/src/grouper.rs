@@ -696,6 +696,21 @@ impl Grouper {
         self.rebuild(d.group);
     }
 
+    /// The other groups listed under a group's index terms, in ascending id order.
+    fn neighbours(&self, group: GroupId, g: &Group) -> Vec<GroupId> {
+        let mut out: Vec<GroupId> = g
+            .keys
+            .iter()
+            .filter_map(|k| self.index.get(k))
+            .flatten()
+            .copied()
+            .filter(|&o| o != group)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The reports standing alone that now belong to this group: the groups of one report, found through the group's
     /// index terms, that would join this group if their report arrived now (its best candidate, at the threshold in
     /// force). A report that started a development of its own while the stream had not yet taught the grouper its
@@ -705,16 +720,8 @@ impl Grouper {
         let Some(g) = self.groups.get(&group) else {
             return Vec::new();
         };
-        let mut lone: Vec<GroupId> = g
-            .keys
-            .iter()
-            .filter_map(|k| self.index.get(k))
-            .flatten()
-            .copied()
-            .filter(|&o| o != group && self.groups.get(&o).is_some_and(|h| h.members.len() == 1))
-            .collect();
-        lone.sort_unstable();
-        lone.dedup();
+        let mut lone = self.neighbours(group, g);
+        lone.retain(|o| self.groups.get(o).is_some_and(|h| h.members.len() == 1));
         let mut out = Vec::new();
         for o in lone {
             let Some(d) = self
@@ -762,16 +769,7 @@ impl Grouper {
         if g.norms[TEXT] <= 0.0 {
             return None;
         }
-        let mut cands: Vec<GroupId> = g
-            .keys
-            .iter()
-            .filter_map(|k| self.index.get(k))
-            .flatten()
-            .copied()
-            .filter(|&o| o != group)
-            .collect();
-        cands.sort_unstable();
-        cands.dedup();
+        let cands = self.neighbours(group, g);
         let threshold = self.threshold_now();
         let mut near: Vec<(f32, GroupId)> = cands
             .into_iter()
