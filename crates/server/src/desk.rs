@@ -51,12 +51,63 @@ pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: mini
     }
 }
 
-/// Only local paths: never redirect a signed-in editor off-site.
+/// Where to go after signing in: a path on this site, else the desk. Never off-site, and never a value
+/// that cannot be a `Location` header (that failed with a 500 after the session cookie was made).
 pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        // Raw: ASCII only (a `Location` header); decoded too, so that `/%2F/evil` or `/%09/evil` cannot
+        // become `//evil` in a browser or a proxy that decodes.
+        Some(n) if n.is_ascii() && is_local_path(n) && is_local_path(&percent_decoded(n)) => n,
         _ => "/desk",
     }
+}
+
+/// One `/`, not followed by `/` or `\`, and no control character, whitespace or `\` anywhere: browsers
+/// drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` and `/\evil` would be
+/// `//evil.example`, another site.
+fn is_local_path(n: &str) -> bool {
+    n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.starts_with("/\\")
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
+/// `n` with its `%XX` escapes decoded, repeatedly (a few rounds) so that `%252F` is seen as `/` too;
+/// bytes that are not UTF-8 become U+FFFD.
+fn percent_decoded(n: &str) -> String {
+    let mut s = n.to_string();
+    for _ in 0..3 {
+        let decoded = percent_decode_once(&s);
+        if decoded == s {
+            break;
+        }
+        s = decoded;
+    }
+    s
+}
+
+fn percent_decode_once(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, ..) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Deserialize)]
@@ -714,4 +765,50 @@ pub async fn revisions(State(state): State<AppState>, DeskViewer(_v): DeskViewer
             revisions => revs.iter().map(RevisionView::of).collect::<Vec<_>>(),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_the_desk() {
+        let hostile = [
+            "/\t/evil.example/phish",
+            "/\n/evil.example",
+            "/desk\r\nSet-Cookie: x=1",
+            "/desk\nx",
+            "/\\evil.example",
+            "/desk\\..\\x",
+            "//evil.example",
+            "///evil.example",
+            "/%2F/evil.example",
+            "/%2f/evil.example",
+            "/%5C/evil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%252F/evil.example",
+            "/desk%00",
+            "/ /evil.example",
+            "/desk\u{7f}",
+            "/d\u{e9}sk",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ];
+        for n in hostile {
+            assert_eq!(safe_next(Some(n)), "/desk", "{n:?}");
+        }
+        assert_eq!(safe_next(None), "/desk");
+        for ok in [
+            "/desk",
+            "/desk/b/war?cursor=abc%3D",
+            "/desk/e/12/edit",
+            "/desk/b/war/inbox?next=%2Fdesk",
+            "/caf%C3%A9",
+        ] {
+            assert_eq!(safe_next(Some(ok)), ok, "{ok:?}");
+        }
+    }
 }

@@ -155,3 +155,27 @@ async fn api_with_session_cookie_needs_csrf_header() {
     let r = t.send(req(Some(&csrf))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_next_after_sign_in_goes_to_the_desk() {
+    let t = TestApp::new().await;
+    t.user("eda", Role::Editor).await;
+    for next in [
+        "/desk\n/evil",
+        "/\t/evil.example/phish",
+        "/%2F/evil.example",
+        "/desk/b/war",
+    ] {
+        let (pre, csrf) = t.login_form().await;
+        let r = t
+            .post_form(
+                "/login",
+                &pre,
+                &[("csrf", &csrf), ("name", "eda"), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.text());
+        let expected = if next == "/desk/b/war" { next } else { "/desk" };
+        assert_eq!(r.header("location"), expected, "{next:?}");
+    }
+}
