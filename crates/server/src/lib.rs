@@ -12,6 +12,7 @@ mod newsroom;
 mod newsroom_api;
 pub mod ops;
 pub mod pages;
+pub mod peer;
 pub mod quotes;
 pub mod sse;
 pub mod state;
