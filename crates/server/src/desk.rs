@@ -14,9 +14,11 @@ use livebrief_model::{BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry
 use livebrief_store::{EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, client_ip, cookie, set_cookie};
+use crate::auth::{DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use crate::error::ApiError;
 use crate::pages::{encode_cursor, error_page, html_response, parse_cursor};
+use crate::peer;
+use crate::signin::{MAX_NAME_BYTES, log_name};
 use crate::state::AppState;
 use crate::views::{BriefingView, EntryView, RevisionView};
 
@@ -162,7 +164,11 @@ pub struct LoginForm {
 
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let ip = client_ip(&parts.extensions);
+    let client = peer::client_key(peer::client_addr(
+        peer::peer_addr(&parts.extensions),
+        &parts.headers,
+        &state.config.trusted_proxies,
+    ));
     let headers = parts.headers.clone();
     let req = Request::from_parts(parts, body);
     let f: LoginForm = match <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state).await
@@ -174,17 +180,25 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     if let Err(e) = state.csrf.verify(&f.csrf, pre.as_bytes(), state.app.now()) {
         return fail(&state, e);
     }
-    if let Err(wait) = state.limiter.check(&ip, &f.name) {
-        let mut e = ApiError::new(
-            "rate_limited",
-            format!(
-                "Too many failed sign-in attempts. Try again in {} minutes.",
-                wait.div_ceil(60)
-            ),
+    if f.name.len() > MAX_NAME_BYTES {
+        // No account has such a name: refused before the limiter, the store and the hash, and never
+        // echoed or logged (a 900 KB name was all three).
+        tracing::warn!(name_bytes = f.name.len(), client = %client, "sign-in with an overlong name");
+        let msg = "A user name is at most 64 characters.";
+        return login_page(
+            &state,
+            &headers,
+            StatusCode::BAD_REQUEST,
+            Some(msg),
+            "",
+            f.next.as_deref(),
         );
-        e.retry_after = Some(wait);
-        return fail(&state, e);
     }
+    // Counted before the password check, so parallel attempts cannot all pass the limit.
+    let attempt = match state.limiter.reserve(&client, &f.name) {
+        Ok(a) => a,
+        Err(wait) => return fail(&state, rate_limited(wait)),
+    };
     match state
         .app
         .login(Credentials {
@@ -194,8 +208,8 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         .await
     {
         Ok(t) => {
-            state.limiter.succeeded(&f.name);
-            tracing::info!(user = %t.user.name, "signed in");
+            attempt.succeeded();
+            tracing::info!(user = %t.user.name, client = %client, "signed in");
             let mut r = Redirect::to(safe_next(f.next.as_deref())).into_response();
             let max_age = livebrief_app_session_secs();
             if let Ok(v) = HeaderValue::from_str(&set_cookie(
@@ -209,9 +223,9 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             r
         }
         Err(livebrief_app::AppError::BadCredentials) => {
-            state.limiter.failed(&ip, &f.name);
+            attempt.failed();
             state.metrics.login_failures.inc();
-            tracing::warn!(user = %f.name, ip = %ip, "failed sign-in");
+            tracing::warn!(user = %log_name(&f.name), client = %client, "failed sign-in");
             login_page(
                 &state,
                 &headers,
@@ -221,8 +235,21 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
                 f.next.as_deref(),
             )
         }
+        // Busy or a store failure: no verdict, so the attempt is forgiven when `attempt` drops.
         Err(e) => fail(&state, e),
     }
+}
+
+fn rate_limited(wait: u64) -> ApiError {
+    let mut e = ApiError::new(
+        "rate_limited",
+        format!(
+            "Too many failed sign-in attempts. Try again in {} minutes.",
+            wait.div_ceil(60)
+        ),
+    );
+    e.retry_after = Some(wait);
+    e
 }
 
 fn livebrief_app_session_secs() -> i64 {

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod pages;
 pub mod peer;
 pub mod quotes;
+pub mod signin;
 pub mod sse;
 pub mod state;
 pub mod views;
