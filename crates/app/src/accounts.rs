@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use livebrief_model::{Role, User, UserId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 
 use crate::{App, AppError, Result};
 
@@ -60,6 +61,41 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// Password checks that hash at once. Each argon2id verification holds ~19 MiB and a core for tens of
+/// milliseconds, so a burst of sign-ins must not hash all at once (60 at once took the server from 0.9 to
+/// 2 GB): two keep both cores of a small machine busy and the memory at ~40 MiB.
+pub const PASSWORD_CHECKS: usize = 2;
+/// Sign-ins that may wait for a check; beyond them the check is refused at once ([`AppError::Busy`]), so a
+/// flood costs a few bytes per request and never a queue that grows without bound.
+pub const PASSWORD_QUEUE: usize = 16;
+
+/// Bounds the password checks in flight: at most `running` hash at once, at most `running + waiting` are
+/// admitted to wait for a turn, the rest are told the server is busy.
+pub(crate) struct PasswordGate {
+    admitted: Semaphore,
+    running: std::sync::Arc<Semaphore>,
+}
+
+impl PasswordGate {
+    pub(crate) fn new(running: usize, waiting: usize) -> Self {
+        PasswordGate {
+            admitted: Semaphore::new(running + waiting),
+            running: std::sync::Arc::new(Semaphore::new(running)),
+        }
+    }
+
+    /// A place in line, or `Busy` when the line is full.
+    fn admit(&self) -> Result<SemaphorePermit<'_>> {
+        self.admitted.try_acquire().map_err(|_| AppError::Busy)
+    }
+
+    /// Waits for a turn to hash. The permit is owned so that it moves into the blocking task: a request
+    /// dropped mid-check (the client went away) must not free a turn while its hash still runs.
+    async fn turn(&self) -> Result<OwnedSemaphorePermit> {
+        self.running.clone().acquire_owned().await.map_err(|_| AppError::Busy)
+    }
+}
+
 /// A new secret shown once to its owner: a session cookie value or an API token.
 #[derive(Debug, Clone)]
 pub struct NewToken {
@@ -90,16 +126,22 @@ impl App {
     }
 
     /// Checks a password. Runs a full hash even for unknown users, so timing does not reveal which exist.
+    /// At most [`PASSWORD_CHECKS`] hash at once; when [`PASSWORD_QUEUE`] more already wait, `Busy`.
     pub async fn authenticate(&self, c: Credentials<'_>) -> Result<User> {
+        let _place = self.password_gate.admit()?;
         let found = self.store.user_by_name(c.name).await?;
         let (user, hash) = match found {
-            Some((u, h)) => (Some(u), h),
-            None => (None, dummy_hash().to_string()),
+            Some((u, h)) => (Some(u), Some(h)),
+            None => (None, None),
         };
         let password = c.password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(|e| AppError::Invalid(format!("password check failed: {e}")))?;
+        let turn = self.password_gate.turn().await?;
+        let ok = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
+        })
+        .await
+        .map_err(|e| AppError::Invalid(format!("password check failed: {e}")))?;
         match (ok, user) {
             (true, Some(u)) => Ok(u),
             _ => Err(AppError::BadCredentials),
@@ -145,8 +187,29 @@ impl App {
     }
 }
 
-/// A valid argon2id hash of a random password, computed once; verifying against it costs what a real check costs.
+/// A valid argon2id hash of a random password, computed once (on a blocking thread, as it is a hash); verifying against it costs what a real check costs.
 fn dummy_hash() -> &'static str {
     static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     H.get_or_init(|| hash_password(&random_token("dummy-")).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_gate_lets_a_few_hash_a_few_wait_and_refuses_the_rest_at_once() {
+        let gate = PasswordGate::new(1, 1);
+        let first = gate.admit().expect("a place");
+        let second = gate.admit().expect("a place in line");
+        assert!(matches!(gate.admit(), Err(AppError::Busy)), "the line is full");
+        let turn = gate.turn().await.expect("a turn");
+        // The second waits while the first hashes, and gets its turn when the first is done.
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(20), gate.turn()).await;
+        assert!(waiting.is_err(), "only one hashes at once");
+        drop(turn);
+        let _turn = gate.turn().await.expect("the next turn");
+        drop((first, second));
+        assert!(gate.admit().is_ok(), "places come back");
+    }
 }

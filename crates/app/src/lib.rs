@@ -26,7 +26,9 @@ use livebrief_model::{
 use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
 
-pub use accounts::{Credentials, NewToken, PasswordError, hash_password, token_hash, verify_password};
+pub use accounts::{
+    Credentials, NewToken, PASSWORD_CHECKS, PASSWORD_QUEUE, PasswordError, hash_password, token_hash, verify_password,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{DeskChange, DeskNotice, DevelopmentView};
 pub use ingest::{Ingest, IngestConfig, JobOutcome, PollReport};
@@ -45,6 +47,9 @@ pub enum AppError {
     Conflict(String),
     #[error("wrong user name or password")]
     BadCredentials,
+    /// Too much of a bounded resource is in use (password checks); try again in a moment.
+    #[error("the server is busy; try again in a moment")]
+    Busy,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -131,6 +136,8 @@ pub struct App {
     grouping: tokio::sync::Mutex<Option<desk::Groupers>>,
     /// Desk changes (developments, sources, jobs) for the desk's live view.
     desk_bus: broadcast::Sender<desk::DeskNotice>,
+    /// Bounds the argon2id checks in flight (memory and cores), see `accounts::PASSWORD_CHECKS`.
+    password_gate: accounts::PasswordGate,
 }
 
 impl App {
@@ -155,6 +162,7 @@ impl App {
             briefings: RwLock::new(briefings),
             grouping: Default::default(),
             desk_bus,
+            password_gate: accounts::PasswordGate::new(accounts::PASSWORD_CHECKS, accounts::PASSWORD_QUEUE),
         }))
     }
 

@@ -478,6 +478,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("sse_heartbeat_secs = {}", c.sse_heartbeat_secs);
             println!("login_max_failures = {}", c.login_max_failures);
             println!("login_window_secs = {}", c.login_window_secs);
+            println!(
+                "trusted_proxies = {:?}",
+                c.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>()
+            );
             println!("page_size = {}", c.page_size);
             println!("ingest = {}", c.ingest);
             println!("ingest_workers = {}", c.ingest_workers);

@@ -1,11 +1,6 @@
-//! Who is asking: session cookies, API tokens, CSRF tokens and the login rate limit.
+//! Who is asking: session cookies, API tokens and CSRF tokens (the sign-in limit is in `signin`).
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -199,72 +194,4 @@ impl Csrf {
         }
         Ok(())
     }
-}
-
-/// Counts failed logins per client address and per account name in a sliding window.
-pub struct LoginLimiter {
-    max_failures: u32,
-    window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl LoginLimiter {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        LoginLimiter {
-            max_failures,
-            window,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn keys(ip: &str, name: &str) -> [String; 2] {
-        [format!("ip:{ip}"), format!("user:{}", name.to_lowercase())]
-    }
-
-    /// `Err(seconds to wait)` when either key is over the limit.
-    pub fn check(&self, ip: &str, name: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = 0;
-        for k in Self::keys(ip, name) {
-            if let Some(v) = map.get_mut(&k) {
-                v.retain(|t| now.duration_since(*t) < self.window);
-                if v.len() as u32 >= self.max_failures {
-                    let oldest = v.first().copied().unwrap_or(now);
-                    wait = wait.max(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1));
-                }
-            }
-        }
-        if wait > 0 { Err(wait) } else { Ok(()) }
-    }
-
-    pub fn failed(&self, ip: &str, name: &str) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            // Bound memory under a spray of names: forget entries whose window has passed.
-            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.window));
-        }
-        for k in Self::keys(ip, name) {
-            let v = map.entry(k).or_default();
-            v.push(now);
-            let keep = self.max_failures as usize * 2;
-            if v.len() > keep {
-                v.drain(..v.len() - keep);
-            }
-        }
-    }
-
-    pub fn succeeded(&self, name: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("user:{}", name.to_lowercase()));
-    }
-}
-
-/// The client's address as the listener saw it ("local" for in-process requests).
-pub fn client_ip(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into())
 }

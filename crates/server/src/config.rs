@@ -21,6 +21,9 @@ pub struct Config {
     pub sse_heartbeat_secs: u64,
     pub login_max_failures: u32,
     pub login_window_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see `peer::client_addr`); empty: the
+    /// peer is the client.
+    pub trusted_proxies: Vec<crate::peer::Network>,
     pub page_size: usize,
     /// Poll sources and work the ingest jobs while serving.
     pub ingest: bool,
@@ -81,6 +84,7 @@ struct Raw {
     sse_heartbeat_secs: Option<u64>,
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
     page_size: Option<u64>,
     ingest: Option<bool>,
     ingest_workers: Option<u64>,
@@ -101,6 +105,8 @@ pub enum Kind {
     Text,
     Number,
     Boolean,
+    /// A list of text; comma-separated in an environment variable.
+    List,
 }
 
 /// Every option and its kind; the environment variable is `LIVEBRIEF_` + the name in upper case. The one list
@@ -116,6 +122,7 @@ pub const OPTIONS: &[(&str, Kind)] = &[
     ("sse_heartbeat_secs", Kind::Number),
     ("login_max_failures", Kind::Number),
     ("login_window_secs", Kind::Number),
+    ("trusted_proxies", Kind::List),
     ("page_size", Kind::Number),
     ("ingest", Kind::Boolean),
     ("ingest_workers", Kind::Number),
@@ -183,6 +190,13 @@ impl Config {
                     "0" | "false" | "no" | "off" => false,
                     _ => bail!("{k}={v:?} is not a boolean (true/false)"),
                 }),
+                Kind::List => toml::Value::Array(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| toml::Value::String(s.to_string()))
+                        .collect(),
+                ),
             };
             table.insert(name.to_string(), value);
         }
@@ -239,6 +253,13 @@ impl Raw {
         if login_window_secs == 0 {
             bail!("login_window_secs must be at least 1");
         }
+        let trusted_proxies = self
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.parse::<crate::peer::Network>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
         let page_size = self.page_size.unwrap_or(20);
         if !(1..=200).contains(&page_size) {
             bail!("page_size = {page_size}: must be between 1 and 200");
@@ -310,6 +331,7 @@ impl Raw {
             sse_heartbeat_secs,
             login_max_failures,
             login_window_secs,
+            trusted_proxies,
             page_size: page_size as usize,
         })
     }

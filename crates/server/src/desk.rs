@@ -14,9 +14,11 @@ use livebrief_model::{BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry
 use livebrief_store::{EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, client_ip, cookie, set_cookie};
+use crate::auth::{DeskViewer, PRE_SESSION_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use crate::error::ApiError;
 use crate::pages::{encode_cursor, error_page, html_response, parse_cursor};
+use crate::peer;
+use crate::signin::{MAX_NAME_BYTES, log_name};
 use crate::state::AppState;
 use crate::views::{BriefingView, EntryView, RevisionView};
 
@@ -51,12 +53,63 @@ pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: mini
     }
 }
 
-/// Only local paths: never redirect a signed-in editor off-site.
+/// Where to go after signing in: a path on this site, else the desk. Never off-site, and never a value
+/// that cannot be a `Location` header (that failed with a 500 after the session cookie was made).
 pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        // Raw: ASCII only (a `Location` header); decoded too, so that `/%2F/evil` or `/%09/evil` cannot
+        // become `//evil` in a browser or a proxy that decodes.
+        Some(n) if n.is_ascii() && is_local_path(n) && is_local_path(&percent_decoded(n)) => n,
         _ => "/desk",
     }
+}
+
+/// One `/`, not followed by `/` or `\`, and no control character, whitespace or `\` anywhere: browsers
+/// drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` and `/\evil` would be
+/// `//evil.example`, another site.
+fn is_local_path(n: &str) -> bool {
+    n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.starts_with("/\\")
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
+/// `n` with its `%XX` escapes decoded, repeatedly (a few rounds) so that `%252F` is seen as `/` too;
+/// bytes that are not UTF-8 become U+FFFD.
+fn percent_decoded(n: &str) -> String {
+    let mut s = n.to_string();
+    for _ in 0..3 {
+        let decoded = percent_decode_once(&s);
+        if decoded == s {
+            break;
+        }
+        s = decoded;
+    }
+    s
+}
+
+fn percent_decode_once(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, ..) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Deserialize)]
@@ -111,7 +164,11 @@ pub struct LoginForm {
 
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let ip = client_ip(&parts.extensions);
+    let client = peer::client_key(peer::client_addr(
+        peer::peer_addr(&parts.extensions),
+        &parts.headers,
+        &state.config.trusted_proxies,
+    ));
     let headers = parts.headers.clone();
     let req = Request::from_parts(parts, body);
     let f: LoginForm = match <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state).await
@@ -123,17 +180,25 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     if let Err(e) = state.csrf.verify(&f.csrf, pre.as_bytes(), state.app.now()) {
         return fail(&state, e);
     }
-    if let Err(wait) = state.limiter.check(&ip, &f.name) {
-        let mut e = ApiError::new(
-            "rate_limited",
-            format!(
-                "Too many failed sign-in attempts. Try again in {} minutes.",
-                wait.div_ceil(60)
-            ),
+    if f.name.len() > MAX_NAME_BYTES {
+        // No account has such a name: refused before the limiter, the store and the hash, and never
+        // echoed or logged (a 900 KB name was all three).
+        tracing::warn!(name_bytes = f.name.len(), client = %client, "sign-in with an overlong name");
+        let msg = "A user name is at most 64 characters.";
+        return login_page(
+            &state,
+            &headers,
+            StatusCode::BAD_REQUEST,
+            Some(msg),
+            "",
+            f.next.as_deref(),
         );
-        e.retry_after = Some(wait);
-        return fail(&state, e);
     }
+    // Counted before the password check, so parallel attempts cannot all pass the limit.
+    let attempt = match state.limiter.reserve(&client, &f.name) {
+        Ok(a) => a,
+        Err(wait) => return fail(&state, rate_limited(wait)),
+    };
     match state
         .app
         .login(Credentials {
@@ -143,8 +208,8 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         .await
     {
         Ok(t) => {
-            state.limiter.succeeded(&f.name);
-            tracing::info!(user = %t.user.name, "signed in");
+            attempt.succeeded();
+            tracing::info!(user = %t.user.name, client = %client, "signed in");
             let mut r = Redirect::to(safe_next(f.next.as_deref())).into_response();
             let max_age = livebrief_app_session_secs();
             if let Ok(v) = HeaderValue::from_str(&set_cookie(
@@ -158,9 +223,9 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             r
         }
         Err(livebrief_app::AppError::BadCredentials) => {
-            state.limiter.failed(&ip, &f.name);
+            attempt.failed();
             state.metrics.login_failures.inc();
-            tracing::warn!(user = %f.name, ip = %ip, "failed sign-in");
+            tracing::warn!(user = %log_name(&f.name), client = %client, "failed sign-in");
             login_page(
                 &state,
                 &headers,
@@ -170,8 +235,21 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
                 f.next.as_deref(),
             )
         }
+        // Busy or a store failure: no verdict, so the attempt is forgiven when `attempt` drops.
         Err(e) => fail(&state, e),
     }
+}
+
+fn rate_limited(wait: u64) -> ApiError {
+    let mut e = ApiError::new(
+        "rate_limited",
+        format!(
+            "Too many failed sign-in attempts. Try again in {} minutes.",
+            wait.div_ceil(60)
+        ),
+    );
+    e.retry_after = Some(wait);
+    e
 }
 
 fn livebrief_app_session_secs() -> i64 {
@@ -714,4 +792,50 @@ pub async fn revisions(State(state): State<AppState>, DeskViewer(_v): DeskViewer
             revisions => revs.iter().map(RevisionView::of).collect::<Vec<_>>(),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_the_desk() {
+        let hostile = [
+            "/\t/evil.example/phish",
+            "/\n/evil.example",
+            "/desk\r\nSet-Cookie: x=1",
+            "/desk\nx",
+            "/\\evil.example",
+            "/desk\\..\\x",
+            "//evil.example",
+            "///evil.example",
+            "/%2F/evil.example",
+            "/%2f/evil.example",
+            "/%5C/evil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%252F/evil.example",
+            "/desk%00",
+            "/ /evil.example",
+            "/desk\u{7f}",
+            "/d\u{e9}sk",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ];
+        for n in hostile {
+            assert_eq!(safe_next(Some(n)), "/desk", "{n:?}");
+        }
+        assert_eq!(safe_next(None), "/desk");
+        for ok in [
+            "/desk",
+            "/desk/b/war?cursor=abc%3D",
+            "/desk/e/12/edit",
+            "/desk/b/war/inbox?next=%2Fdesk",
+            "/caf%C3%A9",
+        ] {
+            assert_eq!(safe_next(Some(ok)), ok, "{ok:?}");
+        }
+    }
 }

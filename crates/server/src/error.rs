@@ -36,7 +36,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ("unsupported_media_type", 415, "Send application/json."),
     ("rate_limited", 429, "Too many failed attempts; wait before retrying."),
     ("internal", 500, "Something failed on our side; it was logged."),
-    ("unavailable", 503, "The server is shutting down or not ready."),
+    (
+        "unavailable",
+        503,
+        "The server is shutting down, not ready, or busy; try again later.",
+    ),
 ];
 
 #[derive(Debug)]
@@ -85,6 +89,11 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(m) => ApiError::new("forbidden", m),
             AppError::Conflict(m) => ApiError::new("conflict", m),
             AppError::BadCredentials => ApiError::new("bad_credentials", "wrong user name or password"),
+            AppError::Busy => {
+                let mut e = ApiError::new("unavailable", "The server is busy; try again in a moment.");
+                e.retry_after = Some(1);
+                e
+            }
             AppError::Store(e) => ApiError::internal(e),
         }
     }

@@ -5,10 +5,11 @@ use std::time::Duration;
 use livebrief_app::{App, Ingest, IngestConfig};
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::{Csrf, LoginLimiter};
+use crate::auth::Csrf;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::pages::PageCache;
+use crate::signin::LoginLimiter;
 use crate::sse::Hub;
 use crate::views::Views;
 

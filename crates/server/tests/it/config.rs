@@ -48,6 +48,23 @@ fn file_then_environment() {
 }
 
 #[test]
+fn trusted_proxies_from_the_file_or_the_environment() {
+    assert!(
+        Config::default().trusted_proxies.is_empty(),
+        "nobody is trusted by default"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("livebrief.toml");
+    std::fs::write(&file, "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n").expect("write");
+    let c = Config::load(Some(&file), &env(&[])).expect("valid");
+    let shown: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+    assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8"]);
+    let c = Config::load(None, &env(&[("LIVEBRIEF_TRUSTED_PROXIES", "::1, fd00::/8")])).expect("valid");
+    let shown: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+    assert_eq!(shown, ["::1/128", "fd00::/8"]);
+}
+
+#[test]
 fn invalid_values_are_clear_errors() {
     let cases: &[(&[(&str, &str)], &str)] = &[
         (&[("LIVEBRIEF_LISTEN", "localhost")], "listen"),
@@ -62,6 +79,11 @@ fn invalid_values_are_clear_errors() {
         (&[("LIVEBRIEF_FETCH_PER_ORIGIN", "0")], "fetch_per_origin"),
         (&[("LIVEBRIEF_INGEST", "maybe")], "LIVEBRIEF_INGEST"),
         (&[("LIVEBRIEF_USER_AGENT", "a\nb")], "user_agent"),
+        (
+            &[("LIVEBRIEF_TRUSTED_PROXIES", "127.0.0.1, proxy.local")],
+            "trusted_proxies",
+        ),
+        (&[("LIVEBRIEF_TRUSTED_PROXIES", "10.0.0.0/40")], "trusted_proxies"),
     ];
     for (vars, expect) in cases {
         let err = Config::load(None, &env(vars)).expect_err("invalid");

@@ -218,3 +218,90 @@ pub fn form_csrf(html: &str) -> String {
     let rest = &html[i + "name=\"csrf\" value=\"".len()..];
     rest[..rest.find('"').expect("closing quote")].to_string()
 }
+
+/// A served instance: the router on a real listener on 127.0.0.1, so requests have a peer address.
+pub async fn serve(t: &TestApp) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(livebrief_server::serve(t.state.clone(), listener));
+    addr
+}
+
+/// POSTs a form over a real connection (HTTP/1.1, `Connection: close`), with extra headers, under a timeout.
+pub async fn post_form_to(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> Resp {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in fields {
+            s.append_pair(k, v);
+        }
+        s.finish()
+    };
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(&body);
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.write_all(req.as_bytes()).await.expect("write");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.expect("read");
+        raw
+    };
+    let raw = tokio::time::timeout(std::time::Duration::from_secs(60), exchange)
+        .await
+        .expect("an answer in time");
+    parse_response(&raw)
+}
+
+/// Status, headers and body of a whole HTTP/1.1 response (chunked bodies decoded).
+fn parse_response(raw: &[u8]) -> Resp {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of head");
+    let head = String::from_utf8_lossy(&raw[..end]);
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    let code: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status code");
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        if let Some((k, v)) = line.split_once(':') {
+            let name = axum::http::HeaderName::from_bytes(k.trim().as_bytes()).expect("header name");
+            headers.append(name, v.trim().parse().expect("header value"));
+        }
+    }
+    let mut body = raw[end + 4..].to_vec();
+    let chunked = headers
+        .get(header::TRANSFER_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"));
+    if chunked {
+        let (mut rest, mut out) = (&body[..], Vec::new());
+        while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).expect("chunk size");
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[i + 2..i + 2 + size]);
+            rest = &rest[i + 2 + size + 2..];
+        }
+        body = out;
+    }
+    Resp {
+        status: StatusCode::from_u16(code).expect("status"),
+        headers,
+        body: Bytes::from(body),
+    }
+}
