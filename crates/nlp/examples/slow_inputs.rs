@@ -1,6 +1,6 @@
 //! Times `read` on pathological shapes at growing sizes: `cargo run --release -p livebrief-nlp --example
-//! slow_inputs [SHAPE] [MAX_BYTES]`. Prints bytes, seconds and the ratio to the previous size (about 2 when
-//! linear, about 4 when quadratic).
+//! slow_inputs [SHAPE|all|issue] [MAX_BYTES]` (`issue`: the issue's input repeated 1,000 to 30,000 times).
+//! Prints bytes, seconds and the ratio to the previous size (about 2 when linear, about 4 when quadratic).
 
 use std::time::Instant;
 
@@ -98,6 +98,19 @@ fn shapes() -> Vec<Shape> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|a| a == "issue") {
+        // The issue's input: "Peskov said that Putin said that " repeated N times.
+        let topics = livebrief_nlp::default_topics();
+        let date = jiff::civil::Date::constant(2025, 3, 13);
+        livebrief_nlp::read("Warm up in Kyiv.", date, &topics);
+        for n in [1_000, 2_000, 4_000, 8_000, 16_000, 30_000] {
+            let text = "Peskov said that Putin said that ".repeat(n);
+            let t = Instant::now();
+            livebrief_nlp::read(&text, date, &topics);
+            println!("N = {n:>6} ({:>7} B): {:.3} s", text.len(), t.elapsed().as_secs_f64());
+        }
+        return;
+    }
     let only = args.get(1).filter(|s| *s != "all").cloned();
     let max: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1 << 20);
     let topics = livebrief_nlp::default_topics();
