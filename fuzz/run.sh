@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Runs a fuzz target for a while: fuzz/run.sh extract 120
+# Further arguments go to libFuzzer after the defaults and override them: the reader's slow-input check is
+#   fuzz/run.sh read 300 -max_len=65536 -timeout=2 -report_slow_units=1
 # The corpus is seeded from the project's own fixtures (golden pages, the hostile-markup corpus).
 # cargo fuzz needs nightly flags; the machine has one stable toolchain, so RUSTC_BOOTSTRAP enables them.
 set -euo pipefail
 cd "$(dirname "$0")"
 target="${1:-extract}"
 secs="${2:-60}"
+shift $(( $# < 2 ? $# : 2 ))
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 mkdir -p "corpus/$target"
 case "$target" in
   extract)
     for d in ../crates/extract/tests/golden/*/; do cp "$d/input.html" "corpus/extract/seed-$(basename "$d").html"; done ;;
   read)
-    awk 'BEGIN{RS="\n## "} NR>1 {print > ("corpus/read/seed-golden-" NR ".txt")}' ../crates/nlp/tests/golden/quotes.txt ;;
+    awk 'BEGIN{RS="\n## "} NR>1 {print > ("corpus/read/seed-golden-" NR ".txt")}' ../crates/nlp/tests/golden/quotes.txt
+    # Shapes that were quadratic (issue 11), for the slow-input check to grow from.
+    for unit in 'Peskov said that Putin said that ' 'Anna Smith, who said "yes", ' 'Peskov, the spokesman, said ' \
+      '"We will win," said Anna Smith. ' 'Deputy Minister Ivan Xa met adviser Olga Ya. "Yes," the minister said. '; do
+      for _ in $(seq 60); do printf '%s' "$unit"; done > "corpus/read/seed-repeated-$(printf '%s' "$unit" | cksum | cut -d' ' -f1).txt"
+    done ;;
   topics)
     (cd .. && cargo run -q --release -- topics) > corpus/topics/seed-defaults.txt ;;
   sanitize)
@@ -20,4 +28,4 @@ case "$target" in
     awk 'BEGIN{RS="\n#---\n"} {print > ("corpus/sanitize/seed-hostile-" NR ".html")}' ../crates/content/testdata/hostile-markup.txt ;;
 esac
 export RUSTC_BOOTSTRAP=1
-cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -max_len=262144 -rss_limit_mb=2048 -timeout=10
+cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -max_len=262144 -rss_limit_mb=2048 -timeout=10 "$@"

@@ -3,6 +3,7 @@
 
 use crate::lexicon::{ORG_WORDS, PLACES, TITLES, not_a_name};
 use crate::text::{Kind, Token};
+use std::collections::{HashMap, HashSet};
 
 pub use livebrief_model::reading::EntityKind;
 
@@ -257,6 +258,12 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut order: Vec<usize> = (0..raw.len()).collect();
     order.sort_by_key(|&m| std::cmp::Reverse(raw[m].2.split_whitespace().count()));
     let mut assignment: Vec<Option<usize>> = vec![None; raw.len()];
+    // The first entity with a name, the first place with a name, the first person with a surname: a mention
+    // links through these instead of a scan over all entities.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut place_by_name: HashMap<String, usize> = HashMap::new();
+    let mut person_by_surname: HashMap<String, usize> = HashMap::new();
+    let mut descriptions_seen: HashSet<(usize, String)> = HashSet::new();
     for &m in &order {
         let (_, _, name, description) = &raw[m];
         let geo = geo_place(name, context_country.as_deref());
@@ -264,13 +271,15 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             .map(str::to_string)
             .or_else(|| geo.as_ref().map(|g| g.name.clone()));
         // Link to an existing entity: same name, same place, or a person's surname / first name.
-        let found = list.iter().position(|e| {
-            e.name == *name
-                || (e.kind == EntityKind::Place && canonical_place.as_deref() == Some(e.name.as_str()))
-                || (e.kind == EntityKind::Person
-                    && !name.contains(' ')
-                    && e.name.split_whitespace().last() == Some(name.as_str()))
-        });
+        let found = [
+            by_name.get(name.as_str()),
+            canonical_place.as_deref().and_then(|p| place_by_name.get(p)),
+            person_by_surname.get(name.as_str()).filter(|_| !name.contains(' ')),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .copied();
         let idx = match found {
             Some(idx) => idx,
             None => {
@@ -283,6 +292,16 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                 } else {
                     name.clone()
                 };
+                let idx = list.len();
+                by_name.entry(name.clone()).or_insert(idx);
+                if kind == EntityKind::Place {
+                    place_by_name.entry(name.clone()).or_insert(idx);
+                }
+                if kind == EntityKind::Person
+                    && let Some(surname) = name.split_whitespace().last()
+                {
+                    person_by_surname.entry(surname.to_string()).or_insert(idx);
+                }
                 list.push(Entity {
                     name,
                     kind,
@@ -290,32 +309,67 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                     mentions: Vec::new(),
                     place,
                 });
-                list.len() - 1
+                idx
             }
         };
         if let Some(d) = description
-            && !list[idx].descriptions.contains(d)
+            && descriptions_seen.insert((idx, d.clone()))
         {
             list[idx].descriptions.push(d.clone());
         }
         assignment[m] = Some(idx);
     }
-    // Role mentions ("The US President") join the one person whose description fits.
+    // Role mentions ("The US President") join the one person whose description fits: among the persons whose
+    // descriptions have the role's rarest word, found through an index of description words.
+    let norm = |x: &str| x.to_lowercase().replace('.', "");
+    let described: Vec<Vec<Vec<String>>> = list
+        .iter()
+        .map(|e| {
+            let descriptions = if e.kind == EntityKind::Person {
+                &e.descriptions[..]
+            } else {
+                &[]
+            };
+            descriptions
+                .iter()
+                .map(|d| norm(d).split_whitespace().map(str::to_string).collect())
+                .collect()
+        })
+        .collect();
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, descriptions) in described.iter().enumerate() {
+        for w in descriptions.iter().flatten() {
+            let persons = by_word.entry(w.as_str()).or_default();
+            if persons.last() != Some(&k) {
+                persons.push(k);
+            }
+        }
+    }
+    let mut fitting: HashMap<Vec<String>, Option<usize>> = HashMap::new();
     for (first, last, role) in roles {
-        let norm = |x: &str| x.to_lowercase().replace('.', "");
         let want: Vec<String> = role.split_whitespace().map(norm).collect();
-        let fits: Vec<usize> = list
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                e.kind == EntityKind::Person
-                    && e.descriptions
+        let one = match fitting.get(&want) {
+            Some(&one) => one,
+            None => {
+                let candidates = want
+                    .iter()
+                    .map(|w| by_word.get(w.as_str()).map_or(&[][..], |v| &v[..]))
+                    .min_by_key(|v| v.len())
+                    .unwrap_or(&[]);
+                let mut fits = candidates.iter().copied().filter(|&k| {
+                    described[k]
                         .iter()
-                        .any(|d| want.iter().all(|w| norm(d).split_whitespace().any(|x| x == w)))
-            })
-            .map(|(k, _)| k)
-            .collect();
-        if let [e] = fits[..] {
+                        .any(|d| want.iter().all(|w| d.iter().any(|x| x == w)))
+                });
+                let one = match (fits.next(), fits.next()) {
+                    (Some(e), None) => Some(e),
+                    _ => None,
+                };
+                fitting.insert(want, one);
+                one
+            }
+        };
+        if let Some(e) = one {
             let start = toks[first].start;
             let start = if lower(toks[first].text(s)) == "the" && first < last {
                 toks[first + 1].start
@@ -342,5 +396,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         e.mentions.sort();
     }
     mentions.sort_by_key(|m| m.start);
+    // One mention per run of capitalised words: mentions are apart (the reader's binary searches rely on it).
+    debug_assert!(mentions.windows(2).all(|w| w[0].end <= w[1].start));
     Entities { list, mentions }
 }

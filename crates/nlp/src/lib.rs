@@ -4,6 +4,37 @@
 //! date, entities with every mention, dates resolved against the publication date, topics with evidence,
 //! and the language. Pure: no IO, no clock. Spans are half-open offsets in Unicode code points into the
 //! text as given.
+//!
+//! # Cost
+//!
+//! A reading takes time linear in the length of the text (issue 11: a megabyte of "Peskov said that Putin
+//! said that" took 48.5 s, and now takes about half a second; `examples/slow_inputs.rs` prints the time by size
+//! for two dozen pathological shapes). What keeps it linear:
+//!
+//! - **Sentences are bounded**: at most [`MAX_SENTENCE_TOKENS`] tokens (400; the longest sentence of the
+//!   development sets, PolNeAR, factRuEval, NER-UK and ECB+, has about 250). A longer run without a sentence
+//!   end (a page without punctuation, a list run together) is cut into pieces of that many tokens. Every
+//!   search for a speaker, a verb of saying, a clause end or an appositive stays inside its sentence (most
+//!   also within a fixed number of tokens), so the quote rules' work per sentence is bounded by a function of
+//!   that limit (quadratic in the sentence's tokens at worst) and the text costs at most a constant per token.
+//! - **Quotations are bounded**: quotation marks pair within a paragraph (or paragraphs that open with a
+//!   mark), and a quotation has at most 6,000 bytes of content; only one of at most 800 bytes keeps a
+//!   sentence from ending inside it.
+//! - **No rescans of the whole text per finding**: whatever a finding looks up among all the quotes,
+//!   quotation marks, mentions or dates of the text (the direct quotes a statement may lie inside, the marks
+//!   a mixed quote takes in, the earlier quote an unattributed one continues, the mention a speaker
+//!   overlaps, the person before a pronoun, the dates of a statement's sentence) is found by binary search in
+//!   lists kept in text order, or through an index; never by a scan over the whole list for each finding.
+//! - **Entities through indexes**: a name links to an entity through maps of names, place names and
+//!   surnames; a role phrase ("the US President", "the minister said") is matched against the persons whose
+//!   descriptions have its head noun, or its rarest word, not against every entity.
+//! - **Bounded lookarounds**: role words before a name (five), a name that signs a quotation after a dash or
+//!   in brackets (four words), a parenthesis after a name (eight tokens), the adjunct after a verb of saying
+//!   (forty tokens); the words a sentence says its statement was made "earlier" with are looked at once per
+//!   sentence, not once per quote in it.
+//!
+//! `tests/it/slow_inputs.rs` holds the time budgets and checks that doubling the input at most triples the
+//! time; the fuzz target `read` (`fuzz/run.sh read`) runs with a two-second limit per input.
 
 mod dates;
 mod entities;
@@ -21,6 +52,7 @@ pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};
 pub use names::{Candidate, PersonKey, Relation, choose, person_key};
 pub use quotes::QuoteKind;
+pub use text::MAX_SENTENCE_TOKENS;
 pub use topics::{
     MAX_TERMS, MAX_TOPICS, TopicDef, TopicListError, TopicScore, classify, default_topics, format_topics, parse_topics,
 };
@@ -45,6 +77,76 @@ impl CharIndex {
     }
     fn span(&self, (a, b): (usize, usize)) -> Span {
         (self.at(a), self.at(b))
+    }
+}
+
+/// Role phrases ("the US President", "the ministry") linked to entities: the one person whose description has
+/// the role noun and all the modifiers, else an organisation named by one of the words. Indexed by description
+/// word and by organisation name, so that a role costs the persons that share its head noun, not all entities.
+struct RoleIndex<'e> {
+    list: &'e [entities::Entity],
+    /// Every person's descriptions, lowercased and without dots.
+    normalized: Vec<Vec<String>>,
+    /// Description word -> the persons (in order, once each) that have it.
+    by_word: std::collections::HashMap<String, Vec<usize>>,
+    /// Lowercased organisation name -> the first organisation with it.
+    orgs: std::collections::HashMap<String, usize>,
+}
+
+impl<'e> RoleIndex<'e> {
+    fn norm(s: &str) -> String {
+        s.to_lowercase().replace('.', "")
+    }
+
+    fn new(list: &'e [entities::Entity]) -> Self {
+        let mut normalized = Vec::with_capacity(list.len());
+        let mut by_word: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        let mut orgs = std::collections::HashMap::new();
+        for (i, e) in list.iter().enumerate() {
+            let descriptions: Vec<String> = if e.kind == EntityKind::Person {
+                e.descriptions.iter().map(|d| Self::norm(d)).collect()
+            } else {
+                Vec::new()
+            };
+            for w in descriptions.iter().flat_map(|d| d.split_whitespace()) {
+                let persons = by_word.entry(w.to_string()).or_default();
+                if persons.last() != Some(&i) {
+                    persons.push(i);
+                }
+            }
+            normalized.push(descriptions);
+            if e.kind == EntityKind::Organization {
+                orgs.entry(e.name.to_lowercase()).or_insert(i);
+            }
+        }
+        RoleIndex {
+            list,
+            normalized,
+            by_word,
+            orgs,
+        }
+    }
+
+    /// The one person whose description has the head noun (the last word) as a word and every word in it.
+    fn person(&self, words: &[String]) -> Option<usize> {
+        let head = words.last()?;
+        let words: Vec<String> = words.iter().map(|w| Self::norm(w)).collect();
+        let mut fits = self.by_word.get(head)?.iter().copied().filter(|&e| {
+            self.normalized[e].iter().any(|d| {
+                d.split_whitespace().any(|w| w == head.as_str()) && words.iter().all(|w| d.contains(w.as_str()))
+            })
+        });
+        match (fits.next(), fits.next()) {
+            (Some(e), None) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The first organisation named by one of the words.
+    fn organization(&self, words: &[String]) -> Option<usize> {
+        let found = words.iter().filter_map(|w| self.orgs.get(w).copied()).min();
+        debug_assert!(found.is_none_or(|e| self.list[e].kind == EntityKind::Organization));
+        found
     }
 }
 
@@ -84,11 +186,21 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
     let date_mentions = dates::find(text, &toks, published);
     let raw = quotes::find(text, &toks, &sent_toks);
 
+    // Mentions are apart and in order (one per run of capitalised words), so their ends are in order too: the
+    // mentions overlapping a span, and the last one before it, are found by binary search.
     let person_mentions: Vec<&entities::Mention> = ents
         .mentions
         .iter()
         .filter(|m| ents.list[m.entity].kind == EntityKind::Person)
         .collect();
+    let last_person_before = |pos: usize| {
+        person_mentions[..person_mentions.partition_point(|m| m.end <= pos)]
+            .last()
+            .map(|m| m.entity)
+    };
+    let roles = RoleIndex::new(&ents.list);
+    // Whether a sentence says its statement was made "earlier", computed once per sentence.
+    let mut said_earlier: Vec<Option<bool>> = vec![None; sent_toks.len()];
     let mut quotes_out: Vec<Quote> = Vec::new();
     let mut last_speaker: Option<(usize, usize)> = None; // (entity, sentence)
     let mut last_date: Option<Date> = None;
@@ -96,8 +208,9 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
         let speaker = q.speaker.map(|np| {
             let span_text = text[np.start..np.end].to_string();
             // A person among the overlapping mentions wins ("Kremlin spokesman Pavel Orlov" is Orlov).
-            let overlapping = ents
-                .mentions
+            let from = ents.mentions.partition_point(|m| m.end <= np.start);
+            let to = ents.mentions.partition_point(|m| m.start < np.end).max(from);
+            let overlapping = ents.mentions[from..to]
                 .iter()
                 .filter(|m| m.start < np.end && np.start < m.end)
                 .max_by_key(|m| (ents.list[m.entity].kind == EntityKind::Person, m.start));
@@ -108,24 +221,13 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
                     let lw = span_text.to_lowercase();
                     if lw == "who" {
                         // "Eva Stone, who said …": the person just before.
-                        (
-                            person_mentions
-                                .iter()
-                                .rev()
-                                .find(|m| m.end <= np.start)
-                                .map(|m| m.entity),
-                            "relative pronoun",
-                        )
+                        (last_person_before(np.start), "relative pronoun")
                     } else if matches!(lw.as_str(), "he" | "she") {
                         // The previous quote's speaker if recent, else the nearest person mentioned before.
                         let recent = last_speaker
                             .filter(|&(_, s)| q.sentence.saturating_sub(s) <= 3)
                             .map(|(e, _)| e);
-                        let nearest = person_mentions
-                            .iter()
-                            .rev()
-                            .find(|m| m.end <= np.start)
-                            .map(|m| m.entity);
+                        let nearest = last_person_before(np.start);
                         (recent.or(nearest), "pronoun")
                     } else {
                         (None, "pronoun")
@@ -138,28 +240,9 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
                         .map(|w| w.trim_end_matches("'s").to_lowercase())
                         .filter(|w| !matches!(w.as_str(), "the" | "a" | "an"))
                         .collect();
-                    let head = words.last().cloned().unwrap_or_default();
-                    let norm = |s: &str| s.to_lowercase().replace('.', "");
-                    let matches: Vec<usize> = ents
-                        .list
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, e)| e.kind == EntityKind::Person)
-                        .filter(|(_, e)| {
-                            e.descriptions.iter().any(|d| {
-                                let d = norm(d);
-                                d.split_whitespace().any(|w| w == head) && words.iter().all(|w| d.contains(&norm(w)))
-                            })
-                        })
-                        .map(|(i, _)| i)
-                        .collect();
-                    let org = ents.list.iter().position(|e| {
-                        e.kind == EntityKind::Organization && words.iter().any(|w| e.name.to_lowercase() == *w)
-                    });
-                    if matches.len() == 1 {
-                        (Some(matches[0]), "role")
-                    } else {
-                        (org, "role")
+                    match roles.person(&words) {
+                        Some(e) => (Some(e), "role"),
+                        None => (roles.organization(&words), "role"),
                     }
                 }
             };
@@ -195,14 +278,23 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
         let outside = |m: &dates::DateMention| {
             m.start >= sa && m.end <= sb && !q.spans.iter().any(|&(x, y)| m.start < y && x < m.end)
         };
-        let in_sentence = date_mentions
+        // (Date mentions are apart and in order: those of the sentence are found by binary search.)
+        let in_sentence = date_mentions[date_mentions.partition_point(|m| m.start < sa)..]
             .iter()
+            .take_while(|m| m.start < sb)
             .find(|m| outside(m) && matches!(m.value, DateValue::Day(_)));
-        let earlier = text[sa..sb]
-            .to_lowercase()
-            .split_whitespace()
-            .any(|w| matches!(w, "earlier" | "previously" | "once"))
-            && in_sentence.is_none();
+        let says_earlier = |(sa, sb): (usize, usize)| {
+            text[sa..sb]
+                .to_lowercase()
+                .split_whitespace()
+                .any(|w| matches!(w, "earlier" | "previously" | "once"))
+        };
+        let earlier = in_sentence.is_none()
+            && match said_earlier.get_mut(q.sentence) {
+                Some(Some(known)) => *known,
+                Some(slot) => *slot.insert(says_earlier((sa, sb))),
+                None => says_earlier((sa, sb)),
+            };
         let date = match in_sentence.map(|m| &m.value) {
             Some(DateValue::Day(d)) => Some(*d),
             _ if earlier => None,

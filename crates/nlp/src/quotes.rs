@@ -1449,7 +1449,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             && toks.get(m.close + 2).is_some_and(|t| capitalized(s, t))
         {
             let first = m.close + 2;
-            let last = ctx.name_run_end(first, toks.len());
+            // (Only a name of up to four words counts: the run is not followed further.)
+            let last = ctx.name_run_end(first, toks.len().min(first + 5));
             let mut e = last + 1;
             if toks.get(e).is_some_and(|t| t.text(s) == ".") {
                 e += 1;
@@ -1471,7 +1472,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             && (m.open == 0 || toks[m.open - 1].kind == Kind::Break)
         {
             let first = m.close + 3;
-            let last = ctx.name_run_end(first, toks.len());
+            let last = ctx.name_run_end(first, toks.len().min(first + 5));
             let ends = toks.get(last + 1).is_none_or(|t| {
                 t.kind == Kind::Break || (t.text(s) == "." && toks.get(last + 2).is_none_or(|n| n.kind == Kind::Break))
             });
@@ -1574,7 +1575,8 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 first.0 = toks[lead_start].start;
                 mixed_lead = true;
                 // Quotation marks inside the lead belong to this statement now.
-                for n in marks.iter_mut().take(i).filter(|n| n.open >= lead_start) {
+                let from = marks[..i].partition_point(|n| n.open < lead_start);
+                for n in &mut marks[from..i] {
                     n.used = true;
                 }
             }
@@ -1625,9 +1627,9 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                 if let Some(last) = spans.last_mut() {
                     last.1 = toks[e].end;
                 }
-                for n in marks
+                for n in marks[i + 1..]
                     .iter_mut()
-                    .skip(i + 1)
+                    .take_while(|n| n.open <= e)
                     .filter(|n| n.open > m.close && n.close <= e)
                 {
                     n.used = true;
@@ -1665,10 +1667,25 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
     }
 
     // Indirect and mixed quotes, sentence by sentence.
-    let inside_direct = |a: usize, b: usize, out: &[RawQuote]| {
-        out.iter()
-            .filter(|q| q.kind == QuoteKind::Direct)
-            .any(|q| q.spans.iter().any(|&(x, y)| x < b && a < y))
+    // Whether a span overlaps a direct quote's piece (the direct quotes are all known by now): the pieces in
+    // order of their start, with the furthest end reached so far.
+    let mut direct_pieces: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Direct)
+        .flat_map(|q| q.spans.iter().copied())
+        .collect();
+    direct_pieces.sort_unstable();
+    let mut reach = 0;
+    let direct_reach: Vec<usize> = direct_pieces
+        .iter()
+        .map(|&(_, y)| {
+            reach = reach.max(y);
+            reach
+        })
+        .collect();
+    let inside_direct = |a: usize, b: usize, _: &[RawQuote]| {
+        let p = direct_pieces.partition_point(|&(x, _)| x < b);
+        p > 0 && direct_reach[p - 1] > a
     };
     // "Lynch: No outside influence on FBI probe", "RAMOS: Secretary Clinton, …": a name and a colon that open a
     // line attribute the rest of the line to the name (headlines, interview transcripts).
@@ -1753,7 +1770,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             sent_of[k + 1],
             "a name and a colon open the line",
         );
-        for m in marks.iter_mut().filter(|m| !m.used && m.open > k && m.close < e) {
+        let from = marks.partition_point(|m| m.open <= k);
+        for m in marks[from..]
+            .iter_mut()
+            .take_while(|m| m.open < e)
+            .filter(|m| !m.used && m.close < e)
+        {
             m.used = true;
             q.kind = QuoteKind::Mixed;
         }
@@ -2104,7 +2126,7 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
                     // `said "local forces" must lead the way`: a quoted fragment that opens the clause, which goes on
                     // after it (a whole quotation there is a direct quote, found above).
                     let fragment_opens = toks.get(c).is_some_and(|t| t.kind == Kind::QuoteMark)
-                        && marks.iter().any(|m| {
+                        && marks.get(marks.partition_point(|m| m.open < c)).is_some_and(|m| {
                             m.open == c && !m.used && m.close + 1 < stop && toks[m.close + 1].kind == Kind::Word
                         });
                     if c < stop && (toks[c].kind != Kind::QuoteMark || that.is_some() || fragment_opens) {
@@ -2390,7 +2412,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
         for mut q in found_all {
             let (qa, qb) = q.spans[0];
             // A quoted fragment inside the content makes it mixed; the fragment is not a quote of its own.
-            for m in marks.iter_mut().filter(|m| !m.used) {
+            let from = marks.partition_point(|m| m.pieces[0].0 < qa);
+            for m in marks[from..]
+                .iter_mut()
+                .take_while(|m| m.pieces[0].0 <= qb + 3)
+                .filter(|m| !m.used)
+            {
                 let (ma, mb) = (m.pieces[0].0, m.pieces.last().map_or(0, |p| p.1));
                 if ma >= qa && mb <= qb + 3 {
                     q.kind = QuoteKind::Mixed;
@@ -2410,6 +2437,12 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
     // more of the same statement: its span joins that quote, as annotators mark it; after an indirect one
     // it is a quote of its own by the same speaker.
     let mut added = Vec::new();
+    // The last quote with a speaker at or before each one (the quotes are in order of their start).
+    let mut last_with_speaker: Vec<Option<usize>> = Vec::with_capacity(out.len());
+    for (qi, q) in out.iter().enumerate() {
+        let before = last_with_speaker.last().copied().flatten();
+        last_with_speaker.push(if q.speaker.is_some() { Some(qi) } else { before });
+    }
     for m in marks.iter().filter(|m| !m.used) {
         let words: usize = m.pieces.iter().map(|(a, b)| s[*a..*b].split_whitespace().count()).sum();
         let sentence_initial =
@@ -2418,7 +2451,11 @@ pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuo
             continue;
         }
         let start = toks[m.open].start;
-        let Some(pi) = out.iter().rposition(|q| q.spans[0].0 < start && q.speaker.is_some()) else {
+        let Some(pi) = out
+            .partition_point(|q| q.spans[0].0 < start)
+            .checked_sub(1)
+            .and_then(|p| last_with_speaker[p])
+        else {
             continue;
         };
         let p_tok = toks

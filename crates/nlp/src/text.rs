@@ -186,11 +186,20 @@ fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(&w.as_str()) || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
 }
 
+/// The longest sentence, in tokens. The longest in the development sets (PolNeAR, factRuEval, NER-UK, ECB+) has
+/// about 250; past this limit a run of words is cut into pieces of this many tokens.
+pub const MAX_SENTENCE_TOKENS: usize = 400;
+
 /// Sentence spans (byte offsets), never crossing a paragraph break nor ending inside a quotation
 /// (`inside[i]` marks tokens between a pair of quotation marks).
+///
+/// A sentence has at most [`MAX_SENTENCE_TOKENS`] tokens: a longer run without an end (a page without
+/// punctuation, a list run together) is cut there, so that the work done per sentence is bounded.
 pub fn sentences(s: &str, toks: &[Token], inside: &[bool]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
+    // The first token of the open sentence.
+    let mut first = 0;
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
@@ -201,8 +210,12 @@ pub fn sentences(s: &str, toks: &[Token], inside: &[bool]) -> Vec<(usize, usize)
             i += 1;
             continue;
         }
+        if start.is_some() && i - first >= MAX_SENTENCE_TOKENS {
+            out.push((start.take().unwrap_or(0), toks[i - 1].end));
+        }
         if start.is_none() {
             start = Some(t.start);
+            first = i;
         }
         let text = t.text(s);
         // A closing quotation mark right after sentence punctuation ends the sentence too: `… “ongoing.” He said`.

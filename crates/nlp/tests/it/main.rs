@@ -6,3 +6,4 @@ mod golden;
 mod languages;
 mod names;
 mod seed;
+mod slow_inputs;
