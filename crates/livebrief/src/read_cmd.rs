@@ -101,22 +101,12 @@ pub fn run(
 /// Scores quote attribution on an annotated set (PolNeAR-style JSON lines) with the metric of
 /// ../shared/data/quotes/README.md, reading every article in-process.
 pub fn evaluate(set: &Path, limit: Option<usize>) -> anyhow::Result<()> {
-    use livebrief_nlp::eval::{CharSet, Gold, Predicted, Tally};
+    use livebrief_nlp::eval::{Gold, Predicted, Tally};
     let text = String::from_utf8(read_input(set)?).context("the set is not UTF-8")?;
     let topics = default_topics();
     let mut tally = Tally::default();
     let mut articles = 0;
     let mut read_time = std::time::Duration::ZERO;
-    let spans_of = |v: &Value| -> Vec<(usize, usize)> {
-        v.get("spans")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| Some((s.get(0)?.as_u64()? as usize, s.get(1)?.as_u64()? as usize)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     for (n, line) in text.lines().enumerate() {
         if limit.is_some_and(|l| articles >= l) {
             break;
@@ -131,43 +121,11 @@ pub fn evaluate(set: &Path, limit: Option<usize>) -> anyhow::Result<()> {
             .unwrap_or("2016-01-01")
             .parse()
             .unwrap_or(jiff::civil::Date::constant(2016, 1, 1));
-        let gold: Vec<Gold> = rec["attributions"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|g| Gold {
-                        content: CharSet::new(&spans_of(&g["content"])),
-                        direct: g["kind"].as_str() == Some("direct_or_mixed"),
-                        speech: g["speech"].as_bool().unwrap_or(false),
-                        source: g
-                            .get("source")
-                            .filter(|s| !s.is_null())
-                            .map(|s| CharSet::new(&spans_of(s))),
-                        source_text: g
-                            .get("source")
-                            .and_then(|s| s.get("text"))
-                            .and_then(Value::as_str)
-                            .map(String::from),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let gold = Gold::of_record(&rec);
         let t = std::time::Instant::now();
         let r = livebrief_nlp::read(body, published, &topics);
         read_time += t.elapsed();
-        let preds: Vec<Predicted> = r
-            .quotes
-            .iter()
-            .map(|q| Predicted {
-                content: CharSet::new(&q.spans),
-                speaker_span: q.speaker.as_ref().map(|s| CharSet::new(&[s.span])).unwrap_or_default(),
-                speaker_names: q
-                    .speaker
-                    .as_ref()
-                    .map(|s| format!("{} {}", s.name.as_deref().unwrap_or(""), s.text))
-                    .unwrap_or_default(),
-            })
-            .collect();
+        let preds = Predicted::of_reading(&r);
         tally.add_article(&gold, &preds);
         articles += 1;
     }

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release -p livebrief-nlp --example readings_dump -- OUT QUOTES.jsonl [MORE.jsonl | TEXT.txt …]`
 
-use livebrief_nlp::eval::{CharSet, Gold, Predicted, Tally};
+use livebrief_nlp::eval::{Gold, Predicted, Tally};
 use serde_json::Value;
 use std::io::Write;
 
@@ -14,16 +14,6 @@ fn main() {
     let (out_path, inputs) = args.split_first().expect("OUT and at least one input");
     let mut out = std::io::BufWriter::new(std::fs::File::create(out_path).expect("create OUT"));
     let topics = livebrief_nlp::default_topics();
-    let spans_of = |v: &Value| -> Vec<(usize, usize)> {
-        v.get("spans")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| Some((s.get(0)?.as_u64()? as usize, s.get(1)?.as_u64()? as usize)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let mut read_time = std::time::Duration::ZERO;
     for (fi, path) in inputs.iter().enumerate() {
         let data = std::fs::read_to_string(path).expect("read input");
@@ -45,40 +35,8 @@ fn main() {
             read_time += t.elapsed();
             writeln!(out, "{}", livebrief_nlp::reading_json_text(&r, published_s, body)).unwrap();
             if fi == 0 {
-                let gold: Vec<Gold> = rec["attributions"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|g| Gold {
-                                content: CharSet::new(&spans_of(&g["content"])),
-                                direct: g["kind"].as_str() == Some("direct_or_mixed"),
-                                speech: g["speech"].as_bool().unwrap_or(false),
-                                source: g
-                                    .get("source")
-                                    .filter(|s| !s.is_null())
-                                    .map(|s| CharSet::new(&spans_of(s))),
-                                source_text: g
-                                    .get("source")
-                                    .and_then(|s| s.get("text"))
-                                    .and_then(Value::as_str)
-                                    .map(String::from),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let preds: Vec<Predicted> = r
-                    .quotes
-                    .iter()
-                    .map(|q| Predicted {
-                        content: CharSet::new(&q.spans),
-                        speaker_span: q.speaker.as_ref().map(|s| CharSet::new(&[s.span])).unwrap_or_default(),
-                        speaker_names: q
-                            .speaker
-                            .as_ref()
-                            .map(|s| format!("{} {}", s.name.as_deref().unwrap_or(""), s.text))
-                            .unwrap_or_default(),
-                    })
-                    .collect();
+                let gold = Gold::of_record(rec);
+                let preds = Predicted::of_reading(&r);
                 tally.add_article(&gold, &preds);
             }
         }

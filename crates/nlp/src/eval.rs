@@ -62,6 +62,63 @@ pub struct Predicted {
     pub speaker_names: String,
 }
 
+/// `{"spans": [[a, b], …]}` as intervals (missing or malformed: none).
+fn spans_of(v: &serde_json::Value) -> Vec<(usize, usize)> {
+    v.get("spans")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| Some((s.get(0)?.as_u64()? as usize, s.get(1)?.as_u64()? as usize)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Gold {
+    /// The gold attributions of one record of the quotes set (`attributions`: `content`, `kind`, `speech`, `source`).
+    pub fn of_record(rec: &serde_json::Value) -> Vec<Gold> {
+        rec["attributions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|g| Gold {
+                        content: CharSet::new(&spans_of(&g["content"])),
+                        direct: g["kind"].as_str() == Some("direct_or_mixed"),
+                        speech: g["speech"].as_bool().unwrap_or(false),
+                        source: g
+                            .get("source")
+                            .filter(|s| !s.is_null())
+                            .map(|s| CharSet::new(&spans_of(s))),
+                        source_text: g
+                            .get("source")
+                            .and_then(|s| s.get("text"))
+                            .and_then(serde_json::Value::as_str)
+                            .map(String::from),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Predicted {
+    /// The quotes of a reading as the metric sees them.
+    pub fn of_reading(r: &livebrief_model::Reading) -> Vec<Predicted> {
+        r.quotes
+            .iter()
+            .map(|q| Predicted {
+                content: CharSet::new(&q.spans),
+                speaker_span: q.speaker.as_ref().map(|s| CharSet::new(&[s.span])).unwrap_or_default(),
+                speaker_names: q
+                    .speaker
+                    .as_ref()
+                    .map(|s| format!("{} {}", s.name.as_deref().unwrap_or(""), s.text))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
 const PRON: &[&str] = &[
     "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "its", "their",
 ];
