@@ -109,7 +109,16 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
                 .into_iter()
                 .collect(),
             )
-            .strip_comments(true);
+            .strip_comments(true)
+            // ammonia checks the schemes of the URL attributes it knows (href, src), not `cite`: a `cite` is
+            // kept only as an absolute http(s) URL, so `javascript:` and the like never reach a page or a feed.
+            .attribute_filter(|_element, attribute, value| {
+                if attribute == "cite" {
+                    let v = value.trim_start().to_ascii_lowercase();
+                    return (v.starts_with("https://") || v.starts_with("http://")).then(|| value.into());
+                }
+                Some(value.into())
+            });
         b
     })
 }

@@ -103,7 +103,7 @@ pub fn find_active_content(doc: &str) -> Option<String> {
             }
             if matches!(
                 name,
-                "href" | "src" | "action" | "formaction" | "data" | "xlink:href" | "poster" | "background"
+                "href" | "src" | "action" | "formaction" | "data" | "xlink:href" | "poster" | "background" | "cite"
             ) {
                 let v: String = decode_entities(&value)
                     .chars()

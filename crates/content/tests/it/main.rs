@@ -87,3 +87,23 @@ fn plain_text_and_excerpt() {
     assert_eq!(excerpt("one two three four five", 12), "one two…");
     assert_eq!(excerpt("", 10), "");
 }
+
+#[test]
+fn cite_keeps_only_web_urls() {
+    assert!(
+        find_active_content(r#"<q cite="javascript:x">a</q>"#).is_some(),
+        "the check sees cite"
+    );
+    for bad in [
+        r#"<q cite="javascript:alert(1)">a</q>"#,
+        r#"<blockquote cite=" JavaScript:alert(1)">a</blockquote>"#,
+        r#"<blockquote cite="&#106;avascript:alert(1)">a</blockquote>"#,
+        r#"<q cite="data:text/html,x">a</q>"#,
+    ] {
+        let out = sanitize(bad);
+        assert!(!out.contains("cite"), "{bad} -> {out}");
+        assert!(out.contains(">a</"), "the quotation itself stays: {out}");
+    }
+    let good = sanitize(r#"<blockquote cite="https://example.org/speech">a</blockquote>"#);
+    assert!(good.contains(r#"cite="https://example.org/speech""#), "{good}");
+}
