@@ -299,29 +299,17 @@ impl App {
         if staying.is_empty() || moving.is_empty() {
             return Ok(dev);
         }
-        let from_summary = summarize_off_thread(staying).await?;
-        let to_summary = summarize_off_thread(moving).await?;
-        let (from, to) = self
-            .store
-            .regroup(&Regroup {
-                reports: ids.clone(),
-                from: dev.id,
-                from_version: dev.version,
-                to: Target::New,
-                from_summary: Some(from_summary),
-                to_summary,
-                record: NewRecord {
-                    action: "split".to_string(),
-                    actor_id: GROUPER.id,
-                    actor_name: GROUPER.name.to_string(),
-                    at: self.now(),
-                    detail: format!(
-                        "reports {} into a new development: two events in one",
-                        ids.iter().map(|r| format!("#{}", r.0)).collect::<Vec<_>>().join(", ")
-                    ),
-                },
-            })
-            .await?;
+        let record = NewRecord {
+            action: "split".to_string(),
+            actor_id: GROUPER.id,
+            actor_name: GROUPER.name.to_string(),
+            at: self.now(),
+            detail: format!(
+                "reports {} into a new development: two events in one",
+                report_list(&ids)
+            ),
+        };
+        let (from, to) = self.split_off(&dev, &ids, staying, moving, record).await?;
         for &r in &leaving {
             g.move_doc(r, to.id.0 as u64);
         }
@@ -511,7 +499,7 @@ impl App {
                         from_version: dev.version,
                         to: Target::Existing(other.id),
                         from_summary: None,
-                        to_summary: summary_of(&all)?,
+                        to_summary: summarize_off_thread(all).await?,
                         record: record(format!("into #{}", other.id.0)),
                     })
                     .await?;
@@ -523,21 +511,8 @@ impl App {
             }
             DeskAction::Split(ids) => {
                 let (staying, leaving) = self.partition(dev.id, ids).await?;
-                let (_, to) = self
-                    .store
-                    .regroup(&Regroup {
-                        reports: ids.clone(),
-                        from: dev.id,
-                        from_version: dev.version,
-                        to: Target::New,
-                        from_summary: Some(summary_of(&staying)?),
-                        to_summary: summary_of(&leaving)?,
-                        record: record(format!(
-                            "reports {} into a new development",
-                            ids.iter().map(|r| format!("#{}", r.0)).collect::<Vec<_>>().join(", ")
-                        )),
-                    })
-                    .await?;
+                let detail = format!("reports {} into a new development", report_list(ids));
+                let (_, to) = self.split_off(&dev, ids, staying, leaving, record(detail)).await?;
                 if let Some(g) = guard.as_mut().and_then(|m| m.get_mut(&dev.briefing_id)) {
                     for r in ids {
                         g.move_doc(r.0 as u64, to.id.0 as u64);
@@ -567,9 +542,9 @@ impl App {
                         from_summary: if staying.is_empty() {
                             None
                         } else {
-                            Some(summary_of(&staying)?)
+                            Some(summarize_off_thread(staying).await?)
                         },
-                        to_summary: summary_of(&joined)?,
+                        to_summary: summarize_off_thread(joined).await?,
                         record: record(format!("report #{} to #{}", report.0, other.id.0)),
                     })
                     .await?;
@@ -610,6 +585,32 @@ impl App {
     }
 
     /// The reports of a development that stay and those named, which must all be in it.
+    /// Moves reports `ids` (the `moving` ones) out of `dev` into a new development; both drafts are written off the
+    /// async threads. The editor's split and the grouper's.
+    async fn split_off(
+        &self,
+        dev: &Development,
+        ids: &[ReportId],
+        staying: Vec<Report>,
+        moving: Vec<Report>,
+        record: NewRecord,
+    ) -> Result<(Development, Development)> {
+        let from_summary = summarize_off_thread(staying).await?;
+        let to_summary = summarize_off_thread(moving).await?;
+        Ok(self
+            .store
+            .regroup(&Regroup {
+                reports: ids.to_vec(),
+                from: dev.id,
+                from_version: dev.version,
+                to: Target::New,
+                from_summary: Some(from_summary),
+                to_summary,
+                record,
+            })
+            .await?)
+    }
+
     /// For a merge of `from` into `into`: the reports that move, and every report of the merged development.
     async fn merging(&self, from: DevelopmentId, into: DevelopmentId) -> Result<(Vec<ReportId>, Vec<Report>)> {
         let moving = self.store.development_reports(from).await?;
@@ -641,6 +642,11 @@ impl App {
         }
         Ok((staying, leaving))
     }
+}
+
+/// "#3, #7": reports named in a desk record.
+fn report_list(ids: &[ReportId]) -> String {
+    ids.iter().map(|r| format!("#{}", r.0)).collect::<Vec<_>>().join(", ")
 }
 
 /// [`summary_of`] on a blocking thread: drafting reads every report of a development.

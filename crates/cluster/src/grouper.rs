@@ -15,7 +15,7 @@ use crate::{Config, DateEvidence, Decision, Doc, DocId, GroupId, Signals};
 const SPLIT_MAX: usize = 64;
 
 /// The groups closest in words to a group that [`Grouper::merge_of`] measures.
-pub const MERGE_CANDIDATES: usize = 4;
+const MERGE_CANDIDATES: usize = 4;
 
 /// A group's latest members compared pairwise by [`Grouper::merge_of`]: averages over 32 × 32 pairs are steady, and
 /// the check stays cheap after every insert.
@@ -383,7 +383,7 @@ impl Grouper {
     /// has is left out; one that only one side has counts as 0), at most the text cosine, halved (`date_conflict`)
     /// when both are dated and share no day.
     fn score(&self, f: &Features, group: &Group) -> (f32, Signals) {
-        self.score_with_text(f, group, self.text_cosine(f, group))
+        self.score_with_text(f, group, self.text_cosine(&f.vectors[TEXT], group))
     }
 
     fn score_with_text(&self, f: &Features, group: &Group, text: f32) -> (f32, Signals) {
@@ -429,10 +429,10 @@ impl Grouper {
     }
 
     /// The text cosine, an upper bound of the score.
-    fn text_cosine(&self, f: &Features, group: &Group) -> f32 {
+    fn text_cosine(&self, words: &Sparse, group: &Group) -> f32 {
         let n = group.norms[TEXT];
         if n > 0.0 {
-            (dot(&f.vectors[TEXT], &group.centroid[TEXT]) / n).clamp(0.0, 1.0)
+            (dot(words, &group.centroid[TEXT]) / n).clamp(0.0, 1.0)
         } else {
             0.0
         }
@@ -509,7 +509,7 @@ impl Grouper {
             n += 1;
             // The score is at most the text cosine: a group whose text cannot beat the best so far is not scored
             // further (candidates come in ascending id order, and ties go to the smaller id).
-            let text = self.text_cosine(f, group);
+            let text = self.text_cosine(&f.vectors[TEXT], group);
             if best.as_ref().is_some_and(|(b, _, _)| text <= *b) {
                 continue;
             }
@@ -732,17 +732,20 @@ impl Grouper {
             else {
                 continue;
             };
+            // Offered again at the bar it was refused at: it joins because the group has grown towards it, not
+            // because the cold-start threshold has come down since.
+            let threshold = self.threshold_now().max(self.threshold_after(d.seq));
+            // The score is at most the text cosine: most lone reports stop here, before their features are copied.
+            if self.text_cosine(&d.vectors[TEXT], g) < threshold {
+                continue;
+            }
             let f = Features {
                 vectors: d.vectors.clone(),
                 days: d.days.clone(),
                 signature: None,
                 terms: Vec::new(),
             };
-            // Offered again at the bar it was refused at: it joins because the group has grown towards it, not
-            // because the cold-start threshold has come down since.
-            let threshold = self.threshold_now().max(self.threshold_after(d.seq));
-            // The score is at most the text cosine: most lone reports stop here.
-            if self.text_cosine(&f, g) >= threshold && self.decide_except(&f, Some(o), threshold).group == Some(group) {
+            if self.decide_except(&f, Some(o), threshold).group == Some(group) {
                 out.push(o);
             }
         }
@@ -757,7 +760,7 @@ impl Grouper {
     /// merge when the average similarity of a report of one to a report of the other (the score's rule, see
     /// `pair_matrix`) reaches [`Config::merge_ratio`] of the average similarity within them. A report alone in its
     /// group is measured against the other group's own cohesion. Of the groups sharing index terms with this one, the
-    /// [`MERGE_CANDIDATES`] closest in words (centroid cosine) are measured, each on its latest 32 members, when the
+    /// `MERGE_CANDIDATES` (4) closest in words (centroid cosine) are measured, each on its latest 32 members, when the
     /// average word similarity across (from the centroids) does not already rule the merge out; the one with the
     /// highest ratio is chosen.
     pub fn merge_of(&self, group: GroupId) -> Option<(GroupId, GroupId)> {
@@ -902,8 +905,8 @@ impl Grouper {
     /// Whether a group has come to hold two developments: the reports that should leave it, if any (the caller moves
     /// them to a new group with [`Grouper::move_doc`], as it would an editor's split). Changes nothing.
     ///
-    /// The group's members (at most 64, the latest) are cut in two by 2-means on their word vectors, seeded
-    /// with the two least similar members. The cut stands when each part has at least two reports and the average
+    /// The group's members (at most 64, the latest) are cut in two by average similarity (`pair_matrix`: all four
+    /// channels, the score's rule), seeded with the two least similar members. The cut stands when each part has at least two reports and the average
     /// similarity across the parts is under half the average similarity within them: two sets of reports, each
     /// closer among itself than to the other, as happens when the first report of a second event joined a group
     /// early, on a score just above the threshold, and the event's later reports followed it. The smaller part leaves
