@@ -27,7 +27,8 @@ use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
 
 pub use accounts::{
-    Credentials, NewToken, PASSWORD_CHECKS, PASSWORD_QUEUE, PasswordError, hash_password, token_hash, verify_password,
+    API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, Credentials, NewToken, PASSWORD_CHECKS, PASSWORD_QUEUE, PasswordError,
+    hash_password, token_hash, verify_password,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{DeskChange, DeskNotice, DevelopmentView};

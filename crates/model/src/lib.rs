@@ -14,7 +14,7 @@ pub mod reading;
 mod report;
 pub mod source;
 
-pub use account::{Actor, Role, User, UserId};
+pub use account::{Actor, ApiToken, NewApiToken, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
 pub use development::{
     DeskAction, DeskRecord, DevStatus, Development, DevelopmentId, Draft, EditedText, Facets, Membership, Piece,

@@ -17,6 +17,7 @@ pub mod quotes;
 pub mod signin;
 pub mod sse;
 pub mod state;
+pub mod tokens;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -71,7 +72,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(desk::logout))
         .route("/desk", get(desk::home))
         .route("/desk/briefings", post(desk::create_briefing))
-        .route("/desk/tokens", post(desk::create_token))
+        .route("/desk/tokens", get(tokens::page).post(tokens::create))
+        .route("/desk/tokens/{id}/revoke", post(tokens::revoke))
         .route("/desk/b/{slug}", get(desk::briefing))
         .route("/desk/b/{slug}/entries", post(desk::create_entry))
         .route("/desk/e/{id}/edit", get(desk::edit_form).post(desk::edit))
@@ -99,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::fallback)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), auth::same_origin))
         .layer(from_fn_with_state(state.clone(), ops::edge))
         .with_state(state)
 }

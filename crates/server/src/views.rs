@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("quotes.html", include_str!("../templates/quotes.html")),
     ("speaker.html", include_str!("../templates/speaker.html")),
     ("desk_speakers.html", include_str!("../templates/desk_speakers.html")),
+    ("desk_tokens.html", include_str!("../templates/desk_tokens.html")),
 ];
 
 pub struct Views {

@@ -211,3 +211,80 @@ fn sources_from_the_command_line_and_one_loop_per_data_directory() {
     assert!(e.contains("one process at a time"), "{e}");
     drop(server);
 }
+
+#[test]
+fn tokens_are_created_with_expiry_listed_without_secrets_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old_style = account_with_token(dir.path(), "eda", "editor");
+    let out = livebrief(dir.path())
+        .args(["token", "create", "eda", "--name", "wire", "--expires-in", "30d"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let wire = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(wire.starts_with("lb_"), "{wire}");
+    let bad = livebrief(dir.path())
+        .args(["token", "create", "eda", "--expires-in", "400d"])
+        .output()
+        .expect("run");
+    assert!(!bad.status.success(), "more than a year is refused");
+
+    let mut server = Server::start(dir.path(), &[]);
+    let me = |tok: &str| {
+        http(
+            server.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Authorization", &format!("Bearer {tok}"))],
+            None,
+        )
+        .expect("request")
+        .status
+    };
+    assert_eq!((me(&old_style), me(&wire)), (200, 200));
+
+    let out = livebrief(dir.path())
+        .args(["token", "list", "--user", "eda"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        !list.contains(&wire) && !list.contains(&old_style),
+        "never a secret: {list}"
+    );
+    let row = list
+        .lines()
+        .find(|l| l.contains("\twire\t"))
+        .expect("the wire token is listed");
+    let cols: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cols.len(), 8, "{row}");
+    assert!(wire.starts_with(cols[3].trim_end_matches('…')), "prefix: {row}");
+    assert_ne!(cols[5], "never", "it was used a moment ago: {row}");
+    assert_eq!(cols[7], "active", "{row}");
+
+    let out = livebrief(dir.path())
+        .args(["token", "revoke", cols[0]])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        me(&wire),
+        401,
+        "the running server refuses a token revoked by the command line"
+    );
+    assert_eq!(me(&old_style), 200);
+    let list = livebrief(dir.path()).args(["token", "list"]).output().expect("run");
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(
+        list.lines().any(|l| l.contains("\twire\t") && l.ends_with("\trevoked")),
+        "{list}"
+    );
+    let missing = livebrief(dir.path())
+        .args(["token", "revoke", "9999"])
+        .output()
+        .expect("run");
+    assert!(!missing.status.success());
+    server.signal("TERM");
+    assert!(server.wait_exit(20).success());
+}

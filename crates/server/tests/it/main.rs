@@ -14,4 +14,5 @@ mod openapi;
 mod pages;
 mod quotes;
 mod reports;
+mod sessions;
 mod sse;
