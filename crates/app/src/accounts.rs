@@ -1,7 +1,7 @@
 //! Accounts: argon2id password hashes, session and API tokens (only their SHA-256 is stored).
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use livebrief_model::{ApiToken, NewApiToken, Role, User, UserId};
@@ -61,12 +61,57 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
         .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
+/// Checks `password` against an argon2 PHC string, in constant time over the output.
+///
+/// The hash's memory (19 MiB with the defaults) is the calling thread's, kept for its next check: argon2's
+/// own verifier allocates it afresh each time, and the allocator then kept a freed 19 MiB block in each
+/// of its arenas (six sequential checks left the process 117 MB larger). Stored hashes asking for more
+/// than [`MAX_HASH_MIB`] are refused rather than computed.
 pub fn verify_password(password: &str, phc: &str) -> bool {
+    thread_local! {
+        static MEMORY: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     if password.len() > MAX_PASSWORD_BYTES {
         return false;
     }
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    let Ok(h) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (h.salt, h.hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (argon2::Params::try_from(&h), argon2::Algorithm::try_from(h.algorithm)) else {
+        return false;
+    };
+    let Ok(version) = h.version.map(argon2::Version::try_from).transpose() else {
+        return false;
+    };
+    if params.block_count() > MAX_HASH_MIB * 1024 {
+        return false;
+    }
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let hashed = MEMORY.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() < params.block_count() {
+            m.resize(params.block_count(), argon2::Block::default());
+        }
+        Argon2::new(algorithm, version.unwrap_or_default(), params).hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut out,
+            &mut m[..],
+        )
+    });
+    // `Output`'s equality is constant-time.
+    hashed.is_ok() && argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
 }
+
+/// The most memory a stored password hash may ask of a check, in MiB.
+pub const MAX_HASH_MIB: usize = 256;
 
 /// Password checks that hash at once. Each argon2id verification holds ~19 MiB and a core for tens of
 /// milliseconds, so a burst of sign-ins must not hash all at once (60 at once took the server from 0.9 to
@@ -143,12 +188,11 @@ impl App {
         };
         let password = c.password.to_string();
         let turn = self.password_gate.turn().await?;
-        let ok = tokio::task::spawn_blocking(move || {
+        let ok = on_hash_threads(move || {
             let _turn = turn;
             verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
         })
-        .await
-        .map_err(|e| AppError::Invalid(format!("password check failed: {e}")))?;
+        .await?;
         match (ok, user) {
             (true, Some(u)) => Ok(u),
             _ => Err(AppError::BadCredentials),
@@ -280,6 +324,46 @@ impl App {
         tracing::info!(token = id, user = %t.user_name, "API token revoked");
         Ok(t)
     }
+}
+
+/// Runs a password hash on one of [`PASSWORD_CHECKS`] threads kept for hashing. Not the blocking pool:
+/// each argon2id check allocates 19 MiB, and the allocator keeps a freed block in the arena of the thread
+/// that used it, so checks spread over the blocking pool's many threads kept ~20 MiB per thread (60
+/// sign-ins at once left the process 330 MB larger); on two threads it stays ~40 MiB however many come.
+async fn on_hash_threads<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    type Job = Box<dyn FnOnce() + Send>;
+    static QUEUE: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> = std::sync::OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..PASSWORD_CHECKS {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("lb-password-{i}"))
+                .spawn(move || {
+                    loop {
+                        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        match next {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "starting a password-check thread");
+            }
+        }
+        std::sync::Mutex::new(tx)
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let sent = queue.lock().unwrap_or_else(|p| p.into_inner()).send(Box::new(move || {
+        let _ = tx.send(job());
+    }));
+    if sent.is_err() {
+        return Err(AppError::Busy);
+    }
+    // A closed channel means the job panicked: no verdict, like a busy server.
+    rx.await.map_err(|_| AppError::Busy)
 }
 
 /// A valid argon2id hash of a random password, computed once (on a blocking thread, as it is a hash); verifying against it costs what a real check costs.

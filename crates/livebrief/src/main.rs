@@ -565,6 +565,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("fetch_per_origin = {}", c.fetch.per_origin);
             println!("fetch_politeness_ms = {}", c.fetch.politeness_ms);
             println!("fetch_concurrency = {}", c.fetch.concurrency);
+            println!("header_timeout_secs = {}", c.header_timeout_secs);
+            println!("body_timeout_secs = {}", c.body_timeout_secs);
+            println!("idle_timeout_secs = {}", c.idle_timeout_secs);
+            println!("send_timeout_secs = {}", c.send_timeout_secs);
+            println!("shutdown_grace_secs = {}", c.shutdown_grace_secs);
+            println!("max_connections = {}", c.max_connections);
+            println!("max_streams_per_client = {}", c.max_streams_per_client);
+            println!("max_streams = {}", c.max_streams);
             Ok(())
         }
     }

@@ -4,6 +4,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod config;
+pub mod conn;
 mod desk;
 pub mod error;
 pub mod feeds;
@@ -17,10 +18,9 @@ pub mod quotes;
 pub mod signin;
 pub mod sse;
 pub mod state;
+pub mod streams;
 pub mod tokens;
 pub mod views;
-
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -106,14 +106,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until the state's shutdown token is cancelled, then finishes open requests (live streams end
-/// at once) and returns.
+/// Serves until the state's shutdown token is cancelled, then lets requests in flight finish for
+/// `shutdown_grace_secs` (live streams end at once), closes what is still open, and returns. Slow and
+/// idle clients are cut off by the limits in `conn`.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let shutdown = state.shutdown.clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
+    conn::serve(state, listener).await
 }
 
 /// Sets up logging as the config says; `LIVEBRIEF_LOG` (an env-filter) overrides the level.

@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::{MaybeViewer, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::streams::ClientKey;
 
 /// How long one desk stream lives before the browser is asked to reconnect.
 pub const MAX_STREAM: Duration = Duration::from_secs(30 * 60);
@@ -85,6 +86,7 @@ impl DeskSubscriber {
 pub async fn stream(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
+    ClientKey(client): ClientKey,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
     let Some(viewer) = viewer else {
@@ -100,6 +102,7 @@ pub async fn stream(
     let period = Duration::from_secs(state.config.sse_heartbeat_secs.max(1));
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let slot = state.streams.take(&state, &client)?;
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let sub = DeskSubscriber {
@@ -113,8 +116,10 @@ pub async fn stream(
         shutdown: state.shutdown.clone(),
         until: tokio::time::Instant::now() + MAX_STREAM,
     };
-    let body = futures_util::stream::unfold(sub, |mut sub| async move {
-        sub.next().await.map(|b| (Ok::<_, std::convert::Infallible>(b), sub))
+    let body = futures_util::stream::unfold((sub, slot), |(mut sub, slot)| async move {
+        sub.next()
+            .await
+            .map(|b| (Ok::<_, std::convert::Infallible>(b), (sub, slot)))
     });
     Ok((
         [

@@ -8,6 +8,7 @@ mod config;
 mod desk;
 mod feeds;
 mod hostile;
+mod limits;
 mod newsroom;
 mod newsroom_api;
 mod openapi;
