@@ -288,3 +288,31 @@ fn tokens_are_created_with_expiry_listed_without_secrets_and_revoked_from_the_co
     server.signal("TERM");
     assert!(server.wait_exit(20).success());
 }
+
+#[test]
+fn sigterm_stops_the_server_within_the_grace_while_a_client_holds_an_unfinished_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("livebrief.toml");
+    std::fs::write(
+        &config,
+        "shutdown_grace_secs = 1\nbody_timeout_secs = 600\nheader_timeout_secs = 300\n",
+    )
+    .expect("write config");
+    let mut server = Server::start(dir.path(), &["--config", config.to_str().expect("utf-8 path")]);
+    // A request whose body never comes, and a head that never ends.
+    let mut body = std::net::TcpStream::connect(server.addr).expect("connect");
+    body.write_all(
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=",
+    )
+    .expect("write");
+    let mut head = std::net::TcpStream::connect(server.addr).expect("connect");
+    head.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    server.signal("TERM");
+    let status = server.wait_exit(10);
+    let took = started.elapsed();
+    eprintln!("SIGTERM to exit with two unfinished requests: {took:?} (grace 1 s)");
+    assert!(status.success(), "{status:?}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+}

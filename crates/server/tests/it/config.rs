@@ -116,3 +116,44 @@ fn every_option_is_documented() {
     let defaults = Config::default();
     assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
 }
+
+#[test]
+fn connection_and_stream_limits_have_defaults_and_ranges() {
+    let c = Config::default();
+    assert_eq!(
+        (
+            c.header_timeout_secs,
+            c.body_timeout_secs,
+            c.idle_timeout_secs,
+            c.send_timeout_secs,
+            c.shutdown_grace_secs
+        ),
+        (10, 30, 60, 30, 10)
+    );
+    assert_eq!(
+        (c.max_connections, c.max_streams_per_client, c.max_streams),
+        (4096, 16, 2048)
+    );
+    let c = Config::load(
+        None,
+        &env(&[
+            ("LIVEBRIEF_MAX_STREAMS_PER_CLIENT", "64"),
+            ("LIVEBRIEF_SHUTDOWN_GRACE_SECS", "0"),
+        ]),
+    )
+    .expect("valid");
+    assert_eq!((c.max_streams_per_client, c.shutdown_grace_secs), (64, 0));
+    for (var, value, name) in [
+        ("LIVEBRIEF_HEADER_TIMEOUT_SECS", "0", "header_timeout_secs"),
+        ("LIVEBRIEF_BODY_TIMEOUT_SECS", "0", "body_timeout_secs"),
+        ("LIVEBRIEF_IDLE_TIMEOUT_SECS", "4000", "idle_timeout_secs"),
+        ("LIVEBRIEF_SEND_TIMEOUT_SECS", "0", "send_timeout_secs"),
+        ("LIVEBRIEF_SHUTDOWN_GRACE_SECS", "601", "shutdown_grace_secs"),
+        ("LIVEBRIEF_MAX_CONNECTIONS", "0", "max_connections"),
+        ("LIVEBRIEF_MAX_STREAMS_PER_CLIENT", "0", "max_streams_per_client"),
+        ("LIVEBRIEF_MAX_STREAMS", "0", "max_streams"),
+    ] {
+        let err = Config::load(None, &env(&[(var, value)])).expect_err("out of range");
+        assert!(format!("{err:#}").contains(name), "{var}={value}: {err:#}");
+    }
+}
