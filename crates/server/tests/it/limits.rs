@@ -395,3 +395,46 @@ async fn a_burst_of_sign_ins_is_answered_in_bounded_time_threads_and_memory() {
         rss - rss_before
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_nested_without_end_are_published_or_refused_in_bounded_time() {
+    // Quadratic inputs: a body nested as deep as it is long (`> > > …` in Markdown, `<div><div>…` in HTML)
+    // took the sanitiser minutes at the 100 KiB an entry may have (16 KB of `> ` took 3.3 s); nesting is
+    // now capped (content::MAX_NESTING) and the cost linear.
+    let t = TestApp::with_config(|c| c.max_body_bytes = 2 * 1024 * 1024).await;
+    let tok = t.with_briefing().await;
+    let cases = [
+        ("markdown", "> "),
+        ("markdown", "- > "),
+        ("html", "<div>"),
+        ("html", "<blockquote><ol><li>"),
+    ];
+    for (format, unit) in cases {
+        for (bytes, expected) in [
+            (livebrief_model::limits::BODY_BYTES - 64, StatusCode::CREATED),
+            (1024 * 1024, StatusCode::UNPROCESSABLE_ENTITY),
+        ] {
+            let body = unit.repeat(bytes / unit.len());
+            let started = Instant::now();
+            let r = t
+                .api(
+                    axum::http::Method::POST,
+                    "/api/v1/briefings/war/entries",
+                    Some(&tok),
+                    Some(
+                        serde_json::json!({"headline": format!("Deep {format}"), "body": body, "body_format": format}),
+                    ),
+                )
+                .await;
+            let took = started.elapsed();
+            eprintln!("{bytes} bytes of {unit:?} as {format}: {} in {took:?}", r.status);
+            assert_eq!(r.status, expected, "{}", r.text());
+            assert!(took < Duration::from_secs(2), "{unit:?}: {took:?}");
+            t.tick(60);
+        }
+    }
+    let started = Instant::now();
+    let page = t.get("/b/war").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}
