@@ -34,7 +34,7 @@ pub struct TokenDto {
     /// RFC 3339.
     created_at: String,
     last_used_at: Option<String>,
-    /// Null for tokens made before expiry existed... there are none left after the upgrade gave them 90 days.
+    /// When it stops working (RFC 3339); null only for a token stored without an expiry.
     expires_at: Option<String>,
     revoked_at: Option<String>,
     /// `active`, `expired`, `revoked` or `superseded` (the owner's password changed since).
