@@ -339,10 +339,17 @@ async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
     Ok(App::new(store, Arc::new(SystemClock)).await?)
 }
 
+/// Threads for blocking work at most (the store has one writer and four readers; password checks have
+/// their own two threads).
+const MAX_BLOCKING_THREADS: usize = 64;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Blocking work (store calls, feed parsing, extraction) waits its turn beyond 64 threads rather than
+    // growing the process to tokio's default of 512 (issue 11: 300 live streams made 515 threads).
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()
         .context("starting the runtime")?;
     rt.block_on(run(cli))

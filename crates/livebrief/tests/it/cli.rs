@@ -316,3 +316,62 @@ fn sigterm_stops_the_server_within_the_grace_while_a_client_holds_an_unfinished_
     assert!(status.success(), "{status:?}");
     assert!(took < std::time::Duration::from_secs(3), "{took:?}");
 }
+
+/// A line of /proc/PID/status as a number (`Threads`, `VmRSS` in kB).
+fn proc_status(pid: u32, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
+    s.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no {field}"))
+}
+
+#[test]
+fn three_hundred_streams_from_one_address_do_not_grow_the_server() {
+    // The issue's measurement, on the binary: 300 live streams from one address were all accepted and the
+    // process ran 515 threads. Each asks for a replay from the start (a store read per stream).
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &["--demo"]);
+    let pid = server.child.id();
+    let (threads_before, rss_before) = (proc_status(pid, "Threads"), proc_status(pid, "VmRSS"));
+    let started = std::time::Instant::now();
+    let mut open = Vec::new();
+    let (mut accepted, mut refused) = (0, 0);
+    for _ in 0..300 {
+        let mut s = std::net::TcpStream::connect(server.addr).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .expect("timeout");
+        s.write_all(b"GET /b/ceasefire-talks-demo/events?last_event_id=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("write");
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = s.read(&mut buf).expect("an answer");
+            assert!(n > 0, "closed before an answer");
+            head.extend_from_slice(&buf[..n]);
+        }
+        let head = String::from_utf8_lossy(&head).to_string();
+        if head.starts_with("HTTP/1.1 200") {
+            accepted += 1;
+        } else if head.starts_with("HTTP/1.1 429") {
+            refused += 1;
+        } else {
+            panic!("unexpected answer: {head}");
+        }
+        open.push(s);
+    }
+    let took = started.elapsed();
+    let (threads, rss) = (proc_status(pid, "Threads"), proc_status(pid, "VmRSS"));
+    eprintln!(
+        "binary: 300 streams in {took:?}: {accepted} accepted, {refused} refused; threads {threads_before} -> {threads}, \
+         RSS {rss_before} -> {rss} kB"
+    );
+    assert_eq!((accepted, refused), (16, 284));
+    assert!(threads <= 40, "{threads} threads");
+    assert!(
+        rss.saturating_sub(rss_before) < 64 * 1024,
+        "RSS grew by {} kB",
+        rss - rss_before
+    );
+}
