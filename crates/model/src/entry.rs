@@ -265,6 +265,12 @@ fn check_text(what: &str, s: &str, max_chars: usize, required: bool) -> Result<(
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err(RuleError::invalid(format!("{what} contains control characters")));
     }
+    if let Some(c) = s.chars().find(|&c| crate::text::is_bidi_control(c)) {
+        return Err(RuleError::invalid(format!(
+            "{what} contains the text-direction control U+{:04X}, which reorders what readers see",
+            c as u32
+        )));
+    }
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod quotes;
 pub mod reading;
 mod report;
 pub mod source;
+pub mod text;
 
 pub use account::{Actor, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};

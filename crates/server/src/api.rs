@@ -772,8 +772,16 @@ fn topics_dto(custom: Option<String>, list: &[livebrief_nlp::TopicDef]) -> Topic
 }
 
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}/topics", tag = "reports", params(("slug" = String, Path)),
-    responses((status = 200, body = TopicsDto), (status = 404, body = ErrorBody)))]
-async fn get_topics(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TopicsDto>> {
+    responses((status = 200, body = TopicsDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// The topic definitions (names and the words that find them) are the desk's working list: readers see
+/// the topics the page shows, not the words behind them.
+async fn get_topics(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(v): ApiViewer,
+) -> ApiResult<Json<TopicsDto>> {
+    crate::auth::require_role(&v, Role::Contributor)?;
     let (custom, list) = state.app.topics(&slug).await?;
     Ok(Json(topics_dto(custom, &list)))
 }

@@ -24,6 +24,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (see `peer::client_addr`); empty: the
     /// peer is the client.
     pub trusted_proxies: Vec<crate::peer::Network>,
+    /// Client networks that may read `/metrics` without signing in (admins always may).
+    pub metrics_networks: Vec<crate::peer::Network>,
     pub page_size: usize,
     /// Poll sources and work the ingest jobs while serving.
     pub ingest: bool,
@@ -85,6 +87,7 @@ struct Raw {
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
+    metrics_networks: Option<Vec<String>>,
     page_size: Option<u64>,
     ingest: Option<bool>,
     ingest_workers: Option<u64>,
@@ -123,6 +126,7 @@ pub const OPTIONS: &[(&str, Kind)] = &[
     ("login_max_failures", Kind::Number),
     ("login_window_secs", Kind::Number),
     ("trusted_proxies", Kind::List),
+    ("metrics_networks", Kind::List),
     ("page_size", Kind::Number),
     ("ingest", Kind::Boolean),
     ("ingest_workers", Kind::Number),
@@ -260,6 +264,13 @@ impl Raw {
             .map(|p| p.parse::<crate::peer::Network>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
+        let metrics_networks = self
+            .metrics_networks
+            .unwrap_or_else(|| vec!["127.0.0.0/8".into(), "::1".into()])
+            .iter()
+            .map(|p| p.parse::<crate::peer::Network>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("metrics_networks: {e}"))?;
         let page_size = self.page_size.unwrap_or(20);
         if !(1..=200).contains(&page_size) {
             bail!("page_size = {page_size}: must be between 1 and 200");
@@ -332,6 +343,7 @@ impl Raw {
             login_max_failures,
             login_window_secs,
             trusted_proxies,
+            metrics_networks,
             page_size: page_size as usize,
         })
     }

@@ -26,6 +26,7 @@ pub(crate) fn xml_escape(s: &str) -> String {
             // Characters XML 1.0 forbids are dropped rather than breaking the document.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
             '\u{FFFE}' | '\u{FFFF}' => {}
+            c if livebrief_model::text::is_bidi_control(c) => {}
             c => out.push(c),
         }
     }

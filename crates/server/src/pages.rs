@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -204,6 +203,16 @@ pub struct PageQuery {
     cursor: Option<String>,
 }
 
+impl PageQuery {
+    /// Whether this asks for the page as first served: newest first, every topic, the first page.
+    fn is_default(&self) -> bool {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        blank(&self.topic)
+            && blank(&self.cursor)
+            && matches!(self.order.as_deref().map(str::trim), None | Some("" | "newest"))
+    }
+}
+
 #[derive(Serialize)]
 struct TopicCount {
     name: String,
@@ -214,13 +223,14 @@ pub async fn briefing_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
-    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let Some((b, version)) = state.app.briefing(&slug) else {
         return error_page(&state, ApiError::not_found("briefing"));
     };
-    let default_view = uri.query().is_none_or(str::is_empty);
+    // The cached rendering serves every request that asks for the default view, whatever else its query
+    // holds (`?utm_source=…`, `?x=random`): a query string is not a lever to render the page afresh.
+    let default_view = q.is_default();
     let result = if default_view {
         serve_versioned(&state, &PAGE, &b, version, &headers, || {
             render_briefing(&state, &b, version, PageQuery::default())

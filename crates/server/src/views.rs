@@ -62,7 +62,8 @@ impl Views {
 }
 
 /// Escapes `& < > " '` in strings (minijinja's default also escapes `/`, which makes every URL unreadable
-/// in the markup without adding safety inside quoted attributes).
+/// in the markup without adding safety inside quoted attributes) and drops text-direction controls
+/// (`livebrief_model::text::is_bidi_control`).
 fn html_formatter(
     out: &mut minijinja::Output<'_>,
     state: &minijinja::State<'_, '_>,
@@ -70,6 +71,9 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
         Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
+            // Text-direction overrides from any source would reorder what readers see: never written.
+            let s = livebrief_model::text::without_bidi_controls(s);
+            let s = s.as_ref();
             let mut last = 0;
             for (i, b) in s.bytes().enumerate() {
                 let rep = match b {
@@ -322,4 +326,24 @@ pub fn live_blog_jsonld(
         "coverageStartTime": rfc3339(coverage_start.unwrap_or(b.created_at)),
         "liveBlogUpdate": updates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_formatter_escapes_markup_and_drops_text_direction_controls() {
+        let mut env = Environment::new();
+        env.set_formatter(html_formatter);
+        env.add_template("t.html", "<p title=\"{{ v }}\">{{ v }}</p>").expect("template");
+        let out = env
+            .get_template("t.html")
+            .and_then(|t| t.render(minijinja::context! { v => "Invoice \u{202E}fdp.exe <b>&'\"\u{2067}" }))
+            .expect("render");
+        assert_eq!(
+            out,
+            "<p title=\"Invoice fdp.exe &lt;b&gt;&amp;&#39;&quot;\">Invoice fdp.exe &lt;b&gt;&amp;&#39;&quot;</p>"
+        );
+    }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod config;
 mod desk;
 mod feeds;
+mod hardening;
 mod hostile;
 mod newsroom;
 mod newsroom_api;

@@ -234,8 +234,13 @@ async fn a_briefing_defines_its_own_topics_and_reports_are_read_with_them() {
     let t = TestApp::new().await;
     let editor = t.with_briefing().await;
     let contributor = t.user("cole", Role::Contributor).await;
-    // The defaults, in the text form an editor can start from.
-    let d = t.get("/api/v1/briefings/war/topics").await.json();
+    // The definitions are the desk's: not for anonymous readers.
+    assert_eq!(t.get("/api/v1/briefings/war/topics").await.status, StatusCode::UNAUTHORIZED);
+    // The defaults, in the text form an editor can start from; contributors may read them.
+    let d = t
+        .api(Method::GET, "/api/v1/briefings/war/topics", Some(&contributor), None)
+        .await
+        .json();
     assert_eq!(d["custom"], false);
     assert!(d["text"].as_str().expect("text").contains("diplomacy |"));
     let list = "# the grid\nenergy | Energy and the grid | blackout:2, substation:2, power plant:3, grid\n\
