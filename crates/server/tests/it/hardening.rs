@@ -140,3 +140,69 @@ async fn text_direction_overrides_are_refused_in_headlines_and_never_reach_a_pag
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(t.get("/b/spoof").await.status == StatusCode::NOT_FOUND);
 }
+
+/// The largest resident set this process has had, in KiB (`VmHWM`), or `None` off Linux.
+fn peak_rss_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Sixty sign-ins at once from sixty addresses (through a trusted proxy), each with an unknown name so that
+/// each would hash: at most `PASSWORD_CHECKS` hashes (19 MiB each) run at once and `PASSWORD_QUEUE` wait,
+/// the rest are told to come back (503), and the process's peak memory grows by a bounded amount. Before
+/// the bound, sixty hashes ran at once (0.9 GB to 2.0 GB in the probe).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_sign_ins_at_once_are_bounded_in_memory_and_answered() {
+    use livebrief_app::{PASSWORD_CHECKS, PASSWORD_QUEUE};
+    let t = TestApp::with_config(|c| c.trusted_proxies = vec!["127.0.0.1".parse().expect("net")]).await;
+    t.user("eda", Role::Editor).await;
+    let (pre, csrf) = t.login_form().await;
+    let addr = crate::support::serve(&t).await;
+    // One sign-in first, so the hashing code and its buffers are counted in the baseline.
+    let warm = crate::support::post_form_to(
+        addr,
+        "/login",
+        &[("Cookie", pre.as_str()), ("X-Forwarded-For", "198.51.100.250")],
+        &[("csrf", csrf.as_str()), ("name", "nobody-warm"), ("password", "wrong password here")],
+    )
+    .await;
+    assert_eq!(warm.status, StatusCode::UNAUTHORIZED);
+    let base = peak_rss_kib();
+    let tries: Vec<_> = (0..60)
+        .map(|i| {
+            let (pre, csrf) = (pre.clone(), csrf.clone());
+            tokio::spawn(async move {
+                let from = format!("198.51.100.{i}");
+                let name = format!("nobody-{i}");
+                crate::support::post_form_to(
+                    addr,
+                    "/login",
+                    &[("Cookie", pre.as_str()), ("X-Forwarded-For", from.as_str())],
+                    &[("csrf", csrf.as_str()), ("name", name.as_str()), ("password", "wrong password here")],
+                )
+                .await
+                .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tries {
+        statuses.push(t.await.expect("task"));
+    }
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let busy = statuses.iter().filter(|s| **s == StatusCode::SERVICE_UNAVAILABLE).count();
+    assert_eq!(checked + busy, 60, "every sign-in is answered 401 or 503: {statuses:?}");
+    assert!(checked >= PASSWORD_CHECKS, "{statuses:?}");
+    assert!(busy >= 60 - (PASSWORD_CHECKS + PASSWORD_QUEUE) * 3, "most are turned away at once: {statuses:?}");
+    if let (Some(base), Some(peak)) = (base, peak_rss_kib()) {
+        let grew_mib = peak.saturating_sub(base) / 1024;
+        // Two work areas of 19 MiB (one per password-check thread) and slack; before, every check left its
+        // own 19 MiB behind (+342 MiB here) and sixty at once would be over 1 GiB.
+        assert!(grew_mib < 80, "peak memory grew by {grew_mib} MiB");
+        eprintln!("sixty sign-ins: {checked} checked, {busy} turned away, peak memory +{grew_mib} MiB");
+    }
+}
+
