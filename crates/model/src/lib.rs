@@ -13,6 +13,7 @@ pub mod quotes;
 pub mod reading;
 mod report;
 pub mod source;
+mod visibility;
 
 pub use account::{Actor, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
@@ -32,6 +33,7 @@ pub use quotes::{
 pub use reading::{READING_VERSION, Reading};
 pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
 pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind, backoff};
+pub use visibility::{PublicStep, Visibility, public_history};
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;

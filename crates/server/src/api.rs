@@ -10,7 +10,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use livebrief_app::{Command, EditInput, EntryInput};
 use livebrief_model::{
-    BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryId, EventId, Revision, Role, Status, Timestamp,
+    Actor, BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryId, EventId, PublicStep, Revision, Role,
+    Status, Timestamp, Visibility, public_history,
 };
 use livebrief_store::EntryQuery;
 use serde::de::DeserializeOwned;
@@ -241,6 +242,14 @@ pub struct EntryDto {
 }
 
 impl EntryDto {
+    /// As much of `e` as `viewer` may see (`Entry::visibility`): readers get a retracted entry's stub.
+    fn for_viewer(e: &Entry, slug: &str, viewer: Option<&Actor>) -> Self {
+        match e.visibility(viewer) {
+            Visibility::Full => EntryDto::of(e, slug),
+            Visibility::Public | Visibility::Hidden => EntryDto::of(&e.for_readers(), slug),
+        }
+    }
+
     fn of(e: &Entry, slug: &str) -> Self {
         let note = |c: &livebrief_model::Correction| NoteDto {
             note: c.note.clone(),
@@ -347,20 +356,42 @@ pub struct EntryList {
     next_cursor: Option<String>,
 }
 
+/// One revision. Readers (and contributors, of other people's entries) get the public history, the one
+/// the permalink shows: `number`, `action` (publish, correct, edit or retract), `at`, `note`, and a
+/// correction's `previous_headline`. The fields marked "desk" are for those who see the entry in full.
 #[derive(Serialize, ToSchema)]
 pub struct RevisionDto {
     number: i64,
     action: String,
-    actor: String,
     at: String,
     note: Option<String>,
-    status: String,
-    headline: String,
-    body: String,
-    body_html: String,
-    topics: Vec<String>,
-    pinned: bool,
-    key_event: bool,
+    /// Desk: the headline after this revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<String>,
+    /// Readers: the headline a correction replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_headline: Option<String>,
+    /// Desk: who made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_html: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topics: Option<Vec<String>>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pinned: Option<bool>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_event: Option<bool>,
 }
 
 impl RevisionDto {
@@ -368,16 +399,35 @@ impl RevisionDto {
         RevisionDto {
             number: r.number,
             action: r.action.as_str().into(),
-            actor: r.actor_name.clone(),
             at: rfc3339(r.at),
             note: r.note.clone(),
-            status: r.snapshot.status.as_str().into(),
-            headline: r.snapshot.headline.clone(),
-            body: r.snapshot.body.source.clone(),
-            body_html: r.snapshot.body.html.clone(),
-            topics: r.snapshot.topics.clone(),
-            pinned: r.snapshot.pinned,
-            key_event: r.snapshot.key_event,
+            headline: Some(r.snapshot.headline.clone()),
+            previous_headline: None,
+            actor: Some(r.actor_name.clone()),
+            status: Some(r.snapshot.status.as_str().into()),
+            body: Some(r.snapshot.body.source.clone()),
+            body_html: Some(r.snapshot.body.html.clone()),
+            topics: Some(r.snapshot.topics.clone()),
+            pinned: Some(r.snapshot.pinned),
+            key_event: Some(r.snapshot.key_event),
+        }
+    }
+
+    fn public(s: &PublicStep) -> Self {
+        RevisionDto {
+            number: s.number,
+            action: s.action.as_str().into(),
+            at: rfc3339(s.at),
+            note: s.note.clone(),
+            headline: None,
+            previous_headline: s.previous_headline.clone(),
+            actor: None,
+            status: None,
+            body: None,
+            body_html: None,
+            topics: None,
+            pinned: None,
+            key_event: None,
         }
     }
 }
@@ -529,11 +579,16 @@ async fn list_entries(
         .map(parse_cursor)
         .transpose()?;
     q.topic = p.topic.filter(|t| !t.trim().is_empty());
+    let viewer = v.as_ref().map(|v| v.user.actor());
     match p.status.as_deref() {
         None | Some("public") => {}
         Some(s) => {
-            if v.is_none() {
+            let Some(a) = &viewer else {
                 return Err(ApiError::unauthorized());
+            };
+            // Contributors see their own drafts and pending entries, nobody else's.
+            if !a.role.can_publish() {
+                q.private_of = Some(a.id);
             }
             q.statuses = match s {
                 "all" => vec![],
@@ -546,7 +601,11 @@ async fn list_entries(
     }
     let page = state.app.list(&q).await?;
     Ok(Json(EntryList {
-        items: page.items.iter().map(|e| EntryDto::of(e, &slug)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|e| EntryDto::for_viewer(e, &slug, viewer.as_ref()))
+            .collect(),
         next_cursor: page.next.map(encode_cursor),
     }))
 }
@@ -815,12 +874,13 @@ async fn briefing_events(
     }))
 }
 
-async fn visible_entry(state: &AppState, id: i64, v: &Option<crate::auth::Viewer>) -> ApiResult<Entry> {
+/// The entry and how much of it the viewer sees; hidden entries are not found (`Entry::visibility`).
+async fn visible_entry(state: &AppState, id: i64, viewer: Option<&Actor>) -> ApiResult<(Entry, Visibility)> {
     let e = state.app.entry(EntryId(id)).await?;
-    if !e.status.is_public() && v.is_none() {
-        return Err(ApiError::not_found("entry"));
+    match e.visibility(viewer) {
+        Visibility::Hidden => Err(ApiError::not_found("entry")),
+        vis => Ok((e, vis)),
     }
-    Ok(e)
 }
 
 #[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)),
@@ -830,8 +890,13 @@ async fn get_entry(
     Path(id): Path<i64>,
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<EntryDto>> {
-    let e = visible_entry(&state, id, &v).await?;
-    Ok(Json(EntryDto::of(&e, &slug_of(&state, e.briefing_id))))
+    let viewer = v.map(|v| v.user.actor());
+    let (e, _) = visible_entry(&state, id, viewer.as_ref()).await?;
+    Ok(Json(EntryDto::for_viewer(
+        &e,
+        &slug_of(&state, e.briefing_id),
+        viewer.as_ref(),
+    )))
 }
 
 async fn command(
@@ -841,11 +906,13 @@ async fn command(
     cmd: Command,
     version: Option<i64>,
 ) -> ApiResult<Json<EntryDto>> {
-    let e = state
-        .app
-        .change_entry(&v.user.actor(), EntryId(id), cmd, version)
-        .await?;
-    Ok(Json(EntryDto::of(&e, &slug_of(state, e.briefing_id))))
+    let actor = v.user.actor();
+    let e = state.app.change_entry(&actor, EntryId(id), cmd, version).await?;
+    Ok(Json(EntryDto::for_viewer(
+        &e,
+        &slug_of(state, e.briefing_id),
+        Some(&actor),
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)), request_body = EntryPatch,
@@ -950,17 +1017,13 @@ async fn entry_revisions(
     Path(id): Path<i64>,
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<Vec<RevisionDto>>> {
-    let e = visible_entry(&state, id, &v).await?;
+    let viewer = v.map(|v| v.user.actor());
+    let (e, vis) = visible_entry(&state, id, viewer.as_ref()).await?;
     let revs = state.app.revisions(e.id).await?;
-    // Readers see the public history only: nothing from before publication.
-    let revs: Vec<RevisionDto> = if v.is_some() {
-        revs.iter().map(RevisionDto::of).collect()
-    } else {
-        let first_public = revs
-            .iter()
-            .position(|r| r.snapshot.status.is_public())
-            .unwrap_or(revs.len());
-        revs[first_public..].iter().map(RevisionDto::of).collect()
+    // Readers see the history the permalink shows (`public_history`); the desk sees every revision.
+    let revs: Vec<RevisionDto> = match vis {
+        Visibility::Full => revs.iter().map(RevisionDto::of).collect(),
+        _ => public_history(&e, &revs).iter().map(RevisionDto::public).collect(),
     };
     Ok(Json(revs))
 }

@@ -82,6 +82,9 @@ pub struct EntryQuery {
     pub topic: Option<String>,
     pub pinned: Option<bool>,
     pub key_event: Option<bool>,
+    /// When set, entries that are not public (drafts, pending) are included only if this user wrote them:
+    /// what a contributor may see (see `Entry::visibility`).
+    pub private_of: Option<UserId>,
 }
 
 impl EntryQuery {
@@ -96,6 +99,7 @@ impl EntryQuery {
             topic: None,
             pinned: None,
             key_event: None,
+            private_of: None,
         }
     }
 }

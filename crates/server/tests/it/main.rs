@@ -15,3 +15,4 @@ mod pages;
 mod quotes;
 mod reports;
 mod sse;
+mod visibility;

@@ -307,6 +307,17 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         ..EntryQuery::public(b.id, 50)
     };
     assert_eq!(store.list_entries(&all).await.expect("list").items.len(), 6);
+    // Not public and written by someone else: left out for another contributor, kept for its author.
+    let others = EntryQuery {
+        private_of: Some(livebrief_model::UserId(co.id.0 + 1000)),
+        ..all.clone()
+    };
+    assert_eq!(store.list_entries(&others).await.expect("list").items.len(), 5);
+    let own = EntryQuery {
+        private_of: Some(co.id),
+        ..all.clone()
+    };
+    assert_eq!(store.list_entries(&own).await.expect("list").items.len(), 6);
     let topics = store.topics(b.id).await.expect("topics");
     assert_eq!(topics, vec![("Diplomacy".to_string(), 3), ("Fighting".to_string(), 2)]);
 

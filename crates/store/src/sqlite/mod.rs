@@ -1077,6 +1077,10 @@ impl Store for SqliteStore {
                 sql.push_str(" AND key_event = ?");
                 args.push(Box::new(k));
             }
+            if let Some(u) = q.private_of {
+                sql.push_str(" AND (status IN ('published', 'retracted') OR author_id = ?)");
+                args.push(Box::new(u.0));
+            }
             let (cmp, dir) = match q.order {
                 Order::NewestFirst => ("<", "DESC"),
                 Order::OldestFirst => (">", "ASC"),
