@@ -45,6 +45,12 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// A report with this URL exists and the actor may not replace it.
+    #[error("{message}")]
+    ReportTaken {
+        id: livebrief_model::ReportId,
+        message: String,
+    },
     #[error("wrong user name or password")]
     BadCredentials,
     /// Too much of a bounded resource is in use (password checks); try again in a moment.

@@ -31,7 +31,7 @@ pub use quotes::{
     NewQuote, SPEAKER_NAME_CHARS, Speaker, SpeakerAction, SpeakerAlias, SpeakerId, TrackedQuote, TrackedQuoteId,
 };
 pub use reading::{READING_VERSION, Reading};
-pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
+pub use report::{MAX_REPORT_TEXT, Report, ReportActor, ReportChange, ReportDraft, ReportId};
 pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind, backoff};
 pub use visibility::{PublicStep, Visibility, public_history};
 

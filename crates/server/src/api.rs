@@ -74,6 +74,9 @@ pub struct ErrorDetail {
     /// Stable, snake_case; see the `ErrorCode` schema for the list.
     code: ErrorCode,
     message: String,
+    /// With `conflict` when re-posting a report's URL you may not replace: the id of the stored report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    existing_id: Option<i64>,
 }
 
 /// Every error code, listed from the one table the server uses.
@@ -652,7 +655,8 @@ pub struct ReportCreate {
     text: Option<String>,
     /// The article's whole HTML page: its text, title, date and site name are extracted.
     html: Option<String>,
-    /// Where it was published; the same URL again updates the stored report.
+    /// Where it was published; the same URL again updates the stored report (if you sent it in, or are
+    /// an editor; else 409).
     url: Option<String>,
     #[serde(default)]
     title: String,
@@ -684,9 +688,54 @@ pub struct ReportDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     reading: Option<serde_json::Value>,
+    /// Editors and admins: who sent it in (absent for reports from before submitters were recorded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submitted_by: Option<ReportActorDto>,
+    /// Editors and admins: who last replaced its text (at `updated_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed_by: Option<ReportActorDto>,
+    /// Editors and admins, one report: every replacement of its text, oldest first, with what it replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<ReportChangeDto>>,
+}
+
+/// A person, or the newsroom loop (`name` "newsroom", no `user_id`).
+#[derive(Serialize, ToSchema)]
+pub struct ReportActorDto {
+    name: String,
+    user_id: Option<i64>,
+}
+
+impl ReportActorDto {
+    fn of(a: &livebrief_model::ReportActor) -> Self {
+        ReportActorDto {
+            name: a.name.clone(),
+            user_id: a.id.map(|u| u.0),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportChangeDto {
+    by: ReportActorDto,
+    at: String,
+    previous_title: String,
+    previous_source: String,
+    previous_published: String,
+    previous_text: String,
 }
 
 impl ReportDto {
+    /// With its owners for editors and admins.
+    fn for_viewer(r: &livebrief_model::Report, slug: &str, full: bool, viewer: &Actor) -> Self {
+        let mut dto = ReportDto::of(r, slug, full);
+        if viewer.role.can_publish() {
+            dto.submitted_by = r.submitted_by.as_ref().map(ReportActorDto::of);
+            dto.changed_by = r.changed_by.as_ref().map(ReportActorDto::of);
+        }
+        dto
+    }
+
     fn of(r: &livebrief_model::Report, slug: &str, full: bool) -> Self {
         ReportDto {
             id: r.id.0,
@@ -701,6 +750,9 @@ impl ReportDto {
             quote_count: r.reading.quotes.len(),
             text: full.then(|| r.text.clone()),
             reading: full.then(|| livebrief_nlp::reading_json(&r.reading, &r.published.to_string(), &r.text)),
+            submitted_by: None,
+            changed_by: None,
+            changes: None,
         }
     }
 }
@@ -715,8 +767,10 @@ pub struct ReportListParams {
 }
 
 #[utoipa::path(post, path = "/api/v1/briefings/{slug}/reports", tag = "reports", params(("slug" = String, Path)), request_body = ReportCreate,
-    responses((status = 201, description = "read and stored", body = ReportDto), (status = 200, description = "the same URL again: text and reading replaced", body = ReportDto),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, description = "read and stored", body = ReportDto), (status = 200, description = "the same URL again, sent by whoever sent it in or an editor: text and reading replaced, the old text kept in `changes`", body = ReportDto),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the same URL again, from a contributor who did not send it in: nothing changed; `existing_id` is the stored report", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn create_report(
     State(state): State<AppState>,
@@ -744,9 +798,10 @@ async fn create_report(
         published: i.published.as_deref().map(parse_date).transpose()?,
         body,
     };
-    let (r, created) = state.app.add_report(&v.user.actor(), &slug, input).await?;
+    let actor = v.user.actor();
+    let (r, created) = state.app.add_report(&actor, &slug, input).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(ReportDto::of(&r, &slug, true))))
+    Ok((status, Json(ReportDto::for_viewer(&r, &slug, true, &actor))))
 }
 
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}/reports", tag = "reports", params(("slug" = String, Path), ReportListParams),
@@ -755,7 +810,7 @@ async fn create_report(
 async fn list_reports(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    ApiViewer(_v): ApiViewer,
+    ApiViewer(v): ApiViewer,
     Query(p): Query<ReportListParams>,
 ) -> ApiResult<Json<Vec<ReportDto>>> {
     let limit = p.limit.unwrap_or(20).clamp(1, 100);
@@ -763,7 +818,12 @@ async fn list_reports(
         .app
         .reports(&slug, p.before.map(livebrief_model::ReportId), limit)
         .await?;
-    Ok(Json(list.iter().map(|r| ReportDto::of(r, &slug, false)).collect()))
+    let actor = v.user.actor();
+    Ok(Json(
+        list.iter()
+            .map(|r| ReportDto::for_viewer(r, &slug, false, &actor))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", params(("id" = i64, Path)),
@@ -772,10 +832,28 @@ async fn list_reports(
 async fn get_report(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    ApiViewer(_v): ApiViewer,
+    ApiViewer(v): ApiViewer,
 ) -> ApiResult<Json<ReportDto>> {
+    let actor = v.user.actor();
     let r = state.app.report(livebrief_model::ReportId(id)).await?;
-    Ok(Json(ReportDto::of(&r, &slug_of(&state, r.briefing_id), true)))
+    let mut dto = ReportDto::for_viewer(&r, &slug_of(&state, r.briefing_id), true, &actor);
+    if actor.role.can_publish() {
+        let changes = state.app.report_changes(r.id).await?;
+        dto.changes = Some(
+            changes
+                .iter()
+                .map(|c| ReportChangeDto {
+                    by: ReportActorDto::of(&c.by),
+                    at: rfc3339(c.at),
+                    previous_title: c.previous_title.clone(),
+                    previous_source: c.previous_source.clone(),
+                    previous_published: c.previous_published.to_string(),
+                    previous_text: c.previous_text.clone(),
+                })
+                .collect(),
+        );
+    }
+    Ok(Json(dto))
 }
 
 #[derive(Serialize, ToSchema)]
