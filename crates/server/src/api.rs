@@ -572,6 +572,11 @@ async fn list_entries(
     Query(p): Query<EntryListParams>,
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<EntryList>> {
+    // Who is asking before what they ask for: `?status=` needs a principal, whatever the briefing.
+    let viewer = v.as_ref().map(|v| v.user.actor());
+    if viewer.is_none() && !matches!(p.status.as_deref(), None | Some("public")) {
+        return Err(ApiError::unauthorized());
+    }
     let b = briefing_or_404(&state, &slug)?;
     let mut q = EntryQuery::public(b.id, p.limit.unwrap_or(20).clamp(1, 100));
     q.order = parse_order(p.order.as_deref())?;
@@ -582,7 +587,6 @@ async fn list_entries(
         .map(parse_cursor)
         .transpose()?;
     q.topic = p.topic.filter(|t| !t.trim().is_empty());
-    let viewer = v.as_ref().map(|v| v.user.actor());
     match p.status.as_deref() {
         None | Some("public") => {}
         Some(s) => {

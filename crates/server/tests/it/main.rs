@@ -4,6 +4,7 @@ mod support;
 
 mod api;
 mod auth;
+mod authz;
 mod config;
 mod desk;
 mod feeds;
