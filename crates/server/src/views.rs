@@ -159,12 +159,17 @@ pub struct EntryView {
     pub briefing_url: String,
     /// Only the stub of a retracted entry is shown: its text is withdrawn.
     pub stub: bool,
+    /// Built from the whole entry (`for_desk`): its desk edit and revision pages are open to the viewer.
+    pub full: bool,
 }
 
 impl EntryView {
     /// What readers see (`Entry::for_readers`): a retracted entry is its stub.
     pub fn of(e: &Entry, b: &Briefing) -> EntryView {
-        EntryView::build(&e.for_readers(), b, e.status == Status::Retracted)
+        EntryView {
+            full: false,
+            ..EntryView::build(&e.for_readers(), b, e.status == Status::Retracted)
+        }
     }
 
     /// All of it, retracted text too: for the desk, when the viewer may see the entry in full.
@@ -215,6 +220,7 @@ impl EntryView {
             permalink: format!("/b/{}/e/{}", b.slug, e.id.0),
             briefing_url: format!("/b/{}", b.slug),
             stub,
+            full: true,
         }
     }
 }

@@ -251,6 +251,10 @@ async fn contributors_see_only_their_own_drafts_and_pending_entries() {
     }
     let desk = t.get_cookie("/desk/b/war", &bob_s).await.text();
     assert!(!desk.contains("Ocelot"), "bob's desk lists alice's drafts");
+    assert!(
+        !desk.contains(&format!("/desk/e/{}/edit", ids[0])),
+        "no link to a page bob may not open"
+    );
     let desk = t.get_cookie("/desk/b/war", &alice_s).await.text();
     assert!(desk.contains("Alice draft Ocelot") && desk.contains("Alice pending Ocelot"));
 
@@ -259,6 +263,16 @@ async fn contributors_see_only_their_own_drafts_and_pending_entries() {
     let id = e["id"].as_i64().expect("id");
     let r = t.get_cookie(&format!("/desk/e/{id}/edit"), &bob_s).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let desk = t.get_cookie("/desk/b/war", &bob_s).await.text();
+    assert!(
+        desk.contains("Lynx") && !desk.contains(&format!("/desk/e/{id}/edit")),
+        "{desk}"
+    );
+    let desk = t.get_cookie("/desk/b/war", &alice_s).await.text();
+    assert!(
+        desk.contains(&format!("/desk/e/{}/edit", ids[0])),
+        "alice edits her own draft"
+    );
     let r = t
         .api(Method::GET, &format!("/api/v1/entries/{id}"), Some(&bob), None)
         .await;
