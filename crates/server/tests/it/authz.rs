@@ -77,7 +77,7 @@ enum Obj {
     OtherBriefing,
     /// An entry id that does not exist.
     NoEntry,
-    /// A development, report, source or asset that exists.
+    /// A development, report, source, speaker or asset that exists.
     Existing,
     /// An id (or name) that does not exist.
     Missing,
@@ -284,7 +284,12 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
             Obj::Published | Obj::Retracted => Expect::Ok,
             _ => Expect::Hidden,
         }),
-        ("GET", "/b/{slug}/quotes/{id}" | "/b/{slug}/quotes/{id}/feed.atom") => p(MISSING, |_, _, _| Expect::Hidden),
+        ("GET", "/b/{slug}/quotes/{id}" | "/b/{slug}/quotes/{id}/feed.atom") => {
+            p(
+                THINGS,
+                |_, o, _| if o == Obj::Existing { Expect::Ok } else { Expect::Hidden },
+            )
+        }
         // Signing in is for anyone with the form's token.
         ("POST", "/login") => p(NOTHING, |_, _, _| Expect::Ok),
         ("POST", "/logout") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
@@ -335,7 +340,7 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         ("POST", "/desk/d/{id}/{action}") => v(THINGS, &["dismiss"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("POST", "/desk/sources/{id}/{action}") => v(THINGS, &["disable"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("POST", "/desk/jobs/{id}/retry") => p(MISSING, |w, o, _| on_thing(w, o, true, Expect::Ok)),
-        ("POST", "/desk/speakers/{id}/{action}") => v(MISSING, &["rename"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
+        ("POST", "/desk/speakers/{id}/{action}") => v(THINGS, &["rename"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
 
         // The API: reads of public things are public; everything else needs a token or a session.
         ("GET", "/api/v1/openapi.json" | "/api/v1/briefings") => p(NOTHING, |_, _, _| Expect::Ok),
@@ -351,7 +356,10 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         ("GET", "/api/v1/briefings/{slug}/entries") => v(SLUGS, &["", "status"], |w, o, a| {
             on_slug(w, o, a == "status", false, Expect::Ok)
         }),
-        ("GET", "/api/v1/speakers/{id}") => p(MISSING, |_, _, _| Expect::Hidden),
+        ("GET", "/api/v1/speakers/{id}") => p(
+            THINGS,
+            |_, o, _| if o == Obj::Existing { Expect::Ok } else { Expect::Hidden },
+        ),
         ("GET", "/api/v1/me") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
         ("POST", "/api/v1/tokens") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
         ("POST", "/api/v1/briefings") => p(NOTHING, |w, _, _| gate(w, true, true, Expect::Ok)),
@@ -413,6 +421,8 @@ struct World {
     shared_report: i64,
     shared_dev: i64,
     shared_source: i64,
+    /// A speaker with a published quote (from an approved development).
+    speaker: i64,
     serial: u32,
     actors: Vec<livebrief_model::Actor>,
 }
@@ -447,6 +457,7 @@ impl World {
             shared_report: 0,
             shared_dev: 0,
             shared_source: 0,
+            speaker: 0,
             serial: 0,
             actors: Vec::new(),
         };
@@ -466,7 +477,56 @@ impl World {
         }
         (w.shared_report, w.shared_dev) = w.development().await;
         w.shared_source = w.source().await;
+        w.speaker = w.speaker().await;
         w
+    }
+
+    /// A development with a quote, approved by an editor: its speaker.
+    async fn speaker(&mut self) -> i64 {
+        let tok = self.token(Who::EditorToken).to_string();
+        let text = "“We need to understand what the American side proposes,” Kremlin spokesman Dmitry Peskov \
+                    told reporters in Moscow on Wednesday.";
+        let r = self
+            .t
+            .api(
+                Method::POST,
+                "/api/v1/briefings/war/reports",
+                Some(&tok),
+                Some(json!({"text": text, "url": "https://example.org/peskov", "source": "Wire", "published": "2025-03-13"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let devs = self
+            .t
+            .api(
+                Method::GET,
+                "/api/v1/briefings/war/developments?limit=100",
+                Some(&tok),
+                None,
+            )
+            .await
+            .json();
+        let dev = devs
+            .as_array()
+            .expect("developments")
+            .iter()
+            .filter_map(|d| d["id"].as_i64())
+            .max()
+            .expect("a development");
+        let r = self
+            .t
+            .api(
+                Method::POST,
+                &format!("/api/v1/developments/{dev}/decisions"),
+                Some(&tok),
+                Some(json!({"action": "approve"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let speakers = self.t.get("/api/v1/briefings/war/speakers").await.json();
+        speakers[0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("a speaker: {speakers}"))
     }
 
     fn next(&mut self) -> u32 {
@@ -612,6 +672,8 @@ impl World {
             } else {
                 self.shared_dev
             }
+        } else if path.contains("/quotes/{id}") || path.contains("/speakers/{id}") {
+            self.speaker
         } else if path.contains("/sources/{id}") {
             if fresh { self.source().await } else { self.shared_source }
         } else {
@@ -721,7 +783,7 @@ impl World {
             }
             "/desk/b/{slug}/sources/import" => fields.push(("opml", OPML.into())),
             "/desk/d/{id}/{action}" => fields.push(("reason", "Not news.".into())),
-            "/desk/speakers/{id}/{action}" => fields.push(("name", "Someone".into())),
+            "/desk/speakers/{id}/{action}" => fields.push(("name", format!("Someone {n}"))),
             _ => {}
         }
         let mut s = url::form_urlencoded::Serializer::new(String::new());
