@@ -77,7 +77,7 @@ enum Obj {
     OtherBriefing,
     /// An entry id that does not exist.
     NoEntry,
-    /// A development, report, source, speaker or asset that exists.
+    /// A development, report, source, parked job, speaker or asset that exists.
     Existing,
     /// An id (or name) that does not exist.
     Missing,
@@ -95,7 +95,6 @@ const ENTRIES: &[Obj] = &[
 ];
 const SLUGS: &[Obj] = &[Obj::Briefing, Obj::NoBriefing];
 const THINGS: &[Obj] = &[Obj::Existing, Obj::Missing];
-const MISSING: &[Obj] = &[Obj::Missing];
 const NOTHING: &[Obj] = &[Obj::Nothing];
 
 /// The status classes the rules speak in.
@@ -339,7 +338,7 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         // Dismissing a development is an editor's decision.
         ("POST", "/desk/d/{id}/{action}") => v(THINGS, &["dismiss"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("POST", "/desk/sources/{id}/{action}") => v(THINGS, &["disable"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
-        ("POST", "/desk/jobs/{id}/retry") => p(MISSING, |w, o, _| on_thing(w, o, true, Expect::Ok)),
+        ("POST", "/desk/jobs/{id}/retry") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("POST", "/desk/speakers/{id}/{action}") => v(THINGS, &["rename"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
 
         // The API: reads of public things are public; everything else needs a token or a session.
@@ -405,7 +404,7 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         }
         ("POST", "/api/v1/developments/{id}/decisions") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("PATCH" | "DELETE", "/api/v1/sources/{id}") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
-        ("POST", "/api/v1/jobs/{id}/retry") => p(MISSING, |w, o, _| on_thing(w, o, true, Expect::Ok)),
+        ("POST", "/api/v1/jobs/{id}/retry") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
         _ => None,
     }
 }
@@ -617,6 +616,42 @@ impl World {
         (report, dev)
     }
 
+    /// A fresh parked job (a retry puts it back in the queue).
+    async fn parked_job(&mut self) -> i64 {
+        let source = livebrief_model::SourceId(self.source().await);
+        let n = self.next();
+        let b = self.t.state.app.briefing("war").expect("war").0;
+        let store = self.t.state.app.store();
+        let now = self.t.state.app.now();
+        let item = livebrief_store::SeenItem {
+            key: format!("item{n}"),
+            job: Some(livebrief_model::NewJob {
+                briefing_id: b.id,
+                source_id: Some(source),
+                url: format!("https://example.org/article{n}"),
+                title: format!("Article {n}"),
+                outlet: "Wire".into(),
+                published: None,
+                content: None,
+            }),
+        };
+        store.add_items(source, vec![item], 10, now).await.expect("items");
+        let jobs = store
+            .claim_jobs(now, now + std::time::Duration::from_secs(60), 10)
+            .await
+            .expect("claim");
+        // Jobs retried by earlier cases are claimed too; they stay running, which changes nothing here.
+        let job = jobs
+            .iter()
+            .find(|j| j.item.url == format!("https://example.org/article{n}"))
+            .expect("this job is claimed");
+        store
+            .fail_job(job, "gone", livebrief_model::Retry::Park, now)
+            .await
+            .expect("park");
+        job.id.0
+    }
+
     async fn source(&mut self) -> i64 {
         let n = self.next();
         let b = self.t.state.app.briefing("war").expect("war").0;
@@ -672,6 +707,8 @@ impl World {
             } else {
                 self.shared_dev
             }
+        } else if path.contains("/jobs/{id}") {
+            self.parked_job().await
         } else if path.contains("/quotes/{id}") || path.contains("/speakers/{id}") {
             self.speaker
         } else if path.contains("/sources/{id}") {
