@@ -105,7 +105,9 @@ fn documented(openapi: &utoipa::openapi::OpenApi) -> Vec<Route> {
     out
 }
 
-/// The router without its state, fallbacks and outer layers, and the list of its routes.
+/// The router without its state, fallbacks and outer layers, and the list of its routes. Register every
+/// route through `Routes` (or, for the API, utoipa's `routes!`): a route added with a bare `Router::route`
+/// would be missing from [`routes`] and so from the authorisation matrix.
 fn build() -> (Router<AppState>, Vec<Route>) {
     let (api, openapi) = api::router();
     let mut list = documented(&openapi);
