@@ -462,14 +462,15 @@ impl Entry {
         };
         let (rev_action, event, note) = match action {
             Action::Edit(edit) => {
-                if self.status == Status::Retracted {
-                    return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
-                }
+                // Who may edit first: a contributor learns nothing about the state of an entry they may not edit.
                 let own_unpublished = own && matches!(self.status, Status::Draft | Status::Pending);
                 if !(editor || own_unpublished) {
                     return Err(RuleError::forbidden(
                         "contributors can edit only their own entries before they are published",
                     ));
+                }
+                if self.status == Status::Retracted {
+                    return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
                 }
                 if let Some(h) = edit.headline {
                     check_headline(&h)?;

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp};
+use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp, public_history};
 use livebrief_store::{Cursor, EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
@@ -348,6 +348,15 @@ struct HistoryItem {
     headline: Option<String>,
 }
 
+fn history_label(a: RevisionAction) -> &'static str {
+    match a {
+        RevisionAction::Correct => "Corrected",
+        RevisionAction::Edit => "Updated",
+        RevisionAction::Retract => "Retracted",
+        _ => "Published",
+    }
+}
+
 pub async fn entry_page(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>) -> Response {
     let result = async {
         let (b, _) = state
@@ -358,35 +367,17 @@ pub async fn entry_page(State(state): State<AppState>, Path((slug, id)): Path<(S
         if e.briefing_id != b.id || !e.status.is_public() {
             return Err(ApiError::not_found("entry"));
         }
-        // The public history: what happened after publication, with the text each correction replaced.
+        // The public history (`livebrief_model::public_history`): the API's revisions for readers are the same.
         let revisions = state.app.revisions(e.id).await?;
-        let mut history = Vec::new();
-        let mut prev_headline: Option<String> = None;
-        let mut public = false;
-        for r in &revisions {
-            let label = match r.action {
-                RevisionAction::Publish | RevisionAction::Approve => Some("Published"),
-                RevisionAction::Correct if public => Some("Corrected"),
-                RevisionAction::Edit if public => Some("Updated"),
-                RevisionAction::Retract => Some("Retracted"),
-                RevisionAction::Create if r.snapshot.status == Status::Published => Some("Published"),
-                _ => None,
-            };
-            if let Some(label) = label {
-                let changed = prev_headline
-                    .as_ref()
-                    .filter(|p| **p != r.snapshot.headline && public)
-                    .cloned();
-                history.push(HistoryItem {
-                    label,
-                    at: TimeView::of(r.at),
-                    note: r.note.clone(),
-                    headline: changed,
-                });
-                public = true;
-            }
-            prev_headline = Some(r.snapshot.headline.clone());
-        }
+        let history: Vec<HistoryItem> = public_history(&e, &revisions)
+            .into_iter()
+            .map(|s| HistoryItem {
+                label: history_label(s.action),
+                at: TimeView::of(s.at),
+                note: s.note,
+                headline: s.previous_headline,
+            })
+            .collect();
         let cursor = Cursor {
             at: livebrief_store::sort_time(&e),
             id: EntryId(e.id.0 + 1),

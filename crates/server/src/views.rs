@@ -1,7 +1,7 @@
 //! View models and template rendering. Templates auto-escape (their names end in `.html`); the only
 //! unescaped values are entry bodies, which the content crate sanitised.
 
-use livebrief_model::{Briefing, Entry, Revision, Status, Timestamp};
+use livebrief_model::{Actor, Briefing, Entry, Revision, Status, Timestamp, Visibility};
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -161,18 +161,41 @@ pub struct EntryView {
     pub author: String,
     pub permalink: String,
     pub briefing_url: String,
+    /// Only the stub of a retracted entry is shown: its text is withdrawn.
+    pub stub: bool,
+    /// Built from the whole entry (`for_desk`): its desk edit and revision pages are open to the viewer.
+    pub full: bool,
 }
 
 impl EntryView {
+    /// What readers see (`Entry::for_readers`): a retracted entry is its stub.
     pub fn of(e: &Entry, b: &Briefing) -> EntryView {
-        let retracted = e.status == Status::Retracted;
+        EntryView {
+            full: false,
+            ..EntryView::build(&e.for_readers(), b, e.status == Status::Retracted)
+        }
+    }
+
+    /// All of it, retracted text too: for the desk, when the viewer may see the entry in full.
+    pub fn for_desk(e: &Entry, b: &Briefing) -> EntryView {
+        EntryView::build(e, b, false)
+    }
+
+    /// As much as `viewer` may see (`Entry::visibility`; hidden entries never reach a view).
+    pub fn for_viewer(e: &Entry, b: &Briefing, viewer: &Actor) -> EntryView {
+        match e.visibility(Some(viewer)) {
+            Visibility::Full => EntryView::for_desk(e, b),
+            Visibility::Public | Visibility::Hidden => EntryView::of(e, b),
+        }
+    }
+
+    fn build(e: &Entry, b: &Briefing, stub: bool) -> EntryView {
         EntryView {
             id: e.id.0,
             version: e.version,
             status: e.status.as_str(),
             headline: e.headline.clone(),
-            // Retracted entries keep only their stub on public pages; the desk shows the text.
-            body_html: if retracted { String::new() } else { e.body.html.clone() },
+            body_html: e.body.html.clone(),
             happened_on: e.happened_on.to_string(),
             happened_on_human: human_date(e.happened_on),
             published: e.published_at.map(TimeView::of),
@@ -200,14 +223,9 @@ impl EntryView {
             author: e.author_name.clone(),
             permalink: format!("/b/{}/e/{}", b.slug, e.id.0),
             briefing_url: format!("/b/{}", b.slug),
+            stub,
+            full: true,
         }
-    }
-
-    /// The desk sees retracted text too.
-    pub fn for_desk(e: &Entry, b: &Briefing) -> EntryView {
-        let mut v = EntryView::of(e, b);
-        v.body_html = e.body.html.clone();
-        v
     }
 }
 

@@ -17,8 +17,8 @@ mod sqlite;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Report, ReportDraft, ReportId,
-    Revision, Role, Status, Timestamp, User, UserId,
+    Actor, Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Report, ReportChange,
+    ReportDraft, ReportId, Revision, Role, Status, Timestamp, User, UserId,
 };
 
 pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
@@ -82,6 +82,9 @@ pub struct EntryQuery {
     pub topic: Option<String>,
     pub pinned: Option<bool>,
     pub key_event: Option<bool>,
+    /// When set, entries that are not public (drafts, pending) are included only if this user wrote them:
+    /// what a contributor may see (see `Entry::visibility`).
+    pub private_of: Option<UserId>,
 }
 
 impl EntryQuery {
@@ -96,6 +99,31 @@ impl EntryQuery {
             topic: None,
             pinned: None,
             key_event: None,
+            private_of: None,
+        }
+    }
+}
+
+/// What `Store::save_report` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportSaved {
+    /// A new report.
+    Created(Report),
+    /// The report with this URL, its text and reading replaced.
+    Replaced(Report),
+    /// The report with this URL, unchanged: the sender may not replace it.
+    Kept(Report),
+}
+
+impl ReportSaved {
+    pub fn report(&self) -> &Report {
+        match self {
+            ReportSaved::Created(r) | ReportSaved::Replaced(r) | ReportSaved::Kept(r) => r,
+        }
+    }
+    pub fn into_report(self) -> Report {
+        match self {
+            ReportSaved::Created(r) | ReportSaved::Replaced(r) | ReportSaved::Kept(r) => r,
         }
     }
 }
@@ -140,10 +168,14 @@ pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
     async fn update_briefing(&self, id: BriefingId, draft: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)>;
     async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>>;
 
-    /// Stores a report with its reading. A report with the same URL in the same briefing is the same report:
-    /// its text and reading are replaced and its id kept. Returns the report and whether it was new.
-    async fn save_report(&self, draft: &ReportDraft, at: Timestamp) -> Result<(Report, bool)>;
+    /// Stores a report with its reading, sent in by `by` (`None`: the newsroom loop). A report with the same
+    /// URL in the same briefing is the same report: when `Report::may_be_replaced_by(by)` (checked in the same
+    /// transaction), its text and reading are replaced, its id kept, and a [`ReportChange`] keeps what was
+    /// replaced; otherwise nothing changes and the stored report comes back as `Kept`.
+    async fn save_report(&self, draft: &ReportDraft, by: Option<&Actor>, at: Timestamp) -> Result<ReportSaved>;
     async fn report(&self, id: ReportId) -> Result<Option<Report>>;
+    /// The replacements of a report's text, oldest first.
+    async fn report_changes(&self, id: ReportId) -> Result<Vec<ReportChange>>;
     /// A briefing's own topic list (the text format of `livebrief_nlp::parse_topics`), if it has one.
     async fn briefing_topics(&self, id: BriefingId) -> Result<Option<String>>;
     /// Sets a briefing's topic list; `None` goes back to the default topics.

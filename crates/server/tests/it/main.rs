@@ -4,6 +4,7 @@ mod support;
 
 mod api;
 mod auth;
+mod authz;
 mod config;
 mod desk;
 mod feeds;
@@ -16,3 +17,4 @@ mod pages;
 mod quotes;
 mod reports;
 mod sse;
+mod visibility;
