@@ -161,3 +161,23 @@ async fn pg_bad_url_and_unreachable_server_are_one_line_errors() {
     assert!(!msg.contains('\n') && !msg.contains("secret"), "{msg}");
     assert!(matches!(err, StoreError::Backend(_)));
 }
+
+/// Two briefings written at once through both instances: each keeps its own contiguous sequence, and neither
+/// waits on or disturbs the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_two_briefings_written_at_once_keep_their_own_sequences() {
+    let Some(s) = schema("twobriefings").await else { return };
+    let (a, b) = (open(&s).await, open(&s).await);
+    let (ab, ba): ([&dyn Store; 2], [&dyn Store; 2]) = ([&a, &b], [&b, &a]);
+    tokio::join!(
+        livebrief_store::conformance::concurrent_writers(&ab, "left"),
+        livebrief_store::conformance::concurrent_writers(&ba, "right"),
+    );
+    let last = a.last_event_ids().await.expect("last");
+    assert_eq!(last.len(), 2);
+    for (briefing, id) in last {
+        let all = a.events_after(briefing, livebrief_model::EventId(0), 10_000).await.expect("events");
+        assert_eq!(all.first().map(|e| e.id.0), Some(1), "a briefing's sequence starts at 1");
+        assert_eq!(id.0, all.len() as i64, "a briefing's ids run 1..=n with no gaps");
+    }
+}
