@@ -12,6 +12,8 @@ use serde::Deserialize;
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    /// A `postgres://` or `postgresql://` URL: the PostgreSQL backend. `None`: SQLite in `data_dir`.
+    pub database_url: Option<String>,
     /// Absolute URL readers reach the server at (feeds and structured data link with it).
     pub base_url: url::Url,
     pub log_format: LogFormat,
@@ -78,6 +80,7 @@ pub enum LogFormat {
 struct Raw {
     listen: Option<String>,
     data_dir: Option<String>,
+    database_url: Option<String>,
     base_url: Option<String>,
     log_format: Option<String>,
     log_level: Option<String>,
@@ -117,6 +120,7 @@ pub enum Kind {
 pub const OPTIONS: &[(&str, Kind)] = &[
     ("listen", Kind::Text),
     ("data_dir", Kind::Text),
+    ("database_url", Kind::Text),
     ("base_url", Kind::Text),
     ("log_format", Kind::Text),
     ("log_level", Kind::Text),
@@ -222,6 +226,14 @@ impl Raw {
         if data_dir.as_os_str().is_empty() {
             bail!("data_dir must not be empty");
         }
+        let database_url = match self.database_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u) if livebrief_store::is_postgres_url(u) => Some(u.to_string()),
+            Some(u) => bail!(
+                "database_url = {:?}: expected a postgres:// or postgresql:// URL (leave it unset for SQLite in data_dir)",
+                redact_url(u)
+            ),
+        };
         let base_s = self.base_url.unwrap_or_else(|| format!("http://{listen}/"));
         let mut base_url =
             url::Url::parse(&base_s).with_context(|| format!("base_url = {base_s:?} is not an absolute URL"))?;
@@ -334,6 +346,7 @@ impl Raw {
             fetch,
             listen,
             data_dir,
+            database_url,
             base_url,
             log_format,
             log_level,
@@ -346,6 +359,19 @@ impl Raw {
             metrics_networks,
             page_size: page_size as usize,
         })
+    }
+}
+
+/// A database URL fit for logs and `livebrief config`: any password replaced by `***`.
+pub fn redact_url(u: &str) -> String {
+    match url::Url::parse(u) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => u.to_string(),
+        // Not a URL we can take apart: show the scheme only.
+        Err(_) => format!("{}…", u.split("://").next().unwrap_or("")),
     }
 }
 

@@ -5,13 +5,14 @@
 //! reader can never see an entry without its history or miss the event that announced it.
 //!
 //! The SQLite backend is the default (one file in the data directory, WAL, `synchronous=FULL`: a write
-//! that returned is on disk). A PostgreSQL backend implements the same trait and must pass
-//! [`conformance::run`].
+//! that returned is on disk). The PostgreSQL backend ([`PgStore`]) implements the same trait for several
+//! instances on one database; both pass [`conformance::run`].
 
 pub mod codec;
 pub mod conformance;
 pub mod desk;
 pub mod ingest;
+mod postgres;
 pub mod quotes;
 mod sqlite;
 
@@ -23,6 +24,7 @@ use livebrief_model::{
 
 pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
 pub use ingest::{IngestStore, ItemsAdded, SeenItem};
+pub use postgres::{PgStore, is_postgres_url};
 pub use quotes::{QuoteCursor, QuotePage, QuoteQuery, QuoteStore};
 pub use sqlite::SqliteStore;
 
@@ -41,6 +43,9 @@ impl StoreError {
     /// Worth retrying: the database was busy or the connection dropped.
     pub fn is_transient(&self) -> bool {
         match self {
+            StoreError::Backend(e) if e.is::<tokio_postgres::Error>() => e
+                .downcast_ref::<tokio_postgres::Error>()
+                .is_some_and(postgres::is_transient),
             StoreError::Backend(e) => e
                 .downcast_ref::<rusqlite::Error>()
                 .and_then(|e| e.sqlite_error_code())

@@ -178,3 +178,27 @@ fn mangled_files_and_variables_are_errors_never_panics() {
     }
     assert!(ok > 0 && refused > 0, "both outcomes seen: {ok} read, {refused} refused");
 }
+
+#[test]
+fn database_url_selects_postgres_from_the_file_or_the_environment() {
+    assert_eq!(Config::load(None, &env(&[])).expect("valid").database_url, None, "SQLite by default");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("livebrief.toml");
+    std::fs::write(&file, "database_url = \"postgresql://lb@db:5432/live\"\n").expect("write");
+    let c = Config::load(Some(&file), &env(&[])).expect("valid");
+    assert_eq!(c.database_url.as_deref(), Some("postgresql://lb@db:5432/live"));
+    let c = Config::load(
+        Some(&file),
+        &env(&[("LIVEBRIEF_DATABASE_URL", "postgres://lb:pw@other/live")]),
+    )
+    .expect("valid");
+    assert_eq!(c.database_url.as_deref(), Some("postgres://lb:pw@other/live"), "environment wins");
+    let err = Config::load(None, &env(&[("LIVEBRIEF_DATABASE_URL", "mysql://lb:secret@db/live")]))
+        .expect_err("another scheme is refused");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("database_url") && !msg.contains("secret"), "{msg}");
+    assert_eq!(
+        livebrief_server::config::redact_url("postgres://lb:secret@db/live"),
+        "postgres://lb:***@db/live"
+    );
+}

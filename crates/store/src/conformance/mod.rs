@@ -35,9 +35,12 @@ fn draft(headline: &str, status: Status, topics: &[&str]) -> EntryDraft {
     }
 }
 
+mod concurrency;
 mod desk;
 mod ingest;
 mod quotes;
+
+pub use concurrency::concurrent_writers;
 
 pub async fn run(store: &dyn Store) {
     settings(store).await;
@@ -47,6 +50,7 @@ pub async fn run(store: &dyn Store) {
     ingest::sources_and_jobs(store).await;
     desk::developments(store, &actors).await;
     quotes::tracker(store, &actors).await;
+    concurrent_writers(&[store], "run").await;
 }
 
 async fn reports(store: &dyn Store, (ed, co): &(Actor, Actor)) {

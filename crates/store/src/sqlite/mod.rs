@@ -429,7 +429,7 @@ fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
     v.map(ts).transpose()
 }
 
-fn conv_err(msg: String) -> rusqlite::Error {
+pub(crate) fn conv_err(msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, msg.into())
 }
 
@@ -492,7 +492,7 @@ fn briefing_from(r: &Row<'_>) -> rusqlite::Result<Briefing> {
     })
 }
 
-fn sources_json(sources: &[Citation]) -> String {
+pub(crate) fn sources_json(sources: &[Citation]) -> String {
     Value::Array(
         sources
             .iter()
@@ -505,7 +505,7 @@ fn sources_json(sources: &[Citation]) -> String {
     .to_string()
 }
 
-fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
+pub(crate) fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
     let arr = v.as_array().ok_or_else(|| conv_err("sources is not an array".into()))?;
     arr.iter()
@@ -521,34 +521,34 @@ fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
         .collect()
 }
 
-fn topics_json(t: &[String]) -> String {
+pub(crate) fn topics_json(t: &[String]) -> String {
     Value::Array(t.iter().map(|s| Value::String(s.clone())).collect()).to_string()
 }
 
-fn topics_from(text: &str) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn topics_from(text: &str) -> rusqlite::Result<Vec<String>> {
     serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))
 }
 
-fn date_from(s: &str) -> rusqlite::Result<Date> {
+pub(crate) fn date_from(s: &str) -> rusqlite::Result<Date> {
     s.parse().map_err(|e: jiff::Error| conv_err(e.to_string()))
 }
 
-fn status_from(s: &str) -> rusqlite::Result<Status> {
+pub(crate) fn status_from(s: &str) -> rusqlite::Result<Status> {
     Status::parse(s).ok_or_else(|| conv_err(format!("unknown status {s}")))
 }
 
-fn format_from(s: &str) -> rusqlite::Result<BodyFormat> {
+pub(crate) fn format_from(s: &str) -> rusqlite::Result<BodyFormat> {
     BodyFormat::parse(s).ok_or_else(|| conv_err(format!("unknown body format {s}")))
 }
 
-fn correction(note: Option<String>, at: Option<i64>) -> rusqlite::Result<Option<Correction>> {
+pub(crate) fn correction(note: Option<String>, at: Option<i64>) -> rusqlite::Result<Option<Correction>> {
     Ok(match (note, at) {
         (Some(note), Some(at)) => Some(Correction { note, at: ts(at)? }),
         _ => None,
     })
 }
 
-const ENTRY_COLS: &str = "id, briefing_id, version, status, headline, body_format, body_source, body_html, happened_on, \
+pub(crate) const ENTRY_COLS: &str = "id, briefing_id, version, status, headline, body_format, body_source, body_html, happened_on, \
      topics, sources, pinned, key_event, author_id, author_name, created_at, published_at, updated_at, revised_at, \
      correction_note, correction_at, retraction_note, retraction_at";
 
@@ -580,7 +580,7 @@ fn entry_from(r: &Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-fn snapshot_json(s: &Snapshot) -> String {
+pub(crate) fn snapshot_json(s: &Snapshot) -> String {
     json!({
         "status": s.status.as_str(),
         "headline": s.headline,
@@ -596,7 +596,7 @@ fn snapshot_json(s: &Snapshot) -> String {
     .to_string()
 }
 
-fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
+pub(crate) fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
     let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
     Ok(Snapshot {
