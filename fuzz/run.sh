@@ -23,6 +23,10 @@ case "$target" in
     done ;;
   topics)
     (cd .. && cargo run -q --release -- topics) > corpus/topics/seed-defaults.txt ;;
+  feed|opml|page)
+    # The feed crate's own fixtures: every format, the hostile ones, OPML lists and pages.
+    find ../crates/feed/tests -type f \( -name '*.xml' -o -name '*.json' -o -name '*.opml' -o -name '*.html' -o -name '*.rss' -o -name '*.atom' \) \
+      -size -256k -exec sh -c 'for f; do cp "$f" "corpus/'"$target"'/seed-$(printf %s "$f" | cksum | cut -d" " -f1)"; done' _ {} + ;;
   sanitize)
 
     awk 'BEGIN{RS="\n#---\n"} {print > ("corpus/sanitize/seed-hostile-" NR ".html")}' ../crates/content/testdata/hostile-markup.txt ;;

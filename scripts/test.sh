@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what the tests need (Debian's chromium, playwright-core from npm), then
-# runs every Rust test (unit, integration, whole-program) and the real-browser test.
+# checks the dependencies (scripts/deps.sh), runs every Rust test (unit, integration, whole-program) and
+# the real-browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -17,6 +18,9 @@ fi
 
 echo "== installing browser-test packages (npm)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== dependencies (licences, sources, advisories)"
+./scripts/deps.sh
 
 echo "== building"
 cargo build --workspace --all-targets --locked

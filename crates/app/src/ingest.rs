@@ -451,12 +451,14 @@ impl Ingest {
             reading: u.reading,
         };
         draft.validate().map_err(|e| Failure::from(AppError::from(e)))?;
-        let (report, _) = self
+        // The newsroom loop (no actor) may replace what it reads again: an updated story.
+        let report = self
             .app
             .store()
-            .save_report(&draft, self.app.now())
+            .save_report(&draft, None, self.app.now())
             .await
-            .map_err(|e| Failure::from(AppError::from(e)))?;
+            .map_err(|e| Failure::from(AppError::from(e)))?
+            .into_report();
         self.app.group_report(&report).await?;
         Ok(report)
     }

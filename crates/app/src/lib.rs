@@ -21,7 +21,7 @@ use std::sync::{Arc, RwLock};
 
 use livebrief_model::{
     Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Date, Entry, EntryDraft,
-    EntryEdit, EntryId, Event, EventId, Revision, RuleError, Status, Timestamp,
+    EntryEdit, EntryId, Event, EventId, Revision, RuleError, Status, Timestamp, Visibility,
 };
 use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
@@ -46,6 +46,12 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// A report with this URL exists and the actor may not replace it.
+    #[error("{message}")]
+    ReportTaken {
+        id: livebrief_model::ReportId,
+        message: String,
+    },
     #[error("wrong user name or password")]
     BadCredentials,
     /// Too much of a bounded resource is in use (password checks); try again in a moment.
@@ -292,6 +298,10 @@ impl App {
         };
         let _w = self.write_lock.lock().await;
         let current = self.store.entry(id).await?.ok_or(AppError::NotFound("entry"))?;
+        // What the actor may not see does not exist for them: not found, not "forbidden".
+        if current.visibility(Some(actor)) == Visibility::Hidden {
+            return Err(AppError::NotFound("entry"));
+        }
         if let Some(v) = expected_version
             && v != current.version
         {

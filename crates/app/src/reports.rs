@@ -1,15 +1,18 @@
 //! Reports in: an article's text (or its HTML page) is read — quotes and speakers, entities, places, dates,
 //! topics — and stored with that reading, so the desk can draft developments from it and show its evidence.
 
-use livebrief_model::{Actor, Briefing, Report, ReportDraft, ReportId};
+use livebrief_model::{Actor, Briefing, Report, ReportChange, ReportDraft, ReportId};
 use livebrief_nlp::TopicDef;
+use livebrief_store::ReportSaved;
 
 use crate::pipeline::{ReportBody, ReportInput, understand};
 use crate::{App, AppError, Result, jiff_utc};
 
 impl App {
     /// Reads a report and stores it with its reading. Any signed-in member of the desk may add reports; they
-    /// are not public. The same URL again replaces the text and reading of the stored report.
+    /// are not public. The same URL again replaces the text and reading of the stored report when the actor
+    /// sent it in or is an editor (`Report::may_be_replaced_by`; the store keeps what was replaced); anyone
+    /// else's re-post changes nothing and is refused with [`AppError::ReportTaken`].
     pub async fn add_report(&self, actor: &Actor, slug: &str, input: ReportInput) -> Result<(Report, bool)> {
         let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
         let topics = self.topic_list(&b).await?.1;
@@ -35,7 +38,20 @@ impl App {
             reading: u.reading,
         };
         draft.validate()?;
-        let (report, created) = self.store.save_report(&draft, self.now()).await?;
+        let (report, created) = match self.store.save_report(&draft, Some(actor), self.now()).await? {
+            ReportSaved::Created(r) => (r, true),
+            ReportSaved::Replaced(r) => (r, false),
+            ReportSaved::Kept(r) => {
+                tracing::warn!(report_id = r.id.0, briefing = %slug, actor = %actor.name, "re-post of someone else's report refused");
+                return Err(AppError::ReportTaken {
+                    id: r.id,
+                    message: format!(
+                        "report {} already has this URL; only whoever sent it in or an editor may replace it",
+                        r.id.0
+                    ),
+                });
+            }
+        };
         tracing::info!(report_id = report.id.0, briefing = %slug, actor = %actor.name, created, "report read and stored");
         self.group_report(&report).await?;
         Ok((report, created))
@@ -84,6 +100,11 @@ impl App {
 
     pub async fn report(&self, id: ReportId) -> Result<Report> {
         self.store.report(id).await?.ok_or(AppError::NotFound("report"))
+    }
+
+    /// The replacements of a report's text, oldest first.
+    pub async fn report_changes(&self, id: ReportId) -> Result<Vec<ReportChange>> {
+        Ok(self.store.report_changes(id).await?)
     }
 
     pub async fn reports(&self, slug: &str, before: Option<ReportId>, limit: usize) -> Result<Vec<Report>> {

@@ -22,6 +22,8 @@ mod opml;
 mod sniff;
 mod text;
 mod urls;
+#[doc(hidden)]
+pub mod testing;
 
 pub use dates::{MAX_YEAR, MIN_YEAR};
 pub use discover::discover_feeds;

@@ -132,13 +132,15 @@ fn strip(html: &str) -> String {
     collapse(&raw)
 }
 
-/// Whitespace and control characters to single spaces, trimmed.
+/// Whitespace and control characters to single spaces, trimmed; text-direction controls dropped.
 pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
         if c.is_whitespace() || c.is_control() || c == '\u{FEFF}' {
             space = !out.is_empty();
+        } else if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            // Text-direction overrides and isolates would reorder a title on screen: dropped.
         } else {
             if space {
                 out.push(' ');
@@ -201,6 +203,13 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_direction_controls_are_dropped_from_titles() {
+        assert_eq!(plain_text("Invoice \u{202E}fdp.exe", 100), "Invoice fdp.exe");
+        assert_eq!(plain_text("<b>\u{2066}a\u{2069}</b> \u{202A}b\u{202C}", 100), "a b");
+        assert_eq!(plain_text("שלום\u{200F} Київ", 100), "שלום\u{200F} Київ");
+    }
 
     #[test]
     fn tags_scripts_entities_and_whitespace() {

@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 use livebrief_app::{App, SystemClock};
 use livebrief_model::{BriefingDraft, Role};
 use livebrief_server::{AppState, Config};
-use livebrief_store::{SqliteStore, Store};
+use livebrief_store::{PgStore, SqliteStore, Store};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -31,6 +31,10 @@ struct Cli {
     /// Data directory (overrides the config's data_dir).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Database: a postgres:// or postgresql:// URL selects PostgreSQL (overrides the config's database_url).
+    /// Default: SQLite in the data directory.
+    #[arg(long, global = true, value_name = "URL")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -274,6 +278,9 @@ fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
     if let Some(d) = &cli.data_dir {
         env.insert("LIVEBRIEF_DATA_DIR".into(), d.display().to_string());
     }
+    if let Some(u) = &cli.database {
+        env.insert("LIVEBRIEF_DATABASE_URL".into(), u.clone());
+    }
     if let Some(l) = listen {
         env.insert("LIVEBRIEF_LISTEN".into(), l.to_string());
     }
@@ -303,10 +310,22 @@ fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
     }
 }
 
-fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
+/// The configured store: PostgreSQL when `database_url` is set, else SQLite in the data directory.
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(url) = &config.database_url {
+        // The store's errors are one line and never carry the password.
+        let store = PgStore::open(url)
+            .await
+            .map_err(|e| anyhow::anyhow!("opening the database: {e}"))?;
+        tracing::info!(database = store.place(), "PostgreSQL store");
+        return Ok(Arc::new(store));
+    }
+    let data_dir = &config.data_dir;
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
     let path = data_dir.join("livebrief.db");
-    SqliteStore::open(&path).with_context(|| format!("opening database {}", path.display()))
+    Ok(Arc::new(
+        SqliteStore::open(&path).with_context(|| format!("opening database {}", path.display()))?,
+    ))
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
@@ -335,7 +354,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 }
 
 async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
-    let store: Arc<dyn Store> = Arc::new(open_store(&config.data_dir)?);
+    let store = open_store(config).await?;
     Ok(App::new(store, Arc::new(SystemClock)).await?)
 }
 
@@ -548,6 +567,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());
             println!("data_dir = {:?}", c.data_dir.display().to_string());
+            if let Some(u) = &c.database_url {
+                println!("database_url = {:?}", livebrief_server::config::redact_url(u));
+            }
             println!("base_url = {:?}", c.base_url.as_str());
             println!("log_format = {:?}", format!("{:?}", c.log_format).to_lowercase());
             println!("log_level = {:?}", c.log_level);
@@ -588,7 +610,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     livebrief_server::init_logging(&config);
     let _lock = lock_data_dir(&config.data_dir)?;
-    let store = Arc::new(open_store(&config.data_dir)?);
+    let store = open_store(&config).await?;
     if demo {
         demo::seed(store.clone()).await.context("adding the demo briefing")?;
     }

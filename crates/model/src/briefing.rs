@@ -33,8 +33,20 @@ impl BriefingDraft {
         if title.is_empty() || title.chars().count() > 200 {
             return Err(RuleError::invalid("a title is 1 to 200 characters"));
         }
+        if self.title.chars().any(char::is_control) {
+            return Err(RuleError::invalid("a title is one line of text"));
+        }
         if self.summary.chars().count() > 2000 {
             return Err(RuleError::invalid("a summary is at most 2000 characters"));
+        }
+        if self.summary.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(RuleError::invalid("a summary must not hold control characters"));
+        }
+        if let Some(c) = (self.title.chars().chain(self.summary.chars())).find(|&c| crate::text::is_bidi_control(c)) {
+            return Err(RuleError::invalid(format!(
+                "a title or summary must not hold the text-direction control U+{:04X}, which reorders what readers see",
+                c as u32
+            )));
         }
         let lang_ok = !self.language.is_empty()
             && self.language.len() <= 35

@@ -265,6 +265,12 @@ fn check_text(what: &str, s: &str, max_chars: usize, required: bool) -> Result<(
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err(RuleError::invalid(format!("{what} contains control characters")));
     }
+    if let Some(c) = s.chars().find(|&c| crate::text::is_bidi_control(c)) {
+        return Err(RuleError::invalid(format!(
+            "{what} contains the text-direction control U+{:04X}, which reorders what readers see",
+            c as u32
+        )));
+    }
     Ok(())
 }
 
@@ -456,14 +462,15 @@ impl Entry {
         };
         let (rev_action, event, note) = match action {
             Action::Edit(edit) => {
-                if self.status == Status::Retracted {
-                    return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
-                }
+                // Who may edit first: a contributor learns nothing about the state of an entry they may not edit.
                 let own_unpublished = own && matches!(self.status, Status::Draft | Status::Pending);
                 if !(editor || own_unpublished) {
                     return Err(RuleError::forbidden(
                         "contributors can edit only their own entries before they are published",
                     ));
+                }
+                if self.status == Status::Retracted {
+                    return Err(RuleError::Conflict("a retracted entry cannot be edited".into()));
                 }
                 if let Some(h) = edit.headline {
                     check_headline(&h)?;

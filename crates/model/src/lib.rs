@@ -13,6 +13,8 @@ pub mod quotes;
 pub mod reading;
 mod report;
 pub mod source;
+pub mod text;
+mod visibility;
 
 pub use account::{Actor, ApiToken, NewApiToken, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
@@ -30,8 +32,9 @@ pub use quotes::{
     NewQuote, SPEAKER_NAME_CHARS, Speaker, SpeakerAction, SpeakerAlias, SpeakerId, TrackedQuote, TrackedQuoteId,
 };
 pub use reading::{READING_VERSION, Reading};
-pub use report::{MAX_REPORT_TEXT, Report, ReportDraft, ReportId};
+pub use report::{MAX_REPORT_TEXT, Report, ReportActor, ReportChange, ReportDraft, ReportId};
 pub use source::{Health, PollOutcome, PollState, Source, SourceDraft, SourceId, SourceKind, backoff};
+pub use visibility::{PublicStep, Visibility, public_history};
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;

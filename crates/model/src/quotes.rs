@@ -121,6 +121,11 @@ fn check_name(name: &str) -> Result<(), RuleError> {
     if name.chars().any(char::is_control) {
         return Err(RuleError::invalid("a speaker's name is one line of text"));
     }
+    if name.chars().any(crate::text::is_bidi_control) {
+        return Err(RuleError::invalid(
+            "a speaker's name must not hold text-direction controls (U+202A–U+202E, U+2066–U+2069)",
+        ));
+    }
     Ok(())
 }
 

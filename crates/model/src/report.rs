@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::{BriefingId, Reading, RuleError};
+use crate::{Actor, BriefingId, Reading, RuleError, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReportId(pub i64);
@@ -29,6 +29,44 @@ pub struct ReportDraft {
     pub reading: Reading,
 }
 
+/// Who sent a report in or replaced it: a person, or the newsroom loop (no id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportActor {
+    pub id: Option<UserId>,
+    pub name: String,
+}
+
+impl ReportActor {
+    /// The name the newsroom loop (the poller and its job workers) is recorded under.
+    pub const NEWSROOM: &'static str = "newsroom";
+
+    /// `None` is the newsroom loop.
+    pub fn of(actor: Option<&Actor>) -> ReportActor {
+        match actor {
+            Some(a) => ReportActor {
+                id: Some(a.id),
+                name: a.name.clone(),
+            },
+            None => ReportActor {
+                id: None,
+                name: Self::NEWSROOM.into(),
+            },
+        }
+    }
+}
+
+/// One replacement of a report's text: who, when, and what it replaced (nothing is lost).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportChange {
+    pub report_id: ReportId,
+    pub by: ReportActor,
+    pub at: Timestamp,
+    pub previous_title: String,
+    pub previous_source: String,
+    pub previous_published: Date,
+    pub previous_text: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub id: ReportId,
@@ -43,6 +81,22 @@ pub struct Report {
     /// When it was first received, and when its text or reading last changed.
     pub received_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Who sent it in (`None` for reports kept from before submitters were recorded).
+    pub submitted_by: Option<ReportActor>,
+    /// Who last replaced its text (at `updated_at`), if anyone did.
+    pub changed_by: Option<ReportActor>,
+}
+
+impl Report {
+    /// Whether `by` (`None`: the newsroom loop) may replace this report's text and reading by sending its
+    /// URL again. Its submitter may, editors and admins may, and so may the newsroom loop (an updated story
+    /// is read again); anyone else's re-post is refused and changes nothing.
+    pub fn may_be_replaced_by(&self, by: Option<&Actor>) -> bool {
+        match by {
+            None => true,
+            Some(a) => a.role.can_publish() || self.submitted_by.as_ref().and_then(|s| s.id) == Some(a.id),
+        }
+    }
 }
 
 impl ReportDraft {
@@ -78,6 +132,47 @@ impl ReportDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Role;
+
+    #[test]
+    fn who_may_replace_a_report() {
+        let person = |id: i64, role: Role| Actor {
+            id: UserId(id),
+            name: format!("u{id}"),
+            role,
+        };
+        let alice = person(1, Role::Contributor);
+        let bob = person(2, Role::Contributor);
+        let ed = person(3, Role::Editor);
+        let admin = person(4, Role::Admin);
+        let d = draft();
+        let report = |submitted_by: Option<ReportActor>| Report {
+            id: ReportId(1),
+            briefing_id: d.briefing_id,
+            url: d.url.clone(),
+            title: d.title.clone(),
+            source: d.source.clone(),
+            published: d.published,
+            text: d.text.clone(),
+            language: d.language.clone(),
+            reading: Reading::default(),
+            received_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+            submitted_by,
+            changed_by: None,
+        };
+        let alices = report(Some(ReportActor::of(Some(&alice))));
+        assert!(alices.may_be_replaced_by(Some(&alice)));
+        assert!(!alices.may_be_replaced_by(Some(&bob)));
+        assert!(alices.may_be_replaced_by(Some(&ed)) && alices.may_be_replaced_by(Some(&admin)));
+        assert!(
+            alices.may_be_replaced_by(None),
+            "the newsroom loop reads updated stories again"
+        );
+        for r in [report(Some(ReportActor::of(None))), report(None)] {
+            assert!(!r.may_be_replaced_by(Some(&alice)) && r.may_be_replaced_by(Some(&ed)));
+        }
+    }
 
     fn draft() -> ReportDraft {
         ReportDraft {

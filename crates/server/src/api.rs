@@ -10,7 +10,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use livebrief_app::{Command, EditInput, EntryInput};
 use livebrief_model::{
-    BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryId, EventId, Revision, Status, Timestamp,
+    Actor, BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryId, EventId, PublicStep, Revision, Role,
+    Status, Timestamp, Visibility, public_history,
 };
 use livebrief_store::EntryQuery;
 use serde::de::DeserializeOwned;
@@ -73,6 +74,9 @@ pub struct ErrorDetail {
     /// Stable, snake_case; see the `ErrorCode` schema for the list.
     code: ErrorCode,
     message: String,
+    /// With `conflict` when re-posting a report's URL you may not replace: the id of the stored report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    existing_id: Option<i64>,
 }
 
 /// Every error code, listed from the one table the server uses.
@@ -241,6 +245,14 @@ pub struct EntryDto {
 }
 
 impl EntryDto {
+    /// As much of `e` as `viewer` may see (`Entry::visibility`): readers get a retracted entry's stub.
+    fn for_viewer(e: &Entry, slug: &str, viewer: Option<&Actor>) -> Self {
+        match e.visibility(viewer) {
+            Visibility::Full => EntryDto::of(e, slug),
+            Visibility::Public | Visibility::Hidden => EntryDto::of(&e.for_readers(), slug),
+        }
+    }
+
     fn of(e: &Entry, slug: &str) -> Self {
         let note = |c: &livebrief_model::Correction| NoteDto {
             note: c.note.clone(),
@@ -347,20 +359,42 @@ pub struct EntryList {
     next_cursor: Option<String>,
 }
 
+/// One revision. Readers (and contributors, of other people's entries) get the public history, the one
+/// the permalink shows: `number`, `action` (publish, correct, edit or retract), `at`, `note`, and a
+/// correction's `previous_headline`. The fields marked "desk" are for those who see the entry in full.
 #[derive(Serialize, ToSchema)]
 pub struct RevisionDto {
     number: i64,
     action: String,
-    actor: String,
     at: String,
     note: Option<String>,
-    status: String,
-    headline: String,
-    body: String,
-    body_html: String,
-    topics: Vec<String>,
-    pinned: bool,
-    key_event: bool,
+    /// Desk: the headline after this revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<String>,
+    /// Readers: the headline a correction replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_headline: Option<String>,
+    /// Desk: who made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_html: Option<String>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topics: Option<Vec<String>>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pinned: Option<bool>,
+    /// Desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_event: Option<bool>,
 }
 
 impl RevisionDto {
@@ -368,16 +402,35 @@ impl RevisionDto {
         RevisionDto {
             number: r.number,
             action: r.action.as_str().into(),
-            actor: r.actor_name.clone(),
             at: rfc3339(r.at),
             note: r.note.clone(),
-            status: r.snapshot.status.as_str().into(),
-            headline: r.snapshot.headline.clone(),
-            body: r.snapshot.body.source.clone(),
-            body_html: r.snapshot.body.html.clone(),
-            topics: r.snapshot.topics.clone(),
-            pinned: r.snapshot.pinned,
-            key_event: r.snapshot.key_event,
+            headline: Some(r.snapshot.headline.clone()),
+            previous_headline: None,
+            actor: Some(r.actor_name.clone()),
+            status: Some(r.snapshot.status.as_str().into()),
+            body: Some(r.snapshot.body.source.clone()),
+            body_html: Some(r.snapshot.body.html.clone()),
+            topics: Some(r.snapshot.topics.clone()),
+            pinned: Some(r.snapshot.pinned),
+            key_event: Some(r.snapshot.key_event),
+        }
+    }
+
+    fn public(s: &PublicStep) -> Self {
+        RevisionDto {
+            number: s.number,
+            action: s.action.as_str().into(),
+            at: rfc3339(s.at),
+            note: s.note.clone(),
+            headline: None,
+            previous_headline: s.previous_headline.clone(),
+            actor: None,
+            status: None,
+            body: None,
+            body_html: None,
+            topics: None,
+            pinned: None,
+            key_event: None,
         }
     }
 }
@@ -506,6 +559,11 @@ async fn list_entries(
     Query(p): Query<EntryListParams>,
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<EntryList>> {
+    // Who is asking before what they ask for: `?status=` needs a principal, whatever the briefing.
+    let viewer = v.as_ref().map(|v| v.user.actor());
+    if viewer.is_none() && !matches!(p.status.as_deref(), None | Some("public")) {
+        return Err(ApiError::unauthorized());
+    }
     let b = briefing_or_404(&state, &slug)?;
     let mut q = EntryQuery::public(b.id, p.limit.unwrap_or(20).clamp(1, 100));
     q.order = parse_order(p.order.as_deref())?;
@@ -519,8 +577,12 @@ async fn list_entries(
     match p.status.as_deref() {
         None | Some("public") => {}
         Some(s) => {
-            if v.is_none() {
+            let Some(a) = &viewer else {
                 return Err(ApiError::unauthorized());
+            };
+            // Contributors see their own drafts and pending entries, nobody else's.
+            if !a.role.can_publish() {
+                q.private_of = Some(a.id);
             }
             q.statuses = match s {
                 "all" => vec![],
@@ -533,7 +595,11 @@ async fn list_entries(
     }
     let page = state.app.list(&q).await?;
     Ok(Json(EntryList {
-        items: page.items.iter().map(|e| EntryDto::of(e, &slug)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|e| EntryDto::for_viewer(e, &slug, viewer.as_ref()))
+            .collect(),
         next_cursor: page.next.map(encode_cursor),
     }))
 }
@@ -580,7 +646,8 @@ pub struct ReportCreate {
     text: Option<String>,
     /// The article's whole HTML page: its text, title, date and site name are extracted.
     html: Option<String>,
-    /// Where it was published; the same URL again updates the stored report.
+    /// Where it was published; the same URL again updates the stored report (if you sent it in, or are
+    /// an editor; else 409).
     url: Option<String>,
     #[serde(default)]
     title: String,
@@ -612,9 +679,54 @@ pub struct ReportDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     reading: Option<serde_json::Value>,
+    /// Editors and admins: who sent it in (absent for reports from before submitters were recorded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submitted_by: Option<ReportActorDto>,
+    /// Editors and admins: who last replaced its text (at `updated_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed_by: Option<ReportActorDto>,
+    /// Editors and admins, one report: every replacement of its text, oldest first, with what it replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<ReportChangeDto>>,
+}
+
+/// A person, or the newsroom loop (`name` "newsroom", no `user_id`).
+#[derive(Serialize, ToSchema)]
+pub struct ReportActorDto {
+    name: String,
+    user_id: Option<i64>,
+}
+
+impl ReportActorDto {
+    fn of(a: &livebrief_model::ReportActor) -> Self {
+        ReportActorDto {
+            name: a.name.clone(),
+            user_id: a.id.map(|u| u.0),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportChangeDto {
+    by: ReportActorDto,
+    at: String,
+    previous_title: String,
+    previous_source: String,
+    previous_published: String,
+    previous_text: String,
 }
 
 impl ReportDto {
+    /// With its owners for editors and admins.
+    fn for_viewer(r: &livebrief_model::Report, slug: &str, full: bool, viewer: &Actor) -> Self {
+        let mut dto = ReportDto::of(r, slug, full);
+        if viewer.role.can_publish() {
+            dto.submitted_by = r.submitted_by.as_ref().map(ReportActorDto::of);
+            dto.changed_by = r.changed_by.as_ref().map(ReportActorDto::of);
+        }
+        dto
+    }
+
     fn of(r: &livebrief_model::Report, slug: &str, full: bool) -> Self {
         ReportDto {
             id: r.id.0,
@@ -629,6 +741,9 @@ impl ReportDto {
             quote_count: r.reading.quotes.len(),
             text: full.then(|| r.text.clone()),
             reading: full.then(|| livebrief_nlp::reading_json(&r.reading, &r.published.to_string(), &r.text)),
+            submitted_by: None,
+            changed_by: None,
+            changes: None,
         }
     }
 }
@@ -643,8 +758,10 @@ pub struct ReportListParams {
 }
 
 #[utoipa::path(post, path = "/api/v1/briefings/{slug}/reports", tag = "reports", params(("slug" = String, Path)), request_body = ReportCreate,
-    responses((status = 201, description = "read and stored", body = ReportDto), (status = 200, description = "the same URL again: text and reading replaced", body = ReportDto),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, description = "read and stored", body = ReportDto), (status = 200, description = "the same URL again, sent by whoever sent it in or an editor: text and reading replaced, the old text kept in `changes`", body = ReportDto),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the same URL again, from a contributor who did not send it in: nothing changed; `existing_id` is the stored report", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn create_report(
     State(state): State<AppState>,
@@ -672,9 +789,10 @@ async fn create_report(
         published: i.published.as_deref().map(parse_date).transpose()?,
         body,
     };
-    let (r, created) = state.app.add_report(&v.user.actor(), &slug, input).await?;
+    let actor = v.user.actor();
+    let (r, created) = state.app.add_report(&actor, &slug, input).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(ReportDto::of(&r, &slug, true))))
+    Ok((status, Json(ReportDto::for_viewer(&r, &slug, true, &actor))))
 }
 
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}/reports", tag = "reports", params(("slug" = String, Path), ReportListParams),
@@ -683,7 +801,7 @@ async fn create_report(
 async fn list_reports(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    ApiViewer(_v): ApiViewer,
+    ApiViewer(v): ApiViewer,
     Query(p): Query<ReportListParams>,
 ) -> ApiResult<Json<Vec<ReportDto>>> {
     let limit = p.limit.unwrap_or(20).clamp(1, 100);
@@ -691,7 +809,12 @@ async fn list_reports(
         .app
         .reports(&slug, p.before.map(livebrief_model::ReportId), limit)
         .await?;
-    Ok(Json(list.iter().map(|r| ReportDto::of(r, &slug, false)).collect()))
+    let actor = v.user.actor();
+    Ok(Json(
+        list.iter()
+            .map(|r| ReportDto::for_viewer(r, &slug, false, &actor))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", params(("id" = i64, Path)),
@@ -700,10 +823,28 @@ async fn list_reports(
 async fn get_report(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    ApiViewer(_v): ApiViewer,
+    ApiViewer(v): ApiViewer,
 ) -> ApiResult<Json<ReportDto>> {
+    let actor = v.user.actor();
     let r = state.app.report(livebrief_model::ReportId(id)).await?;
-    Ok(Json(ReportDto::of(&r, &slug_of(&state, r.briefing_id), true)))
+    let mut dto = ReportDto::for_viewer(&r, &slug_of(&state, r.briefing_id), true, &actor);
+    if actor.role.can_publish() {
+        let changes = state.app.report_changes(r.id).await?;
+        dto.changes = Some(
+            changes
+                .iter()
+                .map(|c| ReportChangeDto {
+                    by: ReportActorDto::of(&c.by),
+                    at: rfc3339(c.at),
+                    previous_title: c.previous_title.clone(),
+                    previous_source: c.previous_source.clone(),
+                    previous_published: c.previous_published.to_string(),
+                    previous_text: c.previous_text.clone(),
+                })
+                .collect(),
+        );
+    }
+    Ok(Json(dto))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -759,8 +900,16 @@ fn topics_dto(custom: Option<String>, list: &[livebrief_nlp::TopicDef]) -> Topic
 }
 
 #[utoipa::path(get, path = "/api/v1/briefings/{slug}/topics", tag = "reports", params(("slug" = String, Path)),
-    responses((status = 200, body = TopicsDto), (status = 404, body = ErrorBody)))]
-async fn get_topics(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TopicsDto>> {
+    responses((status = 200, body = TopicsDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// The topic definitions (names and the words that find them) are the desk's working list: readers see
+/// the topics the page shows, not the words behind them.
+async fn get_topics(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiViewer(v): ApiViewer,
+) -> ApiResult<Json<TopicsDto>> {
+    crate::auth::require_role(&v, Role::Contributor)?;
     let (custom, list) = state.app.topics(&slug).await?;
     Ok(Json(topics_dto(custom, &list)))
 }
@@ -802,12 +951,13 @@ async fn briefing_events(
     }))
 }
 
-async fn visible_entry(state: &AppState, id: i64, v: &Option<crate::auth::Viewer>) -> ApiResult<Entry> {
+/// The entry and how much of it the viewer sees; hidden entries are not found (`Entry::visibility`).
+async fn visible_entry(state: &AppState, id: i64, viewer: Option<&Actor>) -> ApiResult<(Entry, Visibility)> {
     let e = state.app.entry(EntryId(id)).await?;
-    if !e.status.is_public() && v.is_none() {
-        return Err(ApiError::not_found("entry"));
+    match e.visibility(viewer) {
+        Visibility::Hidden => Err(ApiError::not_found("entry")),
+        vis => Ok((e, vis)),
     }
-    Ok(e)
 }
 
 #[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)),
@@ -817,8 +967,13 @@ async fn get_entry(
     Path(id): Path<i64>,
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<EntryDto>> {
-    let e = visible_entry(&state, id, &v).await?;
-    Ok(Json(EntryDto::of(&e, &slug_of(&state, e.briefing_id))))
+    let viewer = v.map(|v| v.user.actor());
+    let (e, _) = visible_entry(&state, id, viewer.as_ref()).await?;
+    Ok(Json(EntryDto::for_viewer(
+        &e,
+        &slug_of(&state, e.briefing_id),
+        viewer.as_ref(),
+    )))
 }
 
 async fn command(
@@ -828,11 +983,13 @@ async fn command(
     cmd: Command,
     version: Option<i64>,
 ) -> ApiResult<Json<EntryDto>> {
-    let e = state
-        .app
-        .change_entry(&v.user.actor(), EntryId(id), cmd, version)
-        .await?;
-    Ok(Json(EntryDto::of(&e, &slug_of(state, e.briefing_id))))
+    let actor = v.user.actor();
+    let e = state.app.change_entry(&actor, EntryId(id), cmd, version).await?;
+    Ok(Json(EntryDto::for_viewer(
+        &e,
+        &slug_of(state, e.briefing_id),
+        Some(&actor),
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path)), request_body = EntryPatch,
@@ -937,17 +1094,13 @@ async fn entry_revisions(
     Path(id): Path<i64>,
     MaybeViewer(v): MaybeViewer,
 ) -> ApiResult<Json<Vec<RevisionDto>>> {
-    let e = visible_entry(&state, id, &v).await?;
+    let viewer = v.map(|v| v.user.actor());
+    let (e, vis) = visible_entry(&state, id, viewer.as_ref()).await?;
     let revs = state.app.revisions(e.id).await?;
-    // Readers see the public history only: nothing from before publication.
-    let revs: Vec<RevisionDto> = if v.is_some() {
-        revs.iter().map(RevisionDto::of).collect()
-    } else {
-        let first_public = revs
-            .iter()
-            .position(|r| r.snapshot.status.is_public())
-            .unwrap_or(revs.len());
-        revs[first_public..].iter().map(RevisionDto::of).collect()
+    // Readers see the history the permalink shows (`public_history`); the desk sees every revision.
+    let revs: Vec<RevisionDto> = match vis {
+        Visibility::Full => revs.iter().map(RevisionDto::of).collect(),
+        _ => public_history(&e, &revs).iter().map(RevisionDto::public).collect(),
     };
     Ok(Json(revs))
 }

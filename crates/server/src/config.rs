@@ -12,6 +12,8 @@ use serde::Deserialize;
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    /// A `postgres://` or `postgresql://` URL: the PostgreSQL backend. `None`: SQLite in `data_dir`.
+    pub database_url: Option<String>,
     /// Absolute URL readers reach the server at (feeds and structured data link with it).
     pub base_url: url::Url,
     pub log_format: LogFormat,
@@ -24,6 +26,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (see `peer::client_addr`); empty: the
     /// peer is the client.
     pub trusted_proxies: Vec<crate::peer::Network>,
+    /// Client networks that may read `/metrics` without signing in (admins always may).
+    pub metrics_networks: Vec<crate::peer::Network>,
     pub page_size: usize,
     /// Poll sources and work the ingest jobs while serving.
     pub ingest: bool,
@@ -92,6 +96,7 @@ pub enum LogFormat {
 struct Raw {
     listen: Option<String>,
     data_dir: Option<String>,
+    database_url: Option<String>,
     base_url: Option<String>,
     log_format: Option<String>,
     log_level: Option<String>,
@@ -101,6 +106,7 @@ struct Raw {
     login_max_failures: Option<u32>,
     login_window_secs: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
+    metrics_networks: Option<Vec<String>>,
     page_size: Option<u64>,
     ingest: Option<bool>,
     ingest_workers: Option<u64>,
@@ -138,6 +144,7 @@ pub enum Kind {
 pub const OPTIONS: &[(&str, Kind)] = &[
     ("listen", Kind::Text),
     ("data_dir", Kind::Text),
+    ("database_url", Kind::Text),
     ("base_url", Kind::Text),
     ("log_format", Kind::Text),
     ("log_level", Kind::Text),
@@ -147,6 +154,7 @@ pub const OPTIONS: &[(&str, Kind)] = &[
     ("login_max_failures", Kind::Number),
     ("login_window_secs", Kind::Number),
     ("trusted_proxies", Kind::List),
+    ("metrics_networks", Kind::List),
     ("page_size", Kind::Number),
     ("ingest", Kind::Boolean),
     ("ingest_workers", Kind::Number),
@@ -250,6 +258,14 @@ impl Raw {
         if data_dir.as_os_str().is_empty() {
             bail!("data_dir must not be empty");
         }
+        let database_url = match self.database_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u) if livebrief_store::is_postgres_url(u) => Some(u.to_string()),
+            Some(u) => bail!(
+                "database_url = {:?}: expected a postgres:// or postgresql:// URL (leave it unset for SQLite in data_dir)",
+                redact_url(u)
+            ),
+        };
         let base_s = self.base_url.unwrap_or_else(|| format!("http://{listen}/"));
         let mut base_url =
             url::Url::parse(&base_s).with_context(|| format!("base_url = {base_s:?} is not an absolute URL"))?;
@@ -292,6 +308,13 @@ impl Raw {
             .map(|p| p.parse::<crate::peer::Network>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
+        let metrics_networks = self
+            .metrics_networks
+            .unwrap_or_else(|| vec!["127.0.0.0/8".into(), "::1".into()])
+            .iter()
+            .map(|p| p.parse::<crate::peer::Network>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("metrics_networks: {e}"))?;
         let page_size = self.page_size.unwrap_or(20);
         if !(1..=200).contains(&page_size) {
             bail!("page_size = {page_size}: must be between 1 and 200");
@@ -370,6 +393,7 @@ impl Raw {
             fetch,
             listen,
             data_dir,
+            database_url,
             base_url,
             log_format,
             log_level,
@@ -379,8 +403,22 @@ impl Raw {
             login_max_failures,
             login_window_secs,
             trusted_proxies,
+            metrics_networks,
             page_size: page_size as usize,
         })
+    }
+}
+
+/// A database URL fit for logs and `livebrief config`: any password replaced by `***`.
+pub fn redact_url(u: &str) -> String {
+    match url::Url::parse(u) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => u.to_string(),
+        // Not a URL we can take apart: show the scheme only.
+        Err(_) => format!("{}…", u.split("://").next().unwrap_or("")),
     }
 }
 

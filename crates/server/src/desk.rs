@@ -10,7 +10,9 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use livebrief_app::{Command, Credentials, EditInput, EntryInput};
-use livebrief_model::{BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryDraft, EntryId, Role, Status};
+use livebrief_model::{
+    BodyFormat, Briefing, BriefingDraft, Citation, Date, Entry, EntryDraft, EntryId, Role, Status, Visibility,
+};
 use livebrief_store::{EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
@@ -539,8 +541,12 @@ async fn briefing_page(state: &AppState, v: &Viewer, b: &Briefing, fv: FormView,
         .map(parse_cursor)
         .transpose()
         .map_err(|e| fail(state, e))?;
+    let actor = v.user.actor();
+    // Contributors see their own drafts and pending entries, nobody else's (`Entry::visibility`).
+    let private_of = (!actor.role.can_publish()).then_some(actor.id);
     let mut all = EntryQuery {
         statuses: vec![],
+        private_of,
         ..EntryQuery::public(b.id, 50)
     };
     all.after = cursor;
@@ -548,6 +554,7 @@ async fn briefing_page(state: &AppState, v: &Viewer, b: &Briefing, fv: FormView,
     let page = state.app.list(&all).await.map_err(|e| fail(state, e))?;
     let mut pq = EntryQuery {
         statuses: vec![Status::Pending],
+        private_of,
         ..EntryQuery::public(b.id, 100)
     };
     pq.order = Order::OldestFirst;
@@ -581,8 +588,8 @@ async fn briefing_page(state: &AppState, v: &Viewer, b: &Briefing, fv: FormView,
             error => fv.error,
             notice => notice_text(q.done.as_deref()),
             can_publish => v.user.role.can_publish(),
-            entries => page.items.iter().filter(|e| e.status != Status::Pending).map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
-            pending => pending.iter().map(|e| EntryView::for_desk(e, b)).collect::<Vec<_>>(),
+            entries => page.items.iter().filter(|e| e.status != Status::Pending).map(|e| EntryView::for_viewer(e, b, &actor)).collect::<Vec<_>>(),
+            pending => pending.iter().map(|e| EntryView::for_viewer(e, b, &actor)).collect::<Vec<_>>(),
             topics => topics,
             newsroom => newsroom,
             next_url => page.next.map(|c| format!("/desk/b/{}?cursor={}", b.slug, encode_cursor(c))),
@@ -659,8 +666,20 @@ pub async fn create_entry(
     }
 }
 
-async fn entry_and_briefing(state: &AppState, id: i64) -> Result<(Entry, Briefing), Response> {
+/// An entry the viewer may see in full, for its edit and revision pages: one they may not see at all is not
+/// found; one they see only as readers do (a contributor and someone else's published entry) is forbidden.
+async fn entry_and_briefing(state: &AppState, v: &Viewer, id: i64) -> Result<(Entry, Briefing), Response> {
     let e = state.app.entry(EntryId(id)).await.map_err(|e| fail(state, e))?;
+    match e.visibility(Some(&v.user.actor())) {
+        Visibility::Full => {}
+        Visibility::Hidden => return Err(fail(state, ApiError::not_found("entry"))),
+        Visibility::Public => {
+            return Err(fail(
+                state,
+                ApiError::new("forbidden", "contributors can open only their own entries on the desk"),
+            ));
+        }
+    }
     let b = state
         .app
         .briefing_by_id(e.briefing_id)
@@ -685,7 +704,7 @@ fn edit_page(state: &AppState, v: &Viewer, e: &Entry, b: &Briefing, fv: FormView
 }
 
 pub async fn edit_form(State(state): State<AppState>, DeskViewer(v): DeskViewer, Path(id): Path<i64>) -> PageResult {
-    let (e, b) = entry_and_briefing(&state, id).await?;
+    let (e, b) = entry_and_briefing(&state, &v, id).await?;
     Ok(edit_page(&state, &v, &e, &b, FormView::new(EntryForm::of_entry(&e))))
 }
 
@@ -696,7 +715,7 @@ pub async fn edit(
     Form(f): Form<EntryForm>,
 ) -> PageResult {
     check_csrf(&state, &v, &f.csrf)?;
-    let (e, b) = entry_and_briefing(&state, id).await?;
+    let (e, b) = entry_and_briefing(&state, &v, id).await?;
     if f.action == "preview" {
         return Ok(edit_page(&state, &v, &e, &b, FormView::previewed(f, &state, &b, &v)));
     }
@@ -767,8 +786,8 @@ pub async fn action(
     Ok(Redirect::to(&format!("/desk/b/{slug}?done={done}")).into_response())
 }
 
-pub async fn revisions(State(state): State<AppState>, DeskViewer(_v): DeskViewer, Path(id): Path<i64>) -> PageResult {
-    let (e, b) = entry_and_briefing(&state, id).await?;
+pub async fn revisions(State(state): State<AppState>, DeskViewer(v): DeskViewer, Path(id): Path<i64>) -> PageResult {
+    let (e, b) = entry_and_briefing(&state, &v, id).await?;
     let revs = state.app.revisions(e.id).await.map_err(|e| fail(&state, e))?;
     Ok(render(
         &state,

@@ -58,6 +58,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub retry_after: Option<u64>,
+    /// With a `conflict` over something that exists already (a report's URL): its id.
+    pub existing_id: Option<i64>,
 }
 
 impl ApiError {
@@ -67,6 +69,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            existing_id: None,
         }
     }
     pub fn status(&self) -> StatusCode {
@@ -98,6 +101,11 @@ impl From<AppError> for ApiError {
             AppError::Invalid(m) => ApiError::new("validation_failed", m),
             AppError::Forbidden(m) => ApiError::new("forbidden", m),
             AppError::Conflict(m) => ApiError::new("conflict", m),
+            AppError::ReportTaken { id, message } => {
+                let mut e = ApiError::new("conflict", message);
+                e.existing_id = Some(id.0);
+                e
+            }
             AppError::BadCredentials => ApiError::new("bad_credentials", "wrong user name or password"),
             AppError::Busy => {
                 let mut e = ApiError::new("unavailable", "The server is busy; try again in a moment.");
@@ -118,7 +126,10 @@ impl From<livebrief_store::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        let mut body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        if let Some(id) = self.existing_id {
+            body["error"]["existing_id"] = id.into();
+        }
         let mut resp = (status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));

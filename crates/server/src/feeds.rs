@@ -26,14 +26,17 @@ pub(crate) fn xml_escape(s: &str) -> String {
             // Characters XML 1.0 forbids are dropped rather than breaking the document.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
             '\u{FFFE}' | '\u{FFFF}' => {}
+            c if livebrief_model::text::is_bidi_control(c) => {}
             c => out.push(c),
         }
     }
     out
 }
 
+/// The feed's entries as readers see them (`Entry::for_readers`: a retracted entry is its stub).
 async fn feed_entries(state: &AppState, b: &Briefing) -> Result<Vec<Entry>, ApiError> {
-    Ok(state.app.list(&EntryQuery::public(b.id, FEED_ITEMS)).await?.items)
+    let page = state.app.list(&EntryQuery::public(b.id, FEED_ITEMS)).await?;
+    Ok(page.items.iter().map(Entry::for_readers).collect())
 }
 
 /// The HTML of an entry in a feed: its sanitised body plus any correction or retraction note.
@@ -70,7 +73,7 @@ fn content_html(e: &Entry) -> String {
 
 fn title_of(e: &Entry) -> String {
     if e.status == Status::Retracted {
-        format!("Retracted: {}", e.headline)
+        "Retracted entry".to_string()
     } else {
         e.headline.clone()
     }
@@ -127,10 +130,13 @@ pub fn atom(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
             x.push_str(&format!("    <published>{}</published>\n", rfc3339(p)));
         }
         x.push_str(&format!("    <updated>{}</updated>\n", rfc3339(e.public_updated_at())));
-        x.push_str(&format!(
-            "    <author><name>{}</name></author>\n",
-            xml_escape(&e.author_name)
-        ));
+        // Atom needs an author; a retracted entry's is withdrawn with its text, so the briefing stands in.
+        let author = if e.author_name.is_empty() {
+            &b.title
+        } else {
+            &e.author_name
+        };
+        x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(author)));
         for t in &e.topics {
             x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(t)));
         }
@@ -156,8 +162,10 @@ pub fn json_feed(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
                 "title": title_of(e),
                 "content_html": content_html(e),
                 "date_modified": rfc3339(e.public_updated_at()),
-                "authors": [{"name": e.author_name}],
             });
+            if !e.author_name.is_empty() {
+                item["authors"] = serde_json::json!([{"name": e.author_name}]);
+            }
             if let Some(p) = e.published_at {
                 item["date_published"] = rfc3339(p).into();
             }

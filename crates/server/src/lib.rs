@@ -24,86 +24,156 @@ pub mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use bytes::Bytes;
 
 pub use config::Config;
 pub use state::AppState;
 
+/// A route the server answers: its method and path template (`/b/{slug}/e/{id}`).
+pub type Route = (Method, String);
+
 /// The whole application as one router: pages, desk, live stream, feeds, API, operations.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api::router();
-    let spec = Bytes::from(
-        openapi
-            .to_pretty_json()
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
-    );
-    let api = api
-        .route(
-            "/api/v1/openapi.json",
-            get(move || {
-                let spec = spec.clone();
-                async move {
-                    (
-                        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-                        spec,
-                    )
-                        .into_response()
-                }
-            }),
-        )
-        .layer(from_fn(api::etag_layer));
-    Router::new()
-        .route("/", get(pages::index))
-        .route("/b/{slug}", get(pages::briefing_page))
-        .route("/b/{slug}/e/{id}", get(pages::entry_page))
-        .route("/b/{slug}/events", get(sse::stream))
-        .route("/b/{slug}/feed.atom", get(feeds::atom_feed))
-        .route("/b/{slug}/feed.json", get(feeds::json_feed_handler))
-        .route("/b/{slug}/quotes", get(quotes::quotes_page))
-        .route("/b/{slug}/quotes/{id}", get(quotes::speaker_page))
-        .route("/b/{slug}/quotes/{id}/feed.atom", get(quotes::feed::speaker_feed))
-        .route("/static/{name}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
-        .route("/login", get(desk::login_form).post(desk::login))
-        .route("/logout", post(desk::logout))
-        .route("/desk", get(desk::home))
-        .route("/desk/briefings", post(desk::create_briefing))
-        .route("/desk/tokens", get(tokens::page).post(tokens::create))
-        .route("/desk/tokens/{id}/revoke", post(tokens::revoke))
-        .route("/desk/b/{slug}", get(desk::briefing))
-        .route("/desk/b/{slug}/entries", post(desk::create_entry))
-        .route("/desk/e/{id}/edit", get(desk::edit_form).post(desk::edit))
-        .route("/desk/e/{id}/revisions", get(desk::revisions))
-        .route("/desk/e/{id}/{action}", post(desk::action))
-        .route("/desk/b/{slug}/inbox", get(newsroom::inbox::inbox))
-        .route("/desk/b/{slug}/events", get(newsroom::events::stream))
-        .route(
-            "/desk/b/{slug}/sources",
-            get(newsroom::sources::show).post(newsroom::sources::add),
-        )
-        .route("/desk/b/{slug}/sources/import", post(newsroom::sources::import))
-        .route("/desk/b/{slug}/sources.opml", get(newsroom::sources::export))
-        .route("/desk/d/{id}", get(newsroom::development::show))
-        .route("/desk/d/{id}/row", get(newsroom::inbox::row))
-        .route("/desk/d/{id}/{action}", post(newsroom::development::act))
-        .route("/desk/sources/{id}/{action}", post(newsroom::sources::act))
-        .route("/desk/jobs/{id}/retry", post(newsroom::sources::retry_job))
-        .route("/desk/speakers", get(quotes::desk::speakers))
-        .route("/desk/speakers/{id}/{action}", post(quotes::desk::act))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .merge(api)
+    build()
+        .0
         .fallback(ops::fallback)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), auth::same_origin))
         .layer(from_fn_with_state(state.clone(), ops::edge))
         .with_state(state)
+}
+
+/// Every route of [`router`], listed from the same calls that build it (the API's from its OpenAPI
+/// document, which utoipa builds from the same handler list as the API router). The authorisation matrix
+/// test (`tests/it/authz.rs`) needs an entry for each.
+pub fn routes() -> Vec<Route> {
+    build().1
+}
+
+/// Routes registered one method at a time, each recorded.
+struct Routes {
+    router: Router<AppState>,
+    list: Vec<Route>,
+}
+
+impl Routes {
+    fn new(router: Router<AppState>) -> Self {
+        Routes {
+            router,
+            list: Vec::new(),
+        }
+    }
+
+    fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        self.list.push((method, path.to_string()));
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(Method::GET, path, get(h))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(Method::POST, path, post(h))
+    }
+}
+
+/// The methods and paths of an OpenAPI document.
+fn documented(openapi: &utoipa::openapi::OpenApi) -> Vec<Route> {
+    let mut out = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        for (method, op) in [
+            (Method::GET, &item.get),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::PATCH, &item.patch),
+            (Method::DELETE, &item.delete),
+            (Method::HEAD, &item.head),
+            (Method::OPTIONS, &item.options),
+            (Method::TRACE, &item.trace),
+        ] {
+            if op.is_some() {
+                out.push((method, path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The router without its state, fallbacks and outer layers, and the list of its routes. Register every
+/// route through `Routes` (or, for the API, utoipa's `routes!`): a route added with a bare `Router::route`
+/// would be missing from [`routes`] and so from the authorisation matrix.
+fn build() -> (Router<AppState>, Vec<Route>) {
+    let (api, openapi) = api::router();
+    let mut list = documented(&openapi);
+    let spec = Bytes::from(
+        openapi
+            .to_pretty_json()
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+    );
+    let api = Routes::new(api).get("/api/v1/openapi.json", move || {
+        let spec = spec.clone();
+        async move {
+            (
+                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                spec,
+            )
+                .into_response()
+        }
+    });
+    list.extend(api.list);
+    let api = api.router.layer(from_fn(api::etag_layer));
+    let site = Routes::new(Router::new())
+        .get("/", pages::index)
+        .get("/b/{slug}", pages::briefing_page)
+        .get("/b/{slug}/e/{id}", pages::entry_page)
+        .get("/b/{slug}/events", sse::stream)
+        .get("/b/{slug}/feed.atom", feeds::atom_feed)
+        .get("/b/{slug}/feed.json", feeds::json_feed_handler)
+        .get("/b/{slug}/quotes", quotes::quotes_page)
+        .get("/b/{slug}/quotes/{id}", quotes::speaker_page)
+        .get("/b/{slug}/quotes/{id}/feed.atom", quotes::feed::speaker_feed)
+        .get("/static/{name}", assets::serve)
+        .get("/favicon.ico", assets::favicon)
+        .get("/login", desk::login_form)
+        .post("/login", desk::login)
+        .post("/logout", desk::logout)
+        .get("/desk", desk::home)
+        .post("/desk/briefings", desk::create_briefing)
+        .get("/desk/tokens", tokens::page)
+        .post("/desk/tokens", tokens::create)
+        .post("/desk/tokens/{id}/revoke", tokens::revoke)
+        .get("/desk/b/{slug}", desk::briefing)
+        .post("/desk/b/{slug}/entries", desk::create_entry)
+        .get("/desk/e/{id}/edit", desk::edit_form)
+        .post("/desk/e/{id}/edit", desk::edit)
+        .get("/desk/e/{id}/revisions", desk::revisions)
+        .post("/desk/e/{id}/{action}", desk::action)
+        .get("/desk/b/{slug}/inbox", newsroom::inbox::inbox)
+        .get("/desk/b/{slug}/events", newsroom::events::stream)
+        .get("/desk/b/{slug}/sources", newsroom::sources::show)
+        .post("/desk/b/{slug}/sources", newsroom::sources::add)
+        .post("/desk/b/{slug}/sources/import", newsroom::sources::import)
+        .get("/desk/b/{slug}/sources.opml", newsroom::sources::export)
+        .get("/desk/d/{id}", newsroom::development::show)
+        .get("/desk/d/{id}/row", newsroom::inbox::row)
+        .post("/desk/d/{id}/{action}", newsroom::development::act)
+        .post("/desk/sources/{id}/{action}", newsroom::sources::act)
+        .post("/desk/jobs/{id}/retry", newsroom::sources::retry_job)
+        .get("/desk/speakers", quotes::desk::speakers)
+        .post("/desk/speakers/{id}/{action}", quotes::desk::act)
+        .get("/healthz", ops::healthz)
+        .get("/readyz", ops::readyz)
+        .get("/metrics", ops::metrics);
+    list.extend(site.list);
+    (site.router.merge(api), list)
 }
 
 /// Serves until the state's shutdown token is cancelled, then lets requests in flight finish for

@@ -17,6 +17,13 @@ pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut resp = next.run(req).await;
     state.metrics.observe_status(resp.status().as_u16());
     let h = resp.headers_mut();
+    if state.config.base_url.scheme() == "https" {
+        // Two years, this host only: subdomains may be other people's sites.
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        );
+    }
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -48,7 +55,28 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// The counters, for a scraper on an allowed network (`metrics_networks`, loopback by default) or an
+/// admin; anyone else is told to sign in (401) or that this is not for them (403). In-process requests
+/// (tests, no listener) count as local.
+pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let client = crate::peer::client_addr(
+        crate::peer::peer_addr(&parts.extensions),
+        &parts.headers,
+        &state.config.trusted_proxies,
+    );
+    let local = client.is_none_or(|ip| state.config.metrics_networks.iter().any(|n| n.contains(ip)));
+    if !local {
+        use axum::extract::FromRequestParts;
+        match crate::auth::MaybeViewer::from_request_parts(&mut parts, &state).await {
+            Ok(crate::auth::MaybeViewer(Some(v))) if v.user.role >= livebrief_model::Role::Admin => {}
+            Ok(crate::auth::MaybeViewer(Some(_))) => {
+                return ApiError::new("forbidden", "metrics are for admins and the metrics networks").into_response();
+            }
+            Ok(crate::auth::MaybeViewer(None)) => return ApiError::unauthorized().into_response(),
+            Err(e) => return e.into_response(),
+        }
+    }
     let body = state.metrics.encode();
     (
         [(

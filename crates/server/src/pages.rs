@@ -8,11 +8,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp};
+use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp, public_history};
 use livebrief_store::{Cursor, EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
@@ -204,6 +203,16 @@ pub struct PageQuery {
     cursor: Option<String>,
 }
 
+impl PageQuery {
+    /// Whether this asks for the page as first served: newest first, every topic, the first page.
+    fn is_default(&self) -> bool {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        blank(&self.topic)
+            && blank(&self.cursor)
+            && matches!(self.order.as_deref().map(str::trim), None | Some("" | "newest"))
+    }
+}
+
 #[derive(Serialize)]
 struct TopicCount {
     name: String,
@@ -214,13 +223,14 @@ pub async fn briefing_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
-    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let Some((b, version)) = state.app.briefing(&slug) else {
         return error_page(&state, ApiError::not_found("briefing"));
     };
-    let default_view = uri.query().is_none_or(str::is_empty);
+    // The cached rendering serves every request that asks for the default view, whatever else its query
+    // holds (`?utm_source=…`, `?x=random`): a query string is not a lever to render the page afresh.
+    let default_view = q.is_default();
     let result = if default_view {
         serve_versioned(&state, &PAGE, &b, version, &headers, || {
             render_briefing(&state, &b, version, PageQuery::default())
@@ -338,6 +348,15 @@ struct HistoryItem {
     headline: Option<String>,
 }
 
+fn history_label(a: RevisionAction) -> &'static str {
+    match a {
+        RevisionAction::Correct => "Corrected",
+        RevisionAction::Edit => "Updated",
+        RevisionAction::Retract => "Retracted",
+        _ => "Published",
+    }
+}
+
 pub async fn entry_page(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>) -> Response {
     let result = async {
         let (b, _) = state
@@ -348,35 +367,17 @@ pub async fn entry_page(State(state): State<AppState>, Path((slug, id)): Path<(S
         if e.briefing_id != b.id || !e.status.is_public() {
             return Err(ApiError::not_found("entry"));
         }
-        // The public history: what happened after publication, with the text each correction replaced.
+        // The public history (`livebrief_model::public_history`): the API's revisions for readers are the same.
         let revisions = state.app.revisions(e.id).await?;
-        let mut history = Vec::new();
-        let mut prev_headline: Option<String> = None;
-        let mut public = false;
-        for r in &revisions {
-            let label = match r.action {
-                RevisionAction::Publish | RevisionAction::Approve => Some("Published"),
-                RevisionAction::Correct if public => Some("Corrected"),
-                RevisionAction::Edit if public => Some("Updated"),
-                RevisionAction::Retract => Some("Retracted"),
-                RevisionAction::Create if r.snapshot.status == Status::Published => Some("Published"),
-                _ => None,
-            };
-            if let Some(label) = label {
-                let changed = prev_headline
-                    .as_ref()
-                    .filter(|p| **p != r.snapshot.headline && public)
-                    .cloned();
-                history.push(HistoryItem {
-                    label,
-                    at: TimeView::of(r.at),
-                    note: r.note.clone(),
-                    headline: changed,
-                });
-                public = true;
-            }
-            prev_headline = Some(r.snapshot.headline.clone());
-        }
+        let history: Vec<HistoryItem> = public_history(&e, &revisions)
+            .into_iter()
+            .map(|s| HistoryItem {
+                label: history_label(s.action),
+                at: TimeView::of(s.at),
+                note: s.note,
+                headline: s.previous_headline,
+            })
+            .collect();
         let cursor = Cursor {
             at: livebrief_store::sort_time(&e),
             id: EntryId(e.id.0 + 1),

@@ -65,9 +65,10 @@ pub fn event_payload(state: &AppState, n: &Notice) -> serde_json::Value {
         "kind": n.event.kind.as_str(),
         "at": rfc3339(n.event.at),
     });
-    match &n.entry {
+    // Readers' view: a retracted entry is its stub here as on the page (`Entry::for_readers`).
+    match n.entry.as_ref().map(livebrief_model::Entry::for_readers) {
         Some(e) => {
-            let view = EntryView::of(e, &n.briefing);
+            let view = EntryView::of(&e, &n.briefing);
             let html = state
                 .views
                 .render("entry_fragment.html", minijinja::context! { e => view })

@@ -1,7 +1,7 @@
 //! View models and template rendering. Templates auto-escape (their names end in `.html`); the only
 //! unescaped values are entry bodies, which the content crate sanitised.
 
-use livebrief_model::{Briefing, Entry, Revision, Status, Timestamp};
+use livebrief_model::{Actor, Briefing, Entry, Revision, Status, Timestamp, Visibility};
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -63,7 +63,8 @@ impl Views {
 }
 
 /// Escapes `& < > " '` in strings (minijinja's default also escapes `/`, which makes every URL unreadable
-/// in the markup without adding safety inside quoted attributes).
+/// in the markup without adding safety inside quoted attributes) and drops text-direction controls
+/// (`livebrief_model::text::is_bidi_control`).
 fn html_formatter(
     out: &mut minijinja::Output<'_>,
     state: &minijinja::State<'_, '_>,
@@ -71,6 +72,9 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
         Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
+            // Text-direction overrides from any source would reorder what readers see: never written.
+            let s = livebrief_model::text::without_bidi_controls(s);
+            let s = s.as_ref();
             let mut last = 0;
             for (i, b) in s.bytes().enumerate() {
                 let rep = match b {
@@ -158,18 +162,41 @@ pub struct EntryView {
     pub author: String,
     pub permalink: String,
     pub briefing_url: String,
+    /// Only the stub of a retracted entry is shown: its text is withdrawn.
+    pub stub: bool,
+    /// Built from the whole entry (`for_desk`): its desk edit and revision pages are open to the viewer.
+    pub full: bool,
 }
 
 impl EntryView {
+    /// What readers see (`Entry::for_readers`): a retracted entry is its stub.
     pub fn of(e: &Entry, b: &Briefing) -> EntryView {
-        let retracted = e.status == Status::Retracted;
+        EntryView {
+            full: false,
+            ..EntryView::build(&e.for_readers(), b, e.status == Status::Retracted)
+        }
+    }
+
+    /// All of it, retracted text too: for the desk, when the viewer may see the entry in full.
+    pub fn for_desk(e: &Entry, b: &Briefing) -> EntryView {
+        EntryView::build(e, b, false)
+    }
+
+    /// As much as `viewer` may see (`Entry::visibility`; hidden entries never reach a view).
+    pub fn for_viewer(e: &Entry, b: &Briefing, viewer: &Actor) -> EntryView {
+        match e.visibility(Some(viewer)) {
+            Visibility::Full => EntryView::for_desk(e, b),
+            Visibility::Public | Visibility::Hidden => EntryView::of(e, b),
+        }
+    }
+
+    fn build(e: &Entry, b: &Briefing, stub: bool) -> EntryView {
         EntryView {
             id: e.id.0,
             version: e.version,
             status: e.status.as_str(),
             headline: e.headline.clone(),
-            // Retracted entries keep only their stub on public pages; the desk shows the text.
-            body_html: if retracted { String::new() } else { e.body.html.clone() },
+            body_html: e.body.html.clone(),
             happened_on: e.happened_on.to_string(),
             happened_on_human: human_date(e.happened_on),
             published: e.published_at.map(TimeView::of),
@@ -197,14 +224,9 @@ impl EntryView {
             author: e.author_name.clone(),
             permalink: format!("/b/{}/e/{}", b.slug, e.id.0),
             briefing_url: format!("/b/{}", b.slug),
+            stub,
+            full: true,
         }
-    }
-
-    /// The desk sees retracted text too.
-    pub fn for_desk(e: &Entry, b: &Briefing) -> EntryView {
-        let mut v = EntryView::of(e, b);
-        v.body_html = e.body.html.clone();
-        v
     }
 }
 
@@ -323,4 +345,25 @@ pub fn live_blog_jsonld(
         "coverageStartTime": rfc3339(coverage_start.unwrap_or(b.created_at)),
         "liveBlogUpdate": updates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_formatter_escapes_markup_and_drops_text_direction_controls() {
+        let mut env = Environment::new();
+        env.set_formatter(html_formatter);
+        env.add_template("t.html", "<p title=\"{{ v }}\">{{ v }}</p>")
+            .expect("template");
+        let out = env
+            .get_template("t.html")
+            .and_then(|t| t.render(minijinja::context! { v => "Invoice \u{202E}fdp.exe <b>&'\"\u{2067}" }))
+            .expect("render");
+        assert_eq!(
+            out,
+            "<p title=\"Invoice fdp.exe &lt;b&gt;&amp;&#39;&quot;\">Invoice fdp.exe &lt;b&gt;&amp;&#39;&quot;</p>"
+        );
+    }
 }

@@ -5,24 +5,26 @@
 //! reader can never see an entry without its history or miss the event that announced it.
 //!
 //! The SQLite backend is the default (one file in the data directory, WAL, `synchronous=FULL`: a write
-//! that returned is on disk). A PostgreSQL backend implements the same trait and must pass
-//! [`conformance::run`].
+//! that returned is on disk). The PostgreSQL backend ([`PgStore`]) implements the same trait for several
+//! instances on one database; both pass [`conformance::run`].
 
 pub mod codec;
 pub mod conformance;
 pub mod desk;
 pub mod ingest;
+mod postgres;
 pub mod quotes;
 mod sqlite;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    ApiToken, Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, NewApiToken, Report,
-    ReportDraft, ReportId, Revision, Role, Status, Timestamp, User, UserId,
+    Actor, ApiToken, Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, NewApiToken, Report,
+    ReportChange, ReportDraft, ReportId, Revision, Role, Status, Timestamp, User, UserId,
 };
 
 pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
 pub use ingest::{IngestStore, ItemsAdded, SeenItem};
+pub use postgres::{PgStore, is_postgres_url};
 pub use quotes::{QuoteCursor, QuotePage, QuoteQuery, QuoteStore};
 pub use sqlite::SqliteStore;
 
@@ -41,6 +43,9 @@ impl StoreError {
     /// Worth retrying: the database was busy or the connection dropped.
     pub fn is_transient(&self) -> bool {
         match self {
+            StoreError::Backend(e) if e.is::<tokio_postgres::Error>() => e
+                .downcast_ref::<tokio_postgres::Error>()
+                .is_some_and(postgres::is_transient),
             StoreError::Backend(e) => e
                 .downcast_ref::<rusqlite::Error>()
                 .and_then(|e| e.sqlite_error_code())
@@ -82,6 +87,9 @@ pub struct EntryQuery {
     pub topic: Option<String>,
     pub pinned: Option<bool>,
     pub key_event: Option<bool>,
+    /// When set, entries that are not public (drafts, pending) are included only if this user wrote them:
+    /// what a contributor may see (see `Entry::visibility`).
+    pub private_of: Option<UserId>,
 }
 
 impl EntryQuery {
@@ -96,6 +104,31 @@ impl EntryQuery {
             topic: None,
             pinned: None,
             key_event: None,
+            private_of: None,
+        }
+    }
+}
+
+/// What `Store::save_report` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportSaved {
+    /// A new report.
+    Created(Report),
+    /// The report with this URL, its text and reading replaced.
+    Replaced(Report),
+    /// The report with this URL, unchanged: the sender may not replace it.
+    Kept(Report),
+}
+
+impl ReportSaved {
+    pub fn report(&self) -> &Report {
+        match self {
+            ReportSaved::Created(r) | ReportSaved::Replaced(r) | ReportSaved::Kept(r) => r,
+        }
+    }
+    pub fn into_report(self) -> Report {
+        match self {
+            ReportSaved::Created(r) | ReportSaved::Replaced(r) | ReportSaved::Kept(r) => r,
         }
     }
 }
@@ -150,10 +183,14 @@ pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
     async fn update_briefing(&self, id: BriefingId, draft: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)>;
     async fn briefing(&self, id: BriefingId) -> Result<Option<Briefing>>;
 
-    /// Stores a report with its reading. A report with the same URL in the same briefing is the same report:
-    /// its text and reading are replaced and its id kept. Returns the report and whether it was new.
-    async fn save_report(&self, draft: &ReportDraft, at: Timestamp) -> Result<(Report, bool)>;
+    /// Stores a report with its reading, sent in by `by` (`None`: the newsroom loop). A report with the same
+    /// URL in the same briefing is the same report: when `Report::may_be_replaced_by(by)` (checked in the same
+    /// transaction), its text and reading are replaced, its id kept, and a [`ReportChange`] keeps what was
+    /// replaced; otherwise nothing changes and the stored report comes back as `Kept`.
+    async fn save_report(&self, draft: &ReportDraft, by: Option<&Actor>, at: Timestamp) -> Result<ReportSaved>;
     async fn report(&self, id: ReportId) -> Result<Option<Report>>;
+    /// The replacements of a report's text, oldest first.
+    async fn report_changes(&self, id: ReportId) -> Result<Vec<ReportChange>>;
     /// A briefing's own topic list (the text format of `livebrief_nlp::parse_topics`), if it has one.
     async fn briefing_topics(&self, id: BriefingId) -> Result<Option<String>>;
     /// Sets a briefing's topic list; `None` goes back to the default topics.

@@ -31,6 +31,8 @@ fn report(id: i64, source: &str, url: Option<&str>, title: &str, published: Date
         reading: u.reading,
         received_at: at,
         updated_at: at,
+        submitted_by: None,
+        changed_by: None,
     }
 }
 

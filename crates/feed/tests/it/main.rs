@@ -2,6 +2,7 @@
 //! discovery, OPML (with a round-trip property).
 
 mod feeds;
+mod fuzz_corpus;
 mod golden;
 mod hostile;
 mod links;

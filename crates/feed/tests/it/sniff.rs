@@ -107,3 +107,23 @@ fn discovery() {
         ["https://e.com/f"]
     );
 }
+
+/// Found by fuzzing (`fuzz/run.sh feed`): a first tag or doctype whose ninth byte, or the fourth byte
+/// after `<!DOCTYPE`, falls inside a character panicked on a `&str` slice.
+#[test]
+fn a_character_across_the_doctype_check_is_not_a_panic() {
+    for input in [
+        "<abcdefgж>".to_string(),
+        "<rss vѥентре>".to_string(),
+        "<!DOCTYPE abcж><rss/>".to_string(),
+        "\u{FEFF}  <!doctypeж".to_string(),
+        format!("<{}", "ж".repeat(10)),
+    ] {
+        for ct in [None, Some("application/rss+xml"), Some("text/html")] {
+            let _ = sniff(input.as_bytes(), ct);
+            let _ = livebrief_feed::parse_feed(input.as_bytes(), "https://example.org/feed", ct);
+            let _ = livebrief_feed::parse_opml(input.as_bytes());
+        }
+    }
+    assert_eq!(sniff("<!DOCTYPE html><p>x".as_bytes(), None), Kind::Html);
+}

@@ -7,5 +7,6 @@ mod http;
 mod limits;
 mod retry;
 mod ssrf;
+mod ssrf_corpus;
 mod support;
 mod tls;

@@ -78,11 +78,12 @@ fn acknowledged_entries_survive_sigkill() {
             v["body_html"].as_str(),
             Some(format!("<p>Body of {headline} with <strong>markdown</strong>.</p>\n").as_str())
         );
+        // The full history is the desk's (readers get the public one, without text): asked as the editor.
         let revs = http(
             server.addr,
             "GET",
             &format!("/api/v1/entries/{id}/revisions"),
-            &[],
+            &[("Authorization", &auth)],
             None,
         )
         .expect("revisions");

@@ -4,5 +4,6 @@ mod cli;
 mod crash;
 mod extract;
 mod layering;
+mod postgres;
 mod read;
 pub mod support;

@@ -38,7 +38,15 @@ async fn entries_lifecycle_over_the_api() {
         )
         .await;
     assert_eq!((r.status, r.code().as_str()), (StatusCode::CONFLICT, "conflict"));
-    let revs = t.get(&format!("/api/v1/entries/{id}/revisions")).await.json();
+    let revs = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/entries/{id}/revisions"),
+            Some(&tok),
+            None,
+        )
+        .await
+        .json();
     let heads: Vec<&str> = revs
         .as_array()
         .expect("array")
@@ -46,6 +54,10 @@ async fn entries_lifecycle_over_the_api() {
         .map(|r| r["headline"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(heads, vec!["Talks open", "Talks open in Riyadh"]);
+    // Readers get the history the permalink shows: the correction with the headline it replaced.
+    let revs = t.get(&format!("/api/v1/entries/{id}/revisions")).await.json();
+    assert_eq!(revs[1]["action"], "correct");
+    assert_eq!(revs[1]["previous_headline"], "Talks open");
 
     // Pin, key event, retract.
     let r = t

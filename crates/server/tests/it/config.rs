@@ -157,3 +157,129 @@ fn connection_and_stream_limits_have_defaults_and_ranges() {
         assert!(format!("{err:#}").contains(name), "{var}={value}: {err:#}");
     }
 }
+
+/// The config reader on thousands of mangled files and variables (seeded, so a failure repeats): each is
+/// a config or an error that says what is wrong, never a panic.
+#[test]
+fn mangled_files_and_variables_are_errors_never_panics() {
+    let docs = include_str!("../../../../docs/configuration.md");
+    let example = docs
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("the documented example");
+    assert!(Config::load(None, &env(&[])).is_ok());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("livebrief.toml");
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let pieces: &[&[u8]] = &[
+        b"\"",
+        b"'",
+        b"=",
+        b"[",
+        b"]",
+        b"{",
+        b"}",
+        b"\n",
+        b"#",
+        b"\\",
+        b"\\u{0}",
+        b"-1",
+        b"99999999999999999999",
+        b"1e309",
+        b"nan",
+        b"true",
+        b"\xff\xfe",
+        b"\xc3",
+        b"[[x]]",
+        b"listen",
+        b"base_url",
+        b"trusted_proxies",
+        b"::",
+        b"/129",
+        b"0x",
+        b"\t",
+        b"\r",
+        b"\"\"\"",
+    ];
+    let (mut ok, mut refused) = (0, 0);
+    for _ in 0..1500 {
+        let mut bytes = example.as_bytes().to_vec();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() as usize) % (bytes.len() + 1);
+            match next() % 3 {
+                0 => {
+                    let p = pieces[(next() as usize) % pieces.len()];
+                    bytes.splice(at..at, p.iter().copied());
+                }
+                1 if at < bytes.len() => {
+                    let end = (at + 1 + (next() as usize) % 12).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+                _ if at < bytes.len() => bytes[at] = next() as u8,
+                _ => {}
+            }
+        }
+        std::fs::write(&file, &bytes).expect("write");
+        let value = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
+        let key = [
+            "LIVEBRIEF_LISTEN",
+            "LIVEBRIEF_PAGE_SIZE",
+            "LIVEBRIEF_TRUSTED_PROXIES",
+            "LIVEBRIEF_FETCH_ALLOW",
+        ][(next() as usize) % 4];
+        for vars in [env(&[]), env(&[(key, value.as_str())])] {
+            let got = std::panic::catch_unwind(|| Config::load(Some(&file), &vars))
+                .unwrap_or_else(|_| panic!("panicked on {:?} with {vars:?}", String::from_utf8_lossy(&bytes)));
+            match got {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    assert!(!format!("{e:#}").trim().is_empty());
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        ok > 0 && refused > 0,
+        "both outcomes seen: {ok} read, {refused} refused"
+    );
+}
+
+#[test]
+fn database_url_selects_postgres_from_the_file_or_the_environment() {
+    assert_eq!(
+        Config::load(None, &env(&[])).expect("valid").database_url,
+        None,
+        "SQLite by default"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("livebrief.toml");
+    std::fs::write(&file, "database_url = \"postgresql://lb@db:5432/live\"\n").expect("write");
+    let c = Config::load(Some(&file), &env(&[])).expect("valid");
+    assert_eq!(c.database_url.as_deref(), Some("postgresql://lb@db:5432/live"));
+    let c = Config::load(
+        Some(&file),
+        &env(&[("LIVEBRIEF_DATABASE_URL", "postgres://lb:pw@other/live")]),
+    )
+    .expect("valid");
+    assert_eq!(
+        c.database_url.as_deref(),
+        Some("postgres://lb:pw@other/live"),
+        "environment wins"
+    );
+    let err = Config::load(None, &env(&[("LIVEBRIEF_DATABASE_URL", "mysql://lb:secret@db/live")]))
+        .expect_err("another scheme is refused");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("database_url") && !msg.contains("secret"), "{msg}");
+    assert_eq!(
+        livebrief_server::config::redact_url("postgres://lb:secret@db/live"),
+        "postgres://lb:***@db/live"
+    );
+}

@@ -85,12 +85,24 @@ async fn hostile_markup_never_reaches_a_page_or_feed() {
     .await;
 
     // Live stream payloads.
-    let mut frames = 0;
-    while let Ok(f) = rx.try_recv() {
+    // The hub renders on its own task: wait (bounded) for a frame per publish, then take what else came.
+    let check_frame = |f: &livebrief_server::sse::Frame| {
         let text = String::from_utf8_lossy(&f.bytes).to_string();
         let data = text.lines().find_map(|l| l.strip_prefix("data: ")).expect("data line");
         let v: serde_json::Value = serde_json::from_str(data).expect("JSON");
         check("SSE html", v["html"].as_str().unwrap_or_default());
+    };
+    let mut frames = 0;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while frames < corpus.len() {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Ok(f)) => check_frame(&f),
+            _ => break,
+        }
+        frames += 1;
+    }
+    while let Ok(f) = rx.try_recv() {
+        check_frame(&f);
         frames += 1;
     }
     assert!(frames >= corpus.len(), "the hub rendered every publish ({frames})");

@@ -4,9 +4,11 @@ mod support;
 
 mod api;
 mod auth;
+mod authz;
 mod config;
 mod desk;
 mod feeds;
+mod hardening;
 mod hostile;
 mod limits;
 mod newsroom;
@@ -17,3 +19,4 @@ mod quotes;
 mod reports;
 mod sessions;
 mod sse;
+mod visibility;

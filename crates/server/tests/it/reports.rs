@@ -234,8 +234,13 @@ async fn a_briefing_defines_its_own_topics_and_reports_are_read_with_them() {
     let t = TestApp::new().await;
     let editor = t.with_briefing().await;
     let contributor = t.user("cole", Role::Contributor).await;
-    // The defaults, in the text form an editor can start from.
-    let d = t.get("/api/v1/briefings/war/topics").await.json();
+    // The definitions are the desk's: not for anonymous readers.
+    assert_eq!(t.get("/api/v1/briefings/war/topics").await.status, StatusCode::UNAUTHORIZED);
+    // The defaults, in the text form an editor can start from; contributors may read them.
+    let d = t
+        .api(Method::GET, "/api/v1/briefings/war/topics", Some(&contributor), None)
+        .await
+        .json();
     assert_eq!(d["custom"], false);
     assert!(d["text"].as_str().expect("text").contains("diplomacy |"));
     let list = "# the grid\nenergy | Energy and the grid | blackout:2, substation:2, power plant:3, grid\n\
@@ -314,4 +319,83 @@ async fn a_briefing_defines_its_own_topics_and_reports_are_read_with_them() {
         )
         .await;
     assert_eq!(r.json()["custom"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_has_an_owner_and_another_contributor_cannot_replace_it() {
+    let t = TestApp::new().await;
+    let editor = t.with_briefing().await;
+    let alice = t.user("alice", Role::Contributor).await;
+    let bob = t.user("bob", Role::Contributor).await;
+    let post = |token: String, text: &'static str| {
+        let t = &t;
+        async move {
+            t.api(
+                Method::POST,
+                "/api/v1/briefings/war/reports",
+                Some(&token),
+                Some(json!({"text": text, "url": "https://example.org/owned", "published": "2025-03-13"})),
+            )
+            .await
+        }
+    };
+    let r = post(alice.clone(), REPORT).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_i64().expect("id");
+    assert!(r.json().get("submitted_by").is_none(), "owners are for editors");
+
+    // Bob re-posts Alice's URL: refused with the stored report's id, and nothing changes.
+    let r = post(bob.clone(), "Bob's replacement text, which must not be stored.").await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::CONFLICT, "conflict"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(r.json()["error"]["existing_id"], id);
+    let got = t
+        .api(Method::GET, &format!("/api/v1/reports/{id}"), Some(&editor), None)
+        .await
+        .json();
+    assert_eq!(got["text"], REPORT, "the text is Alice's");
+    assert_eq!(got["submitted_by"]["name"], "alice");
+    assert!(got.get("changed_by").is_none());
+    assert_eq!(got["changes"], json!([]));
+
+    // Alice may replace her own; an editor may replace anyone's; each change is recorded, nothing lost.
+    let r = post(alice.clone(), "Alice's updated text of the story, read again.").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    t.tick(60);
+    let r = post(editor.clone(), "The editor's text of the story, read again.").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let got = t
+        .api(Method::GET, &format!("/api/v1/reports/{id}"), Some(&editor), None)
+        .await
+        .json();
+    assert_eq!(got["text"], "The editor's text of the story, read again.");
+    assert_eq!(got["submitted_by"]["name"], "alice", "the submitter stays");
+    assert_eq!(got["changed_by"]["name"], "eda");
+    let changes: Vec<(&str, &str)> = got["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            (
+                c["by"]["name"].as_str().unwrap_or(""),
+                c["previous_text"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("alice", REPORT),
+            ("eda", "Alice's updated text of the story, read again.")
+        ]
+    );
+    // Contributors do not see owners or changes.
+    let r = t
+        .api(Method::GET, &format!("/api/v1/reports/{id}"), Some(&bob), None)
+        .await;
+    assert!(r.json().get("submitted_by").is_none() && r.json().get("changes").is_none());
 }

@@ -173,11 +173,12 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
                 language: "en".into(),
                 reading: Default::default(),
             },
+            None,
             at(5),
         )
         .await
         .expect("report")
-        .0;
+        .into_report();
     // The first claim of j1 lost its lease: it no longer decides the job's outcome.
     let stale = claimed.iter().find(|j| j.id == j1.id).expect("first claim");
     assert!(matches!(

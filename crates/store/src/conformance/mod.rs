@@ -3,10 +3,10 @@
 
 use livebrief_model::{
     Action, Actor, Body, BodyFormat, BriefingDraft, Citation, Date, EntryDraft, EntryEdit, EntryId, EventId, EventKind,
-    ReportDraft, ReportId, Role, Status, Timestamp,
+    ReportActor, ReportDraft, ReportId, Role, Status, Timestamp,
 };
 
-use crate::{EntryQuery, Order, Store, StoreError};
+use crate::{EntryQuery, Order, ReportSaved, Store, StoreError};
 use livebrief_model::reading::{Quote, QuoteKind, Reading, Speaker};
 
 pub(crate) fn at(min: i64) -> Timestamp {
@@ -35,21 +35,25 @@ fn draft(headline: &str, status: Status, topics: &[&str]) -> EntryDraft {
     }
 }
 
+mod concurrency;
 mod desk;
 mod ingest;
 mod quotes;
+
+pub use concurrency::concurrent_writers;
 
 pub async fn run(store: &dyn Store) {
     settings(store).await;
     let actors = accounts(store).await;
     entries(store, &actors).await;
-    reports(store).await;
+    reports(store, &actors).await;
     ingest::sources_and_jobs(store).await;
     desk::developments(store, &actors).await;
     quotes::tracker(store, &actors).await;
+    concurrent_writers(&[store], "run").await;
 }
 
-async fn reports(store: &dyn Store) {
+async fn reports(store: &dyn Store, (ed, co): &(Actor, Actor)) {
     let b = store
         .create_briefing(
             &BriefingDraft {
@@ -92,8 +96,15 @@ async fn reports(store: &dyn Store) {
             ..Reading::default()
         },
     };
-    let (r1, created) = store.save_report(&d, at(1)).await.expect("save report");
-    assert!(created, "a new URL is a new report");
+    let ReportSaved::Created(r1) = store.save_report(&d, None, at(1)).await.expect("save report") else {
+        panic!("a new URL is a new report");
+    };
+    assert_eq!(
+        r1.submitted_by,
+        Some(ReportActor::of(None)),
+        "the newsroom loop sent it in"
+    );
+    assert_eq!(r1.changed_by, None);
     assert_eq!(
         (r1.text.as_str(), r1.published, r1.received_at),
         (text.as_str(), d.published, at(1))
@@ -111,16 +122,23 @@ async fn reports(store: &dyn Store) {
         },
         ..d.clone()
     };
-    let (r2, created) = store.save_report(&d2, at(5)).await.expect("save again");
-    assert!(!created, "the same URL in the same briefing is the same report");
+    let ReportSaved::Replaced(r2) = store.save_report(&d2, None, at(5)).await.expect("save again") else {
+        panic!("the same URL in the same briefing is the same report");
+    };
     assert_eq!(r2.id, r1.id);
+    assert_eq!(r2.changed_by, Some(ReportActor::of(None)));
     assert_eq!((r2.received_at, r2.updated_at), (at(1), at(5)));
     assert_eq!(r2.reading, d2.reading);
     // Reports without a URL (pasted text) are always new.
     let pasted = ReportDraft { url: None, ..d.clone() };
-    let (p1, _) = store.save_report(&pasted, at(6)).await.expect("pasted");
-    let (p2, created) = store.save_report(&pasted, at(7)).await.expect("pasted again");
-    assert!(created && p1.id != p2.id);
+    let p1 = store
+        .save_report(&pasted, None, at(6))
+        .await
+        .expect("pasted")
+        .into_report();
+    let saved = store.save_report(&pasted, None, at(7)).await.expect("pasted again");
+    assert!(matches!(&saved, ReportSaved::Created(p2) if p2.id != p1.id));
+    let p2 = saved.into_report();
     let got = store.report(r1.id).await.expect("read").expect("present");
     assert_eq!(got, r2);
     assert!(store.report(ReportId(999_999)).await.expect("read").is_none());
@@ -151,11 +169,70 @@ async fn reports(store: &dyn Store) {
     // A report belongs to an existing briefing.
     let orphan = ReportDraft {
         briefing_id: livebrief_model::BriefingId(999_999),
-        ..d
+        ..d.clone()
     };
     assert!(
-        store.save_report(&orphan, at(8)).await.is_err(),
+        store.save_report(&orphan, None, at(8)).await.is_err(),
         "no report without its briefing"
+    );
+
+    // Owners: a contributor's report is replaced by its submitter or an editor, never by another
+    // contributor, whose re-post changes nothing; every replacement keeps what it replaced.
+    let other = store
+        .create_user("dana", Role::Contributor, "hash-3", at(0))
+        .await
+        .expect("user")
+        .actor();
+    let mine = ReportDraft {
+        url: Some("https://example.org/owned".into()),
+        text: "Cole's text.".into(),
+        ..d.clone()
+    };
+    let o1 = store
+        .save_report(&mine, Some(co), at(12))
+        .await
+        .expect("save")
+        .into_report();
+    assert_eq!(o1.submitted_by, Some(ReportActor::of(Some(co))));
+    let theirs = ReportDraft {
+        text: "Dana's text.".into(),
+        ..mine.clone()
+    };
+    let kept = store.save_report(&theirs, Some(&other), at(13)).await.expect("save");
+    assert_eq!(
+        kept,
+        ReportSaved::Kept(o1.clone()),
+        "another contributor's re-post changes nothing"
+    );
+    assert_eq!(store.report(o1.id).await.expect("read"), Some(o1.clone()));
+    assert!(store.report_changes(o1.id).await.expect("changes").is_empty());
+    let own = ReportDraft {
+        text: "Cole's text, updated.".into(),
+        ..mine.clone()
+    };
+    let o2 = store.save_report(&own, Some(co), at(14)).await.expect("save");
+    assert!(
+        matches!(&o2, ReportSaved::Replaced(r) if r.text == own.text && r.changed_by == Some(ReportActor::of(Some(co))))
+    );
+    let o3 = store.save_report(&theirs, Some(ed), at(15)).await.expect("save");
+    assert!(
+        matches!(&o3, ReportSaved::Replaced(r) if r.changed_by == Some(ReportActor::of(Some(ed))) && r.updated_at == at(15))
+    );
+    assert_eq!(
+        o3.report().submitted_by,
+        Some(ReportActor::of(Some(co))),
+        "the submitter stays"
+    );
+    let changes = store.report_changes(o1.id).await.expect("changes");
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| (c.by.name.as_str(), c.at, c.previous_text.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("cole", at(14), "Cole's text."),
+            ("eda", at(15), "Cole's text, updated.")
+        ]
     );
 }
 
@@ -367,6 +444,17 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         ..EntryQuery::public(b.id, 50)
     };
     assert_eq!(store.list_entries(&all).await.expect("list").items.len(), 6);
+    // Not public and written by someone else: left out for another contributor, kept for its author.
+    let others = EntryQuery {
+        private_of: Some(livebrief_model::UserId(co.id.0 + 1000)),
+        ..all.clone()
+    };
+    assert_eq!(store.list_entries(&others).await.expect("list").items.len(), 5);
+    let own = EntryQuery {
+        private_of: Some(co.id),
+        ..all.clone()
+    };
+    assert_eq!(store.list_entries(&own).await.expect("list").items.len(), 6);
     let topics = store.topics(b.id).await.expect("topics");
     assert_eq!(topics, vec![("Diplomacy".to_string(), 3), ("Fighting".to_string(), 2)]);
 

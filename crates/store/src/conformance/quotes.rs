@@ -67,11 +67,12 @@ async fn report(store: &dyn Store, b: BriefingId, n: u32) -> ReportId {
                 language: "en".into(),
                 reading: Default::default(),
             },
+            None,
             at(i64::from(n)),
         )
         .await
         .expect("report")
-        .0
+        .into_report()
         .id
 }
 

@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    ApiToken, Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Correction, Date, Entry,
-    EntryId, Event, EventId, EventKind, NewApiToken, Report, ReportDraft, ReportId, Revision, RevisionAction, Role,
-    Snapshot, Status, Timestamp, User, UserId,
+    Actor, ApiToken, Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Correction, Date, Entry,
+    EntryId, Event, EventId, EventKind, NewApiToken, Report, ReportActor, ReportChange, ReportDraft, ReportId,
+    Revision, RevisionAction, Role, Snapshot, Status, Timestamp, User, UserId,
 };
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
-use crate::{Cursor, EntryQuery, Order, Page, Result, Store, StoreError, sort_time};
+use crate::{Cursor, EntryQuery, Order, Page, ReportSaved, Result, Store, StoreError, sort_time};
 
 mod desk;
 mod ingest;
@@ -268,6 +268,27 @@ CREATE TABLE tracked_quotes (
 CREATE INDEX tracked_quotes_by_briefing ON tracked_quotes(briefing_id, day, id);
 CREATE INDEX tracked_quotes_by_speaker ON tracked_quotes(speaker_id, day, id);
 "#,
+    // Reports have owners (issue 11, item 10): who sent each in and who last replaced it (a NULL id is the
+    // newsroom loop; an empty submitter name, a report from before this), and every replacement with the
+    // text it replaced.
+    r#"
+ALTER TABLE reports ADD COLUMN submitted_by INTEGER REFERENCES users(id);
+ALTER TABLE reports ADD COLUMN submitted_by_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN changed_by INTEGER REFERENCES users(id);
+ALTER TABLE reports ADD COLUMN changed_by_name TEXT;
+CREATE TABLE report_changes (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    actor_id INTEGER REFERENCES users(id),
+    actor_name TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    previous_title TEXT NOT NULL,
+    previous_source TEXT NOT NULL,
+    previous_published TEXT NOT NULL,
+    previous_text TEXT NOT NULL
+);
+CREATE INDEX report_changes_by_report ON report_changes(report_id, id);
+"#,
     // API tokens that end (issue 11): a prefix to tell them apart, expiry, revocation, and the owner's
     // credential generation (a password change raises it, and tokens of an older generation stop working).
     // Tokens from before this had no expiry: they get 90 days from the upgrade.
@@ -421,7 +442,7 @@ fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
     v.map(ts).transpose()
 }
 
-fn conv_err(msg: String) -> rusqlite::Error {
+pub(crate) fn conv_err(msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, msg.into())
 }
 
@@ -472,7 +493,25 @@ fn report_from(r: &Row<'_>) -> rusqlite::Result<Report> {
         reading: crate::codec::decode_reading(&r.get::<_, String>("reading")?).map_err(|e| conv_err(e.to_string()))?,
         received_at: ts(r.get("received_at")?)?,
         updated_at: ts(r.get("updated_at")?)?,
+        submitted_by: Some(report_actor(r.get("submitted_by")?, r.get("submitted_by_name")?))
+            .filter(|a| a.id.is_some() || !a.name.is_empty()),
+        changed_by: r
+            .get::<_, Option<String>>("changed_by_name")?
+            .map(|name| -> rusqlite::Result<ReportActor> { Ok(report_actor(r.get("changed_by")?, name)) })
+            .transpose()?,
     })
+}
+
+fn report_actor(id: Option<i64>, name: String) -> ReportActor {
+    ReportActor {
+        id: id.map(UserId),
+        name,
+    }
+}
+
+fn date_of(s: &str) -> rusqlite::Result<Date> {
+    s.parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn briefing_from(r: &Row<'_>) -> rusqlite::Result<Briefing> {
@@ -487,7 +526,7 @@ fn briefing_from(r: &Row<'_>) -> rusqlite::Result<Briefing> {
     })
 }
 
-fn sources_json(sources: &[Citation]) -> String {
+pub(crate) fn sources_json(sources: &[Citation]) -> String {
     Value::Array(
         sources
             .iter()
@@ -500,7 +539,7 @@ fn sources_json(sources: &[Citation]) -> String {
     .to_string()
 }
 
-fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
+pub(crate) fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
     let arr = v.as_array().ok_or_else(|| conv_err("sources is not an array".into()))?;
     arr.iter()
@@ -516,34 +555,34 @@ fn sources_from(text: &str) -> rusqlite::Result<Vec<Citation>> {
         .collect()
 }
 
-fn topics_json(t: &[String]) -> String {
+pub(crate) fn topics_json(t: &[String]) -> String {
     Value::Array(t.iter().map(|s| Value::String(s.clone())).collect()).to_string()
 }
 
-fn topics_from(text: &str) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn topics_from(text: &str) -> rusqlite::Result<Vec<String>> {
     serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))
 }
 
-fn date_from(s: &str) -> rusqlite::Result<Date> {
+pub(crate) fn date_from(s: &str) -> rusqlite::Result<Date> {
     s.parse().map_err(|e: jiff::Error| conv_err(e.to_string()))
 }
 
-fn status_from(s: &str) -> rusqlite::Result<Status> {
+pub(crate) fn status_from(s: &str) -> rusqlite::Result<Status> {
     Status::parse(s).ok_or_else(|| conv_err(format!("unknown status {s}")))
 }
 
-fn format_from(s: &str) -> rusqlite::Result<BodyFormat> {
+pub(crate) fn format_from(s: &str) -> rusqlite::Result<BodyFormat> {
     BodyFormat::parse(s).ok_or_else(|| conv_err(format!("unknown body format {s}")))
 }
 
-fn correction(note: Option<String>, at: Option<i64>) -> rusqlite::Result<Option<Correction>> {
+pub(crate) fn correction(note: Option<String>, at: Option<i64>) -> rusqlite::Result<Option<Correction>> {
     Ok(match (note, at) {
         (Some(note), Some(at)) => Some(Correction { note, at: ts(at)? }),
         _ => None,
     })
 }
 
-const ENTRY_COLS: &str = "id, briefing_id, version, status, headline, body_format, body_source, body_html, happened_on, \
+pub(crate) const ENTRY_COLS: &str = "id, briefing_id, version, status, headline, body_format, body_source, body_html, happened_on, \
      topics, sources, pinned, key_event, author_id, author_name, created_at, published_at, updated_at, revised_at, \
      correction_note, correction_at, retraction_note, retraction_at";
 
@@ -575,7 +614,7 @@ fn entry_from(r: &Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-fn snapshot_json(s: &Snapshot) -> String {
+pub(crate) fn snapshot_json(s: &Snapshot) -> String {
     json!({
         "status": s.status.as_str(),
         "headline": s.headline,
@@ -591,7 +630,7 @@ fn snapshot_json(s: &Snapshot) -> String {
     .to_string()
 }
 
-fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
+pub(crate) fn snapshot_from(text: &str) -> rusqlite::Result<Snapshot> {
     let v: Value = serde_json::from_str(text).map_err(|e| conv_err(e.to_string()))?;
     let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
     Ok(Snapshot {
@@ -941,54 +980,113 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn save_report(&self, d: &ReportDraft, at: Timestamp) -> Result<(Report, bool)> {
+    async fn save_report(&self, d: &ReportDraft, by: Option<&Actor>, at: Timestamp) -> Result<ReportSaved> {
         let d = d.clone();
+        let by = by.cloned();
         let reading = crate::codec::encode_reading(&d.reading);
         self.write(move |c| {
             let tx = c.transaction()?;
-            let existing: Option<i64> = match &d.url {
+            let who = ReportActor::of(by.as_ref());
+            let existing: Option<Report> = match &d.url {
                 Some(u) => tx
                     .query_row(
-                        "SELECT id FROM reports WHERE briefing_id = ? AND url = ?",
+                        "SELECT * FROM reports WHERE briefing_id = ? AND url = ?",
                         params![d.briefing_id.0, u],
-                        |r| r.get(0),
+                        report_from,
                     )
                     .optional()?,
                 None => None,
             };
-            let (id, created) =
-                match existing {
-                    Some(id) => {
-                        tx.execute(
-                        "UPDATE reports SET title = ?, source = ?, published = ?, text = ?, language = ?, reading = ?,
-                         updated_at = ? WHERE id = ?",
-                        params![d.title, d.source, d.published.to_string(), d.text, d.language, reading, us(at), id],
+            let saved = match existing {
+                Some(old) if !old.may_be_replaced_by(by.as_ref()) => return Ok(ReportSaved::Kept(old)),
+                Some(old) => {
+                    tx.execute(
+                        "INSERT INTO report_changes (report_id, actor_id, actor_name, at, previous_title,
+                         previous_source, previous_published, previous_text) VALUES (?,?,?,?,?,?,?,?)",
+                        params![
+                            old.id.0,
+                            who.id.map(|u| u.0),
+                            who.name,
+                            us(at),
+                            old.title,
+                            old.source,
+                            old.published.to_string(),
+                            old.text
+                        ],
                     )?;
-                        (id, false)
-                    }
-                    None => {
-                        tx.execute(
-                            "INSERT INTO reports (briefing_id, url, title, source, published, text, language, reading,
-                         received_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                            params![
-                                d.briefing_id.0,
-                                d.url,
-                                d.title,
-                                d.source,
-                                d.published.to_string(),
-                                d.text,
-                                d.language,
-                                reading,
-                                us(at),
-                                us(at)
-                            ],
-                        )?;
-                        (tx.last_insert_rowid(), true)
-                    }
-                };
+                    tx.execute(
+                        "UPDATE reports SET title = ?, source = ?, published = ?, text = ?, language = ?, reading = ?,
+                         updated_at = ?, changed_by = ?, changed_by_name = ? WHERE id = ?",
+                        params![
+                            d.title,
+                            d.source,
+                            d.published.to_string(),
+                            d.text,
+                            d.language,
+                            reading,
+                            us(at),
+                            who.id.map(|u| u.0),
+                            who.name,
+                            old.id.0
+                        ],
+                    )?;
+                    ReportSaved::Replaced
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO reports (briefing_id, url, title, source, published, text, language, reading,
+                         received_at, updated_at, submitted_by, submitted_by_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        params![
+                            d.briefing_id.0,
+                            d.url,
+                            d.title,
+                            d.source,
+                            d.published.to_string(),
+                            d.text,
+                            d.language,
+                            reading,
+                            us(at),
+                            us(at),
+                            who.id.map(|u| u.0),
+                            who.name
+                        ],
+                    )?;
+                    ReportSaved::Created
+                }
+            };
+            let id: i64 = match &d.url {
+                Some(u) => tx.query_row(
+                    "SELECT id FROM reports WHERE briefing_id = ? AND url = ?",
+                    params![d.briefing_id.0, u],
+                    |r| r.get(0),
+                )?,
+                None => tx.last_insert_rowid(),
+            };
             let r = tx.query_row("SELECT * FROM reports WHERE id = ?", [id], report_from)?;
             tx.commit()?;
-            Ok((r, created))
+            Ok(saved(r))
+        })
+        .await
+    }
+
+    async fn report_changes(&self, id: ReportId) -> Result<Vec<ReportChange>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT report_id, actor_id, actor_name, at, previous_title, previous_source, previous_published,
+                 previous_text FROM report_changes WHERE report_id = ? ORDER BY id",
+            )?;
+            let rows = st.query_map([id.0], |r| {
+                Ok(ReportChange {
+                    report_id: ReportId(r.get(0)?),
+                    by: report_actor(r.get(1)?, r.get(2)?),
+                    at: ts(r.get(3)?)?,
+                    previous_title: r.get(4)?,
+                    previous_source: r.get(5)?,
+                    previous_published: date_of(&r.get::<_, String>(6)?)?,
+                    previous_text: r.get(7)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }
@@ -1178,6 +1276,10 @@ impl Store for SqliteStore {
             if let Some(k) = q.key_event {
                 sql.push_str(" AND key_event = ?");
                 args.push(Box::new(k));
+            }
+            if let Some(u) = q.private_of {
+                sql.push_str(" AND (status IN ('published', 'retracted') OR author_id = ?)");
+                args.push(Box::new(u.0));
             }
             let (cmp, dir) = match q.order {
                 Order::NewestFirst => ("<", "DESC"),

@@ -1,3 +1,5 @@
+mod pg;
+
 use livebrief_store::{SqliteStore, Store};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

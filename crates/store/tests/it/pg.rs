@@ -1,0 +1,183 @@
+//! The PostgreSQL backend against a real server: `LIVEBRIEF_TEST_DATABASE_URL`, else the local one at
+//! `postgres://postgres@127.0.0.1:5432/test`. Each test works in a schema of its own, dropped at its end.
+//!
+//! Without a server these tests say "skipped: no PostgreSQL at …" and pass, unless `CI` is set: then they
+//! fail, so CI really runs them.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use livebrief_model::{Role, Timestamp};
+use livebrief_store::{PgStore, Store, StoreError};
+
+pub const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub fn url() -> String {
+    std::env::var("LIVEBRIEF_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_string())
+}
+
+/// A uniquely named schema, dropped when this goes (also when the test panicked).
+pub struct Schema {
+    pub url: String,
+    pub name: String,
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        let (url, name) = (self.url.clone(), self.name.clone());
+        // Its own thread and runtime: Drop cannot await, and may run during a panic.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            if let Err(e) = rt.block_on(PgStore::drop_schema(&url, &name)) {
+                eprintln!("could not drop test schema {name}: {e}");
+            }
+        })
+        .join();
+    }
+}
+
+/// A fresh schema on the test server, or `None` (after saying so) when there is no server and `CI` is unset.
+pub async fn schema(tag: &str) -> Option<Schema> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let url = url();
+    let config: tokio_postgres::Config = url.parse().expect("LIVEBRIEF_TEST_DATABASE_URL is a PostgreSQL URL");
+    match config.connect(tokio_postgres::NoTls).await {
+        Ok((client, conn)) => {
+            drop(client);
+            drop(conn);
+        }
+        Err(e) => {
+            let msg = format!("no PostgreSQL at {url} ({e})");
+            if std::env::var_os("CI").is_some() {
+                panic!("{msg}; CI is set, so the PostgreSQL tests must run");
+            }
+            eprintln!("skipped: {msg}");
+            return None;
+        }
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "lbtest_{tag}_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    Some(Schema { url, name })
+}
+
+async fn open(s: &Schema) -> PgStore {
+    PgStore::open_in_schema(&s.url, &s.name).await.expect("open PgStore")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_passes_conformance() {
+    let Some(s) = schema("conformance").await else { return };
+    let store = open(&s).await;
+    livebrief_store::conformance::run(&store).await;
+}
+
+/// Two instances (two pools) on one database, writers on both, the reader on the second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_concurrent_writers_on_two_instances() {
+    let Some(s) = schema("concurrency").await else { return };
+    let (a, b) = (open(&s).await, open(&s).await);
+    livebrief_store::conformance::concurrent_writers(&[&a, &b], "two").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_two_instances_migrating_at_once_both_start() {
+    let Some(s) = schema("migrate").await else { return };
+    let (a, b) = tokio::join!(
+        PgStore::open_in_schema(&s.url, &s.name),
+        PgStore::open_in_schema(&s.url, &s.name)
+    );
+    let (a, b) = (a.expect("first instance"), b.expect("second instance"));
+    let u = a
+        .create_user("ann", Role::Admin, "h", Timestamp::UNIX_EPOCH)
+        .await
+        .expect("write on one");
+    assert_eq!(
+        b.user_by_name("ann")
+            .await
+            .expect("read on the other")
+            .map(|(x, _)| x.id),
+        Some(u.id)
+    );
+    // A third start finds every step applied and changes nothing.
+    let c = open(&s).await;
+    assert_eq!(c.list_users().await.expect("list").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_refuses_a_schema_newer_than_the_build() {
+    let Some(s) = schema("newer").await else { return };
+    drop(open(&s).await);
+    let (client, conn) = s
+        .url
+        .parse::<tokio_postgres::Config>()
+        .expect("url")
+        .connect(tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(conn);
+    client
+        .batch_execute(&format!(
+            "INSERT INTO \"{}\".schema_migrations (version) VALUES (999)",
+            s.name
+        ))
+        .await
+        .expect("pretend a newer build migrated");
+    let err = PgStore::open_in_schema(&s.url, &s.name)
+        .await
+        .err()
+        .expect("a newer schema is refused");
+    assert!(err.to_string().contains("newer than this build"), "{err}");
+}
+
+#[tokio::test]
+async fn pg_bad_url_and_unreachable_server_are_one_line_errors() {
+    let err = PgStore::open("postgres://postgres@127.0.0.1:notaport/test")
+        .await
+        .err()
+        .expect("bad url");
+    let msg = err.to_string();
+    assert!(msg.contains("invalid PostgreSQL URL"), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
+
+    // Port 1 on the loopback: nothing listens there.
+    let err = PgStore::open("postgres://postgres:secret@127.0.0.1:1/test")
+        .await
+        .err()
+        .expect("unreachable");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("cannot connect to PostgreSQL at 127.0.0.1:1/test"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\n') && !msg.contains("secret"), "{msg}");
+    assert!(matches!(err, StoreError::Backend(_)));
+}
+
+/// Two briefings written at once through both instances: each keeps its own contiguous sequence, and neither
+/// waits on or disturbs the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_two_briefings_written_at_once_keep_their_own_sequences() {
+    let Some(s) = schema("twobriefings").await else { return };
+    let (a, b) = (open(&s).await, open(&s).await);
+    let (ab, ba): ([&dyn Store; 2], [&dyn Store; 2]) = ([&a, &b], [&b, &a]);
+    tokio::join!(
+        livebrief_store::conformance::concurrent_writers(&ab, "left"),
+        livebrief_store::conformance::concurrent_writers(&ba, "right"),
+    );
+    let last = a.last_event_ids().await.expect("last");
+    assert_eq!(last.len(), 2);
+    for (briefing, id) in last {
+        let all = a.events_after(briefing, livebrief_model::EventId(0), 10_000).await.expect("events");
+        assert_eq!(all.first().map(|e| e.id.0), Some(1), "a briefing's sequence starts at 1");
+        assert_eq!(id.0, all.len() as i64, "a briefing's ids run 1..=n with no gaps");
+    }
+}
