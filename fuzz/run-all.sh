@@ -3,8 +3,9 @@
 # seconds, and findings (crashes, timeouts, slow units, out-of-memory: files libFuzzer left in artifacts/).
 #   fuzz/run-all.sh 600            # ten minutes per target
 #   fuzz/run-all.sh 60 feed opml   # only these
-# Each target's corpus grows in fuzz/corpus/TARGET; the minimised corpus committed there is replayed by the
-# test suite (crates/feed/tests/it/fuzz_corpus.rs for feed, opml and page), so what fuzzing found stays found.
+# Each target's corpus grows in fuzz/corpus/TARGET (not committed); fuzz/keep.sh keeps its small inputs in
+# fuzz/kept/TARGET.b64, which the test suite replays
+# (crates/feed/tests/it/fuzz_corpus.rs for feed, opml and page), so what fuzzing found stays checked.
 set -uo pipefail
 cd "$(dirname "$0")"
 secs="${1:-60}"

@@ -1,31 +1,26 @@
-//! The corpus the feed fuzz targets kept (`fuzz/corpus/{feed,opml,page}`, minimised, committed) replayed
-//! through the same checks (`livebrief_feed::testing`), so what fuzzing once found stays found without a
-//! fuzzer in the test command.
+//! What the feed fuzz targets found, kept (`fuzz/keep.sh` writes `fuzz/kept/{feed,opml,page}.b64`: the
+//! minimised inputs up to 400 bytes, one base64 line each) and replayed through the same checks
+//! (`livebrief_feed::testing`), so what fuzzing once reached stays checked without a fuzzer in the test
+//! command.
 
-use std::path::PathBuf;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 
-fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus").join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let bytes = std::fs::read(&p).expect("read");
-            (p, bytes)
-        })
+fn kept(target: &str) -> Vec<Vec<u8>> {
+    let path = format!("{}/../../fuzz/kept/{target}.b64", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| STANDARD.decode(l).unwrap_or_else(|e| panic!("{path}:{}: {e}", i + 1)))
         .collect()
 }
 
 fn replay(target: &str, check: fn(&[u8])) {
-    let inputs = corpus(target);
-    assert!(inputs.len() >= 20, "{target}: only {} inputs kept", inputs.len());
-    for (path, bytes) in &inputs {
+    let inputs = kept(target);
+    assert!(inputs.len() >= 100, "{target}: only {} inputs kept", inputs.len());
+    for (i, bytes) in inputs.iter().enumerate() {
         let r = std::panic::catch_unwind(|| check(bytes));
-        assert!(r.is_ok(), "{target}: {} breaks an invariant", path.display());
+        assert!(r.is_ok(), "{target}: kept input {} (line {}) breaks an invariant", i, i + 1);
     }
 }
 
