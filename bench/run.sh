@@ -23,6 +23,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/www" "$work/nginx"
 chmod 755 "$work" "$work/www"  # nginx workers run unprivileged
 
+# Every subscriber comes from 127.0.0.1: lift the per-address stream cap (and the totals) for the fan-out.
+LIVEBRIEF_MAX_STREAMS_PER_CLIENT=100000 LIVEBRIEF_MAX_STREAMS=100000 LIVEBRIEF_MAX_CONNECTIONS=100000 \
 LIVEBRIEF_LOG=warn "$LB" --data-dir "$work/data" serve --demo --listen 127.0.0.1:18181 >"$work/lb.log" 2>&1 &
 LB_PID=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18181/healthz >/dev/null && break; sleep 0.1; done

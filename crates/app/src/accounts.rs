@@ -4,7 +4,7 @@ use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use livebrief_model::{Role, User, UserId};
+use livebrief_model::{ApiToken, NewApiToken, Role, User, UserId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
@@ -13,6 +13,13 @@ use crate::{App, AppError, Result};
 
 /// How long a login lasts.
 pub const SESSION_DAYS: i64 = 14;
+/// How long an API token lasts unless its creator says otherwise.
+pub const API_TOKEN_DEFAULT_DAYS: i64 = 90;
+/// The longest an API token may last.
+pub const API_TOKEN_MAX_DAYS: i64 = 365;
+/// How many characters of a token's secret are kept to tell it apart (`lb_` and six more: 36 bits of
+/// 256, so the rest stays secret).
+pub const API_TOKEN_PREFIX_CHARS: usize = 9;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 const MAX_PASSWORD_BYTES: usize = 1024;
 
@@ -52,8 +59,10 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     let params = Params::default();
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     let len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
-    let output = Output::init_with(len, |out| Ok(argon2_into(&argon2, &params, password.as_bytes(), &salt, out)?))
-        .map_err(|e| fail(&e))?;
+    let output = Output::init_with(len, |out| {
+        Ok(argon2_into(&argon2, &params, password.as_bytes(), &salt, out)?)
+    })
+    .map_err(|e| fail(&e))?;
     let phc = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
@@ -259,23 +268,111 @@ impl App {
     }
 
     pub async fn session_user(&self, token: &str) -> Result<Option<User>> {
-        Ok(self.store.session_user(&token_hash(token), self.now()).await?)
+        self.session_user_by_hash(&token_hash(token)).await
     }
 
+    /// The user of a live session, by the session token's hash (what a live stream keeps to check again).
+    pub async fn session_user_by_hash(&self, hash: &[u8]) -> Result<Option<User>> {
+        Ok(self.store.session_user(hash, self.now()).await?)
+    }
+
+    /// A new API token for `user`, expiring in [`API_TOKEN_DEFAULT_DAYS`].
     pub async fn create_api_token(&self, user: UserId, name: &str) -> Result<String> {
+        Ok(self.issue_api_token(user, name, None).await?.0)
+    }
+
+    /// A new API token: the secret (shown once; only its hash is kept) and the stored token. It expires in
+    /// `expires_in_days` (1 to [`API_TOKEN_MAX_DAYS`], default [`API_TOKEN_DEFAULT_DAYS`]).
+    pub async fn issue_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        expires_in_days: Option<i64>,
+    ) -> Result<(String, ApiToken)> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::Invalid("a token name is 1 to 100 characters".into()));
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(AppError::Invalid(
+                "a token name is 1 to 100 characters on one line".into(),
+            ));
+        }
+        let days = expires_in_days.unwrap_or(API_TOKEN_DEFAULT_DAYS);
+        if !(1..=API_TOKEN_MAX_DAYS).contains(&days) {
+            return Err(AppError::Invalid(format!(
+                "a token expires in 1 to {API_TOKEN_MAX_DAYS} days"
+            )));
         }
         let token = random_token("lb_");
-        self.store
-            .create_api_token(&token_hash(&token), user, name, self.now())
-            .await?;
-        Ok(token)
+        let now = self.now();
+        let expires = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .map_err(|e| AppError::Invalid(format!("expiry out of range: {e}")))?;
+        let id = self
+            .store
+            .create_api_token(&NewApiToken {
+                hash: token_hash(&token),
+                user,
+                name: name.to_string(),
+                prefix: token.chars().take(API_TOKEN_PREFIX_CHARS).collect(),
+                created_at: now,
+                expires_at: Some(expires),
+            })
+            .await
+            .map_err(|e| match e {
+                livebrief_store::StoreError::NotFound => AppError::NotFound("user"),
+                other => other.into(),
+            })?;
+        let stored = self.store.api_token(id).await?.ok_or(AppError::NotFound("token"))?;
+        tracing::info!(token = id, user = %stored.user_name, expires = %expires, "API token created");
+        Ok((token, stored))
     }
 
+    /// The owner of an active API token (not revoked, not expired, made since the owner's password last
+    /// changed). Records the use, at most once a minute per token.
     pub async fn api_token_user(&self, token: &str) -> Result<Option<User>> {
-        Ok(self.store.api_token_user(&token_hash(token), self.now()).await?)
+        let now = self.now();
+        let Some((user, t)) = self.store.api_token_user(&token_hash(token), now).await? else {
+            return Ok(None);
+        };
+        let stale = t
+            .last_used_at
+            .is_none_or(|last| now.duration_since(last) >= jiff::SignedDuration::from_secs(60));
+        if stale && let Err(e) = self.store.touch_api_token(t.id, now).await {
+            tracing::warn!(error = %e, token = t.id, "recording an API token's use");
+        }
+        Ok(Some(user))
+    }
+
+    /// Like [`App::api_token_user`], by the token's hash and without recording a use.
+    pub async fn api_token_user_by_hash(&self, hash: &[u8]) -> Result<Option<User>> {
+        Ok(self.store.api_token_user(hash, self.now()).await?.map(|(u, _)| u))
+    }
+
+    /// `viewer`'s own tokens, or with `all` (admins only) everyone's; newest first.
+    pub async fn api_tokens(&self, viewer: &User, all: bool) -> Result<Vec<ApiToken>> {
+        if all && !viewer.role.can_manage_users() {
+            return Err(AppError::Forbidden("only an admin sees everyone's tokens".into()));
+        }
+        Ok(self.store.list_api_tokens((!all).then_some(viewer.id)).await?)
+    }
+
+    /// Revokes one of `viewer`'s tokens (an admin: anyone's). Someone else's token is "not found", so ids
+    /// do not tell whose tokens exist.
+    pub async fn revoke_api_token(&self, viewer: &User, id: i64) -> Result<ApiToken> {
+        let t = self.store.api_token(id).await?.ok_or(AppError::NotFound("token"))?;
+        if t.user_id != viewer.id && !viewer.role.can_manage_users() {
+            return Err(AppError::NotFound("token"));
+        }
+        self.revoke_api_token_as_operator(id).await
+    }
+
+    /// Revokes any token (the command line acts as the instance's operator).
+    pub async fn revoke_api_token_as_operator(&self, id: i64) -> Result<ApiToken> {
+        let t = self.store.revoke_api_token(id, self.now()).await.map_err(|e| match e {
+            livebrief_store::StoreError::NotFound => AppError::NotFound("token"),
+            other => other.into(),
+        })?;
+        tracing::info!(token = id, user = %t.user_name, "API token revoked");
+        Ok(t)
     }
 }
 
@@ -298,14 +395,27 @@ mod tests {
         assert!(!verify_password("correct horse batterz", &ours));
         // A hash made by the crate's own code verifies here, and ours there: the same function.
         let theirs = Argon2::default()
-            .hash_password(b"correct horse battery", &SaltString::encode_b64(&[7u8; 16]).expect("salt"))
+            .hash_password(
+                b"correct horse battery",
+                &SaltString::encode_b64(&[7u8; 16]).expect("salt"),
+            )
             .expect("hash")
             .to_string();
         assert!(verify_password("correct horse battery", &theirs));
         assert!(!verify_password("wrong", &theirs));
         let parsed = PasswordHash::new(&ours).expect("PHC");
-        assert!(Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
-        for bad in ["", "$argon2id$", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$", "$md5$x", "not a hash"] {
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        for bad in [
+            "",
+            "$argon2id$",
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$",
+            "$md5$x",
+            "not a hash",
+        ] {
             assert!(!verify_password("correct horse battery", bad), "{bad:?}");
         }
     }

@@ -27,7 +27,8 @@ use livebrief_store::{EntryQuery, Page, Store, StoreError};
 use tokio::sync::broadcast;
 
 pub use accounts::{
-    Credentials, NewToken, PASSWORD_CHECKS, PASSWORD_QUEUE, PasswordError, hash_password, token_hash, verify_password,
+    API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, Credentials, NewToken, PASSWORD_CHECKS, PASSWORD_QUEUE, PasswordError,
+    hash_password, token_hash, verify_password,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{DeskChange, DeskNotice, DevelopmentView};
@@ -253,7 +254,7 @@ impl App {
         let now = self.now();
         let draft = EntryDraft {
             headline: input.headline,
-            body: livebrief_content::render(input.body_format, &input.body),
+            body: render_body(input.body_format, &input.body)?,
             happened_on: input.happened_on.unwrap_or_else(|| now.to_zoned(jiff_utc()).date()),
             topics: input.topics,
             sources: input.sources,
@@ -282,7 +283,7 @@ impl App {
         let action = match cmd {
             Command::Edit(e) => Action::Edit(EntryEdit {
                 headline: e.headline,
-                body: e.body.map(|(f, s)| livebrief_content::render(f, &s)),
+                body: e.body.map(|(f, s)| render_body(f, &s)).transpose()?,
                 happened_on: e.happened_on,
                 topics: e.topics,
                 sources: e.sources,
@@ -355,4 +356,16 @@ impl App {
 
 fn jiff_utc() -> livebrief_model::TimeZone {
     livebrief_model::TimeZone::UTC
+}
+
+/// Renders an entry body, refusing one over the model's size limit before rendering it (the model checks
+/// the limit too, but only after the rendering has been paid for).
+fn render_body(format: livebrief_model::BodyFormat, source: &str) -> Result<livebrief_model::Body> {
+    if source.len() > livebrief_model::limits::BODY_BYTES {
+        return Err(AppError::Invalid(format!(
+            "body is larger than {} KiB",
+            livebrief_model::limits::BODY_BYTES / 1024
+        )));
+    }
+    Ok(livebrief_content::render(format, source))
 }

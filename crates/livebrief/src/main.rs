@@ -55,13 +55,20 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Create an API token for a user (printed once).
+    /// API tokens: `token USER` (or `token create USER`) makes one and prints it once; `token list`,
+    /// `token revoke ID`.
+    #[command(args_conflicts_with_subcommands = true)]
     Token {
+        #[command(subcommand)]
+        command: Option<TokenCommand>,
         /// The account the token acts as.
-        user: String,
+        user: Option<String>,
         /// A name to recognise the token by.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Lifetime: `30d` or `30` (days), 1 to 365; default 90 days.
+        #[arg(long, value_parser = parse_days)]
+        expires_in: Option<i64>,
     },
     /// Create a briefing.
     Briefing {
@@ -182,6 +189,43 @@ enum UserCommand {
     },
     /// List accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for USER (printed once; only its hash is stored).
+    Create {
+        user: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Lifetime: `30d` or `30` (days), 1 to 365; default 90 days.
+        #[arg(long, value_parser = parse_days)]
+        expires_in: Option<i64>,
+    },
+    /// List tokens (never their secrets): id, owner, name, prefix, created, last used, expires, state.
+    List {
+        /// Only this account's tokens.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by its id (see `token list`). A running server refuses it at once and ends its
+    /// open desk streams within seconds.
+    Revoke { id: i64 },
+}
+
+/// `30d` or `30`: a number of days.
+fn parse_days(s: &str) -> Result<i64, String> {
+    let n = s.trim().strip_suffix('d').unwrap_or(s.trim());
+    n.parse::<i64>()
+        .ok()
+        .filter(|d| (1..=livebrief_app::API_TOKEN_MAX_DAYS).contains(d))
+        .ok_or_else(|| {
+            format!(
+                "{s:?}: expected a number of days such as 30d (1 to {})",
+                livebrief_app::API_TOKEN_MAX_DAYS
+            )
+        })
 }
 
 #[derive(Subcommand)]
@@ -314,10 +358,17 @@ async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
     Ok(App::new(store, Arc::new(SystemClock)).await?)
 }
 
+/// Threads for blocking work at most (the store has one writer and four readers; password checks have
+/// their own two threads).
+const MAX_BLOCKING_THREADS: usize = 64;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Blocking work (store calls, feed parsing, extraction) waits its turn beyond 64 threads rather than
+    // growing the process to tokio's default of 512 (issue 11: 300 live streams made 515 threads).
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()
         .context("starting the runtime")?;
     rt.block_on(run(cli))
@@ -363,15 +414,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Token { user, name } => {
+        Command::Token {
+            command,
+            user,
+            name,
+            expires_in,
+        } => {
             let config = load_config(&cli, None)?;
             let app = app_for(&config).await?;
+            let (user, name, expires_in) = match command {
+                Some(TokenCommand::List { user }) => return list_tokens(&app, user.as_deref()).await,
+                Some(TokenCommand::Revoke { id }) => {
+                    let t = app
+                        .revoke_api_token_as_operator(*id)
+                        .await
+                        .with_context(|| format!("revoking token {id}"))?;
+                    println!("revoked token {} ({} of {})", t.id, t.name, t.user_name);
+                    return Ok(());
+                }
+                Some(TokenCommand::Create { user, name, expires_in }) => (user, name, expires_in),
+                None => (
+                    user.as_ref()
+                        .context("name the account: livebrief token create USER (or token list, token revoke ID)")?,
+                    name,
+                    expires_in,
+                ),
+            };
             let (u, _) = app
                 .store()
                 .user_by_name(user)
                 .await?
                 .with_context(|| format!("no user {user}"))?;
-            println!("{}", app.create_api_token(u.id, name).await?);
+            let (token, t) = app.issue_api_token(u.id, name, *expires_in).await?;
+            println!("{token}");
+            if let Some(e) = t.expires_at {
+                eprintln!("token {} for {}, expires {e}", t.id, t.user_name);
+            }
             Ok(())
         }
         Command::Briefing {
@@ -516,6 +594,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("fetch_per_origin = {}", c.fetch.per_origin);
             println!("fetch_politeness_ms = {}", c.fetch.politeness_ms);
             println!("fetch_concurrency = {}", c.fetch.concurrency);
+            println!("header_timeout_secs = {}", c.header_timeout_secs);
+            println!("body_timeout_secs = {}", c.body_timeout_secs);
+            println!("idle_timeout_secs = {}", c.idle_timeout_secs);
+            println!("send_timeout_secs = {}", c.send_timeout_secs);
+            println!("shutdown_grace_secs = {}", c.shutdown_grace_secs);
+            println!("max_connections = {}", c.max_connections);
+            println!("max_streams_per_client = {}", c.max_streams_per_client);
+            println!("max_streams = {}", c.max_streams);
             Ok(())
         }
     }
@@ -574,6 +660,37 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     });
     livebrief_server::serve(state, listener).await.context("serving")?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn list_tokens(app: &App, user: Option<&str>) -> anyhow::Result<()> {
+    let owner = match user {
+        Some(name) => Some(
+            app.store()
+                .user_by_name(name)
+                .await?
+                .with_context(|| format!("no user {name}"))?
+                .0
+                .id,
+        ),
+        None => None,
+    };
+    let now = app.now();
+    let day = |t: jiff::Timestamp| t.strftime("%Y-%m-%d %H:%M").to_string();
+    println!("id\tuser\tname\tprefix\tcreated\tlast_used\texpires\tstate");
+    for t in app.store().list_api_tokens(owner).await? {
+        println!(
+            "{}\t{}\t{}\t{}…\t{}\t{}\t{}\t{}",
+            t.id,
+            t.user_name,
+            t.name.replace(['\t', '\n', '\r'], " "),
+            t.prefix,
+            day(t.created_at),
+            t.last_used_at.map(day).unwrap_or_else(|| "never".into()),
+            t.expires_at.map(day).unwrap_or_else(|| "never".into()),
+            t.state(now),
+        );
+    }
     Ok(())
 }
 

@@ -98,3 +98,54 @@ pub struct Actor {
     pub name: String,
     pub role: Role,
 }
+
+/// An API token as its owner and the admins see it: never its secret, only the first characters it
+/// starts with, to tell tokens apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: UserId,
+    pub user_name: String,
+    pub name: String,
+    /// The secret's first characters (`lb_` and six more).
+    pub prefix: String,
+    pub created_at: Timestamp,
+    /// Last time it authenticated a request (updated at most once a minute).
+    pub last_used_at: Option<Timestamp>,
+    /// `None`: does not expire (tokens from before expiry existed).
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+    /// The owner's password changed after the token was made: it no longer works.
+    pub superseded: bool,
+}
+
+impl ApiToken {
+    /// Whether the token authenticates requests at `now`.
+    pub fn is_active(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && !self.superseded && self.expires_at.is_none_or(|e| e > now)
+    }
+
+    /// One word for lists: active, expired, revoked or superseded.
+    pub fn state(&self, now: Timestamp) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.superseded {
+            "superseded"
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+}
+
+/// What a new API token is stored with (its secret only as a hash).
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub hash: Vec<u8>,
+    pub user: UserId,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+}

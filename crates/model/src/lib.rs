@@ -16,7 +16,7 @@ pub mod source;
 pub mod text;
 mod visibility;
 
-pub use account::{Actor, Role, User, UserId};
+pub use account::{Actor, ApiToken, NewApiToken, Role, User, UserId};
 pub use briefing::{Briefing, BriefingDraft, BriefingId, validate_slug};
 pub use development::{
     DeskAction, DeskRecord, DevStatus, Development, DevelopmentId, Draft, EditedText, Facets, Membership, Piece,

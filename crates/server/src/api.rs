@@ -22,7 +22,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{ApiViewer, MaybeViewer, require_role};
+use crate::auth::{ApiViewer, MaybeViewer};
 use crate::error::{ApiError, ApiResult, CODES};
 use crate::pages::{encode_cursor, parse_cursor, parse_order};
 use crate::sse::event_payload;
@@ -448,19 +448,6 @@ pub struct EventList {
 pub struct Me {
     name: String,
     role: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TokenInput {
-    name: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct TokenCreated {
-    name: String,
-    /// Shown once; only its hash is stored.
-    token: String,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -1126,24 +1113,6 @@ async fn me(ApiViewer(v): ApiViewer) -> Json<Me> {
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenInput,
-    responses((status = 201, body = TokenCreated), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_token(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    ApiJson(i): ApiJson<TokenInput>,
-) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
-    require_role(&v, Role::Contributor)?;
-    let token = state.app.create_api_token(v.user.id, &i.name).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TokenCreated {
-            name: i.name.trim().to_string(),
-            token,
-        }),
-    ))
-}
-
 struct SecurityAddon;
 impl Modify for SecurityAddon {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -1179,8 +1148,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(key_event_entry))
         .routes(routes!(retract_entry))
         .routes(routes!(entry_revisions))
-        .routes(routes!(me))
-        .routes(routes!(create_token));
+        .routes(routes!(me));
+    let r = crate::tokens::api_routes(r);
     crate::quotes::api::routes(crate::newsroom_api::routes(r)).split_for_parts()
 }
 

@@ -33,6 +33,22 @@ pub struct Config {
     pub ingest: bool,
     pub ingest_workers: usize,
     pub fetch: FetchOptions,
+    /// A request head must arrive within this many seconds (see `conn::Limits`).
+    pub header_timeout_secs: u64,
+    /// A request body must arrive within this many seconds of its head.
+    pub body_timeout_secs: u64,
+    /// An idle kept-alive connection is closed after this many seconds.
+    pub idle_timeout_secs: u64,
+    /// A connection whose client takes no byte of its response for this many seconds is closed.
+    pub send_timeout_secs: u64,
+    /// On shutdown, requests in flight get this many seconds; then open connections are closed.
+    pub shutdown_grace_secs: u64,
+    /// Connections open at once.
+    pub max_connections: usize,
+    /// Live streams (public and desk) open at once per client address (an IPv6 client by its /64).
+    pub max_streams_per_client: usize,
+    /// Live streams open at once in all.
+    pub max_streams: usize,
 }
 
 /// How the fetcher reaches sources (see `livebrief_fetch::FetchConfig`).
@@ -103,6 +119,14 @@ struct Raw {
     fetch_per_origin: Option<u64>,
     fetch_politeness_ms: Option<u64>,
     fetch_concurrency: Option<u64>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    idle_timeout_secs: Option<u64>,
+    send_timeout_secs: Option<u64>,
+    shutdown_grace_secs: Option<u64>,
+    max_connections: Option<u64>,
+    max_streams_per_client: Option<u64>,
+    max_streams: Option<u64>,
 }
 
 /// What an option's value is, to read it from an environment variable.
@@ -143,6 +167,14 @@ pub const OPTIONS: &[(&str, Kind)] = &[
     ("fetch_per_origin", Kind::Number),
     ("fetch_politeness_ms", Kind::Number),
     ("fetch_concurrency", Kind::Number),
+    ("header_timeout_secs", Kind::Number),
+    ("body_timeout_secs", Kind::Number),
+    ("idle_timeout_secs", Kind::Number),
+    ("send_timeout_secs", Kind::Number),
+    ("shutdown_grace_secs", Kind::Number),
+    ("max_connections", Kind::Number),
+    ("max_streams_per_client", Kind::Number),
+    ("max_streams", Kind::Number),
 ];
 
 /// Every option name.
@@ -340,7 +372,22 @@ impl Raw {
             )?,
             concurrency: range("fetch_concurrency", self.fetch_concurrency.unwrap_or(256), 1, 1024)? as usize,
         };
+        let max_streams = range("max_streams", self.max_streams.unwrap_or(2048), 1, 1_000_000)? as usize;
+        let max_streams_per_client = range(
+            "max_streams_per_client",
+            self.max_streams_per_client.unwrap_or(16),
+            1,
+            1_000_000,
+        )? as usize;
         Ok(Config {
+            header_timeout_secs: range("header_timeout_secs", self.header_timeout_secs.unwrap_or(10), 1, 300)?,
+            body_timeout_secs: range("body_timeout_secs", self.body_timeout_secs.unwrap_or(30), 1, 3600)?,
+            idle_timeout_secs: range("idle_timeout_secs", self.idle_timeout_secs.unwrap_or(60), 1, 3600)?,
+            send_timeout_secs: range("send_timeout_secs", self.send_timeout_secs.unwrap_or(30), 1, 3600)?,
+            shutdown_grace_secs: range("shutdown_grace_secs", self.shutdown_grace_secs.unwrap_or(10), 0, 600)?,
+            max_connections: range("max_connections", self.max_connections.unwrap_or(4096), 1, 1_000_000)? as usize,
+            max_streams,
+            max_streams_per_client,
             ingest: self.ingest.unwrap_or(true),
             ingest_workers: ingest_workers as usize,
             fetch,

@@ -139,7 +139,9 @@ fn login_page(
             (b.iter().map(|x| format!("{x:02x}")).collect::<String>(), true)
         }
     };
-    let csrf = state.csrf.issue(pre.as_bytes(), state.app.now());
+    let csrf = state
+        .csrf
+        .issue_for(crate::auth::Purpose::Login, pre.as_bytes(), state.app.now());
     let mut r = render(
         state,
         status,
@@ -178,8 +180,16 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         Ok(Form(f)) => f,
         Err(e) => return fail(&state, ApiError::bad_request(e.body_text())),
     };
-    let pre = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or("");
-    if let Err(e) = state.csrf.verify(&f.csrf, pre.as_bytes(), state.app.now()) {
+    // The token must be the login form's, bound to the pre-session cookie this browser got with the form:
+    // without the cookie (a cross-site form, or a token taken from any other page) there is nothing to
+    // bind to, and the sign-in is refused.
+    let pre = cookie(&headers, PRE_SESSION_COOKIE)
+        .filter(|c| (16..=128).contains(&c.len()))
+        .unwrap_or("");
+    if let Err(e) = state
+        .csrf
+        .verify_for(crate::auth::Purpose::Login, &f.csrf, pre.as_bytes(), state.app.now())
+    {
         return fail(&state, e);
     }
     if f.name.len() > MAX_NAME_BYTES {
@@ -348,28 +358,6 @@ pub async fn create_briefing(
         .await
         .map_err(|e| fail(&state, e))?;
     Ok(Redirect::to(&format!("/desk/b/{}", b.slug)).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    name: String,
-}
-
-pub async fn create_token(
-    State(state): State<AppState>,
-    DeskViewer(v): DeskViewer,
-    Form(f): Form<TokenForm>,
-) -> PageResult {
-    check_csrf(&state, &v, &f.csrf)?;
-    let token = state
-        .app
-        .create_api_token(v.user.id, &f.name)
-        .await
-        .map_err(|e| fail(&state, e))?;
-    Ok(home_page(&state, &v, Some("API token created."), Some(&token)).await)
 }
 
 /// The compose / edit form's fields, as typed.

@@ -27,6 +27,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ),
     ("not_found", 404, "No such briefing, entry or route."),
     ("method_not_allowed", 405, "The route exists but not for this method."),
+    (
+        "request_timeout",
+        408,
+        "The request body did not arrive in time; the connection is closed.",
+    ),
     ("conflict", 409, "The resource changed meanwhile or the name is taken."),
     (
         "payload_too_large",
@@ -35,6 +40,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ),
     ("unsupported_media_type", 415, "Send application/json."),
     ("rate_limited", 429, "Too many failed attempts; wait before retrying."),
+    (
+        "too_many_streams",
+        429,
+        "Too many live streams open from your address, or in all; close one or retry later.",
+    ),
     ("internal", 500, "Something failed on our side; it was logged."),
     (
         "unavailable",

@@ -4,6 +4,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod config;
+pub mod conn;
 mod desk;
 pub mod error;
 pub mod feeds;
@@ -17,9 +18,9 @@ pub mod quotes;
 pub mod signin;
 pub mod sse;
 pub mod state;
+pub mod streams;
+pub mod tokens;
 pub mod views;
-
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::fallback)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), auth::same_origin))
         .layer(from_fn_with_state(state.clone(), ops::edge))
         .with_state(state)
 }
@@ -145,7 +147,9 @@ fn build() -> (Router<AppState>, Vec<Route>) {
         .post("/logout", desk::logout)
         .get("/desk", desk::home)
         .post("/desk/briefings", desk::create_briefing)
-        .post("/desk/tokens", desk::create_token)
+        .get("/desk/tokens", tokens::page)
+        .post("/desk/tokens", tokens::create)
+        .post("/desk/tokens/{id}/revoke", tokens::revoke)
         .get("/desk/b/{slug}", desk::briefing)
         .post("/desk/b/{slug}/entries", desk::create_entry)
         .get("/desk/e/{id}/edit", desk::edit_form)
@@ -172,14 +176,11 @@ fn build() -> (Router<AppState>, Vec<Route>) {
     (site.router.merge(api), list)
 }
 
-/// Serves until the state's shutdown token is cancelled, then finishes open requests (live streams end
-/// at once) and returns.
+/// Serves until the state's shutdown token is cancelled, then lets requests in flight finish for
+/// `shutdown_grace_secs` (live streams end at once), closes what is still open, and returns. Slow and
+/// idle clients are cut off by the limits in `conn`.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let shutdown = state.shutdown.clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
+    conn::serve(state, listener).await
 }
 
 /// Sets up logging as the config says; `LIVEBRIEF_LOG` (an env-filter) overrides the level.

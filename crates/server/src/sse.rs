@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::streams::ClientKey;
 use crate::views::{EntryView, rfc3339};
 
 const HUB_CAPACITY: usize = 4096;
@@ -189,6 +190,7 @@ pub async fn stream(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<StreamQuery>,
+    ClientKey(client): ClientKey,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (briefing, version) = state
@@ -198,6 +200,8 @@ pub async fn stream(
     if state.shutdown.is_cancelled() {
         return Err(ApiError::new("unavailable", "shutting down"));
     }
+    // Counted before anything costs: a subscription, a replay from the store.
+    let slot = state.streams.take(&state, &client)?;
     let rx = state.hub.subscribe();
     let from_header = headers
         .get("last-event-id")
@@ -220,7 +224,7 @@ pub async fn stream(
         sub.catch_up().await;
     }
     state.metrics.sse_subscribers.inc();
-    let gauge = Gauge(state.clone());
+    let gauge = (Gauge(state.clone()), slot);
     let body = futures_util::stream::unfold((sub, gauge), |(mut sub, g)| async move {
         sub.next()
             .await

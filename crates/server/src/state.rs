@@ -11,6 +11,7 @@ use crate::metrics::Metrics;
 use crate::pages::PageCache;
 use crate::signin::LoginLimiter;
 use crate::sse::Hub;
+use crate::streams::StreamSlots;
 use crate::views::Views;
 
 /// Everything a request handler can reach. Cheap to clone.
@@ -28,6 +29,8 @@ pub struct Shared {
     pub limiter: LoginLimiter,
     pub csrf: Csrf,
     pub hub: Hub,
+    /// The caps on open live streams, per client address and in all.
+    pub streams: StreamSlots,
     /// Cancelled on graceful shutdown; every live stream ends when it is.
     pub shutdown: CancellationToken,
 }
@@ -62,6 +65,7 @@ impl AppState {
             limiter: LoginLimiter::new(config.login_max_failures, Duration::from_secs(config.login_window_secs)),
             csrf: Csrf::new(key),
             hub: Hub::new(),
+            streams: StreamSlots::new(config.max_streams_per_client, config.max_streams),
             shutdown,
             config,
             app,

@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("quotes.html", include_str!("../templates/quotes.html")),
     ("speaker.html", include_str!("../templates/speaker.html")),
     ("desk_speakers.html", include_str!("../templates/desk_speakers.html")),
+    ("desk_tokens.html", include_str!("../templates/desk_tokens.html")),
 ];
 
 pub struct Views {
@@ -354,7 +355,8 @@ mod tests {
     fn the_formatter_escapes_markup_and_drops_text_direction_controls() {
         let mut env = Environment::new();
         env.set_formatter(html_formatter);
-        env.add_template("t.html", "<p title=\"{{ v }}\">{{ v }}</p>").expect("template");
+        env.add_template("t.html", "<p title=\"{{ v }}\">{{ v }}</p>")
+            .expect("template");
         let out = env
             .get_template("t.html")
             .and_then(|t| t.render(minijinja::context! { v => "Invoice \u{202E}fdp.exe <b>&'\"\u{2067}" }))

@@ -168,17 +168,27 @@
   };
 
   var last = body.getAttribute('data-last-event-id') || '';
-  var es = new EventSource(url + (last ? '?last_event_id=' + encodeURIComponent(last) : ''));
-  es.onopen = function () { setStatus(true); };
-  es.onerror = function () { setStatus(false); };
-  Object.keys(handlers).forEach(function (kind) {
-    es.addEventListener(kind, function (ev) {
-      var d;
-      try { d = JSON.parse(ev.data); } catch (e) { return; }
-      handlers[kind](d);
-      var upd = doc.querySelector('.updated-line time');
-      if (upd && d.at) { upd.setAttribute('datetime', d.at); tick(upd.parentNode); }
+  var es;
+  function connect() {
+    es = new EventSource(url + (last ? '?last_event_id=' + encodeURIComponent(last) : ''));
+    es.onopen = function () { setStatus(true); };
+    es.onerror = function () {
+      setStatus(false);
+      // The browser gives up for good on a refused stream (429: too many open from this address; 503
+      // while the server restarts): try again later, from the last event seen.
+      if (es.readyState === EventSource.CLOSED) setTimeout(connect, 5000 + Math.floor(Math.random() * 10000));
+    };
+    Object.keys(handlers).forEach(function (kind) {
+      es.addEventListener(kind, function (ev) {
+        if (ev.lastEventId) last = ev.lastEventId;
+        var d;
+        try { d = JSON.parse(ev.data); } catch (e) { return; }
+        handlers[kind](d);
+        var upd = doc.querySelector('.updated-line time');
+        if (upd && d.at) { upd.setAttribute('datetime', d.at); tick(upd.parentNode); }
+      });
     });
-  });
+  }
+  connect();
   window.addEventListener('pagehide', function () { es.close(); });
 })();

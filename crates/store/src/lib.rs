@@ -18,8 +18,8 @@ mod sqlite;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Actor, Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, Report, ReportChange,
-    ReportDraft, ReportId, Revision, Role, Status, Timestamp, User, UserId,
+    Actor, ApiToken, Briefing, BriefingDraft, BriefingId, Change, Entry, EntryId, Event, EventId, NewApiToken, Report,
+    ReportChange, ReportDraft, ReportId, Revision, Role, Status, Timestamp, User, UserId,
 };
 
 pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
@@ -165,8 +165,18 @@ pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64>;
 
-    async fn create_api_token(&self, token_hash: &[u8], user: UserId, name: &str, at: Timestamp) -> Result<i64>;
-    async fn api_token_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<User>>;
+    /// Stores a new API token (its hash) under the owner's current password; returns its id.
+    async fn create_api_token(&self, token: &NewApiToken) -> Result<i64>;
+    /// The owner of an active token and the token: not revoked, not expired at `now`, and made since the
+    /// owner's password last changed.
+    async fn api_token_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<(User, ApiToken)>>;
+    /// Records that the token authenticated a request at `at`.
+    async fn touch_api_token(&self, id: i64, at: Timestamp) -> Result<()>;
+    /// The tokens of `user`, or everyone's; newest first. Revoked and expired ones too.
+    async fn list_api_tokens(&self, user: Option<UserId>) -> Result<Vec<ApiToken>>;
+    async fn api_token(&self, id: i64) -> Result<Option<ApiToken>>;
+    /// Revokes a token (a second revocation keeps the first time); `NotFound` when there is no such token.
+    async fn revoke_api_token(&self, id: i64, at: Timestamp) -> Result<ApiToken>;
 
     async fn create_briefing(&self, draft: &BriefingDraft, at: Timestamp) -> Result<Briefing>;
     /// Changes title, summary and language (the slug stays) and records a `briefing_updated` event.

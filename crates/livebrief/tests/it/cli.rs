@@ -211,3 +211,167 @@ fn sources_from_the_command_line_and_one_loop_per_data_directory() {
     assert!(e.contains("one process at a time"), "{e}");
     drop(server);
 }
+
+#[test]
+fn tokens_are_created_with_expiry_listed_without_secrets_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old_style = account_with_token(dir.path(), "eda", "editor");
+    let out = livebrief(dir.path())
+        .args(["token", "create", "eda", "--name", "wire", "--expires-in", "30d"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let wire = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(wire.starts_with("lb_"), "{wire}");
+    let bad = livebrief(dir.path())
+        .args(["token", "create", "eda", "--expires-in", "400d"])
+        .output()
+        .expect("run");
+    assert!(!bad.status.success(), "more than a year is refused");
+
+    let mut server = Server::start(dir.path(), &[]);
+    let me = |tok: &str| {
+        http(
+            server.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Authorization", &format!("Bearer {tok}"))],
+            None,
+        )
+        .expect("request")
+        .status
+    };
+    assert_eq!((me(&old_style), me(&wire)), (200, 200));
+
+    let out = livebrief(dir.path())
+        .args(["token", "list", "--user", "eda"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        !list.contains(&wire) && !list.contains(&old_style),
+        "never a secret: {list}"
+    );
+    let row = list
+        .lines()
+        .find(|l| l.contains("\twire\t"))
+        .expect("the wire token is listed");
+    let cols: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cols.len(), 8, "{row}");
+    assert!(wire.starts_with(cols[3].trim_end_matches('…')), "prefix: {row}");
+    assert_ne!(cols[5], "never", "it was used a moment ago: {row}");
+    assert_eq!(cols[7], "active", "{row}");
+
+    let out = livebrief(dir.path())
+        .args(["token", "revoke", cols[0]])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        me(&wire),
+        401,
+        "the running server refuses a token revoked by the command line"
+    );
+    assert_eq!(me(&old_style), 200);
+    let list = livebrief(dir.path()).args(["token", "list"]).output().expect("run");
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(
+        list.lines().any(|l| l.contains("\twire\t") && l.ends_with("\trevoked")),
+        "{list}"
+    );
+    let missing = livebrief(dir.path())
+        .args(["token", "revoke", "9999"])
+        .output()
+        .expect("run");
+    assert!(!missing.status.success());
+    server.signal("TERM");
+    assert!(server.wait_exit(20).success());
+}
+
+#[test]
+fn sigterm_stops_the_server_within_the_grace_while_a_client_holds_an_unfinished_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("livebrief.toml");
+    std::fs::write(
+        &config,
+        "shutdown_grace_secs = 1\nbody_timeout_secs = 600\nheader_timeout_secs = 300\n",
+    )
+    .expect("write config");
+    let mut server = Server::start(dir.path(), &["--config", config.to_str().expect("utf-8 path")]);
+    // A request whose body never comes, and a head that never ends.
+    let mut body = std::net::TcpStream::connect(server.addr).expect("connect");
+    body.write_all(
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=",
+    )
+    .expect("write");
+    let mut head = std::net::TcpStream::connect(server.addr).expect("connect");
+    head.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    server.signal("TERM");
+    let status = server.wait_exit(10);
+    let took = started.elapsed();
+    eprintln!("SIGTERM to exit with two unfinished requests: {took:?} (grace 1 s)");
+    assert!(status.success(), "{status:?}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+}
+
+/// A line of /proc/PID/status as a number (`Threads`, `VmRSS` in kB).
+fn proc_status(pid: u32, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
+    s.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no {field}"))
+}
+
+#[test]
+fn three_hundred_streams_from_one_address_do_not_grow_the_server() {
+    // The issue's measurement, on the binary: 300 live streams from one address were all accepted and the
+    // process ran 515 threads. Each asks for a replay from the start (a store read per stream).
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path(), &["--demo"]);
+    let pid = server.child.id();
+    let (threads_before, rss_before) = (proc_status(pid, "Threads"), proc_status(pid, "VmRSS"));
+    let started = std::time::Instant::now();
+    let mut open = Vec::new();
+    let (mut accepted, mut refused) = (0, 0);
+    for _ in 0..300 {
+        let mut s = std::net::TcpStream::connect(server.addr).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .expect("timeout");
+        s.write_all(b"GET /b/ceasefire-talks-demo/events?last_event_id=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("write");
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = s.read(&mut buf).expect("an answer");
+            assert!(n > 0, "closed before an answer");
+            head.extend_from_slice(&buf[..n]);
+        }
+        let head = String::from_utf8_lossy(&head).to_string();
+        if head.starts_with("HTTP/1.1 200") {
+            accepted += 1;
+        } else if head.starts_with("HTTP/1.1 429") {
+            refused += 1;
+        } else {
+            panic!("unexpected answer: {head}");
+        }
+        open.push(s);
+    }
+    let took = started.elapsed();
+    let (threads, rss) = (proc_status(pid, "Threads"), proc_status(pid, "VmRSS"));
+    eprintln!(
+        "binary: 300 streams in {took:?}: {accepted} accepted, {refused} refused; threads {threads_before} -> {threads}, \
+         RSS {rss_before} -> {rss} kB"
+    );
+    assert_eq!((accepted, refused), (16, 284));
+    assert!(threads <= 40, "{threads} threads");
+    assert!(
+        rss.saturating_sub(rss_before) < 64 * 1024,
+        "RSS grew by {} kB",
+        rss - rss_before
+    );
+}

@@ -4,7 +4,8 @@
 //! JSON events; the page fetches what it shows of the change (a development's row) from the server, so
 //! no outside text travels in the stream. Desk notices are not stored, so there is no replay: a subscriber
 //! that falls behind gets a `resync` event and the page offers to refresh. Every stream ends on shutdown
-//! and after [`MAX_STREAM`] (the browser reconnects, which checks the session again).
+//! and after [`MAX_STREAM`] (the browser reconnects, which checks the session again), and within
+//! [`RECHECK`] of its credential ending: a logout, a password change, a revoked or expired API token.
 
 use std::time::Duration;
 
@@ -18,12 +19,16 @@ use livebrief_model::BriefingId;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::MaybeViewer;
+use crate::auth::{MaybeViewer, Viewer};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::streams::ClientKey;
 
 /// How long one desk stream lives before the browser is asked to reconnect.
 pub const MAX_STREAM: Duration = Duration::from_secs(30 * 60);
+
+/// How often an open desk stream checks that the session or API token it was opened with still holds.
+pub const RECHECK: Duration = Duration::from_secs(2);
 
 /// One SSE frame for a desk notice.
 pub fn frame(n: &DeskNotice) -> Bytes {
@@ -36,6 +41,9 @@ pub fn frame(n: &DeskNotice) -> Bytes {
 }
 
 struct DeskSubscriber {
+    state: AppState,
+    viewer: Viewer,
+    recheck: tokio::time::Interval,
     rx: broadcast::Receiver<DeskNotice>,
     briefing_id: BriefingId,
     first: Option<Bytes>,
@@ -64,6 +72,12 @@ impl DeskSubscriber {
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": keep-alive\n\n")),
+                _ = self.recheck.tick() => {
+                    if !self.viewer.still_valid(&self.state).await {
+                        tracing::info!(user = %self.viewer.user.name, "desk stream ended: its session or token ended");
+                        return None;
+                    }
+                }
             }
         }
     }
@@ -72,11 +86,12 @@ impl DeskSubscriber {
 pub async fn stream(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
+    ClientKey(client): ClientKey,
     Path(slug): Path<String>,
 ) -> ApiResult<Response> {
-    if viewer.is_none() {
+    let Some(viewer) = viewer else {
         return Err(ApiError::unauthorized());
-    }
+    };
     let (briefing, _) = state
         .app
         .briefing(&slug)
@@ -87,7 +102,13 @@ pub async fn stream(
     let period = Duration::from_secs(state.config.sse_heartbeat_secs.max(1));
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let slot = state.streams.take(&state, &client)?;
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let sub = DeskSubscriber {
+        state: state.clone(),
+        viewer,
+        recheck,
         rx: state.app.subscribe_desk(),
         briefing_id: briefing.id,
         first: Some(Bytes::from_static(b"retry: 3000\n\n")),
@@ -95,8 +116,10 @@ pub async fn stream(
         shutdown: state.shutdown.clone(),
         until: tokio::time::Instant::now() + MAX_STREAM,
     };
-    let body = futures_util::stream::unfold(sub, |mut sub| async move {
-        sub.next().await.map(|b| (Ok::<_, std::convert::Infallible>(b), sub))
+    let body = futures_util::stream::unfold((sub, slot), |(mut sub, slot)| async move {
+        sub.next()
+            .await
+            .map(|b| (Ok::<_, std::convert::Infallible>(b), (sub, slot)))
     });
     Ok((
         [

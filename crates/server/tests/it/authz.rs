@@ -298,6 +298,18 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         // The desk: signed in; editors for what only editors do.
         ("GET", "/desk" | "/desk/speakers") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
         ("POST", "/desk/tokens") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
+        ("GET", "/desk/tokens") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
+        // A token is its owner's (the fixture is `dave`'s, who is none of the principals) and an admin's to
+        // revoke; to anyone else it does not exist.
+        ("POST", "/desk/tokens/{id}/revoke") | ("DELETE", "/api/v1/tokens/{id}") => p(THINGS, |w, o, _| {
+            if !w.signed_in() {
+                Expect::Login
+            } else if o == Obj::Existing && w == Who::Admin {
+                Expect::Ok
+            } else {
+                Expect::Hidden
+            }
+        }),
         ("POST", "/desk/briefings") => p(NOTHING, |w, _, _| gate(w, true, true, Expect::Ok)),
         (
             "GET",
@@ -362,6 +374,7 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         ),
         ("GET", "/api/v1/me") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
         ("POST", "/api/v1/tokens") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
+        ("GET", "/api/v1/tokens") => p(NOTHING, |w, _, _| gate(w, true, false, Expect::Ok)),
         ("POST", "/api/v1/briefings") => p(NOTHING, |w, _, _| gate(w, true, true, Expect::Ok)),
         ("PATCH", "/api/v1/briefings/{slug}") | ("PUT", "/api/v1/briefings/{slug}/topics") => {
             p(SLUGS, |w, o, _| on_slug(w, o, true, true, Expect::Ok))
@@ -716,6 +729,25 @@ impl World {
             self.speaker
         } else if path.contains("/sources/{id}") {
             if fresh { self.source().await } else { self.shared_source }
+        } else if path.contains("/tokens/{id}") {
+            // A token of `dave`, who is none of the principals.
+            let (dave, _) = self
+                .t
+                .state
+                .app
+                .store()
+                .user_by_name("dave")
+                .await
+                .expect("read")
+                .expect("dave");
+            self.t
+                .state
+                .app
+                .issue_api_token(dave.id, "fixture", None)
+                .await
+                .expect("token")
+                .1
+                .id
         } else {
             panic!("no fixture for {path} {obj:?}")
         };
@@ -765,9 +797,16 @@ impl World {
             Who::Anonymous => None,
         };
         let now = self.t.state.app.now();
-        let csrf = match &session_token {
-            Some(s) => self.t.state.csrf.issue(&livebrief_app::token_hash(s), now),
-            None => self.t.state.csrf.issue(&[], now),
+        // The token a desk page shows this principal: bound to its session, or to the API token it viewed
+        // the page with (never to nothing: issue 11, login CSRF).
+        let csrf = match (&session_token, who) {
+            (Some(s), _) => self.t.state.csrf.issue(&livebrief_app::token_hash(s), now),
+            (None, Who::ContributorToken | Who::EditorToken) => self
+                .t
+                .state
+                .csrf
+                .issue(&livebrief_app::token_hash(self.token(who)), now),
+            (None, _) => self.t.state.csrf.issue(&[], now),
         };
         if path.starts_with("/api/") {
             if session_token.is_some() && *method != Method::GET {

@@ -117,6 +117,47 @@ fn every_option_is_documented() {
     assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
 }
 
+#[test]
+fn connection_and_stream_limits_have_defaults_and_ranges() {
+    let c = Config::default();
+    assert_eq!(
+        (
+            c.header_timeout_secs,
+            c.body_timeout_secs,
+            c.idle_timeout_secs,
+            c.send_timeout_secs,
+            c.shutdown_grace_secs
+        ),
+        (10, 30, 60, 30, 10)
+    );
+    assert_eq!(
+        (c.max_connections, c.max_streams_per_client, c.max_streams),
+        (4096, 16, 2048)
+    );
+    let c = Config::load(
+        None,
+        &env(&[
+            ("LIVEBRIEF_MAX_STREAMS_PER_CLIENT", "64"),
+            ("LIVEBRIEF_SHUTDOWN_GRACE_SECS", "0"),
+        ]),
+    )
+    .expect("valid");
+    assert_eq!((c.max_streams_per_client, c.shutdown_grace_secs), (64, 0));
+    for (var, value, name) in [
+        ("LIVEBRIEF_HEADER_TIMEOUT_SECS", "0", "header_timeout_secs"),
+        ("LIVEBRIEF_BODY_TIMEOUT_SECS", "0", "body_timeout_secs"),
+        ("LIVEBRIEF_IDLE_TIMEOUT_SECS", "4000", "idle_timeout_secs"),
+        ("LIVEBRIEF_SEND_TIMEOUT_SECS", "0", "send_timeout_secs"),
+        ("LIVEBRIEF_SHUTDOWN_GRACE_SECS", "601", "shutdown_grace_secs"),
+        ("LIVEBRIEF_MAX_CONNECTIONS", "0", "max_connections"),
+        ("LIVEBRIEF_MAX_STREAMS_PER_CLIENT", "0", "max_streams_per_client"),
+        ("LIVEBRIEF_MAX_STREAMS", "0", "max_streams"),
+    ] {
+        let err = Config::load(None, &env(&[(var, value)])).expect_err("out of range");
+        assert!(format!("{err:#}").contains(name), "{var}={value}: {err:#}");
+    }
+}
+
 /// The config reader on thousands of mangled files and variables (seeded, so a failure repeats): each is
 /// a config or an error that says what is wrong, never a panic.
 #[test]
@@ -138,9 +179,34 @@ fn mangled_files_and_variables_are_errors_never_panics() {
         seed
     };
     let pieces: &[&[u8]] = &[
-        b"\"", b"'", b"=", b"[", b"]", b"{", b"}", b"\n", b"#", b"\\", b"\\u{0}", b"-1", b"99999999999999999999",
-        b"1e309", b"nan", b"true", b"\xff\xfe", b"\xc3", b"[[x]]", b"listen", b"base_url", b"trusted_proxies",
-        b"::", b"/129", b"0x", b"\t", b"\r", b"\"\"\"",
+        b"\"",
+        b"'",
+        b"=",
+        b"[",
+        b"]",
+        b"{",
+        b"}",
+        b"\n",
+        b"#",
+        b"\\",
+        b"\\u{0}",
+        b"-1",
+        b"99999999999999999999",
+        b"1e309",
+        b"nan",
+        b"true",
+        b"\xff\xfe",
+        b"\xc3",
+        b"[[x]]",
+        b"listen",
+        b"base_url",
+        b"trusted_proxies",
+        b"::",
+        b"/129",
+        b"0x",
+        b"\t",
+        b"\r",
+        b"\"\"\"",
     ];
     let (mut ok, mut refused) = (0, 0);
     for _ in 0..1500 {
@@ -162,8 +228,12 @@ fn mangled_files_and_variables_are_errors_never_panics() {
         }
         std::fs::write(&file, &bytes).expect("write");
         let value = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
-        let key = ["LIVEBRIEF_LISTEN", "LIVEBRIEF_PAGE_SIZE", "LIVEBRIEF_TRUSTED_PROXIES", "LIVEBRIEF_FETCH_ALLOW"]
-            [(next() as usize) % 4];
+        let key = [
+            "LIVEBRIEF_LISTEN",
+            "LIVEBRIEF_PAGE_SIZE",
+            "LIVEBRIEF_TRUSTED_PROXIES",
+            "LIVEBRIEF_FETCH_ALLOW",
+        ][(next() as usize) % 4];
         for vars in [env(&[]), env(&[(key, value.as_str())])] {
             let got = std::panic::catch_unwind(|| Config::load(Some(&file), &vars))
                 .unwrap_or_else(|_| panic!("panicked on {:?} with {vars:?}", String::from_utf8_lossy(&bytes)));
@@ -176,12 +246,19 @@ fn mangled_files_and_variables_are_errors_never_panics() {
             }
         }
     }
-    assert!(ok > 0 && refused > 0, "both outcomes seen: {ok} read, {refused} refused");
+    assert!(
+        ok > 0 && refused > 0,
+        "both outcomes seen: {ok} read, {refused} refused"
+    );
 }
 
 #[test]
 fn database_url_selects_postgres_from_the_file_or_the_environment() {
-    assert_eq!(Config::load(None, &env(&[])).expect("valid").database_url, None, "SQLite by default");
+    assert_eq!(
+        Config::load(None, &env(&[])).expect("valid").database_url,
+        None,
+        "SQLite by default"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("livebrief.toml");
     std::fs::write(&file, "database_url = \"postgresql://lb@db:5432/live\"\n").expect("write");
@@ -192,7 +269,11 @@ fn database_url_selects_postgres_from_the_file_or_the_environment() {
         &env(&[("LIVEBRIEF_DATABASE_URL", "postgres://lb:pw@other/live")]),
     )
     .expect("valid");
-    assert_eq!(c.database_url.as_deref(), Some("postgres://lb:pw@other/live"), "environment wins");
+    assert_eq!(
+        c.database_url.as_deref(),
+        Some("postgres://lb:pw@other/live"),
+        "environment wins"
+    );
     let err = Config::load(None, &env(&[("LIVEBRIEF_DATABASE_URL", "mysql://lb:secret@db/live")]))
         .expect_err("another scheme is refused");
     let msg = format!("{err:#}");

@@ -192,6 +192,13 @@ impl TestApp {
         (pre, form_csrf(&r.text()))
     }
 
+    /// The CSRF token of a login form fetched with an existing pre-session cookie.
+    pub async fn login_form_with(&self, pre: &str) -> String {
+        let r = self.get_cookie("/login", pre).await;
+        assert_eq!(r.status, StatusCode::OK);
+        form_csrf(&r.text())
+    }
+
     pub async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Resp {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in fields {

@@ -292,15 +292,75 @@ async fn accounts(store: &dyn Store) -> (Actor, Actor) {
     store.delete_session(b"tok-d").await.expect("logout");
     assert!(store.session_user(b"tok-d", at(1)).await.expect("read").is_none());
 
-    store
-        .create_api_token(b"api-1", co.id, "bot", at(0))
+    let new_token = |hash: &[u8], user, expires: Option<i64>| livebrief_model::NewApiToken {
+        hash: hash.to_vec(),
+        user,
+        name: "bot".into(),
+        prefix: "lb_abcdef".into(),
+        created_at: at(0),
+        expires_at: expires.map(at),
+    };
+    let id1 = store
+        .create_api_token(&new_token(b"api-1", co.id, Some(600)))
         .await
         .expect("token");
     assert_eq!(
-        store.api_token_user(b"api-1", at(1)).await.expect("read").map(|u| u.id),
-        Some(co.id)
+        store
+            .api_token_user(b"api-1", at(1))
+            .await
+            .expect("read")
+            .map(|(u, t)| (u.id, t.id)),
+        Some((co.id, id1))
     );
     assert!(store.api_token_user(b"api-2", at(1)).await.expect("read").is_none());
+    assert!(
+        store.api_token_user(b"api-1", at(601)).await.expect("read").is_none(),
+        "expired token still valid"
+    );
+    store.touch_api_token(id1, at(5)).await.expect("touch");
+    let listed = store.list_api_tokens(Some(co.id)).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].name.as_str(),
+            listed[0].prefix.as_str(),
+            listed[0].user_name.as_str()
+        ),
+        ("bot", "lb_abcdef", "cole")
+    );
+    assert_eq!(listed[0].last_used_at, Some(at(5)));
+    assert!(store.list_api_tokens(Some(ed.id)).await.expect("list").is_empty());
+    let id2 = store
+        .create_api_token(&new_token(b"api-3", co.id, None))
+        .await
+        .expect("token");
+    let revoked = store.revoke_api_token(id2, at(10)).await.expect("revoke");
+    assert_eq!(revoked.revoked_at, Some(at(10)));
+    assert_eq!(
+        store.revoke_api_token(id2, at(20)).await.expect("again").revoked_at,
+        Some(at(10)),
+        "a second revocation keeps the first time"
+    );
+    assert!(
+        store.api_token_user(b"api-3", at(11)).await.expect("read").is_none(),
+        "revoked token still valid"
+    );
+    assert!(matches!(
+        store.revoke_api_token(999_999, at(1)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.list_api_tokens(None).await.expect("list all").len(), 2);
+    store.set_password(co.id, "hash-4").await.expect("set password");
+    assert!(
+        store.api_token_user(b"api-1", at(1)).await.expect("read").is_none(),
+        "a password change must end the account's API tokens"
+    );
+    assert!(store.api_token(id1).await.expect("read").expect("kept").superseded);
+    store
+        .create_api_token(&new_token(b"api-4", co.id, None))
+        .await
+        .expect("token after the change");
+    assert!(store.api_token_user(b"api-4", at(1)).await.expect("read").is_some());
     (ed.actor(), co.actor())
 }
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use livebrief_model::{
-    Actor, Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Correction, Date, Entry, EntryId,
-    Event, EventId, EventKind, Report, ReportActor, ReportChange, ReportDraft, ReportId, Revision, RevisionAction,
-    Role, Snapshot, Status, Timestamp, User, UserId,
+    Actor, ApiToken, Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Correction, Date, Entry,
+    EntryId, Event, EventId, EventKind, NewApiToken, Report, ReportActor, ReportChange, ReportDraft, ReportId,
+    Revision, RevisionAction, Role, Snapshot, Status, Timestamp, User, UserId,
 };
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
@@ -289,6 +289,19 @@ CREATE TABLE report_changes (
 );
 CREATE INDEX report_changes_by_report ON report_changes(report_id, id);
 "#,
+    // API tokens that end (issue 11): a prefix to tell them apart, expiry, revocation, and the owner's
+    // credential generation (a password change raises it, and tokens of an older generation stop working).
+    // Tokens from before this had no expiry: they get 90 days from the upgrade.
+    r#"
+ALTER TABLE users ADD COLUMN credential_generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE api_tokens ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+ALTER TABLE api_tokens ADD COLUMN revoked_at INTEGER;
+ALTER TABLE api_tokens ADD COLUMN credential_generation INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX api_tokens_by_user ON api_tokens(user_id, id);
+UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + 90 * 86400 * 1000000
+    WHERE expires_at IS NULL;
+"#,
 ];
 
 const READERS: usize = 4;
@@ -431,6 +444,27 @@ fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
 
 pub(crate) fn conv_err(msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, msg.into())
+}
+
+/// The columns [`api_token_from`] reads, from `api_tokens t JOIN users u`.
+const API_TOKEN_COLUMNS: &str = "t.id AS t_id, t.user_id AS t_user_id, u.name AS t_user_name, t.name AS t_name, \
+     t.prefix AS t_prefix, t.created_at AS t_created_at, t.last_used_at AS t_last_used_at, \
+     t.expires_at AS t_expires_at, t.revoked_at AS t_revoked_at, \
+     t.credential_generation <> u.credential_generation AS t_superseded";
+
+fn api_token_from(r: &Row<'_>) -> rusqlite::Result<ApiToken> {
+    Ok(ApiToken {
+        id: r.get("t_id")?,
+        user_id: UserId(r.get("t_user_id")?),
+        user_name: r.get("t_user_name")?,
+        name: r.get("t_name")?,
+        prefix: r.get("t_prefix")?,
+        created_at: ts(r.get("t_created_at")?)?,
+        last_used_at: opt_ts(r.get("t_last_used_at")?)?,
+        expires_at: opt_ts(r.get("t_expires_at")?)?,
+        revoked_at: opt_ts(r.get("t_revoked_at")?)?,
+        superseded: r.get("t_superseded")?,
+    })
 }
 
 fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
@@ -735,8 +769,11 @@ impl Store for SqliteStore {
     async fn set_password(&self, id: UserId, password_hash: &str) -> Result<()> {
         let hash = password_hash.to_string();
         self.write(move |c| {
-            let n = c.execute("UPDATE users SET password_hash = ? WHERE id = ?", params![hash, id.0])?;
-            // A new password ends every session of that account.
+            let n = c.execute(
+                "UPDATE users SET password_hash = ?, credential_generation = credential_generation + 1 WHERE id = ?",
+                params![hash, id.0],
+            )?;
+            // A new password ends every session of that account, and its API tokens (of an older generation).
             c.execute("DELETE FROM sessions WHERE user_id = ?", [id.0])?;
             if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
         })
@@ -810,27 +847,92 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn create_api_token(&self, token_hash: &[u8], user: UserId, name: &str, at: Timestamp) -> Result<i64> {
-        let (h, name) = (token_hash.to_vec(), name.to_string());
+    async fn create_api_token(&self, t: &NewApiToken) -> Result<i64> {
+        let t = t.clone();
         self.write(move |c| {
-            c.execute(
-                "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?,?,?,?)",
-                params![h, user.0, name, us(at)],
+            let n = c.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at, prefix, expires_at, credential_generation)
+                 SELECT ?, id, ?, ?, ?, ?, credential_generation FROM users WHERE id = ?",
+                params![t.hash, t.name, us(t.created_at), t.prefix, t.expires_at.map(us), t.user.0],
             )?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
             Ok(c.last_insert_rowid())
         })
         .await
     }
 
-    async fn api_token_user(&self, token_hash: &[u8], _now: Timestamp) -> Result<Option<User>> {
+    async fn api_token_user(&self, token_hash: &[u8], now: Timestamp) -> Result<Option<(User, ApiToken)>> {
         let h = token_hash.to_vec();
         self.read(move |c| {
             Ok(c.query_row(
-                "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
-                [h],
-                user_from,
+                &format!(
+                    "SELECT {API_TOKEN_COLUMNS}, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
+                     WHERE t.token_hash = ? AND t.revoked_at IS NULL
+                       AND (t.expires_at IS NULL OR t.expires_at > ?)
+                       AND t.credential_generation = u.credential_generation"
+                ),
+                params![h, us(now)],
+                |r| Ok((user_from(r)?, api_token_from(r)?)),
             )
             .optional()?)
+        })
+        .await
+    }
+
+    async fn touch_api_token(&self, id: i64, at: Timestamp) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                params![us(at), id],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_api_tokens(&self, user: Option<UserId>) -> Result<Vec<ApiToken>> {
+        self.read(move |c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {API_TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE ?1 IS NULL OR t.user_id = ?1 ORDER BY t.id DESC"
+            ))?;
+            let rows = st
+                .query_map([user.map(|u| u.0)], api_token_from)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn api_token(&self, id: i64) -> Result<Option<ApiToken>> {
+        self.read(move |c| {
+            Ok(c.query_row(
+                &format!(
+                    "SELECT {API_TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?"
+                ),
+                [id],
+                api_token_from,
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn revoke_api_token(&self, id: i64, at: Timestamp) -> Result<ApiToken> {
+        self.write(move |c| {
+            c.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                params![us(at), id],
+            )?;
+            Ok(c.query_row(
+                &format!(
+                    "SELECT {API_TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?"
+                ),
+                [id],
+                api_token_from,
+            )?)
         })
         .await
     }

@@ -1,0 +1,428 @@
+//! Serving connections: one hyper HTTP/1.1 connection per socket, with the limits that keep slow and idle
+//! clients from holding the server (issue 11): a connection count, timeouts on the request head, the
+//! request body, idle keep-alive and blocked writes, and a shutdown that ends within a grace period even
+//! when a client never finishes its request. docs/security.md, "Connections and streams", has the rules.
+//!
+//! `axum::serve` has none of these knobs, so connections are served here: every socket gets a task that
+//! drives hyper's connection beside a watchdog, which closes the connection when one of the bounds passes.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Request, Response, header};
+use axum::response::IntoResponse;
+use bytes::Bytes;
+use http_body::Frame;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How often a connection's watchdog looks at its clocks (the bounds are met within this much).
+const WATCH_EVERY: Duration = Duration::from_millis(250);
+
+/// The connection limits, from the config.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A request head (request line and headers) must arrive in full within this, from its first byte
+    /// (or, on a new connection, from the connection's start).
+    pub header_timeout: Duration,
+    /// A request body must arrive in full within this, from the end of its head.
+    pub body_timeout: Duration,
+    /// A kept-alive connection with no request in flight is closed after this.
+    pub idle_timeout: Duration,
+    /// A connection whose client has not taken a byte of its response (writes blocked) for this long is
+    /// closed: a live stream to a client that stopped reading.
+    pub send_timeout: Duration,
+    /// After shutdown starts, requests in flight have this long to finish; then the connections still
+    /// open are closed and `serve` returns.
+    pub shutdown_grace: Duration,
+    /// Connections open at once; beyond, new ones wait in the listen queue.
+    pub max_connections: usize,
+}
+
+impl Limits {
+    pub fn of(c: &Config) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(c.header_timeout_secs),
+            body_timeout: Duration::from_secs(c.body_timeout_secs),
+            idle_timeout: Duration::from_secs(c.idle_timeout_secs),
+            send_timeout: Duration::from_secs(c.send_timeout_secs),
+            shutdown_grace: Duration::from_secs(c.shutdown_grace_secs),
+            max_connections: c.max_connections,
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` is cancelled; then stops accepting, lets requests in
+/// flight finish for `limits.shutdown_grace` (live streams end at once, as they watch the same token),
+/// closes whatever is still open, and returns.
+pub async fn serve_with(
+    router: Router,
+    listener: TcpListener,
+    limits: Limits,
+    shutdown: CancellationToken,
+) -> io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let mut tasks = JoinSet::new();
+    loop {
+        while tasks.try_join_next().is_some() {}
+        let permit = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (sock, peer) = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before it was accepted: wait a little rather
+                    // than spin, as hyper's and axum's servers do.
+                    tracing::warn!(error = %e, "accepting a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = sock.set_nodelay(true);
+        let (router, shutdown) = (router.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            connection(sock, peer, router, limits, shutdown).await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let open = tasks.len();
+    if open > 0 {
+        tracing::info!(open, grace = ?limits.shutdown_grace, "waiting for requests in flight");
+    }
+    let drained = tokio::time::timeout(limits.shutdown_grace, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            open = tasks.len(),
+            "shutdown grace period over: closing the connections still open"
+        );
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+    Ok(())
+}
+
+/// Serves the application with the connection limits of its config until its shutdown token is cancelled.
+pub async fn serve(state: AppState, listener: TcpListener) -> io::Result<()> {
+    let limits = Limits::of(&state.config);
+    let shutdown = state.shutdown.clone();
+    serve_with(crate::router(state), listener, limits, shutdown).await
+}
+
+/// One connection: hyper's HTTP/1.1 state machine and the watchdog, until either ends it.
+async fn connection(sock: TcpStream, peer: SocketAddr, router: Router, limits: Limits, shutdown: CancellationToken) {
+    let watch = Arc::new(Watch::new());
+    let io = TokioIo::new(Watched {
+        inner: sock,
+        watch: watch.clone(),
+    });
+    let svc_watch = watch.clone();
+    let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let (router, watch) = (router.clone(), svc_watch.clone());
+        async move { Ok::<_, Infallible>(handle(req, peer, router, watch, limits).await) }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // Our watchdog keeps the head and idle clocks (hyper's own head timer would need a timer and measures
+    // idle keep-alive time and a slow head as one).
+    builder.keep_alive(true).header_read_timeout(None);
+    let conn = builder.serve_connection(io, svc);
+    let mut conn = std::pin::pin!(conn);
+    let mut tick = tokio::time::interval(WATCH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut draining = false;
+    loop {
+        tokio::select! {
+            r = conn.as_mut() => {
+                if let Err(e) = r {
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            _ = shutdown.cancelled(), if !draining => {
+                // Idle connections close now; one with a request in flight closes after its response.
+                conn.as_mut().graceful_shutdown();
+                draining = true;
+            }
+            _ = tick.tick() => {
+                if let Some(why) = watch.overdue(&limits, Instant::now()) {
+                    tracing::debug!(%peer, why, "closing connection");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// One request: the client's address for the handlers, the body under its deadline, and the response
+/// body tracked so the connection knows when it is idle again.
+async fn handle(
+    mut req: Request<Incoming>,
+    peer: SocketAddr,
+    router: Router,
+    watch: Arc<Watch>,
+    limits: Limits,
+) -> Response<Body> {
+    let in_flight = watch.request_started();
+    req.extensions_mut().insert(ConnectInfo(peer));
+    let late = Arc::new(AtomicBool::new(false));
+    let req = req.map(|b| Body::new(DeadlineBody::new(b, limits.body_timeout, late.clone())));
+    let resp = match router.oneshot(req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let resp = if late.load(Ordering::Relaxed) {
+        tracing::info!(%peer, "request body too slow: answered 408 and closing");
+        let mut r = ApiError::new(
+            "request_timeout",
+            format!(
+                "the request body did not arrive within {} s",
+                limits.body_timeout.as_secs()
+            ),
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        r
+    } else {
+        resp
+    };
+    resp.map(|b| {
+        Body::new(b.map_frame(move |f| {
+            let _ = &in_flight;
+            f
+        }))
+    })
+}
+
+/// What the watchdog knows of a connection.
+struct Watch {
+    state: Mutex<WatchState>,
+}
+
+struct WatchState {
+    /// Requests whose response has not been sent in full.
+    in_flight: usize,
+    /// Responses sent in full on this connection.
+    served: u64,
+    /// When the connection last became idle (opened, or its last response ended).
+    idle_since: Instant,
+    /// When the first byte of the next request head arrived, while idle.
+    head_started: Option<Instant>,
+    /// Since when a write has been waiting for the client to take bytes.
+    write_blocked_since: Option<Instant>,
+}
+
+impl Watch {
+    fn new() -> Watch {
+        Watch {
+            state: Mutex::new(WatchState {
+                in_flight: 0,
+                served: 0,
+                idle_since: Instant::now(),
+                head_started: None,
+                write_blocked_since: None,
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, WatchState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read_bytes(&self) {
+        let mut s = self.lock();
+        if s.in_flight == 0 && s.head_started.is_none() {
+            s.head_started = Some(Instant::now());
+        }
+    }
+
+    fn write_progress(&self, blocked: bool) {
+        let mut s = self.lock();
+        if blocked {
+            s.write_blocked_since.get_or_insert_with(Instant::now);
+        } else {
+            s.write_blocked_since = None;
+        }
+    }
+
+    /// A request head arrived; the guard marks its response done when dropped.
+    fn request_started(self: &Arc<Self>) -> InFlight {
+        let mut s = self.lock();
+        s.in_flight += 1;
+        s.head_started = None;
+        InFlight(self.clone())
+    }
+
+    /// Why the connection should be closed now, if it should.
+    fn overdue(&self, limits: &Limits, now: Instant) -> Option<&'static str> {
+        let s = self.lock();
+        if let Some(t) = s.write_blocked_since
+            && now.duration_since(t) > limits.send_timeout
+        {
+            return Some("the client stopped reading its response");
+        }
+        if s.in_flight > 0 {
+            return None;
+        }
+        match s.head_started {
+            Some(t) if now.duration_since(t) > limits.header_timeout => Some("the request head did not arrive in time"),
+            Some(_) => None,
+            // A new connection owes its first request within the head timeout; a kept-alive one may wait
+            // for the idle timeout.
+            None if s.served == 0 && now.duration_since(s.idle_since) > limits.header_timeout => {
+                Some("no request on a new connection")
+            }
+            None if now.duration_since(s.idle_since) > limits.idle_timeout => Some("idle keep-alive connection"),
+            None => None,
+        }
+    }
+}
+
+/// A request in flight; dropped with its response body (sent in full, or the connection closed).
+struct InFlight(Arc<Watch>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut s = self.0.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+        s.served += 1;
+        if s.in_flight == 0 {
+            s.idle_since = Instant::now();
+            s.head_started = None;
+        }
+    }
+}
+
+/// The socket, telling the watchdog when bytes arrive and when writes block.
+struct Watched {
+    inner: TcpStream,
+    watch: Arc<Watch>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(r, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.watch.read_bytes();
+        }
+        r
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.watch.write_progress(r.is_pending());
+        r
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.watch.write_progress(r.is_pending());
+        r
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A request body that must arrive in full before its deadline; past it, the body fails (the handler sees
+/// a body error) and `late` tells the connection to answer 408 and close.
+struct DeadlineBody {
+    inner: Incoming,
+    deadline: Pin<Box<Sleep>>,
+    late: Arc<AtomicBool>,
+}
+
+impl DeadlineBody {
+    fn new(inner: Incoming, within: Duration, late: Arc<AtomicBool>) -> Self {
+        DeadlineBody {
+            inner,
+            deadline: Box::pin(tokio::time::sleep(within)),
+            late,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct BodyTimeout;
+
+impl std::fmt::Display for BodyTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimeout {}
+
+impl http_body::Body for DeadlineBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        if let Poll::Ready(r) = Pin::new(&mut self.inner).poll_frame(cx) {
+            return Poll::Ready(r.map(|f| f.map_err(Into::into)));
+        }
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            self.late.store(true, Ordering::Relaxed);
+            return Poll::Ready(Some(Err(Box::new(BodyTimeout))));
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
