@@ -1175,10 +1175,21 @@ pub async fn etag_layer(req: Request, next: Next) -> Response {
         digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()
     );
     let tag = HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    // What an anonymous caller gets is what everyone gets (the visibility rules): a CDN may keep it for two
+    // seconds and serve it stale for ten more while it asks again, so pollers of `events?after=` and the
+    // lists mostly never reach an instance. A caller with a token or session gets their own view, never
+    // stored by a shared cache.
     parts.headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if personal { "private, no-cache" } else { "no-cache" }),
+        HeaderValue::from_static(if personal {
+            "private, no-cache"
+        } else {
+            "public, max-age=2, stale-while-revalidate=10"
+        }),
     );
+    parts
+        .headers
+        .insert(header::VARY, HeaderValue::from_static("Authorization, Cookie"));
     if inm.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|v| {
         v.split(',')
             .any(|t| t.trim() == tag.to_str().unwrap_or("") || t.trim() == "*")

@@ -195,12 +195,12 @@ pub fn json_feed(state: &AppState, b: &Briefing, entries: &[Entry]) -> String {
 const ATOM: Rendition = Rendition {
     kind: CacheKind::Atom,
     content_type: "application/atom+xml; charset=utf-8",
-    cache_control: "public, max-age=30",
+    cache_control: "public, max-age=30, stale-while-revalidate=300",
 };
 const JSON_FEED: Rendition = Rendition {
     kind: CacheKind::JsonFeed,
     content_type: "application/feed+json; charset=utf-8",
-    cache_control: "public, max-age=30",
+    cache_control: "public, max-age=30, stale-while-revalidate=300",
 };
 
 async fn serve_feed(

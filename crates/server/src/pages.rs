@@ -95,7 +95,7 @@ pub struct Rendition {
 pub const PAGE: Rendition = Rendition {
     kind: CacheKind::Page,
     content_type: "text/html; charset=utf-8",
-    cache_control: "public, max-age=5",
+    cache_control: "public, max-age=5, stale-while-revalidate=30",
 };
 
 /// Serves a rendering of the briefing's current version, from the cache when it is fresh.

@@ -206,3 +206,33 @@ async fn sixty_sign_ins_at_once_are_bounded_in_memory_and_answered() {
     }
 }
 
+
+/// What a CDN in front may keep (issue 12, cache-friendly reading): the live page, feeds and anonymous API
+/// reads are public for a few seconds and may be served stale while revalidated; a signed-in caller's
+/// view is private; every one carries a validator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reader_outputs_are_cacheable_by_a_shared_cache_and_personal_ones_are_not() {
+    let t = TestApp::new().await;
+    let tok = t.with_briefing().await;
+    t.publish(&tok, "First", json!({})).await;
+    for (path, want) in [
+        ("/b/war", "public, max-age=5, stale-while-revalidate=30"),
+        ("/b/war/feed.atom", "public, max-age=30, stale-while-revalidate=300"),
+        ("/b/war/feed.json", "public, max-age=30, stale-while-revalidate=300"),
+        ("/api/v1/briefings/war/entries", "public, max-age=2, stale-while-revalidate=10"),
+        ("/api/v1/briefings/war/events?after=0", "public, max-age=2, stale-while-revalidate=10"),
+    ] {
+        let r = t.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.header("cache-control"), want, "{path}");
+        assert!(!r.header("etag").is_empty(), "{path} has a validator");
+        let again = t.get_with(path, &[("if-none-match", &r.header("etag"))]).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path} revalidates");
+    }
+    let api = t.get("/api/v1/briefings/war/entries").await;
+    assert_eq!(api.header("vary"), "Authorization, Cookie");
+    let mine = t
+        .api(Method::GET, "/api/v1/briefings/war/entries", Some(&tok), None)
+        .await;
+    assert_eq!(mine.header("cache-control"), "private, no-cache");
+}
