@@ -238,7 +238,8 @@ pub async fn stream(
 ) -> ApiResult<Response> {
     let (briefing, version) = state
         .app
-        .briefing(&slug)
+        .find_briefing(&slug)
+        .await
         .ok_or_else(|| ApiError::not_found("briefing"))?;
     if state.shutdown.is_cancelled() {
         return Err(ApiError::new("unavailable", "shutting down"));

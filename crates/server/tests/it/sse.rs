@@ -348,9 +348,10 @@ async fn publish_n(app: &livebrief_app::App, actor: &livebrief_model::Actor, fro
 async fn expect_contiguous(c: &mut SseClient, after: i64, first_bulk: usize, n: usize) -> i64 {
     let mut prev = after;
     for k in 0..n {
-        let e = c
-            .next_event()
+        // Heartbeats keep an idle stream open: a missing event must fail the test, not hang it.
+        let e = tokio::time::timeout(Duration::from_secs(10), c.next_event())
             .await
+            .unwrap_or_else(|_| panic!("event {k} of {n} did not come within 10 s"))
             .unwrap_or_else(|| panic!("stream ended after {k} of {n} events"));
         let id = e.id.expect("id");
         assert_eq!(
