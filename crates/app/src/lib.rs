@@ -23,7 +23,7 @@ use livebrief_model::{
     Action, Actor, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Date, Entry, EntryDraft,
     EntryEdit, EntryId, Event, EventId, Revision, RuleError, Status, Timestamp, Visibility,
 };
-use livebrief_store::{EntryQuery, Page, Store, StoreError};
+use livebrief_store::{EntryQuery, FeedItem, Page, Store, StoreError};
 use tokio::sync::broadcast;
 
 pub use accounts::{
@@ -145,7 +145,13 @@ pub struct App {
     desk_bus: broadcast::Sender<desk::DeskNotice>,
     /// Bounds the argon2id checks in flight (memory and cores), see `accounts::PASSWORD_CHECKS`.
     password_gate: accounts::PasswordGate,
+    /// The store has a change feed (PostgreSQL): other instances write too, and a briefing's event ids are
+    /// contiguous, so a gap before a local event is another instance's events, announced first.
+    follows_feed: bool,
 }
+
+/// Stored events read per step when catching up with other instances' writes.
+const CATCH_UP_PAGE: usize = 500;
 
 impl App {
     pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Arc<App>> {
@@ -161,7 +167,10 @@ impl App {
             .collect();
         let (bus, _) = broadcast::channel(BUS_CAPACITY);
         let (desk_bus, _) = broadcast::channel(BUS_CAPACITY);
-        Ok(Arc::new(App {
+        // Subscribed before anything else can happen; its first item is a resync, which covers what other
+        // instances wrote since the reads above.
+        let feed = store.change_feed();
+        let app = Arc::new(App {
             store,
             clock,
             bus,
@@ -170,7 +179,12 @@ impl App {
             grouping: Default::default(),
             desk_bus,
             password_gate: accounts::PasswordGate::new(accounts::PASSWORD_CHECKS, accounts::PASSWORD_QUEUE),
-        }))
+            follows_feed: feed.is_some(),
+        });
+        if let Some(rx) = feed {
+            tokio::spawn(follow_feed(Arc::downgrade(&app), rx));
+        }
+        Ok(app)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -197,6 +211,28 @@ impl App {
             .unwrap_or_else(|p| p.into_inner())
             .get(slug)
             .cloned()
+    }
+
+    /// As [`App::briefing`]; with other instances writing (PostgreSQL), a slug not known here is looked up in
+    /// the store (created elsewhere a moment ago, its notification not here yet) and caught up at once.
+    pub async fn find_briefing(&self, slug: &str) -> Option<(Briefing, EventId)> {
+        if let Some(found) = self.briefing(slug) {
+            return Some(found);
+        }
+        if !self.follows_feed {
+            return None;
+        }
+        let b = match self.store.briefing_by_slug(slug).await {
+            Ok(b) => b?,
+            Err(e) => {
+                tracing::warn!(error = %e, "looking a briefing up in the store");
+                return None;
+            }
+        };
+        if let Err(e) = self.catch_up(b.id, None).await {
+            tracing::warn!(error = %e, "catching up a briefing created elsewhere");
+        }
+        self.briefing(slug)
     }
 
     pub fn briefings(&self) -> Vec<Briefing> {
@@ -226,6 +262,75 @@ impl App {
         let _ = self.bus.send(Arc::new(Notice { event, briefing, entry }));
     }
 
+    fn version_by_id(&self, id: BriefingId) -> Option<EventId> {
+        let map = self.briefings.read().unwrap_or_else(|p| p.into_inner());
+        map.values().find(|(b, _)| b.id == id).map(|(_, v)| *v)
+    }
+
+    /// Announces a locally written event (under the write lock). With other instances writing, the events
+    /// between the newest announced here and this one are theirs, not heard of yet: announced first, in order.
+    async fn publish(&self, briefing: Briefing, event: Event, entry: Option<Entry>) {
+        if self.follows_feed {
+            let known = self.version_by_id(briefing.id).unwrap_or(EventId(0));
+            if event.id.0 > known.0 + 1
+                && let Err(e) = self.announce_stored(briefing.id, Some(EventId(event.id.0 - 1))).await
+            {
+                tracing::error!(error = %e, briefing = briefing.id.0, "reading other instances' events");
+            }
+        }
+        self.announce(briefing, event, entry);
+    }
+
+    /// Announces a briefing's stored events after the newest announced here, up to `upto` (all without), and
+    /// refreshes the briefing itself (created or changed elsewhere). The caller holds the write lock.
+    async fn announce_stored(&self, id: BriefingId, upto: Option<EventId>) -> Result<()> {
+        let Some(briefing) = self.store.briefing(id).await? else {
+            return Ok(());
+        };
+        self.remember(&briefing, None);
+        let mut last = self.version_by_id(id).unwrap_or(EventId(0));
+        loop {
+            let events = self.store.events_after(id, last, CATCH_UP_PAGE).await?;
+            let n = events.len();
+            for event in events {
+                if upto.is_some_and(|u| event.id > u) {
+                    return Ok(());
+                }
+                let entry = match event.entry_id {
+                    Some(e) => self.store.entry(e).await?,
+                    None => None,
+                };
+                last = event.id;
+                self.announce(briefing.clone(), event, entry);
+            }
+            if n < CATCH_UP_PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Brings this instance up to what the store holds for a briefing (up to `upto`, or all).
+    async fn catch_up(&self, id: BriefingId, upto: Option<EventId>) -> Result<()> {
+        let known = |app: &App| upto.is_some_and(|u| app.version_by_id(id).is_some_and(|v| v >= u));
+        // This instance's own events come back through the feed too: nothing to do for them.
+        if known(self) {
+            return Ok(());
+        }
+        let _w = self.write_lock.lock().await;
+        if known(self) {
+            return Ok(());
+        }
+        self.announce_stored(id, None).await
+    }
+
+    /// Catches up every briefing (after the feed was down, or fell behind).
+    async fn catch_up_all(&self) -> Result<()> {
+        for b in self.store.list_briefings().await? {
+            self.catch_up(b.id, None).await?;
+        }
+        Ok(())
+    }
+
     pub async fn create_briefing(&self, actor: &Actor, draft: BriefingDraft) -> Result<Briefing> {
         if !actor.role.can_publish() {
             return Err(AppError::Forbidden("only editors can create briefings".into()));
@@ -240,17 +345,17 @@ impl App {
         if !actor.role.can_publish() {
             return Err(AppError::Forbidden("only editors can change briefings".into()));
         }
-        let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        let (b, _) = self.find_briefing(slug).await.ok_or(AppError::NotFound("briefing"))?;
         draft.slug = b.slug.clone();
         draft.validate()?;
         let _w = self.write_lock.lock().await;
         let (b, ev) = self.store.update_briefing(b.id, &draft, self.now()).await?;
-        self.announce(b.clone(), ev, None);
+        self.publish(b.clone(), ev, None).await;
         Ok(b)
     }
 
     pub async fn create_entry(&self, actor: &Actor, slug: &str, input: EntryInput) -> Result<Entry> {
-        let (b, _) = self.briefing(slug).ok_or(AppError::NotFound("briefing"))?;
+        let (b, _) = self.find_briefing(slug).await.ok_or(AppError::NotFound("briefing"))?;
         let now = self.now();
         let draft = EntryDraft {
             headline: input.headline,
@@ -266,7 +371,7 @@ impl App {
         let _w = self.write_lock.lock().await;
         let (entry, ev) = self.store.insert_entry(change).await?;
         if let Some(ev) = ev {
-            self.announce(b, ev, Some(entry.clone()));
+            self.publish(b, ev, Some(entry.clone())).await;
         }
         tracing::info!(entry_id = entry.id.0, briefing = %slug, actor = %actor.name, status = entry.status.as_str(), "entry created");
         Ok(entry)
@@ -317,7 +422,7 @@ impl App {
             let b = self
                 .briefing_by_id(entry.briefing_id)
                 .ok_or(AppError::NotFound("briefing"))?;
-            self.announce(b, ev, Some(entry.clone()));
+            self.publish(b, ev, Some(entry.clone())).await;
         }
         tracing::info!(entry_id = entry.id.0, actor = %actor.name, action = action_name, "entry changed");
         Ok(entry)
@@ -351,6 +456,35 @@ impl App {
             });
         }
         Ok(out)
+    }
+}
+
+/// Follows the store's change feed: other instances' events go out on this instance's bus (so its live streams,
+/// page versions and briefing list follow); after a gap in the feed, or a failed read, everything is caught up
+/// from the store.
+async fn follow_feed(app: std::sync::Weak<App>, mut rx: broadcast::Receiver<FeedItem>) {
+    use broadcast::error::RecvError;
+    let mut behind = false;
+    loop {
+        let item = if behind {
+            match tokio::time::timeout(std::time::Duration::from_secs(1), rx.recv()).await {
+                Ok(item) => item,
+                Err(_) => Ok(FeedItem::Resync),
+            }
+        } else {
+            rx.recv().await
+        };
+        let Some(app) = app.upgrade() else { return };
+        let r = match item {
+            Ok(FeedItem::Event(b, ev)) => app.catch_up(b, Some(ev)).await,
+            Ok(FeedItem::Briefing(b)) => app.catch_up(b, None).await,
+            Ok(FeedItem::Resync) | Err(RecvError::Lagged(_)) => app.catch_up_all().await.map(|()| behind = false),
+            Err(RecvError::Closed) => return,
+        };
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "catching up with other instances' changes; retrying");
+            behind = true;
+        }
     }
 }
 

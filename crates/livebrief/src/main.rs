@@ -287,25 +287,54 @@ fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
     Config::load(cli.config.as_deref(), &env)
 }
 
-/// Takes the data directory's lock: the newsroom loop (grouping, job leases) runs in one process at a time, so
-/// `serve` and `poll --once` refuse to run beside each other on the same data. Held until the process exits
-/// (also when it is killed: the operating system drops the lock).
-fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+/// Takes the data directory's lock: one process works on a SQLite data directory. Two servers on one database
+/// file fail each other's writes (busy), and each keeps its own caches, grouper and live bus; the newsroom loop
+/// (grouping, job leases) runs in one process too. So `serve`, `poll --once` and `briefing` (a briefing the
+/// running server would not know of) refuse to run beside another; scaling out is what PostgreSQL is for, and
+/// with a `database_url` no data-directory lock is taken (`None`). Account and token commands run beside a server
+/// (it reads those from the store on each request, and a leaked token must be revocable at once). The lock is an
+/// OS advisory lock on `livebrief.lock`, which holds the owner's pid for the message; it is held until the
+/// process exits (also when it is killed: the operating system drops it).
+fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
+    use std::io::{Read, Seek, Write};
+    if config.database_url.is_some() {
+        return Ok(None);
+    }
+    let data_dir = &config.data_dir;
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
     let path = data_dir.join("livebrief.lock");
-    let file = std::fs::OpenOptions::new()
+    let mut file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
         .open(&path)
         .with_context(|| format!("opening {}", path.display()))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "another livebrief process (a server or a poll) is working on {}: the newsroom loop runs in one \
-             process at a time — the server polls on its own",
-            data_dir.display()
-        ),
+        Ok(()) => {
+            let record = (|| {
+                file.set_len(0)?;
+                file.rewind()?;
+                writeln!(file, "{}", std::process::id())?;
+                file.sync_data()
+            })();
+            record.with_context(|| format!("writing the pid into {}", path.display()))?;
+            Ok(Some(file))
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut owner = String::new();
+            let _ = file.read_to_string(&mut owner);
+            let owner = match owner.trim().parse::<u32>() {
+                Ok(pid) => format!("another livebrief process (pid {pid})"),
+                Err(_) => "another livebrief process".to_string(),
+            };
+            bail!(
+                "{owner} is working on the data directory {}: a SQLite data directory is used by one process at \
+                 a time (the server polls on its own; stop it first, or run several servers on PostgreSQL with \
+                 --database postgres://…)",
+                data_dir.display()
+            )
+        }
         Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
     }
 }
@@ -459,6 +488,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             language,
         } => {
             let config = load_config(&cli, None)?;
+            let _lock = lock_data_dir(&config)?;
             let app = app_for(&config).await?;
             // The CLI acts as the instance's operator.
             let operator = livebrief_model::Actor {
@@ -558,7 +588,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("the server polls on its own (`livebrief serve`); use `livebrief poll --once` to poll now");
             }
             let config = load_config(&cli, None)?;
-            let _lock = lock_data_dir(&config.data_dir)?;
+            let _lock = lock_data_dir(&config)?;
             let ingest = ingest_cmd::ingest_for(app_for(&config).await?, &config)?;
             ingest_cmd::poll_once(&ingest, briefing.as_deref(), *sources_only).await
         }
@@ -609,7 +639,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     livebrief_server::init_logging(&config);
-    let _lock = lock_data_dir(&config.data_dir)?;
+    let _lock = lock_data_dir(&config)?;
     let store = open_store(&config).await?;
     if demo {
         demo::seed(store.clone()).await.context("adding the demo briefing")?;

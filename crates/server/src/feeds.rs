@@ -210,7 +210,7 @@ async fn serve_feed(
     r: &Rendition,
     write: fn(&AppState, &Briefing, &[Entry]) -> String,
 ) -> Response {
-    let Some((b, version)) = state.app.briefing(slug) else {
+    let Some((b, version)) = state.app.find_briefing(slug).await else {
         return error_page(state, ApiError::not_found("briefing"));
     };
     serve_versioned(state, r, &b, version, headers, || async {

@@ -18,6 +18,7 @@ pub struct Metrics {
     pub requests: Family<StatusLabel, Counter>,
     pub sse_subscribers: Gauge<i64, std::sync::atomic::AtomicI64>,
     pub events_sent: Counter<u64, AtomicU64>,
+    pub sse_resyncs: Counter,
     pub cache_hits: Counter,
     pub cache_misses: Counter,
     pub login_failures: Counter,
@@ -40,6 +41,12 @@ impl Metrics {
             "Public events rendered for live streams",
             events_sent.clone(),
         );
+        let sse_resyncs = Counter::default();
+        registry.register(
+            "sse_resyncs",
+            "Times a live stream fell behind the channel and went back to the store",
+            sse_resyncs.clone(),
+        );
         let cache_hits = Counter::default();
         registry.register(
             "page_cache_hits",
@@ -59,6 +66,7 @@ impl Metrics {
             requests,
             sse_subscribers,
             events_sent,
+            sse_resyncs,
             cache_hits,
             cache_misses,
             login_failures,

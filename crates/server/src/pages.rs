@@ -225,7 +225,7 @@ pub async fn briefing_page(
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let Some((b, version)) = state.app.briefing(&slug) else {
+    let Some((b, version)) = state.app.find_briefing(&slug).await else {
         return error_page(&state, ApiError::not_found("briefing"));
     };
     // The cached rendering serves every request that asks for the default view, whatever else its query

@@ -1,9 +1,12 @@
 //! The live stream: `GET /b/{slug}/events` as Server-Sent Events.
 //!
 //! One hub task renders each public event once (JSON with the entry's HTML) and fans the bytes out to
-//! every subscriber through a broadcast channel. A subscriber that reconnects with `Last-Event-ID` (or
-//! `?last_event_id=`, which the page sets from the version it was rendered at) first gets what it missed
-//! from the store; one that falls behind the channel catches up the same way. Streams end on shutdown.
+//! every subscriber through a broadcast channel. A subscriber subscribes first, then reads what it missed
+//! (after `Last-Event-ID`, or `?last_event_id=`, which the page sets from the version it was rendered at) from
+//! the store page by page until a page comes back short, then sends live frames with ids above the last one
+//! sent; one that falls behind the channel (`Lagged`) goes back to the store from its last id the same way.
+//! So nothing is skipped or sent twice. When replay is impossible (an id beyond the briefing's newest, a store
+//! error) the stream sends a `reset` event, on which the page reloads. Streams end on shutdown.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -26,7 +29,8 @@ use crate::streams::ClientKey;
 use crate::views::{EntryView, rfc3339};
 
 const HUB_CAPACITY: usize = 4096;
-const REPLAY_LIMIT: usize = 1000;
+/// Stored events read per step of a replay (a replay goes on, page by page, until it is caught up).
+const REPLAY_PAGE: usize = 500;
 
 pub struct Frame {
     pub briefing_id: BriefingId,
@@ -135,23 +139,43 @@ struct Subscriber {
     state: AppState,
     briefing: Briefing,
     rx: broadcast::Receiver<Arc<Frame>>,
+    /// The newest event id this stream has sent (or the position it started from).
     last: EventId,
+    /// Reading from the store until caught up; live frames wait in `rx` meanwhile (and are skipped by id).
+    replaying: bool,
+    /// The stream ends once `pending` is empty.
+    ended: bool,
     pending: VecDeque<Bytes>,
     heartbeat: tokio::time::Interval,
     shutdown: CancellationToken,
 }
 
 impl Subscriber {
-    async fn catch_up(&mut self) {
-        match self.state.app.replay(&self.briefing, self.last, REPLAY_LIMIT).await {
+    /// One page of stored events after `last`. A short page means caught up: the receiver was subscribed
+    /// before the read, so everything committed after it is in the channel (or makes it lag).
+    async fn replay_page(&mut self) {
+        match self.state.app.replay(&self.briefing, self.last, REPLAY_PAGE).await {
             Ok(notices) => {
+                if notices.len() < REPLAY_PAGE {
+                    self.replaying = false;
+                }
                 for n in notices {
                     self.last = n.event.id;
                     self.pending.push_back(sse_bytes(&self.state, &n));
                 }
             }
-            Err(e) => tracing::error!(error = %e, "replaying events for a live stream"),
+            Err(e) => {
+                // Going on would skip events: tell the page to reload, and end the stream.
+                tracing::error!(error = %e, "replaying events for a live stream; sending reset");
+                self.pending.push_back(reset_bytes(None));
+                self.ended = true;
+            }
         }
+    }
+
+    fn fell_behind(&mut self) {
+        self.state.metrics.sse_resyncs.inc();
+        self.replaying = true;
     }
 
     async fn next(&mut self) -> Option<Bytes> {
@@ -159,22 +183,41 @@ impl Subscriber {
             if let Some(b) = self.pending.pop_front() {
                 return Some(b);
             }
+            if self.ended || self.shutdown.is_cancelled() {
+                return None;
+            }
+            if self.replaying {
+                self.replay_page().await;
+                continue;
+            }
             tokio::select! {
                 biased;
                 _ = self.shutdown.cancelled() => return None,
                 r = self.rx.recv() => match r {
-                    Ok(f) if f.resync => self.catch_up().await,
+                    Ok(f) if f.resync => self.fell_behind(),
                     Ok(f) if f.briefing_id == self.briefing.id && f.id > self.last => {
                         self.last = f.id;
                         return Some(f.bytes.clone());
                     }
                     Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => self.catch_up().await,
+                    Err(RecvError::Lagged(_)) => self.fell_behind(),
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": keep-alive\n\n")),
             }
         }
+    }
+}
+
+/// The `reset` event: replay from the reader's position is impossible, the page must reload. With an id, the
+/// stream goes on live from there (for clients that do not reload).
+fn reset_bytes(at: Option<EventId>) -> Bytes {
+    match at {
+        Some(id) => Bytes::from(format!(
+            "id: {}\nevent: reset\ndata: {{\"event_id\":{}}}\n\n",
+            id.0, id.0
+        )),
+        None => Bytes::from_static(b"event: reset\ndata: {}\n\n"),
     }
 }
 
@@ -195,7 +238,8 @@ pub async fn stream(
 ) -> ApiResult<Response> {
     let (briefing, version) = state
         .app
-        .briefing(&slug)
+        .find_briefing(&slug)
+        .await
         .ok_or_else(|| ApiError::not_found("briefing"))?;
     if state.shutdown.is_cancelled() {
         return Err(ApiError::new("unavailable", "shutting down"));
@@ -211,18 +255,38 @@ pub async fn stream(
     let period = Duration::from_secs(state.config.sse_heartbeat_secs);
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut sub = Subscriber {
+    let mut pending = VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]);
+    let mut last = resume.map(EventId).unwrap_or(version);
+    if last > version {
+        // Beyond the newest event this instance knows: ask the store (another instance may have written it).
+        let newest = state
+            .app
+            .store()
+            .last_event_ids()
+            .await
+            .map_err(livebrief_app::AppError::from)?
+            .into_iter()
+            .find(|(b, _)| *b == briefing.id)
+            .map(|(_, id)| id)
+            .unwrap_or(EventId(0));
+        if last > newest {
+            // From another database, or a briefing recreated: nothing to replay from. Go on from the newest.
+            pending.push_back(reset_bytes(Some(newest)));
+            last = newest;
+        }
+    }
+    let sub = Subscriber {
         shutdown: state.shutdown.clone(),
         state: state.clone(),
         briefing,
         rx,
-        last: resume.map(EventId).unwrap_or(version),
-        pending: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
+        last,
+        // Always look in the store first: also an event written between reading `version` and subscribing.
+        replaying: true,
+        ended: false,
+        pending,
         heartbeat,
     };
-    if resume.is_some() {
-        sub.catch_up().await;
-    }
     state.metrics.sse_subscribers.inc();
     let gauge = (Gauge(state.clone()), slot);
     let body = futures_util::stream::unfold((sub, gauge), |(mut sub, g)| async move {

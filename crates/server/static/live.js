@@ -159,6 +159,11 @@
       }
       tick(node);
     },
+    // The server cannot replay from where this page is (another database, a lost position): start afresh.
+    reset: function () {
+      es.close();
+      window.location.reload();
+    },
     briefing_updated: function (d) {
       var h1 = doc.querySelector('.briefing-head h1');
       if (h1 && d.title) h1.textContent = d.title;

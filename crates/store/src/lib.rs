@@ -28,6 +28,17 @@ pub use postgres::{PgStore, is_postgres_url};
 pub use quotes::{QuoteCursor, QuotePage, QuoteQuery, QuoteStore};
 pub use sqlite::SqliteStore;
 
+/// One item of a store's change feed ([`Store::change_feed`]), written by any process on the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedItem {
+    /// A public event was committed.
+    Event(BriefingId, EventId),
+    /// A briefing was created.
+    Briefing(BriefingId),
+    /// The feed may have missed items (its connection was down, or it just started): catch up from the store.
+    Resync,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
@@ -216,4 +227,10 @@ pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
     async fn events_after(&self, briefing: BriefingId, after: EventId, limit: usize) -> Result<Vec<Event>>;
     /// The newest event id of every briefing that has one.
     async fn last_event_ids(&self) -> Result<Vec<(BriefingId, EventId)>>;
+
+    /// What other processes on the same database write, as it commits: `None` for a backend that one process
+    /// owns (SQLite). The feed carries ids only; the receiver reads what they name from the store.
+    fn change_feed(&self) -> Option<tokio::sync::broadcast::Receiver<FeedItem>> {
+        None
+    }
 }

@@ -375,3 +375,90 @@ fn three_hundred_streams_from_one_address_do_not_grow_the_server() {
         rss - rss_before
     );
 }
+
+#[test]
+fn a_second_server_on_the_same_data_directory_is_refused_and_the_first_keeps_serving() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("quiet.toml");
+    std::fs::write(&config, "ingest = false\n").expect("write");
+    let config = config.to_str().expect("utf-8");
+    let first = Server::start(dir.path(), &["--config", config]);
+    let token = account_with_token(dir.path(), "eda", "editor");
+
+    // The second `serve` stops at start, naming the first by its pid; so does a briefing command.
+    let mut second = livebrief(dir.path())
+        .args(["--config", config, "serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = second.try_wait().expect("wait") {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = second.kill();
+            panic!("the second server is still running: it should have been refused at start");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = second.wait_with_output().expect("output");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!status.success(), "the second server must exit non-zero: {status:?}");
+    assert!(
+        err.contains(&format!("another livebrief process (pid {})", first.child.id()))
+            && err.contains("one process at a time")
+            && err.contains("PostgreSQL"),
+        "{err}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("livebrief is serving"),
+        "it never served"
+    );
+    let b = livebrief(dir.path())
+        .args(["briefing", "war", "--title", "War"])
+        .output()
+        .expect("run");
+    assert!(!b.status.success());
+    assert!(
+        String::from_utf8_lossy(&b.stderr).contains("one process at a time"),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+
+    // The first keeps serving, reads and writes alike.
+    let auth = format!("Bearer {token}");
+    let r = http(
+        first.addr,
+        "POST",
+        "/api/v1/briefings",
+        &[("Authorization", &auth)],
+        Some(r#"{"slug": "war", "title": "War"}"#),
+    )
+    .expect("create");
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = http(
+        first.addr,
+        "POST",
+        "/api/v1/briefings/war/entries",
+        &[("Authorization", &auth)],
+        Some(r#"{"headline": "Still serving"}"#),
+    )
+    .expect("publish");
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        http(first.addr, "GET", "/healthz", &[], None).expect("health").status,
+        200
+    );
+
+    // Once the first is gone, the data directory is free again.
+    drop(first);
+    let again = Server::start(dir.path(), &["--config", config]);
+    let page = http(again.addr, "GET", "/b/war", &[], None).expect("page");
+    assert!(
+        page.status == 200 && page.body.contains("Still serving"),
+        "{}",
+        page.status
+    );
+}

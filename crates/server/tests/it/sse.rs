@@ -43,10 +43,30 @@ impl SseClient {
 
     /// Connects with extra request headers (a session cookie, a Last-Event-ID).
     pub(crate) async fn connect_with(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, SseClient) {
-        let mut stream = tokio::time::timeout(WAIT, TcpStream::connect(addr))
+        let stream = tokio::time::timeout(WAIT, TcpStream::connect(addr))
             .await
             .expect("connect in time")
             .expect("connect");
+        Self::request(stream, addr, path, headers).await
+    }
+
+    /// Connects with a small receive buffer, so a reader that does not read soon stops the server's writes.
+    async fn connect_small_buffer(addr: SocketAddr, path: &str) -> (u16, SseClient) {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+        let stream = tokio::time::timeout(WAIT, socket.connect(addr))
+            .await
+            .expect("connect in time")
+            .expect("connect");
+        Self::request(stream, addr, path, &[]).await
+    }
+
+    async fn request(
+        mut stream: TcpStream,
+        addr: SocketAddr,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, SseClient) {
         let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
@@ -284,4 +304,168 @@ async fn graceful_shutdown_ends_every_stream() {
     assert!(served.is_ok());
     let m = t.get("/metrics").await.text();
     assert!(m.contains("livebrief_sse_subscribers 0"), "{m}");
+}
+
+/// An editor's actor, to publish many entries through the app directly (the same path as the API, without HTTP).
+async fn bulk_editor(t: &TestApp) -> livebrief_model::Actor {
+    let u = t
+        .state
+        .app
+        .create_user("bulk", livebrief_model::Role::Editor, crate::support::PASSWORD)
+        .await
+        .expect("user");
+    livebrief_model::Actor {
+        id: u.id,
+        name: u.name,
+        role: u.role,
+    }
+}
+
+async fn publish_n(app: &livebrief_app::App, actor: &livebrief_model::Actor, from: usize, n: usize, body: &str) {
+    for i in from..from + n {
+        app.create_entry(
+            actor,
+            "war",
+            livebrief_app::EntryInput {
+                headline: format!("Bulk {i}"),
+                body_format: livebrief_model::BodyFormat::Markdown,
+                body: format!("Entry {i}. {body}"),
+                happened_on: None,
+                topics: vec![],
+                sources: vec![],
+                pinned: false,
+                key_event: false,
+                status: livebrief_model::Status::Published,
+            },
+        )
+        .await
+        .expect("publish");
+    }
+}
+
+/// Reads `n` events and checks they are the next `n` event ids after `after` (one briefing: SQLite's ids are
+/// contiguous), each a `published` of "Bulk {k}" in publishing order. Returns the last id.
+async fn expect_contiguous(c: &mut SseClient, after: i64, first_bulk: usize, n: usize) -> i64 {
+    let mut prev = after;
+    for k in 0..n {
+        // Heartbeats keep an idle stream open: a missing event must fail the test, not hang it.
+        let e = tokio::time::timeout(Duration::from_secs(10), c.next_event())
+            .await
+            .unwrap_or_else(|_| panic!("event {k} of {n} did not come within 10 s"))
+            .unwrap_or_else(|| panic!("stream ended after {k} of {n} events"));
+        let id = e.id.expect("id");
+        assert_eq!(
+            id,
+            prev + 1,
+            "event {k} of {n}: id {id} after {prev} (a gap or a duplicate)"
+        );
+        assert_eq!(e.kind, "published");
+        assert_eq!(
+            e.json()["headline"],
+            format!("Bulk {}", first_bulk + k),
+            "event {k} out of order"
+        );
+        prev = id;
+    }
+    prev
+}
+
+fn resyncs(t: &TestApp) -> u64 {
+    let m = t.state.metrics.encode();
+    m.lines()
+        .find_map(|l| l.strip_prefix("livebrief_sse_resyncs_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no resync counter in {m}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_missed_5000_events_gets_every_one_once_then_live() {
+    let t = TestApp::new().await;
+    let tok = t.with_briefing().await;
+    let actor = bulk_editor(&t).await;
+    let (addr, _task) = serve(&t).await;
+    let first = t.publish(&tok, "Before the gap", json!({})).await;
+    let (_, mut a) = SseClient::connect(addr, "/b/war/events", Some(0)).await;
+    let e = a.next_event().await.expect("event");
+    assert_eq!(e.json()["entry_id"], first["id"]);
+    let seen = e.id.expect("id");
+    drop(a);
+
+    let started = std::time::Instant::now();
+    publish_n(&t.state.app, &actor, 0, 5000, "").await;
+    eprintln!("published 5,000 entries in {:?}", started.elapsed());
+
+    // Reconnect, and keep publishing while the replay runs: those must arrive too, once, in order.
+    let (status, mut b) = SseClient::connect(addr, "/b/war/events", Some(seen)).await;
+    assert_eq!(status, 200);
+    let app = t.state.app.clone();
+    let more = {
+        let actor = actor.clone();
+        tokio::spawn(async move { publish_n(&app, &actor, 5000, 200, "").await })
+    };
+    let started = std::time::Instant::now();
+    let last = expect_contiguous(&mut b, seen, 0, 5200).await;
+    eprintln!("replayed 5,000 and 200 live in {:?}", started.elapsed());
+    more.await.expect("publisher");
+    // And then live.
+    publish_n(&t.state.app, &actor, 5200, 1, "").await;
+    expect_contiguous(&mut b, last, 5200, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_reader_falls_behind_the_channel_and_still_gets_every_event_once() {
+    let t = TestApp::new().await;
+    t.with_briefing().await;
+    let actor = bulk_editor(&t).await;
+    let (addr, _task) = serve(&t).await;
+    let (_, mut r) = SseClient::connect_small_buffer(addr, "/b/war/events").await;
+    assert_eq!(r.next_block().await.as_deref(), Some("retry: 3000"));
+    let (_, start) = t.state.app.briefing("war").expect("briefing");
+    // Bodies of ~3 KB: the socket buffers hold a few hundred frames, the channel 4,096, so 6,000 published
+    // while the reader barely reads make it lag.
+    let body = "Lorem ipsum dolor sit amet. ".repeat(110);
+    let app = t.state.app.clone();
+    let publisher = {
+        let actor = actor.clone();
+        tokio::spawn(async move { publish_n(&app, &actor, 0, 6000, &body).await })
+    };
+    // Read a few events slowly while the publisher runs, then nothing until it is done.
+    let mut prev = start.0;
+    for k in 0..20 {
+        prev = expect_contiguous(&mut r, prev, k, 1).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::timeout(Duration::from_secs(300), publisher)
+        .await
+        .expect("published in time")
+        .expect("publisher");
+    let started = std::time::Instant::now();
+    let last = expect_contiguous(&mut r, prev, 20, 5980).await;
+    eprintln!("the slow reader read the rest in {:?}", started.elapsed());
+    // A lag shows when the stream next reads the channel, so only now.
+    assert!(
+        resyncs(&t) >= 1,
+        "the reader never fell behind: the test did not test the lag"
+    );
+    publish_n(&t.state.app, &actor, 6000, 1, "").await;
+    expect_contiguous(&mut r, last, 6000, 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_beyond_the_newest_gets_a_reset_then_live_events() {
+    let t = TestApp::new().await;
+    let tok = t.with_briefing().await;
+    let (addr, _task) = serve(&t).await;
+    t.publish(&tok, "One", json!({})).await;
+    let (_, newest) = t.state.app.briefing("war").expect("briefing");
+    let (_, mut c) = SseClient::connect(addr, "/b/war/events", Some(newest.0 + 1000)).await;
+    let e = c.next_event().await.expect("reset");
+    assert_eq!((e.kind.as_str(), e.id), ("reset", Some(newest.0)));
+    let two = t.publish(&tok, "Two", json!({})).await;
+    let e = c.next_event().await.expect("live");
+    assert_eq!((e.kind.as_str(), e.id), ("published", Some(newest.0 + 1)));
+    assert_eq!(e.json()["entry_id"], two["id"]);
+    // The reader page reloads on it.
+    let js = t.get("/static/live.js").await;
+    assert!(js.text().contains("reset: function"), "live.js handles reset");
 }

@@ -71,6 +71,17 @@ impl TestApp {
         let mut config = config_for(dir.path());
         tweak(&mut config);
         let store = Arc::new(SqliteStore::open(&dir.path().join("livebrief.db")).expect("open store"));
+        Self::build(dir, config, store).await
+    }
+
+    /// An instance on a given store (several instances may share one PostgreSQL database).
+    pub async fn on_store(store: Arc<dyn livebrief_store::Store>) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config_for(dir.path());
+        Self::build(dir, config, store).await
+    }
+
+    async fn build(dir: tempfile::TempDir, config: Config, store: Arc<dyn livebrief_store::Store>) -> TestApp {
         let clock = Arc::new(ManualClock::new(
             "2025-03-13T09:00:00Z".parse::<Timestamp>().expect("ts"),
         ));

@@ -28,9 +28,10 @@ use crate::sqlite::{
     ENTRY_COLS, correction, date_from, format_from, snapshot_from, snapshot_json, sources_from, status_from,
     topics_from, topics_json,
 };
-use crate::{Cursor, EntryQuery, Order, Page, ReportSaved, Result, Store, StoreError, sort_time};
+use crate::{Cursor, EntryQuery, FeedItem, Order, Page, ReportSaved, Result, Store, StoreError, sort_time};
 
 mod desk;
+mod feed;
 mod ingest;
 mod quotes;
 
@@ -323,6 +324,10 @@ pub struct PgStore {
 }
 
 struct Pool {
+    /// The change feed, started by the first `change_feed` call.
+    feed: std::sync::OnceLock<tokio::sync::broadcast::Sender<FeedItem>>,
+    /// The backend pid of the feed's LISTEN connection while it is up.
+    listener_pid: Mutex<Option<i32>>,
     config: tokio_postgres::Config,
     /// Where (host:port/database), for error messages; never the password.
     place: String,
@@ -436,6 +441,8 @@ impl PgStore {
         let place = place(&config);
         let store = PgStore {
             pool: Arc::new(Pool {
+                feed: std::sync::OnceLock::new(),
+                listener_pid: Mutex::new(None),
                 config,
                 place,
                 schema,
@@ -731,6 +738,8 @@ async fn insert_event<C: GenericClient + Sync>(
         &[&briefing.0, &id, &kind.as_str(), &entry.map(|e| e.0), &us(at)],
     )
     .await?;
+    // Delivered to every listening instance when (and only if) this transaction commits.
+    feed::notify(tx, &format!("e:{}:{id}", briefing.0)).await?;
     Ok(Event {
         id: EventId(id),
         briefing_id: briefing,
@@ -975,8 +984,9 @@ impl Store for PgStore {
     }
 
     async fn create_briefing(&self, d: &BriefingDraft, at: Timestamp) -> Result<Briefing> {
-        let c = self.conn().await?;
-        let row = c
+        let mut c = self.conn().await?;
+        let tx = c.transaction().await?;
+        let row = tx
             .query_one(
                 "INSERT INTO briefings (slug, title, summary, language, created_at, updated_at)
                  VALUES ($1,$2,$3,$4,$5,$5) RETURNING *",
@@ -985,7 +995,10 @@ impl Store for PgStore {
             .await
             .map_err(StoreError::from)
             .map_err(renamed_conflict(format!("a briefing with slug {} exists", d.slug)))?;
-        briefing_from(&row)
+        let b = briefing_from(&row)?;
+        feed::notify(&tx, &format!("b:{}", b.id.0)).await?;
+        tx.commit().await?;
+        Ok(b)
     }
 
     async fn update_briefing(&self, id: BriefingId, d: &BriefingDraft, at: Timestamp) -> Result<(Briefing, Event)> {
@@ -1414,5 +1427,9 @@ impl Store for PgStore {
         .iter()
         .map(|r| Ok((BriefingId(r.try_get(0)?), EventId(r.try_get(1)?))))
         .collect()
+    }
+
+    fn change_feed(&self) -> Option<tokio::sync::broadcast::Receiver<FeedItem>> {
+        Some(self.feed())
     }
 }
