@@ -20,10 +20,10 @@ mod feed;
 mod links;
 mod opml;
 mod sniff;
-mod text;
-mod urls;
 #[doc(hidden)]
 pub mod testing;
+mod text;
+mod urls;
 
 pub use dates::{MAX_YEAR, MIN_YEAR};
 pub use discover::discover_feeds;

@@ -194,10 +194,18 @@ pub(crate) fn first_markup(t: &str) -> Markup<'_> {
                 Some(e) => i += 4 + e + 3,
                 None => return Markup::Nothing,
             }
-        } else if rest.as_bytes().get(..9).is_some_and(|d| d.eq_ignore_ascii_case(b"<!doctype")) {
+        } else if rest
+            .as_bytes()
+            .get(..9)
+            .is_some_and(|d| d.eq_ignore_ascii_case(b"<!doctype"))
+        {
             // Bytes, not `&str` slices: the ninth byte may fall inside a character (found by fuzzing).
             let after = rest[9..].trim_start();
-            if after.as_bytes().get(..4).is_some_and(|h| h.eq_ignore_ascii_case(b"html")) {
+            if after
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|h| h.eq_ignore_ascii_case(b"html"))
+            {
                 return Markup::HtmlDoctype;
             }
             // The internal subset may hold `>` inside brackets and quotes.

@@ -36,7 +36,10 @@ pub fn check_feed(data: &[u8]) {
             .windows(2)
             .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || b"/!?".contains(&w[1])));
         assert!(!opens_tag, "a tag in the title {:?}", item.title);
-        assert!(item.title.chars().count() <= crate::MAX_TITLE_CHARS + 1, "title too long");
+        assert!(
+            item.title.chars().count() <= crate::MAX_TITLE_CHARS + 1,
+            "title too long"
+        );
     }
     if let Some(u) = &feed.site_url {
         assert!(absolute_http(u), "site URL {u:?}");

@@ -39,7 +39,11 @@ impl BriefingDraft {
         if self.summary.chars().count() > 2000 {
             return Err(RuleError::invalid("a summary is at most 2000 characters"));
         }
-        if self.summary.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        if self
+            .summary
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
             return Err(RuleError::invalid("a summary must not hold control characters"));
         }
         if let Some(c) = (self.title.chars().chain(self.summary.chars())).find(|&c| crate::text::is_bidi_control(c)) {

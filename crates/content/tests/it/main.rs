@@ -168,7 +168,10 @@ fn deeply_nested_bodies_render_in_linear_time() {
         let ratio = mb / quarter.max(1e-3);
         eprintln!("{format:?} {unit:?}: 256 KB {quarter:.3} s, 1 MB {mb:.3} s, ratio {ratio:.1}");
         // Below 0.2 s the ratio is mostly noise, and the cost is small whatever its shape.
-        assert!(mb < 0.2 || ratio < 8.0, "{format:?} {unit:?}: 4x input took {ratio:.1}x time");
+        assert!(
+            mb < 0.2 || ratio < 8.0,
+            "{format:?} {unit:?}: 4x input took {ratio:.1}x time"
+        );
         assert!(mb < 5.0, "{format:?} {unit:?}: 1 MB took {mb:.1} s");
     }
 }

@@ -20,7 +20,12 @@ fn replay(target: &str, check: fn(&[u8])) {
     assert!(inputs.len() >= 100, "{target}: only {} inputs kept", inputs.len());
     for (i, bytes) in inputs.iter().enumerate() {
         let r = std::panic::catch_unwind(|| check(bytes));
-        assert!(r.is_ok(), "{target}: kept input {} (line {}) breaks an invariant", i, i + 1);
+        assert!(
+            r.is_ok(),
+            "{target}: kept input {} (line {}) breaks an invariant",
+            i,
+            i + 1
+        );
     }
 }
 

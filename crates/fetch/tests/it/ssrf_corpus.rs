@@ -32,7 +32,10 @@ fn cases() -> Vec<(&'static str, &'static str)> {
     CORPUS
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split_once('\t').unwrap_or_else(|| panic!("no tab in corpus line {l:?}")))
+        .map(|l| {
+            l.split_once('\t')
+                .unwrap_or_else(|| panic!("no tab in corpus line {l:?}"))
+        })
         .collect()
 }
 
@@ -62,7 +65,9 @@ async fn the_corpus_is_refused_or_passed_as_written_and_refused_urls_are_never_c
                         wrong.push(format!("{url}: connected to {ip}: {e}"));
                     }
                 }
-                other => wrong.push(format!("{url}: want one stub connection, got {other:?} after {attempts:?}")),
+                other => wrong.push(format!(
+                    "{url}: want one stub connection, got {other:?} after {attempts:?}"
+                )),
             }
         } else {
             let said = |r: &Result<_, FetchError>| match r {
@@ -79,5 +84,11 @@ async fn the_corpus_is_refused_or_passed_as_written_and_refused_urls_are_never_c
             }
         }
     }
-    assert!(wrong.is_empty(), "{} of {} cases wrong:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
 }

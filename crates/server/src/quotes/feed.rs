@@ -130,7 +130,10 @@ pub async fn speaker_feed(State(state): State<AppState>, Path((slug, id)): Path<
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/atom+xml; charset=utf-8"),
                 ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30, stale-while-revalidate=300")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=30, stale-while-revalidate=300"),
+                ),
             ],
             xml,
         )

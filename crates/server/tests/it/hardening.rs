@@ -42,15 +42,31 @@ async fn metrics_are_for_the_metrics_networks_and_admins() {
     assert_eq!(far.status, StatusCode::UNAUTHORIZED);
     assert!(!counters(&far));
     let proxied = get_from(&t, "/metrics", "127.0.0.1:40000", &[("x-forwarded-for", "203.0.113.7")]).await;
-    assert_eq!(proxied.status, StatusCode::UNAUTHORIZED, "the proxy's client is not local");
+    assert_eq!(
+        proxied.status,
+        StatusCode::UNAUTHORIZED,
+        "the proxy's client is not local"
+    );
     // A client cannot pretend to be local through a header an untrusted peer sent.
     let forged = get_from(&t, "/metrics", "203.0.113.7:40000", &[("x-forwarded-for", "127.0.0.1")]).await;
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
 
     // Signed-in: an editor is refused, an admin reads them from anywhere.
-    let ed = get_from(&t, "/metrics", "203.0.113.7:40000", &[("authorization", &format!("Bearer {editor}"))]).await;
+    let ed = get_from(
+        &t,
+        "/metrics",
+        "203.0.113.7:40000",
+        &[("authorization", &format!("Bearer {editor}"))],
+    )
+    .await;
     assert_eq!(ed.status, StatusCode::FORBIDDEN);
-    let ad = get_from(&t, "/metrics", "203.0.113.7:40000", &[("authorization", &format!("Bearer {admin}"))]).await;
+    let ad = get_from(
+        &t,
+        "/metrics",
+        "203.0.113.7:40000",
+        &[("authorization", &format!("Bearer {admin}"))],
+    )
+    .await;
     assert_eq!(ad.status, StatusCode::OK);
     assert!(counters(&ad));
 }
@@ -85,7 +101,13 @@ async fn a_query_string_does_not_bypass_the_page_cache() {
     let first = t.get("/b/war").await;
     assert_eq!(first.status, StatusCode::OK);
     let before = hits(&t.get("/metrics").await.text());
-    for q in ["?x=1", "?utm_source=mail&x=2", "?order=newest", "?topic=&cursor=", "?order=+newest+"] {
+    for q in [
+        "?x=1",
+        "?utm_source=mail&x=2",
+        "?order=newest",
+        "?topic=&cursor=",
+        "?order=+newest+",
+    ] {
         let r = t.get(&format!("/b/war{q}")).await;
         assert_eq!(r.status, StatusCode::OK, "{q}");
         assert_eq!(r.body, first.body, "{q} is the default view, served from the cache");
@@ -96,7 +118,10 @@ async fn a_query_string_does_not_bypass_the_page_cache() {
     // A real filter is still its own rendering.
     let oldest = t.get("/b/war?order=oldest").await;
     assert_eq!(oldest.status, StatusCode::OK);
-    assert!(oldest.header("etag").is_empty(), "filtered views are rendered, not cached");
+    assert!(
+        oldest.header("etag").is_empty(),
+        "filtered views are rendered, not cached"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -166,7 +191,11 @@ async fn sixty_sign_ins_at_once_are_bounded_in_memory_and_answered() {
         addr,
         "/login",
         &[("Cookie", pre.as_str()), ("X-Forwarded-For", "198.51.100.250")],
-        &[("csrf", csrf.as_str()), ("name", "nobody-warm"), ("password", "wrong password here")],
+        &[
+            ("csrf", csrf.as_str()),
+            ("name", "nobody-warm"),
+            ("password", "wrong password here"),
+        ],
     )
     .await;
     assert_eq!(warm.status, StatusCode::UNAUTHORIZED);
@@ -181,7 +210,11 @@ async fn sixty_sign_ins_at_once_are_bounded_in_memory_and_answered() {
                     addr,
                     "/login",
                     &[("Cookie", pre.as_str()), ("X-Forwarded-For", from.as_str())],
-                    &[("csrf", csrf.as_str()), ("name", name.as_str()), ("password", "wrong password here")],
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("name", name.as_str()),
+                        ("password", "wrong password here"),
+                    ],
                 )
                 .await
                 .status
@@ -193,10 +226,16 @@ async fn sixty_sign_ins_at_once_are_bounded_in_memory_and_answered() {
         statuses.push(t.await.expect("task"));
     }
     let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
-    let busy = statuses.iter().filter(|s| **s == StatusCode::SERVICE_UNAVAILABLE).count();
+    let busy = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SERVICE_UNAVAILABLE)
+        .count();
     assert_eq!(checked + busy, 60, "every sign-in is answered 401 or 503: {statuses:?}");
     assert!(checked >= PASSWORD_CHECKS, "{statuses:?}");
-    assert!(busy >= 60 - (PASSWORD_CHECKS + PASSWORD_QUEUE) * 3, "most are turned away at once: {statuses:?}");
+    assert!(
+        busy >= 60 - (PASSWORD_CHECKS + PASSWORD_QUEUE) * 3,
+        "most are turned away at once: {statuses:?}"
+    );
     if let (Some(base), Some(peak)) = (base, peak_rss_kib()) {
         let grew_mib = peak.saturating_sub(base) / 1024;
         // Two work areas of 19 MiB (one per password-check thread) and slack; before, every check left its
@@ -205,7 +244,6 @@ async fn sixty_sign_ins_at_once_are_bounded_in_memory_and_answered() {
         eprintln!("sixty sign-ins: {checked} checked, {busy} turned away, peak memory +{grew_mib} MiB");
     }
 }
-
 
 /// What a CDN in front may keep (issue 12, cache-friendly reading): the live page, feeds and anonymous API
 /// reads are public for a few seconds and may be served stale while revalidated; a signed-in caller's
@@ -219,8 +257,14 @@ async fn reader_outputs_are_cacheable_by_a_shared_cache_and_personal_ones_are_no
         ("/b/war", "public, max-age=5, stale-while-revalidate=30"),
         ("/b/war/feed.atom", "public, max-age=30, stale-while-revalidate=300"),
         ("/b/war/feed.json", "public, max-age=30, stale-while-revalidate=300"),
-        ("/api/v1/briefings/war/entries", "public, max-age=2, stale-while-revalidate=10"),
-        ("/api/v1/briefings/war/events?after=0", "public, max-age=2, stale-while-revalidate=10"),
+        (
+            "/api/v1/briefings/war/entries",
+            "public, max-age=2, stale-while-revalidate=10",
+        ),
+        (
+            "/api/v1/briefings/war/events?after=0",
+            "public, max-age=2, stale-while-revalidate=10",
+        ),
     ] {
         let r = t.get(path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");

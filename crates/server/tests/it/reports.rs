@@ -235,7 +235,10 @@ async fn a_briefing_defines_its_own_topics_and_reports_are_read_with_them() {
     let editor = t.with_briefing().await;
     let contributor = t.user("cole", Role::Contributor).await;
     // The definitions are the desk's: not for anonymous readers.
-    assert_eq!(t.get("/api/v1/briefings/war/topics").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/v1/briefings/war/topics").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // The defaults, in the text form an editor can start from; contributors may read them.
     let d = t
         .api(Method::GET, "/api/v1/briefings/war/topics", Some(&contributor), None)

@@ -176,8 +176,15 @@ async fn pg_two_briefings_written_at_once_keep_their_own_sequences() {
     let last = a.last_event_ids().await.expect("last");
     assert_eq!(last.len(), 2);
     for (briefing, id) in last {
-        let all = a.events_after(briefing, livebrief_model::EventId(0), 10_000).await.expect("events");
-        assert_eq!(all.first().map(|e| e.id.0), Some(1), "a briefing's sequence starts at 1");
+        let all = a
+            .events_after(briefing, livebrief_model::EventId(0), 10_000)
+            .await
+            .expect("events");
+        assert_eq!(
+            all.first().map(|e| e.id.0),
+            Some(1),
+            "a briefing's sequence starts at 1"
+        );
         assert_eq!(id.0, all.len() as i64, "a briefing's ids run 1..=n with no gaps");
     }
 }
