@@ -57,6 +57,9 @@ pub enum AppError {
     /// Too much of a bounded resource is in use (password checks); try again in a moment.
     #[error("the server is busy; try again in a moment")]
     Busy,
+    /// The database could not be reached or was busy: nothing was written; try again in a moment.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -76,6 +79,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::NotFound => AppError::NotFound("record"),
+            e if e.is_transient() => AppError::Unavailable(e.to_string()),
             other => AppError::Store(other),
         }
     }

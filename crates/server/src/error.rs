@@ -112,6 +112,12 @@ impl From<AppError> for ApiError {
                 e.retry_after = Some(1);
                 e
             }
+            AppError::Unavailable(m) => {
+                tracing::warn!(error = %m, "store unavailable; answered 503");
+                let mut e = ApiError::new("unavailable", "The database is unavailable; try again in a moment.");
+                e.retry_after = Some(2);
+                e
+            }
             AppError::Store(e) => ApiError::internal(e),
         }
     }

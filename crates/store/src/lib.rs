@@ -48,12 +48,16 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot be reached (PostgreSQL down or restarting): nothing was written; try again.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl StoreError {
     /// Worth retrying: the database was busy or the connection dropped.
     pub fn is_transient(&self) -> bool {
         match self {
+            StoreError::Unavailable(_) => true,
             StoreError::Backend(e) if e.is::<tokio_postgres::Error>() => e
                 .downcast_ref::<tokio_postgres::Error>()
                 .is_some_and(postgres::is_transient),

@@ -280,3 +280,28 @@ async fn reader_outputs_are_cacheable_by_a_shared_cache_and_personal_ones_are_no
         .await;
     assert_eq!(mine.header("cache-control"), "private, no-cache");
 }
+
+/// A database that cannot be reached (PostgreSQL restarting) or is busy is a 503 with `Retry-After`, not a
+/// 500: nothing was written, and clients and load balancers know to try again.
+#[test]
+fn an_unreachable_or_busy_database_is_a_503_with_retry_after() {
+    use axum::response::IntoResponse;
+    use livebrief_server::error::ApiError;
+    use livebrief_store::StoreError;
+    let down = ApiError::from(StoreError::Unavailable(
+        "cannot connect to PostgreSQL at db:5432/x".into(),
+    ))
+    .into_response();
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        down.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("2")
+    );
+    let broken = ApiError::from(StoreError::Backend("disk I/O error".into())).into_response();
+    assert_eq!(
+        broken.status(),
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "a real failure stays a 500"
+    );
+    assert!(broken.headers().get("retry-after").is_none());
+}

@@ -248,7 +248,12 @@ async fn three_hundred_stream_attempts_from_one_address_keep_threads_and_memory_
     );
     assert_eq!((accepted, refused), (cap, 300 - cap));
     assert_eq!(t.state.streams.open("127.0.0.1"), (cap, cap));
-    assert!(threads <= 16, "{threads} threads with 300 connections open");
+    // Each accepted stream first reads what it missed from the store (on a blocking thread, briefly); a
+    // refused one touches nothing. So threads may grow with the accepted streams, never with the attempts.
+    assert!(
+        threads <= threads_before + cap as u64 + 4,
+        "{threads} threads with 300 connections open ({threads_before} before)"
+    );
     assert!(
         rss.saturating_sub(rss_before) < 32 * 1024,
         "RSS grew by {} kB",

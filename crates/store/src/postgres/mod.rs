@@ -465,7 +465,7 @@ impl PgStore {
             .config
             .connect(NoTls)
             .await
-            .map_err(|e| conv_err(format!("cannot connect to PostgreSQL at {}: {e}", p.place)))?;
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL at {}: {e}", p.place)))?;
         // Drives the connection; it ends when the client is dropped or the server goes away (the client then
         // reports itself closed and the pool forgets it).
         tokio::spawn(async move {

@@ -159,7 +159,11 @@ async fn pg_bad_url_and_unreachable_server_are_one_line_errors() {
         "{msg}"
     );
     assert!(!msg.contains('\n') && !msg.contains("secret"), "{msg}");
-    assert!(matches!(err, StoreError::Backend(_)));
+    // Unavailable, not a broken database: the server answers 503 with Retry-After and nothing is lost.
+    assert!(
+        matches!(err, StoreError::Unavailable(_)) && err.is_transient(),
+        "{err:?}"
+    );
 }
 
 /// Two briefings written at once through both instances: each keeps its own contiguous sequence, and neither
