@@ -37,7 +37,8 @@ pub struct IngestConfig {
     /// Items older than this when first seen are remembered, not fetched (a new source does not bring its
     /// whole archive to the desk).
     pub backfill: SignedDuration,
-    /// How long a worker holds a job before another may take it (a crashed worker's job comes back).
+    /// How long a worker holds a job, or a poller a source, before another may take it (a crashed
+    /// worker's job, or a killed instance's sources, come back).
     pub lease: SignedDuration,
     /// Feed content shorter than this many words is not used in place of an unreachable page.
     pub min_feed_words: usize,
@@ -465,12 +466,15 @@ impl Ingest {
 
     /// Runs the intake until `shutdown`: the scheduler polls due sources, `workers` tasks work the jobs.
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
-        // This process owns the loop (the binary holds the data directory's lock): what is marked running
-        // was held by a process that is gone.
-        match self.app.store().release_running(self.app.now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(jobs = n, "jobs of a stopped process put back in the queue"),
-            Err(e) => tracing::error!(error = %e, "releasing jobs"),
+        // On a store one process owns (SQLite: the binary holds the data directory's lock), what is marked
+        // running was held by a process that is gone. A store shared with other instances (it has a change
+        // feed) keeps their leases: a running job is theirs until its lease lapses, then anyone's.
+        if self.app.store().change_feed().is_none() {
+            match self.app.store().release_running(self.app.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(jobs = n, "jobs of a stopped process put back in the queue"),
+                Err(e) => tracing::error!(error = %e, "releasing jobs"),
+            }
         }
         let mut tasks = JoinSet::new();
         for _ in 0..self.config.workers.max(1) {
@@ -524,11 +528,21 @@ impl Ingest {
                 polls.abort_all();
                 return;
             }
-            let due = match self.app.store().due_sources(self.app.now(), 512).await {
-                Ok(d) => d,
-                Err(e) => {
-                    tracing::error!(error = %e, "scheduler");
-                    Vec::new()
+            // Claimed with a lease: another instance on the same database does not poll them meanwhile, and
+            // if this one dies they are due again for anyone when the lease lapses. Only as many as there is
+            // room for, so no source waits out a lease unpolled.
+            let room = self.config.poll_concurrency.max(1).saturating_sub(polls.len()).min(512);
+            let now = self.app.now();
+            let lease_until = now.checked_add(self.config.lease).unwrap_or(now);
+            let due = if room == 0 {
+                Vec::new()
+            } else {
+                match self.app.store().claim_due_sources(now, lease_until, room).await {
+                    Ok(d) => d,
+                    Err(e) => {
+                        tracing::error!(error = %e, "scheduler");
+                        Vec::new()
+                    }
                 }
             };
             for s in due {

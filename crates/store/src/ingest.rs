@@ -36,8 +36,11 @@ pub trait IngestStore: Send + Sync + 'static {
     async fn source(&self, id: SourceId) -> Result<Option<Source>>;
     /// All sources, or one briefing's, by title.
     async fn list_sources(&self, briefing: Option<BriefingId>) -> Result<Vec<Source>>;
-    /// Enabled sources whose next poll is due at `now`, the most overdue first.
-    async fn due_sources(&self, now: Timestamp, limit: usize) -> Result<Vec<Source>>;
+    /// Claims up to `limit` enabled sources whose next poll is due at `now`, the most overdue first, until
+    /// `lease_until`: their next poll moves there, so no other process (instance) polls them meanwhile;
+    /// recording the poll (`set_poll_state`) sets the real schedule. A claim never recorded (its process
+    /// died) lapses at `lease_until` and the source is due again for anyone.
+    async fn claim_due_sources(&self, now: Timestamp, lease_until: Timestamp, limit: usize) -> Result<Vec<Source>>;
     /// The earliest next poll of any enabled source.
     async fn next_poll_at(&self) -> Result<Option<Timestamp>>;
     /// Remembers items of a poll and queues a job for each new one that carries a job, at most `max_new_jobs`

@@ -72,8 +72,9 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
     let mut off = source(b.id, "https://c.example/off");
     off.enabled = false;
     let s3 = store.create_source(&off, at(0)).await.expect("disabled source");
+    // A claim until `now` itself leaves the schedule as it was (the lease is checked below).
     let due: Vec<_> = store
-        .due_sources(at(0), 10)
+        .claim_due_sources(at(0), at(0), 10)
         .await
         .expect("due")
         .into_iter()
@@ -132,18 +133,18 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
     assert!(store.set_poll_state(s1.id, &s1.url, &state).await.expect("poll state"));
     let got = store.source(s1.id).await.expect("get").expect("exists");
     assert_eq!(got.poll, state);
-    assert!(
-        !store
-            .due_sources(at(1), 10)
-            .await
-            .expect("due")
-            .iter()
-            .any(|s| s.id == s1.id)
-    );
     assert_eq!(
         store.next_poll_at().await.expect("next"),
         Some(at(0)),
         "s2 is still due"
+    );
+    assert!(
+        !store
+            .claim_due_sources(at(1), at(1), 10)
+            .await
+            .expect("due")
+            .iter()
+            .any(|s| s.id == s1.id)
     );
 
     // Jobs: claimed once, a crashed worker's lease runs out, failures retry then park, the desk retries.
@@ -318,4 +319,20 @@ pub(super) async fn sources_and_jobs(store: &dyn Store) {
         "done jobs outlive their source"
     );
     assert!(matches!(store.delete_source(s1.id).await, Err(StoreError::NotFound)));
+
+    // A claim is a lease: a second poller (another instance) does not get the source while it runs; a
+    // claim whose poll is never recorded (the instance died) lapses and the source is due for anyone.
+    let s4 = store
+        .create_source(&source(b.id, "https://d.example/rss"), at(20))
+        .await
+        .expect("fourth source");
+    let ids = |v: Vec<livebrief_model::Source>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
+    let first = ids(store.claim_due_sources(at(20), at(22), 10).await.expect("claim"));
+    assert!(first.contains(&s4.id), "{first:?}");
+    let second = ids(store.claim_due_sources(at(21), at(23), 10).await.expect("claim"));
+    assert!(!second.contains(&s4.id), "claimed by the first poller: {second:?}");
+    let lapsed = ids(store.claim_due_sources(at(22), at(24), 10).await.expect("claim"));
+    assert!(lapsed.contains(&s4.id), "the first claim lapsed: {lapsed:?}");
+    let limited = store.claim_due_sources(at(30), at(31), 0).await.expect("claim none");
+    assert!(limited.is_empty(), "a limit of 0 claims nothing");
 }

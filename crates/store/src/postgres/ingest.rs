@@ -189,16 +189,22 @@ impl IngestStore for PgStore {
         .collect()
     }
 
-    async fn due_sources(&self, now: Timestamp, limit: usize) -> Result<Vec<Source>> {
+    async fn claim_due_sources(&self, now: Timestamp, lease_until: Timestamp, limit: usize) -> Result<Vec<Source>> {
         let c = self.conn().await?;
-        c.query(
-            "SELECT * FROM sources WHERE enabled AND next_poll_at <= $1 ORDER BY next_poll_at, id LIMIT $2",
-            &[&us(now), &(limit as i64)],
-        )
-        .await?
-        .iter()
-        .map(source_from)
-        .collect()
+        // SKIP LOCKED: two instances claiming at once take different sources, never the same one.
+        let mut due = c
+            .query(
+                "WITH due AS (SELECT id FROM sources WHERE enabled AND next_poll_at <= $1
+                    ORDER BY next_poll_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+                 UPDATE sources SET next_poll_at = $2 FROM due WHERE sources.id = due.id RETURNING sources.*",
+                &[&us(now), &us(lease_until), &(limit as i64)],
+            )
+            .await?
+            .iter()
+            .map(source_from)
+            .collect::<Result<Vec<_>>>()?;
+        due.sort_by_key(|s| s.id);
+        Ok(due)
     }
 
     async fn next_poll_at(&self) -> Result<Option<Timestamp>> {

@@ -190,13 +190,24 @@ impl IngestStore for SqliteStore {
         .await
     }
 
-    async fn due_sources(&self, now: Timestamp, limit: usize) -> Result<Vec<Source>> {
-        self.read(move |c| {
-            let mut st = c.prepare_cached(
-                "SELECT * FROM sources WHERE enabled = 1 AND next_poll_at <= ? ORDER BY next_poll_at, id LIMIT ?",
-            )?;
-            let rows = st.query_map(params![us(now), limit as i64], source_from)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+    async fn claim_due_sources(&self, now: Timestamp, lease_until: Timestamp, limit: usize) -> Result<Vec<Source>> {
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let due = {
+                let mut st = tx.prepare_cached(
+                    "SELECT * FROM sources WHERE enabled = 1 AND next_poll_at <= ? ORDER BY next_poll_at, id LIMIT ?",
+                )?;
+                let rows = st.query_map(params![us(now), limit as i64], source_from)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            for s in &due {
+                tx.execute(
+                    "UPDATE sources SET next_poll_at = ? WHERE id = ?",
+                    params![us(lease_until), s.id.0],
+                )?;
+            }
+            tx.commit()?;
+            Ok(due)
         })
         .await
     }
