@@ -972,15 +972,8 @@ impl Store for PgStore {
             &[&us(at), &id],
         )
         .await?;
-        c.query_opt(
-            &format!("SELECT {API_TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1"),
-            &[&id],
-        )
-        .await?
-        .as_ref()
-        .map(api_token_from)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
+        drop(c);
+        self.api_token(id).await?.ok_or(StoreError::NotFound)
     }
 
     async fn create_briefing(&self, d: &BriefingDraft, at: Timestamp) -> Result<Briefing> {
