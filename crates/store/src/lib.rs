@@ -15,6 +15,8 @@ pub mod ingest;
 mod postgres;
 pub mod quotes;
 mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 
 use async_trait::async_trait;
 use livebrief_model::{

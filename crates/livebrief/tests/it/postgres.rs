@@ -6,45 +6,18 @@ use std::io::Write;
 use std::process::Stdio;
 
 use livebrief_store::PgStore;
+use livebrief_store::testing::TestSchema;
 
 use crate::support::{Server, http, livebrief};
 
-const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-struct Schema {
-    url: String,
-    name: String,
-    rt: tokio::runtime::Runtime,
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        if let Err(e) = self.rt.block_on(PgStore::drop_schema(&self.url, &self.name)) {
-            eprintln!("could not drop test schema {}: {e}", self.name);
-        }
-    }
-}
-
 /// A fresh, migrated schema, and the URL that puts a connection in it.
-fn schema() -> Option<(Schema, String)> {
-    let url = std::env::var("LIVEBRIEF_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_string());
+fn schema() -> Option<(TestSchema, String)> {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let name = format!("lbtest_bin_{}", std::process::id());
-    match rt.block_on(PgStore::open_in_schema(&url, &name)) {
-        Ok(_) => {}
-        Err(e) if e.to_string().contains("cannot connect") => {
-            let msg = format!("no PostgreSQL at {url} ({e})");
-            if std::env::var_os("CI").is_some() {
-                panic!("{msg}; CI is set, so the PostgreSQL tests must run");
-            }
-            eprintln!("skipped: {msg}");
-            return None;
-        }
-        Err(e) => panic!("creating the test schema: {e}"),
-    }
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let db = format!("{url}{sep}options=-csearch_path%3D{name}");
-    Some((Schema { url, name, rt }, db))
+    let s = rt.block_on(livebrief_store::testing::schema("bin"))?;
+    rt.block_on(PgStore::open_in_schema(&s.url, &s.name))
+        .unwrap_or_else(|e| panic!("creating the test schema: {e}"));
+    let db = s.url_in_schema();
+    Some((s, db))
 }
 
 #[test]

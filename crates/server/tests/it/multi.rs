@@ -7,52 +7,15 @@ use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use livebrief_store::PgStore;
+use livebrief_store::testing::TestSchema as Schema;
 use serde_json::json;
 
 use crate::sse::{SseClient, serve};
 use crate::support::TestApp;
 
-const URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-struct Schema {
-    url: String,
-    name: String,
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        let (url, name) = (self.url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            if let Err(e) = rt.block_on(PgStore::drop_schema(&url, &name)) {
-                eprintln!("could not drop test schema {name}: {e}");
-            }
-        })
-        .join();
-    }
-}
-
+/// A schema of its own for this test's instances (`multi_` + tag).
 async fn schema(tag: &str) -> Option<Schema> {
-    let url = std::env::var("LIVEBRIEF_TEST_DATABASE_URL").unwrap_or_else(|_| URL.to_string());
-    let config: tokio_postgres::Config = url.parse().expect("a PostgreSQL URL");
-    if let Err(e) = config.connect(tokio_postgres::NoTls).await {
-        let msg = format!("no PostgreSQL at {url} ({e})");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{msg}; CI is set, so the PostgreSQL tests must run"
-        );
-        eprintln!("skipped: {msg}");
-        return None;
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let name = format!("lbtest_multi_{tag}_{}_{nanos}", std::process::id());
-    Some(Schema { url, name })
+    livebrief_store::testing::schema(&format!("multi_{tag}")).await
 }
 
 async fn instance(s: &Schema) -> (TestApp, Arc<PgStore>) {

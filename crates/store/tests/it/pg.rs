@@ -4,70 +4,9 @@
 //! Without a server these tests say "skipped: no PostgreSQL at …" and pass, unless `CI` is set: then they
 //! fail, so CI really runs them.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use livebrief_model::{Role, Timestamp};
+use livebrief_store::testing::{TestSchema as Schema, schema};
 use livebrief_store::{PgStore, Store, StoreError};
-
-pub const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-pub fn url() -> String {
-    std::env::var("LIVEBRIEF_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_string())
-}
-
-/// A uniquely named schema, dropped when this goes (also when the test panicked).
-pub struct Schema {
-    pub url: String,
-    pub name: String,
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        let (url, name) = (self.url.clone(), self.name.clone());
-        // Its own thread and runtime: Drop cannot await, and may run during a panic.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            if let Err(e) = rt.block_on(PgStore::drop_schema(&url, &name)) {
-                eprintln!("could not drop test schema {name}: {e}");
-            }
-        })
-        .join();
-    }
-}
-
-/// A fresh schema on the test server, or `None` (after saying so) when there is no server and `CI` is unset.
-pub async fn schema(tag: &str) -> Option<Schema> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let url = url();
-    let config: tokio_postgres::Config = url.parse().expect("LIVEBRIEF_TEST_DATABASE_URL is a PostgreSQL URL");
-    match config.connect(tokio_postgres::NoTls).await {
-        Ok((client, conn)) => {
-            drop(client);
-            drop(conn);
-        }
-        Err(e) => {
-            let msg = format!("no PostgreSQL at {url} ({e})");
-            if std::env::var_os("CI").is_some() {
-                panic!("{msg}; CI is set, so the PostgreSQL tests must run");
-            }
-            eprintln!("skipped: {msg}");
-            return None;
-        }
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let name = format!(
-        "lbtest_{tag}_{}_{}_{nanos}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    );
-    Some(Schema { url, name })
-}
 
 async fn open(s: &Schema) -> PgStore {
     PgStore::open_in_schema(&s.url, &s.name).await.expect("open PgStore")
