@@ -511,23 +511,7 @@ impl World {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        let devs = self
-            .t
-            .api(
-                Method::GET,
-                "/api/v1/briefings/war/developments?limit=100",
-                Some(&tok),
-                None,
-            )
-            .await
-            .json();
-        let dev = devs
-            .as_array()
-            .expect("developments")
-            .iter()
-            .filter_map(|d| d["id"].as_i64())
-            .max()
-            .expect("a development");
+        let dev = self.newest_development(&tok).await;
         let r = self
             .t
             .api(
@@ -612,24 +596,28 @@ impl World {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let report = r.json()["id"].as_i64().expect("id");
+        let dev = self.newest_development(&tok).await;
+        (report, dev)
+    }
+
+    /// The id of the development made last in the briefing `war`.
+    async fn newest_development(&self, tok: &str) -> i64 {
         let devs = self
             .t
             .api(
                 Method::GET,
                 "/api/v1/briefings/war/developments?limit=100",
-                Some(&tok),
+                Some(tok),
                 None,
             )
             .await
             .json();
-        let dev = devs
-            .as_array()
+        devs.as_array()
             .expect("developments")
             .iter()
             .filter_map(|d| d["id"].as_i64())
             .max()
-            .expect("a development");
-        (report, dev)
+            .expect("a development")
     }
 
     /// A fresh parked job (a retry puts it back in the queue).
