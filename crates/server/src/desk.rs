@@ -168,11 +168,7 @@ pub struct LoginForm {
 
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let client = peer::client_key(peer::client_addr(
-        peer::peer_addr(&parts.extensions),
-        &parts.headers,
-        &state.config.trusted_proxies,
-    ));
+    let client = peer::client_key(peer::client_of(&parts, &state.config.trusted_proxies));
     let headers = parts.headers.clone();
     let req = Request::from_parts(parts, body);
     let f: LoginForm = match <Form<LoginForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state).await

@@ -60,21 +60,16 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// (tests, no listener) count as local.
 pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     let (mut parts, _) = req.into_parts();
-    let client = crate::peer::client_addr(
-        crate::peer::peer_addr(&parts.extensions),
-        &parts.headers,
-        &state.config.trusted_proxies,
-    );
+    let client = crate::peer::client_of(&parts, &state.config.trusted_proxies);
     let local = client.is_none_or(|ip| state.config.metrics_networks.iter().any(|n| n.contains(ip)));
     if !local {
         use axum::extract::FromRequestParts;
-        match crate::auth::MaybeViewer::from_request_parts(&mut parts, &state).await {
-            Ok(crate::auth::MaybeViewer(Some(v))) if v.user.role >= livebrief_model::Role::Admin => {}
-            Ok(crate::auth::MaybeViewer(Some(_))) => {
-                return ApiError::new("forbidden", "metrics are for admins and the metrics networks").into_response();
-            }
-            Ok(crate::auth::MaybeViewer(None)) => return ApiError::unauthorized().into_response(),
-            Err(e) => return e.into_response(),
+        let allowed = match crate::auth::ApiViewer::from_request_parts(&mut parts, &state).await {
+            Ok(crate::auth::ApiViewer(v)) => crate::auth::require_role(&v, livebrief_model::Role::Admin),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = allowed {
+            return e.into_response();
         }
     }
     let body = state.metrics.encode();

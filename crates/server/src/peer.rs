@@ -108,6 +108,11 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
+/// The client of a request: [`client_addr`] of its peer and headers.
+pub fn client_of(parts: &axum::http::request::Parts, trusted: &[Network]) -> Option<IpAddr> {
+    client_addr(peer_addr(&parts.extensions), &parts.headers, trusted)
+}
+
 /// The peer's address as the listener saw it (absent for in-process requests).
 pub fn peer_addr(ext: &axum::http::Extensions) -> Option<IpAddr> {
     ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
