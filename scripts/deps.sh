@@ -8,6 +8,8 @@ if ! command -v cargo-deny >/dev/null 2>&1; then
   echo "== installing cargo-deny (crates.io)"
   cargo install cargo-deny --version 0.20.2 --locked --quiet
 fi
+# cargo-deny reads the tree offline: on a fresh machine the registry cache is empty until the crates are fetched.
+cargo fetch --locked --quiet
 echo "== cargo-deny: licences, bans, sources"
 cargo deny --offline --locked --log-level error check --hide-inclusion-graph licenses bans sources
 
