@@ -229,7 +229,13 @@ impl App {
     /// At most [`PASSWORD_CHECKS`] hash at once; when [`PASSWORD_QUEUE`] more already wait, `Busy`.
     pub async fn authenticate(&self, c: Credentials<'_>) -> Result<User> {
         let _place = self.password_gate.admit()?;
-        let found = self.store.user_by_name(c.name).await?;
+        // No account's name has a control character (`User::validate_name`), and PostgreSQL text cannot even
+        // hold a NUL: such a name is an unknown name, checked against the dummy hash like any other.
+        let found = if c.name.chars().any(char::is_control) {
+            None
+        } else {
+            self.store.user_by_name(c.name).await?
+        };
         let (user, hash) = match found {
             Some((u, h)) => (Some(u), Some(h)),
             None => (None, None),

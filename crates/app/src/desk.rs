@@ -10,7 +10,7 @@ use livebrief_model::{
     Actor, BodyFormat, BriefingId, DeskAction, DeskRecord, DevStatus, Development, DevelopmentId, EditedText, JobId,
     Membership, Report, ReportId, SourceId, Status, Summary,
 };
-use livebrief_store::{Attach, DevQuery, DevUpdate, NewRecord, Regroup, Target};
+use livebrief_store::{Attach, DeskKind, DevQuery, DevUpdate, GroupingLock, NewRecord, Regroup, Target};
 use tokio::sync::MutexGuard;
 
 use crate::{App, AppError, Command, EditInput, EntryInput, Result, draft, grouping};
@@ -57,6 +57,45 @@ fn dev_id(g: u64) -> DevelopmentId {
 /// One grouper per briefing.
 pub(crate) type Groupers = std::collections::HashMap<BriefingId, Grouper>;
 
+/// The groupers of this instance and the newest membership change they reflect.
+pub(crate) struct Grouping {
+    groupers: Option<Groupers>,
+    /// (change number, report): the last membership change applied (see
+    /// [`livebrief_store::DeskStore::membership_changes`]).
+    seen: (i64, ReportId),
+}
+
+impl Default for Grouping {
+    fn default() -> Self {
+        Grouping {
+            groupers: None,
+            seen: (0, ReportId(0)),
+        }
+    }
+}
+
+/// The groupers, held with the store's grouping lock (see [`App::grouping`]).
+pub(crate) struct GroupingGuard<'a> {
+    local: MutexGuard<'a, Grouping>,
+    _shared: GroupingLock,
+}
+
+impl std::ops::Deref for GroupingGuard<'_> {
+    type Target = Option<Groupers>;
+    fn deref(&self) -> &Option<Groupers> {
+        &self.local.groupers
+    }
+}
+
+impl std::ops::DerefMut for GroupingGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Option<Groupers> {
+        &mut self.local.groupers
+    }
+}
+
+/// Membership changes read per step when catching up.
+const CATCH_UP_CHANGES: usize = 500;
+
 /// A grouper forgets developments whose latest day is older than [`RESTORE_DAYS`] every this many reports
 /// (what a restart would not rebuild either).
 const FORGET_EVERY: usize = 256;
@@ -64,9 +103,18 @@ const FORGET_EVERY: usize = 256;
 impl App {
     /// The groupers (one per briefing: a development never spans briefings), rebuilt from the store's
     /// memberships on first use.
-    pub(crate) async fn grouping(&self) -> Result<MutexGuard<'_, Option<Groupers>>> {
+    ///
+    /// Held with the store's grouping lock, so one grouping or desk decision runs at a time across every
+    /// instance on a shared store; on taking it, the groupers catch up with the membership changes other
+    /// instances made since this one last held it ([`App::catch_up_grouping`]).
+    pub(crate) async fn grouping(&self) -> Result<GroupingGuard<'_>> {
         let mut g = self.grouping.lock().await;
-        if g.is_none() {
+        let shared = self.store.lock_grouping().await?;
+        if g.groupers.is_some() {
+            self.catch_up_grouping(&mut g).await?;
+        } else {
+            // Every change up to here is in what is read below: the lock keeps writers out meanwhile.
+            let seq = self.store.membership_seq().await?;
             let since = self
                 .now()
                 .checked_sub(SignedDuration::from_hours(24 * RESTORE_DAYS))
@@ -90,13 +138,90 @@ impl App {
                 briefings = groupers.len(),
                 "grouper rebuilt from the store"
             );
-            *g = Some(groupers);
+            g.groupers = Some(groupers);
+            g.seen = (seq, ReportId(i64::MAX));
         }
-        Ok(g)
+        Ok(GroupingGuard {
+            local: g,
+            _shared: shared,
+        })
+    }
+
+    /// Brings the groupers up to the store's memberships: each change since the last one seen moves a report
+    /// the grouper holds to its development now, or adds one it does not hold (grouped by another instance).
+    /// This instance's own changes come back too and change nothing.
+    async fn catch_up_grouping(&self, g: &mut Grouping) -> Result<()> {
+        let mut applied = 0usize;
+        loop {
+            let changes = self.store.membership_changes(g.seen, CATCH_UP_CHANGES).await?;
+            let full = changes.len() == CATCH_UP_CHANGES;
+            for ch in changes {
+                let groupers = g.groupers.get_or_insert_with(Groupers::new);
+                let grouper = groupers
+                    .entry(ch.briefing_id)
+                    .or_insert_with(|| Grouper::new(grouping::config()));
+                let (doc, dev) = (ch.report_id.0 as u64, ch.development_id.0 as u64);
+                match grouper.group_of(doc) {
+                    Some(now) if now == dev => {}
+                    Some(_) => {
+                        grouper.move_doc(doc, dev);
+                        applied += 1;
+                    }
+                    None => {
+                        if let Some(r) = self.store.report(ch.report_id).await? {
+                            grouper.insert(doc, &grouping::doc_of(&r), dev);
+                            applied += 1;
+                        }
+                    }
+                }
+                g.seen = (ch.seq, ch.report_id);
+            }
+            if !full {
+                break;
+            }
+        }
+        if applied > 0 {
+            tracing::info!(
+                changes = applied,
+                "grouper caught up with other instances' grouping and desk decisions"
+            );
+        }
+        Ok(())
     }
 
     pub(crate) fn desk_notify(&self, briefing_id: BriefingId, change: DeskChange) {
         // Nobody watching the desk is fine.
+        let _ = self.desk_bus.send(DeskNotice {
+            briefing_id,
+            change: change.clone(),
+        });
+        if self.follows_feed {
+            // Other instances' desk views follow too (a notification; a lost one costs a stale desk view
+            // until its next change, never data).
+            let (store, origin) = (self.store.clone(), self.origin);
+            let (kind, id) = match change {
+                DeskChange::Development(d) => (DeskKind::Development, d.0),
+                DeskChange::Source(s) => (DeskKind::Source, s.0),
+                DeskChange::Job(j) => (DeskKind::Job, j.0),
+            };
+            tokio::spawn(async move {
+                if let Err(e) = store.announce_desk(origin, briefing_id, kind, id).await {
+                    tracing::debug!(error = %e, "announcing a desk change to other instances");
+                }
+            });
+        }
+    }
+
+    /// A desk change another instance announced: to this instance's desk views.
+    pub(crate) fn desk_heard(&self, origin: u64, briefing_id: BriefingId, kind: DeskKind, id: i64) {
+        if origin == self.origin {
+            return;
+        }
+        let change = match kind {
+            DeskKind::Development => DeskChange::Development(DevelopmentId(id)),
+            DeskKind::Source => DeskChange::Source(SourceId(id)),
+            DeskKind::Job => DeskChange::Job(JobId(id)),
+        };
         let _ = self.desk_bus.send(DeskNotice { briefing_id, change });
     }
 

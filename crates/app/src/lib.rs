@@ -144,7 +144,9 @@ pub struct App {
     briefings: RwLock<HashMap<String, (Briefing, EventId)>>,
     /// The online groupers, one per briefing (rebuilt from the store on first use); also serialises desk
     /// decisions.
-    grouping: tokio::sync::Mutex<Option<desk::Groupers>>,
+    grouping: tokio::sync::Mutex<desk::Grouping>,
+    /// This process, as the origin of its desk announcements (random per start).
+    origin: u64,
     /// Desk changes (developments, sources, jobs) for the desk's live view.
     desk_bus: broadcast::Sender<desk::DeskNotice>,
     /// Bounds the argon2id checks in flight (memory and cores), see `accounts::PASSWORD_CHECKS`.
@@ -181,6 +183,7 @@ impl App {
             write_lock: Default::default(),
             briefings: RwLock::new(briefings),
             grouping: Default::default(),
+            origin: rand::random(),
             desk_bus,
             password_gate: accounts::PasswordGate::new(accounts::PASSWORD_CHECKS, accounts::PASSWORD_QUEUE),
             follows_feed: feed.is_some(),
@@ -482,6 +485,15 @@ async fn follow_feed(app: std::sync::Weak<App>, mut rx: broadcast::Receiver<Feed
         let r = match item {
             Ok(FeedItem::Event(b, ev)) => app.catch_up(b, Some(ev)).await,
             Ok(FeedItem::Briefing(b)) => app.catch_up(b, None).await,
+            Ok(FeedItem::Desk {
+                origin,
+                briefing,
+                kind,
+                id,
+            }) => {
+                app.desk_heard(origin, briefing, kind, id);
+                Ok(())
+            }
             Ok(FeedItem::Resync) | Err(RecvError::Lagged(_)) => app.catch_up_all().await.map(|()| behind = false),
             Err(RecvError::Closed) => return,
         };

@@ -203,9 +203,10 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         );
     }
     // Counted before the password check, so parallel attempts cannot all pass the limit.
-    let attempt = match state.limiter.reserve(&client, &f.name) {
-        Ok(a) => a,
-        Err(wait) => return fail(&state, rate_limited(wait)),
+    let attempt = match state.limiter.reserve(&client, &f.name, state.app.now()).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(wait)) => return fail(&state, rate_limited(wait)),
+        Err(e) => return fail(&state, livebrief_app::AppError::from(e)),
     };
     match state
         .app
@@ -216,7 +217,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         .await
     {
         Ok(t) => {
-            attempt.succeeded();
+            attempt.succeeded().await;
             tracing::info!(user = %t.user.name, client = %client, "signed in");
             let mut r = Redirect::to(safe_next(f.next.as_deref())).into_response();
             let max_age = livebrief_app_session_secs();

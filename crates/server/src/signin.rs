@@ -1,9 +1,12 @@
 //! The rules of signing in that are not about the password itself: how long a name may be, how a name is
 //! written to the log, and how many attempts a client may make.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use livebrief_store::{Store, StoreError};
 
 /// Longest sign-in name looked at, in bytes. A user name is at most 64 characters of at most 4 bytes each
 /// (`User::validate_name`), so no account has a longer one; a longer name is refused before the limiter,
@@ -30,83 +33,73 @@ pub const PER_ADDRESS_FACTOR: u32 = 4;
 /// client address. Never per account alone: that would let anyone lock any account out with a few wrong
 /// passwords.
 ///
-/// An attempt is counted when it starts ([`LoginLimiter::reserve`], check and count under one lock) and
+/// The counts are in the store ([`Store::reserve_login`]), so the limits hold across every instance on a
+/// shared database: a client sent round-robin to three instances gets the same number of tries as one.
+/// An attempt is counted when it starts ([`LoginLimiter::reserve`], check and count in one atomic step) and
 /// forgiven when it succeeds, so parallel attempts cannot all pass the check before the first failure is
 /// recorded (the password check takes tens of milliseconds).
 pub struct LoginLimiter {
+    store: Arc<dyn Store>,
     per_pair: u32,
     per_address: u32,
-    window: Duration,
-    attempts: Mutex<HashMap<String, Vec<Instant>>>,
+    window: SignedDuration,
+    /// Attempts since the last pruning of old ones.
+    since_prune: AtomicU32,
 }
 
-/// Beyond this many keys, the ones whose window has passed are forgotten on the next attempt.
-const PRUNE_ABOVE: usize = 100_000;
+/// Every this many attempts, attempts whose window has passed are deleted from the store.
+const PRUNE_EVERY: u32 = 256;
 
 impl LoginLimiter {
     /// `max_failures` per (account, address) pair, [`PER_ADDRESS_FACTOR`] times that per address.
-    pub fn new(max_failures: u32, window: Duration) -> Self {
+    pub fn new(store: Arc<dyn Store>, max_failures: u32, window: Duration) -> Self {
         LoginLimiter {
+            store,
             per_pair: max_failures,
             per_address: max_failures.saturating_mul(PER_ADDRESS_FACTOR),
-            window,
-            attempts: Mutex::new(HashMap::new()),
+            window: SignedDuration::try_from(window).unwrap_or(SignedDuration::from_hours(24)),
+            since_prune: AtomicU32::new(0),
         }
     }
 
     /// The pair key and the address key, with their limits. Names are at most [`MAX_NAME_BYTES`] here.
     fn keys(&self, client: &str, name: &str) -> [(String, u32); 2] {
         [
-            (format!("pair:{client}\0{}", name.to_lowercase()), self.per_pair),
+            // The name quoted and escaped (`{:?}`): no NUL or other control character reaches the store
+            // (PostgreSQL text cannot hold NUL), and the key stays unambiguous.
+            (format!("pair:{client} {:?}", name.to_lowercase()), self.per_pair),
             (format!("addr:{client}"), self.per_address),
         ]
     }
 
-    /// Counts an attempt of `client` on account `name`, or `Err(seconds to wait)` when either the pair or
-    /// the address is at its limit (then nothing is counted).
-    pub fn reserve(&self, client: &str, name: &str) -> Result<Attempt<'_>, u64> {
-        let now = Instant::now();
+    /// Counts an attempt of `client` on account `name` at `now`, or `Ok(Err(seconds to wait))` when either
+    /// the pair or the address is at its limit (then nothing is counted).
+    pub async fn reserve(&self, client: &str, name: &str, now: Timestamp) -> Result<Result<Attempt, u64>, StoreError> {
+        if self.since_prune.fetch_add(1, Ordering::Relaxed) + 1 >= PRUNE_EVERY {
+            self.since_prune.store(0, Ordering::Relaxed);
+            let (store, before) = (self.store.clone(), now.checked_sub(self.window).unwrap_or(now));
+            tokio::spawn(async move {
+                if let Err(e) = store.prune_logins(before).await {
+                    tracing::debug!(error = %e, "pruning old sign-in attempts");
+                }
+            });
+        }
         let keys = self.keys(client, name);
-        let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > PRUNE_ABOVE {
-            // Bound memory under a spray of names and addresses: forget keys whose window has passed.
-            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.window));
-        }
-        let mut wait = 0;
-        for (k, limit) in &keys {
-            if let Some(v) = map.get_mut(k) {
-                v.retain(|t| now.duration_since(*t) < self.window);
-                if v.len() >= *limit as usize {
-                    let oldest = v.first().copied().unwrap_or(now);
-                    wait = wait.max(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1));
-                }
+        let since = now.checked_sub(self.window).unwrap_or(now);
+        match self.store.reserve_login(&keys, since, now).await? {
+            Ok(ids) => {
+                let [(pair, _), _] = keys;
+                Ok(Ok(Attempt {
+                    store: self.store.clone(),
+                    ids,
+                    pair,
+                    settled: false,
+                }))
             }
-        }
-        if wait > 0 {
-            return Err(wait);
-        }
-        for (k, _) in &keys {
-            map.entry(k.clone()).or_default().push(now);
-        }
-        Ok(Attempt {
-            limiter: self,
-            keys: keys.map(|(k, _)| k),
-            at: now,
-            settled: false,
-        })
-    }
-
-    /// Takes back the count of one attempt from `keys`.
-    fn forgive(&self, keys: &[String], at: Instant) {
-        let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        for k in keys {
-            if let Some(v) = map.get_mut(k) {
-                if let Some(i) = v.iter().position(|t| *t == at) {
-                    v.remove(i);
-                }
-                if v.is_empty() {
-                    map.remove(k);
-                }
+            Err(oldest) => {
+                let passed = now.duration_since(oldest);
+                let left = self.window.checked_sub(passed).unwrap_or(SignedDuration::ZERO);
+                Ok(Err(left.as_secs().max(1) as u64))
             }
         }
     }
@@ -114,15 +107,15 @@ impl LoginLimiter {
 
 /// A counted sign-in attempt. It stays counted only if it [`failed`](Attempt::failed); one that ends
 /// without a verdict (the server was busy, the store failed) is forgiven when dropped.
-pub struct Attempt<'a> {
-    limiter: &'a LoginLimiter,
-    /// The pair key, then the address key.
-    keys: [String; 2],
-    at: Instant,
+pub struct Attempt {
+    store: Arc<dyn Store>,
+    /// The counted attempt under the pair key, then under the address key.
+    ids: Vec<i64>,
+    pair: String,
     settled: bool,
 }
 
-impl Attempt<'_> {
+impl Attempt {
     /// A wrong name or password: the attempt stays counted.
     pub fn failed(mut self) {
         self.settled = true;
@@ -130,19 +123,26 @@ impl Attempt<'_> {
 
     /// The right password: the pair's failures are forgotten and this attempt is not counted against the
     /// address (earlier failures from the address stay, so one's own account cannot reset a spray).
-    pub fn succeeded(mut self) {
+    pub async fn succeeded(mut self) {
         self.settled = true;
-        let mut map = self.limiter.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&self.keys[0]);
-        drop(map);
-        self.limiter.forgive(&self.keys[1..], self.at);
+        let ids: Vec<i64> = self.ids.iter().skip(1).copied().collect();
+        if let Err(e) = self.store.forget_logins(&ids, std::slice::from_ref(&self.pair)).await {
+            tracing::warn!(error = %e, "forgetting a successful sign-in's attempts");
+        }
     }
 }
 
-impl Drop for Attempt<'_> {
+impl Drop for Attempt {
     fn drop(&mut self) {
         if !self.settled {
-            self.limiter.forgive(&self.keys, self.at);
+            let (store, ids) = (self.store.clone(), std::mem::take(&mut self.ids));
+            if let Ok(h) = tokio::runtime::Handle::try_current() {
+                h.spawn(async move {
+                    if let Err(e) = store.forget_logins(&ids, &[]).await {
+                        tracing::warn!(error = %e, "forgiving a sign-in attempt without a verdict");
+                    }
+                });
+            }
         }
     }
 }
@@ -167,49 +167,136 @@ mod tests {
         assert!(shown.ends_with('…'));
     }
 
-    #[test]
-    fn attempts_are_counted_when_they_start() {
-        let l = LoginLimiter::new(3, Duration::from_secs(900));
-        let held: Vec<_> = (0..3)
-            .map(|_| l.reserve("a", "eda").expect("under the limit"))
-            .collect();
-        assert!(
-            l.reserve("a", "eda").is_err(),
-            "three in flight use up the pair's three"
-        );
-        assert!(l.reserve("a", "EDA").is_err(), "names are counted case-blind");
-        assert!(l.reserve("b", "eda").is_ok(), "another address is not locked out");
-        drop(held);
-        assert!(l.reserve("a", "eda").is_ok(), "attempts without a verdict are forgiven");
+    fn limiter(max: u32, window: u64) -> (LoginLimiter, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = livebrief_store::SqliteStore::open(&dir.path().join("t.db")).expect("store");
+        (
+            LoginLimiter::new(Arc::new(store), max, Duration::from_secs(window)),
+            dir,
+        )
     }
 
-    #[test]
-    fn failures_lock_the_pair_and_a_spray_locks_the_address() {
-        let l = LoginLimiter::new(2, Duration::from_secs(900));
-        for _ in 0..2 {
-            l.reserve("a", "eda").expect("allowed").failed();
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_700_000_000 + secs).expect("time")
+    }
+
+    /// Lets the forgiving tasks of dropped attempts run.
+    async fn settle() {
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
         }
-        let wait = l.reserve("a", "eda").err().expect("locked");
-        assert!((1..=900).contains(&wait), "{wait}");
-        l.reserve("b", "eda").expect("other address").succeeded();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    #[tokio::test]
+    async fn attempts_are_counted_when_they_start() {
+        let (l, _d) = limiter(3, 900);
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(
+                l.reserve("a", "eda", at(0))
+                    .await
+                    .expect("store")
+                    .expect("under the limit"),
+            );
+        }
+        assert!(
+            l.reserve("a", "eda", at(1)).await.expect("store").is_err(),
+            "three in flight use up the pair's three"
+        );
+        assert!(
+            l.reserve("a", "EDA", at(1)).await.expect("store").is_err(),
+            "names are counted case-blind"
+        );
+        assert!(
+            l.reserve("b", "eda", at(1)).await.expect("store").is_ok(),
+            "another address is not locked out"
+        );
+        drop(held);
+        settle().await;
+        assert!(
+            l.reserve("a", "eda", at(2)).await.expect("store").is_ok(),
+            "attempts without a verdict are forgiven"
+        );
+    }
+
+    #[tokio::test]
+    async fn failures_lock_the_pair_and_a_spray_locks_the_address() {
+        let (l, _d) = limiter(2, 900);
+        for _ in 0..2 {
+            l.reserve("a", "eda", at(0))
+                .await
+                .expect("store")
+                .expect("allowed")
+                .failed();
+        }
+        let wait = l
+            .reserve("a", "eda", at(100))
+            .await
+            .expect("store")
+            .err()
+            .expect("locked");
+        assert_eq!(wait, 800, "the window's rest from the oldest failure");
+        l.reserve("b", "eda", at(100))
+            .await
+            .expect("store")
+            .expect("other address")
+            .succeeded()
+            .await;
         // The address's looser limit: 2 × 4 = 8 failures over any accounts, two counted already.
         for i in 0..6 {
-            l.reserve("a", &format!("user{i}"))
+            l.reserve("a", &format!("user{i}"), at(100))
+                .await
+                .expect("store")
                 .expect("spray allowed so far")
                 .failed();
         }
-        assert!(l.reserve("a", "someone-else").is_err(), "the address is at its limit");
+        assert!(
+            l.reserve("a", "someone-else", at(100)).await.expect("store").is_err(),
+            "the address is at its limit"
+        );
+        assert!(
+            l.reserve("a", "someone-else", at(901)).await.expect("store").is_ok(),
+            "the window passed"
+        );
     }
 
-    #[test]
-    fn success_forgets_the_pair_but_not_the_address() {
-        let l = LoginLimiter::new(2, Duration::from_secs(900));
-        l.reserve("a", "eda").expect("allowed").failed();
-        l.reserve("a", "eda").expect("allowed").succeeded();
-        l.reserve("a", "eda").expect("pair forgotten").failed();
-        l.reserve("a", "eda").expect("one failure since the success").failed();
-        assert!(l.reserve("a", "eda").is_err());
-        let map = l.attempts.lock().expect("lock");
-        assert_eq!(map.get("addr:a").map(Vec::len), Some(3), "the success was not counted");
+    #[tokio::test]
+    async fn success_forgets_the_pair_but_not_the_address() {
+        let (l, _d) = limiter(2, 900);
+        l.reserve("a", "eda", at(0))
+            .await
+            .expect("store")
+            .expect("allowed")
+            .failed();
+        l.reserve("a", "eda", at(1))
+            .await
+            .expect("store")
+            .expect("allowed")
+            .succeeded()
+            .await;
+        l.reserve("a", "eda", at(2))
+            .await
+            .expect("store")
+            .expect("pair forgotten")
+            .failed();
+        l.reserve("a", "eda", at(3))
+            .await
+            .expect("store")
+            .expect("one failure since the success")
+            .failed();
+        assert!(l.reserve("a", "eda", at(4)).await.expect("store").is_err());
+        // The address counted three failures and not the success: five more to its eight.
+        for i in 0..5 {
+            l.reserve("a", &format!("u{i}"), at(5))
+                .await
+                .expect("store")
+                .expect("under eight")
+                .failed();
+        }
+        assert!(
+            l.reserve("a", "u9", at(6)).await.expect("store").is_err(),
+            "the success was not counted"
+        );
     }
 }

@@ -62,7 +62,11 @@ impl AppState {
             views: Views::new(crate::assets::version())?,
             cache: PageCache::default(),
             metrics: Metrics::new(),
-            limiter: LoginLimiter::new(config.login_max_failures, Duration::from_secs(config.login_window_secs)),
+            limiter: LoginLimiter::new(
+                app.store().clone(),
+                config.login_max_failures,
+                Duration::from_secs(config.login_window_secs),
+            ),
             csrf: Csrf::new(key),
             hub: Hub::new(),
             streams: StreamSlots::new(config.max_streams_per_client, config.max_streams),

@@ -140,4 +140,52 @@ pub trait DeskStore: Send + Sync + 'static {
     async fn desk_records(&self, id: DevelopmentId) -> Result<Vec<DeskRecord>>;
     /// The development an entry was made from.
     async fn development_of_entry(&self, entry: EntryId) -> Result<Option<Development>>;
+    /// Held while the grouper or a desk decision changes memberships: one holder at a time across every
+    /// process on the store (PostgreSQL: a session advisory lock on a connection of its own, released when the
+    /// guard is dropped or the connection ends; SQLite: one process per data directory, nothing to take).
+    /// Every membership write ([`DeskStore::attach`], [`DeskStore::regroup`]) must be made under it: that is
+    /// what keeps change numbers in commit order.
+    async fn lock_grouping(&self) -> Result<GroupingLock>;
+    /// The newest membership change number (0 before any).
+    async fn membership_seq(&self) -> Result<i64>;
+    /// Memberships changed after `after` (a change number and a report id: one change can move many reports), in
+    /// change order, at most `limit`: what an instance's grouper catches up on when others grouped or decided
+    /// (see [`DeskStore::lock_grouping`]). `(0, ReportId(0))` starts from the beginning.
+    async fn membership_changes(&self, after: (i64, ReportId), limit: usize) -> Result<Vec<MembershipChange>>;
+}
+
+/// A membership as it is after a change: its change number, the report and the development it is in now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MembershipChange {
+    pub seq: i64,
+    pub briefing_id: BriefingId,
+    pub report_id: ReportId,
+    pub development_id: DevelopmentId,
+}
+
+/// The grouping lock ([`DeskStore::lock_grouping`]), held until dropped.
+pub struct GroupingLock {
+    _held: Option<Box<dyn Send + Sync>>,
+}
+
+impl GroupingLock {
+    /// Nothing to hold: the process is the store's only writer.
+    pub fn local() -> Self {
+        GroupingLock { _held: None }
+    }
+
+    /// Holds `held` (whose `Drop` releases the lock) until the guard is dropped.
+    pub fn holding(held: Box<dyn Send + Sync>) -> Self {
+        GroupingLock { _held: Some(held) }
+    }
+}
+
+impl std::fmt::Debug for GroupingLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self._held.is_some() {
+            "GroupingLock(shared)"
+        } else {
+            "GroupingLock(local)"
+        })
+    }
 }

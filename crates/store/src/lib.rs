@@ -24,7 +24,10 @@ use livebrief_model::{
     ReportChange, ReportDraft, ReportId, Revision, Role, Status, Timestamp, User, UserId,
 };
 
-pub use desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
+pub use desk::{
+    Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, GroupingLock, MembershipChange, NewRecord, Regroup,
+    Target,
+};
 pub use ingest::{IngestStore, ItemsAdded, SeenItem};
 pub use postgres::{PgStore, is_postgres_url};
 pub use quotes::{QuoteCursor, QuotePage, QuoteQuery, QuoteStore};
@@ -39,6 +42,41 @@ pub enum FeedItem {
     Briefing(BriefingId),
     /// The feed may have missed items (its connection was down, or it just started): catch up from the store.
     Resync,
+    /// Something changed on a briefing's desk (not public), announced by the process `origin`
+    /// ([`Store::announce_desk`]).
+    Desk {
+        origin: u64,
+        briefing: BriefingId,
+        kind: DeskKind,
+        id: i64,
+    },
+}
+
+/// What a desk announcement is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskKind {
+    Development,
+    Source,
+    Job,
+}
+
+impl DeskKind {
+    pub fn letter(self) -> char {
+        match self {
+            DeskKind::Development => 'd',
+            DeskKind::Source => 's',
+            DeskKind::Job => 'j',
+        }
+    }
+
+    pub fn from_letter(c: &str) -> Option<Self> {
+        match c {
+            "d" => Some(DeskKind::Development),
+            "s" => Some(DeskKind::Source),
+            "j" => Some(DeskKind::Job),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -239,4 +277,26 @@ pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
     fn change_feed(&self) -> Option<tokio::sync::broadcast::Receiver<FeedItem>> {
         None
     }
+
+    /// Tells the other processes on the database that something changed on a briefing's desk
+    /// ([`FeedItem::Desk`] on their change feeds; `origin` lets the sender skip its own). Nothing for a
+    /// backend that one process owns.
+    async fn announce_desk(&self, _origin: u64, _briefing: BriefingId, _kind: DeskKind, _id: i64) -> Result<()> {
+        Ok(())
+    }
+
+    /// Counts a sign-in attempt under every key (`(key, limit)`), unless a key already has `limit` attempts at
+    /// or after `since`: then nothing is counted and the answer is `Err(oldest)`, the time of that key's
+    /// oldest attempt in the window (the caller says how long to wait). Check and count are one atomic step
+    /// across every process on the store. `Ok` carries the ids of the counted attempts.
+    async fn reserve_login(
+        &self,
+        keys: &[(String, u32)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> Result<std::result::Result<Vec<i64>, Timestamp>>;
+    /// Takes back the attempts `ids`, and every attempt counted under `clear` (a success clears its pair).
+    async fn forget_logins(&self, ids: &[i64], clear: &[String]) -> Result<()>;
+    /// Forgets attempts older than `before` (their window has passed). Returns how many.
+    async fn prune_logins(&self, before: Timestamp) -> Result<u64>;
 }

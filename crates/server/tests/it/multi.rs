@@ -200,3 +200,169 @@ async fn a_killed_listen_connection_loses_no_event() {
         "an event came twice"
     );
 }
+
+/// Synthetic reports written for this test: three outlets on one statement, then a wire story that a fourth
+/// outlet runs word for word.
+const STATEMENT: &[(&str, &str, &str)] = &[
+    (
+        "Wire One",
+        "https://one.example/peskov",
+        "Kremlin spokesman Dmitry Peskov said on Thursday that the talks with US envoy Steve Witkoff in Moscow \
+         had been useful and that contacts would continue. “The conversation was useful and frank,” Peskov told reporters.",
+    ),
+    (
+        "Second Daily",
+        "https://two.example/peskov",
+        "The talks with US envoy Steve Witkoff in Moscow were useful, Kremlin spokesman Dmitry Peskov told \
+         journalists on Thursday, adding that contacts between Moscow and Washington would continue.",
+    ),
+    (
+        "Third Post",
+        "https://three.example/peskov",
+        "According to Kremlin spokesman Dmitry Peskov, the talks with US envoy Steve Witkoff in Moscow on Thursday \
+         were useful and contacts will continue, while the date of a new meeting has not been set.",
+    ),
+];
+
+async fn post_report(t: &TestApp, tok: &str, outlet: &str, url: &str, text: &str) -> i64 {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/briefings/war/reports",
+            Some(tok),
+            Some(json!({"text": text, "url": url, "title": "", "source": outlet, "published": "2025-03-13"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    r.json()["id"].as_i64().expect("report id")
+}
+
+async fn development_of(store: &PgStore, report: i64) -> i64 {
+    use livebrief_store::DeskStore;
+    store
+        .membership(livebrief_model::ReportId(report))
+        .await
+        .expect("membership")
+        .expect("the report is grouped")
+        .development_id
+        .0
+}
+
+/// Grouping and desk decisions on two instances keep one desk: an editor's split on B is known to A's grouper
+/// when the next report comes in there (a near-duplicate of the report split off follows it to its new
+/// development, not the development A's grouper last saw it in).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grouping_on_two_instances_follows_the_desk_on_either() {
+    let Some(s) = schema("grouping").await else { return };
+    let (a, store) = instance(&s).await;
+    let (b, _) = instance(&s).await;
+    let tok = a.with_briefing().await;
+    // Reports come in on both instances.
+    let mut ids = Vec::new();
+    for (i, (outlet, url, text)) in STATEMENT.iter().enumerate() {
+        let on = if i % 2 == 0 { &a } else { &b };
+        ids.push(post_report(on, &tok, outlet, url, text).await);
+    }
+    let dev = development_of(&store, ids[0]).await;
+    for &r in &ids {
+        assert_eq!(
+            development_of(&store, r).await,
+            dev,
+            "one statement, one development, whichever instance grouped the report"
+        );
+    }
+    // An editor on B splits the third report off.
+    let version = b
+        .api(Method::GET, &format!("/api/v1/developments/{dev}"), Some(&tok), None)
+        .await
+        .json()["development"]["version"]
+        .as_i64()
+        .expect("version");
+    let r = b
+        .api(
+            Method::POST,
+            &format!("/api/v1/developments/{dev}/decisions"),
+            Some(&tok),
+            Some(json!({"action": "split", "reports": [ids[2]], "version": version})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let split_to = development_of(&store, ids[2]).await;
+    assert_ne!(split_to, dev, "the split moved it");
+    // A fourth outlet runs the third report word for word; it arrives on A, whose grouper held the third
+    // report in the first development before the split.
+    let mut desk_on_b = b.state.app.subscribe_desk();
+    let copy = post_report(&a, &tok, "Fourth Wire", "https://four.example/peskov", STATEMENT[2].2).await;
+    assert_eq!(
+        development_of(&store, copy).await,
+        split_to,
+        "a near-duplicate joins its original where the desk put it, on any instance"
+    );
+    // B's desk view hears of it (the desk's live updates follow other instances).
+    let heard = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let n = desk_on_b.recv().await.expect("desk bus");
+            if n.change == livebrief_app::DeskChange::Development(livebrief_model::DevelopmentId(split_to)) {
+                return n;
+            }
+        }
+    })
+    .await
+    .expect("B's desk view heard of A's grouping within 5 s");
+    assert_eq!(heard.briefing_id, livebrief_model::BriefingId(1));
+    // And the other way round: reports grouped on A are known to B's grouper.
+    let copy2 = post_report(&b, &tok, "Fifth Wire", "https://five.example/peskov", STATEMENT[0].2).await;
+    assert_eq!(development_of(&store, copy2).await, dev);
+}
+
+/// The sign-in limit counts attempts on every instance: a client sent round-robin gets no more tries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_limits_hold_across_instances() {
+    let Some(s) = schema("logins").await else { return };
+    let (a, _) = instance(&s).await;
+    let (b, _) = instance(&s).await;
+    a.user("eda", livebrief_model::Role::Editor).await;
+    // A name with a NUL and other control characters is an ordinary wrong name (PostgreSQL text holds no NUL:
+    // the limiter's keys never carry one).
+    let (pre, csrf) = b.login_form().await;
+    let r = b
+        .post_form(
+            "/login",
+            &pre,
+            &[
+                ("csrf", &csrf),
+                ("name", "ed\0a\u{1b}"),
+                ("password", "wrong password here"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    // The default limit is five failures per (account, address) in the window.
+    for i in 0..5 {
+        let on = if i % 2 == 0 { &a } else { &b };
+        let (pre, csrf) = on.login_form().await;
+        let r = on
+            .post_form(
+                "/login",
+                &pre,
+                &[("csrf", &csrf), ("name", "eda"), ("password", "wrong password here")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}: {}", r.text());
+    }
+    for on in [&a, &b] {
+        let (pre, csrf) = on.login_form().await;
+        let r = on
+            .post_form(
+                "/login",
+                &pre,
+                &[("csrf", &csrf), ("name", "eda"), ("password", crate::support::PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "five failures over two instances"
+        );
+    }
+}

@@ -281,6 +281,55 @@ pub(super) async fn developments(store: &dyn Store, (ed, _co): &(Actor, Actor)) 
         .expect("merge");
     assert_eq!((gone.status, gone.merged_into), (DevStatus::Merged, Some(into.id)));
     assert_eq!(into.report_count, 2);
+
+    // Change numbers: every membership write has one, in commit order, one per transaction; the feed of
+    // changes ends with where each report is now, and a failed regrouping numbered nothing.
+    let changes: Vec<_> = store
+        .membership_changes((0, ReportId(0)), 1000)
+        .await
+        .expect("changes")
+        .into_iter()
+        .filter(|c| c.briefing_id == b)
+        .collect();
+    assert!(
+        changes
+            .windows(2)
+            .all(|w| (w[0].seq, w[0].report_id) < (w[1].seq, w[1].report_id)),
+        "in change order: {changes:?}"
+    );
+    // The newest change of each report is its membership now; each report appears once (its row).
+    for ch in &changes {
+        let m = store.membership(ch.report_id).await.expect("m").expect("present");
+        assert_eq!(m.development_id, ch.development_id, "{ch:?}");
+    }
+    let last = changes.last().expect("changes").to_owned();
+    assert_eq!(
+        (last.report_id, last.development_id),
+        (r[2], into.id),
+        "the merge is the newest change"
+    );
+    assert_eq!(store.membership_seq().await.expect("seq"), last.seq);
+    let page: Vec<_> = store.membership_changes((0, ReportId(0)), 2).await.expect("page");
+    let rest = store
+        .membership_changes((page[1].seq, page[1].report_id), 1000)
+        .await
+        .expect("rest");
+    assert_eq!(
+        page.len() + rest.len(),
+        changes.len(),
+        "paging by (change, report) loses nothing"
+    );
+    assert!(
+        store
+            .membership_changes((last.seq, last.report_id), 10)
+            .await
+            .expect("after")
+            .is_empty(),
+        "nothing after the newest"
+    );
+    // The grouping lock can be taken, released and taken again.
+    drop(store.lock_grouping().await.expect("lock"));
+    drop(store.lock_grouping().await.expect("lock again"));
     assert!(
         store
             .list_developments(&q(DevOrder::Recent, vec![(FacetKind::Place, "Odesa".into())]))

@@ -50,7 +50,73 @@ pub async fn run(store: &dyn Store) {
     ingest::sources_and_jobs(store).await;
     desk::developments(store, &actors).await;
     quotes::tracker(store, &actors).await;
+    logins(store).await;
     concurrent_writers(&[store], "run").await;
+}
+
+/// Sign-in attempts: counted per key up to its limit within the window, refused beyond it with the oldest
+/// attempt's time, forgiven by id, cleared by key, pruned by age.
+async fn logins(store: &dyn Store) {
+    let keys = |limit: u32| vec![("pair:a \"eda\"".to_string(), limit), ("addr:a".to_string(), limit * 4)];
+    let mut first = None;
+    for n in 0..3 {
+        let ids = store
+            .reserve_login(&keys(3), at(0), at(10 + n))
+            .await
+            .expect("store")
+            .expect("under the limit");
+        assert_eq!(ids.len(), 2, "one attempt per key");
+        first.get_or_insert(ids);
+    }
+    assert_eq!(
+        store.reserve_login(&keys(3), at(0), at(20)).await.expect("store"),
+        Err(at(10)),
+        "the pair is full: its oldest attempt is returned"
+    );
+    assert!(
+        store
+            .reserve_login(&keys(3), at(11), at(20))
+            .await
+            .expect("store")
+            .is_ok(),
+        "attempts before the window do not count"
+    );
+    // Forgiving the first attempt by id frees one place in a window that holds it.
+    let first = first.expect("ids");
+    store.forget_logins(&first, &[]).await.expect("forget");
+    store
+        .forget_logins(&[], &["pair:a \"eda\"".to_string()])
+        .await
+        .expect("clear");
+    let ok = store
+        .reserve_login(&[("addr:a".to_string(), 4)], at(0), at(30))
+        .await
+        .expect("store");
+    assert_eq!(
+        ok.map(|v| v.len()),
+        Ok(1),
+        "the address holds 3 (one forgiven): a 4th fits"
+    );
+    assert!(
+        store
+            .reserve_login(&[("addr:a".to_string(), 4)], at(0), at(31))
+            .await
+            .expect("store")
+            .is_err(),
+        "and then it is full"
+    );
+    assert_eq!(
+        store.prune_logins(at(31)).await.expect("prune"),
+        4,
+        "everything before 31 goes"
+    );
+    assert!(
+        store
+            .reserve_login(&keys(1), at(0), at(40))
+            .await
+            .expect("store")
+            .is_ok()
+    );
 }
 
 async fn reports(store: &dyn Store, (ed, co): &(Actor, Actor)) {

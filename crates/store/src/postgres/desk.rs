@@ -9,7 +9,10 @@ use tokio_postgres::{GenericClient, Row};
 
 use super::{Params, PgStore, conv_err, next_arg, refs, report_from, ts, us};
 use crate::codec;
-use crate::desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
+use crate::desk::{
+    Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, GroupingLock, MembershipChange, NewRecord, Regroup,
+    Target,
+};
 use crate::sqlite::date_from;
 use crate::{Result, StoreError};
 
@@ -219,10 +222,10 @@ impl DeskStore for PgStore {
             }
         };
         tx.execute(
-            "INSERT INTO memberships (report_id, development_id, near_duplicate_of, score, added_at)
-             VALUES ($1,$2,$3,$4,$5)
+            "INSERT INTO memberships (report_id, development_id, near_duplicate_of, score, added_at, seq)
+             VALUES ($1,$2,$3,$4,$5, (SELECT COALESCE(MAX(seq), 0) + 1 FROM memberships))
              ON CONFLICT (report_id) DO UPDATE SET development_id = excluded.development_id,
-             near_duplicate_of = excluded.near_duplicate_of, score = excluded.score",
+             near_duplicate_of = excluded.near_duplicate_of, score = excluded.score, seq = excluded.seq",
             &[
                 &a.report_id.0,
                 &id.0,
@@ -401,12 +404,16 @@ impl DeskStore for PgStore {
                 id
             }
         };
+        let seq: i64 = tx
+            .query_one("SELECT COALESCE(MAX(seq), 0) + 1 FROM memberships", &[])
+            .await?
+            .try_get(0)?;
         for rep in &r.reports {
             let n = tx
                 .execute(
-                    "UPDATE memberships SET development_id = $1, near_duplicate_of = NULL
+                    "UPDATE memberships SET development_id = $1, near_duplicate_of = NULL, seq = $4
                      WHERE report_id = $2 AND development_id = $3",
-                    &[&to.0, &rep.0, &r.from.0],
+                    &[&to.0, &rep.0, &r.from.0, &seq],
                 )
                 .await?;
             if n == 0 {
@@ -481,5 +488,39 @@ impl DeskStore for PgStore {
             .as_ref()
             .map(dev_from)
             .transpose()
+    }
+
+    async fn lock_grouping(&self) -> Result<GroupingLock> {
+        self.grouping_lock().await
+    }
+
+    async fn membership_seq(&self) -> Result<i64> {
+        let c = self.conn().await?;
+        Ok(
+            c.query_one("SELECT COALESCE(MAX(seq), 0)::BIGINT FROM memberships", &[])
+                .await?
+                .try_get(0)?,
+        )
+    }
+
+    async fn membership_changes(&self, after: (i64, ReportId), limit: usize) -> Result<Vec<MembershipChange>> {
+        let c = self.conn().await?;
+        c.query(
+            "SELECT m.seq, r.briefing_id, m.report_id, m.development_id FROM memberships m
+             JOIN reports r ON r.id = m.report_id WHERE (m.seq, m.report_id) > ($1, $2)
+             ORDER BY m.seq, m.report_id LIMIT $3",
+            &[&after.0, &after.1.0, &(limit as i64)],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(MembershipChange {
+                seq: r.try_get(0)?,
+                briefing_id: BriefingId(r.try_get(1)?),
+                report_id: ReportId(r.try_get(2)?),
+                development_id: DevelopmentId(r.try_get(3)?),
+            })
+        })
+        .collect()
     }
 }

@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 use tokio_postgres::{AsyncMessage, GenericClient, NoTls};
 
 use super::{PgStore, Pool, conv_err, quote_ident};
-use crate::{FeedItem, Result};
+use crate::{DeskKind, FeedItem, Result};
 
 /// The channel: one per schema, so instances on other schemas of the database do not hear these (a stray
 /// notification would be harmless anyway: receivers only read what the store holds). Names are capped at 63.
@@ -32,11 +32,22 @@ pub(super) async fn notify<C: GenericClient + Sync>(tx: &C, payload: &str) -> Re
 fn parse(payload: &str) -> Option<FeedItem> {
     let mut it = payload.split(':');
     let (kind, briefing) = (it.next()?, BriefingId(it.next()?.parse().ok()?));
-    match (kind, it.next(), it.next()) {
-        ("e", Some(ev), None) => Some(FeedItem::Event(briefing, EventId(ev.parse().ok()?))),
-        ("b", None, None) => Some(FeedItem::Briefing(briefing)),
+    match (kind, it.next(), it.next(), it.next(), it.next()) {
+        ("e", Some(ev), None, _, _) => Some(FeedItem::Event(briefing, EventId(ev.parse().ok()?))),
+        ("b", None, None, _, _) => Some(FeedItem::Briefing(briefing)),
+        ("d", Some(what), Some(id), Some(origin), None) => Some(FeedItem::Desk {
+            origin: origin.parse().ok()?,
+            briefing,
+            kind: DeskKind::from_letter(what)?,
+            id: id.parse().ok()?,
+        }),
         _ => None,
     }
+}
+
+/// The payload of a desk announcement: `d:{briefing}:{kind}:{id}:{origin}`.
+pub(super) fn desk_payload(origin: u64, briefing: BriefingId, kind: DeskKind, id: i64) -> String {
+    format!("d:{}:{}:{id}:{origin}", briefing.0, kind.letter())
 }
 
 impl PgStore {
@@ -172,6 +183,18 @@ mod tests {
     fn payloads() {
         assert_eq!(parse("e:3:17"), Some(FeedItem::Event(BriefingId(3), EventId(17))));
         assert_eq!(parse("b:4"), Some(FeedItem::Briefing(BriefingId(4))));
+        let d = desk_payload(u64::MAX, BriefingId(5), DeskKind::Job, 12);
+        assert_eq!(
+            parse(&d),
+            Some(FeedItem::Desk {
+                origin: u64::MAX,
+                briefing: BriefingId(5),
+                kind: DeskKind::Job,
+                id: 12
+            })
+        );
+        assert_eq!(parse("d:5:x:12:1"), None);
+        assert_eq!(parse("d:5:d:12"), None);
         assert_eq!(parse("e:3"), None);
         assert_eq!(parse("x:1:2"), None);
         assert_eq!(parse("b:1:2"), None);

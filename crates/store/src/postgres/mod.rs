@@ -310,12 +310,30 @@ CREATE INDEX api_tokens_by_user ON api_tokens(user_id, id);
 UPDATE api_tokens SET expires_at = (EXTRACT(EPOCH FROM now())::BIGINT + 90 * 86400) * 1000000
     WHERE expires_at IS NULL;
 "#,
+    // Several instances: membership change numbers and sign-in attempts, as in the SQLite schema.
+    r#"
+ALTER TABLE memberships ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX memberships_by_seq ON memberships(seq);
+CREATE TABLE login_attempts (
+    id BIGSERIAL PRIMARY KEY,
+    key TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX login_attempts_by_key ON login_attempts(key, at);
+CREATE INDEX login_attempts_by_at ON login_attempts(at);
+"#,
 ];
 
 /// The advisory lock key that migrations run under (any fixed number; "lb" "mi" "gr" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6c62_6d69_6772;
 
 const POOL_SIZE: usize = 8;
+
+/// How long an instance waits for the grouping lock before answering "busy".
+const GROUPING_WAIT: Duration = Duration::from_secs(30);
+/// The grouping lock: class "lbgr" in ASCII, and the schema (instances on other schemas do not share it).
+const LOCK_GROUPING: &str = "SELECT pg_advisory_lock(1818388338, hashtext(current_schema()))";
+const UNLOCK_GROUPING: &str = "SELECT pg_advisory_unlock(1818388338, hashtext(current_schema()))";
 
 /// PostgreSQL backend: a small pool of connections. Works for several instances on one database.
 #[derive(Clone)]
@@ -334,6 +352,9 @@ struct Pool {
     schema: Option<String>,
     idle: Mutex<Vec<Client>>,
     permits: Arc<Semaphore>,
+    /// The connection that holds the grouping lock (`DeskStore::lock_grouping`), outside the pool: a session
+    /// advisory lock belongs to its connection.
+    grouping: Arc<tokio::sync::Mutex<Option<Client>>>,
 }
 
 /// A pooled connection; goes back to the pool when dropped (a transaction left open is rolled back by the
@@ -448,6 +469,7 @@ impl PgStore {
                 schema,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(POOL_SIZE)),
+                grouping: Default::default(),
             }),
         };
         store.migrate().await?;
@@ -477,6 +499,52 @@ impl PgStore {
                 .await?;
         }
         Ok(client)
+    }
+
+    /// Takes the grouping lock: `pg_advisory_lock` on a connection of its own, keyed by the schema, waiting at
+    /// most [`GROUPING_WAIT`] for another instance to finish (then `Unavailable`: try again). The lock goes when
+    /// the guard is dropped (an unlock on that connection; if that fails the connection is closed, which
+    /// releases it too) or when the process dies (its connection ends).
+    pub(crate) async fn grouping_lock(&self) -> Result<crate::desk::GroupingLock> {
+        let mut held = self.pool.grouping.clone().lock_owned().await;
+        if held.as_ref().is_none_or(|c| c.is_closed()) {
+            let c = self.connect().await?;
+            c.batch_execute(&format!("SET lock_timeout = '{}s'", GROUPING_WAIT.as_secs()))
+                .await?;
+            *held = Some(c);
+        }
+        let client = held.as_ref().expect("connected above");
+        if let Err(e) = client.execute(LOCK_GROUPING, &[]).await {
+            if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+                return Err(StoreError::Unavailable(format!(
+                    "another instance has been grouping for over {} s",
+                    GROUPING_WAIT.as_secs()
+                )));
+            }
+            *held = None;
+            return Err(e.into());
+        }
+        struct Held(Option<tokio::sync::OwnedMutexGuard<Option<Client>>>);
+        impl Drop for Held {
+            fn drop(&mut self) {
+                let Some(mut g) = self.0.take() else { return };
+                // The next taker on this instance waits on the mutex until the unlock is through.
+                let unlock = async move {
+                    let ok = match g.as_ref() {
+                        Some(c) => c.execute(UNLOCK_GROUPING, &[]).await.is_ok(),
+                        None => true,
+                    };
+                    if !ok {
+                        *g = None;
+                    }
+                };
+                // Without a runtime the process is ending: the connection goes with it, and so does the lock.
+                if let Ok(h) = tokio::runtime::Handle::try_current() {
+                    h.spawn(unlock);
+                }
+            }
+        }
+        Ok(crate::desk::GroupingLock::holding(Box::new(Held(Some(held)))))
     }
 
     pub(crate) async fn conn(&self) -> Result<Conn> {
@@ -1420,6 +1488,74 @@ impl Store for PgStore {
         .iter()
         .map(|r| Ok((BriefingId(r.try_get(0)?), EventId(r.try_get(1)?))))
         .collect()
+    }
+
+    async fn announce_desk(&self, origin: u64, briefing: BriefingId, kind: crate::DeskKind, id: i64) -> Result<()> {
+        let c = self.conn().await?;
+        feed::notify(&*c, &feed::desk_payload(origin, briefing, kind, id)).await
+    }
+
+    async fn reserve_login(
+        &self,
+        keys: &[(String, u32)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> Result<std::result::Result<Vec<i64>, Timestamp>> {
+        let mut c = self.conn().await?;
+        let tx = c.transaction().await?;
+        // Check and count as one step across instances: each key's lock, in one order (no deadlock).
+        let mut sorted: Vec<&(String, u32)> = keys.iter().collect();
+        sorted.sort();
+        for (key, _) in &sorted {
+            tx.execute("SELECT pg_advisory_xact_lock(1818389351, hashtext($1))", &[key])
+                .await?;
+        }
+        let mut oldest_full: Option<i64> = None;
+        for (key, limit) in keys {
+            let r = tx
+                .query_one(
+                    "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE key = $1 AND at >= $2",
+                    &[key, &us(since)],
+                )
+                .await?;
+            let (n, oldest): (i64, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
+            if n >= i64::from(*limit) {
+                let o = oldest.unwrap_or(us(at));
+                oldest_full = Some(oldest_full.map_or(o, |x| x.min(o)));
+            }
+        }
+        if let Some(o) = oldest_full {
+            return Ok(Err(ts(o)?));
+        }
+        let mut ids = Vec::with_capacity(keys.len());
+        for (key, _) in keys {
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO login_attempts (key, at) VALUES ($1, $2) RETURNING id",
+                    &[key, &us(at)],
+                )
+                .await?
+                .try_get(0)?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(Ok(ids))
+    }
+
+    async fn forget_logins(&self, ids: &[i64], clear: &[String]) -> Result<()> {
+        let c = self.conn().await?;
+        c.execute(
+            "DELETE FROM login_attempts WHERE id = ANY($1) OR key = ANY($2)",
+            &[&ids, &clear],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn prune_logins(&self, before: Timestamp) -> Result<u64> {
+        let c = self.conn().await?;
+        Ok(c.execute("DELETE FROM login_attempts WHERE at < $1", &[&us(before)])
+            .await?)
     }
 
     fn change_feed(&self) -> Option<tokio::sync::broadcast::Receiver<FeedItem>> {

@@ -10,7 +10,10 @@ use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 
 use super::{SqliteStore, conv_err, date_from, report_from, ts, us};
 use crate::codec;
-use crate::desk::{Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, NewRecord, Regroup, Target};
+use crate::desk::{
+    Attach, DeskStore, DevOrder, DevQuery, DevUpdate, FacetKind, GroupingLock, MembershipChange, NewRecord, Regroup,
+    Target,
+};
 use crate::{Result, StoreError};
 
 fn dev_from(r: &Row<'_>) -> rusqlite::Result<Development> {
@@ -183,10 +186,10 @@ impl DeskStore for SqliteStore {
                 }
             };
             tx.execute(
-                "INSERT INTO memberships (report_id, development_id, near_duplicate_of, score, added_at)
-                 VALUES (?,?,?,?,?)
+                "INSERT INTO memberships (report_id, development_id, near_duplicate_of, score, added_at, seq)
+                 VALUES (?,?,?,?,?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM memberships))
                  ON CONFLICT (report_id) DO UPDATE SET development_id = excluded.development_id,
-                 near_duplicate_of = excluded.near_duplicate_of, score = excluded.score",
+                 near_duplicate_of = excluded.near_duplicate_of, score = excluded.score, seq = excluded.seq",
                 params![
                     a.report_id.0,
                     id.0,
@@ -368,12 +371,13 @@ impl DeskStore for SqliteStore {
                 }
             };
             {
+                let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM memberships", [], |x| x.get(0))?;
                 let mut mv = tx.prepare_cached(
-                    "UPDATE memberships SET development_id = ?, near_duplicate_of = NULL
+                    "UPDATE memberships SET development_id = ?, near_duplicate_of = NULL, seq = ?
                      WHERE report_id = ? AND development_id = ?",
                 )?;
                 for rep in &r.reports {
-                    if mv.execute(params![to.0, rep.0, r.from.0])? == 0 {
+                    if mv.execute(params![to.0, seq, rep.0, r.from.0])? == 0 {
                         return Err(StoreError::Conflict(format!(
                             "report #{} is not in development #{}",
                             rep.0, r.from.0
@@ -440,6 +444,38 @@ impl DeskStore for SqliteStore {
                 c.query_row("SELECT * FROM developments WHERE entry_id = ?", [entry.0], dev_from)
                     .optional()?,
             )
+        })
+        .await
+    }
+
+    async fn lock_grouping(&self) -> Result<GroupingLock> {
+        // One process per data directory (the data-directory lock): the caller's own lock is enough.
+        Ok(GroupingLock::local())
+    }
+
+    async fn membership_seq(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(seq), 0) FROM memberships", [], |r| r.get(0))?))
+            .await
+    }
+
+    async fn membership_changes(&self, after: (i64, ReportId), limit: usize) -> Result<Vec<MembershipChange>> {
+        self.read(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT m.seq, r.briefing_id, m.report_id, m.development_id FROM memberships m
+                 JOIN reports r ON r.id = m.report_id WHERE (m.seq, m.report_id) > (?, ?)
+                 ORDER BY m.seq, m.report_id LIMIT ?",
+            )?;
+            let rows = st
+                .query_map(params![after.0, after.1.0, limit as i64], |r| {
+                    Ok(MembershipChange {
+                        seq: r.get(0)?,
+                        briefing_id: BriefingId(r.get(1)?),
+                        report_id: ReportId(r.get(2)?),
+                        development_id: DevelopmentId(r.get(3)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
         })
         .await
     }

@@ -302,6 +302,11 @@ CREATE INDEX api_tokens_by_user ON api_tokens(user_id, id);
 UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000000 + 90 * 86400 * 1000000
     WHERE expires_at IS NULL;
 "#,
+    // Membership change numbers (issue 12), as in the PostgreSQL schema: the same contract on both backends.
+    r#"
+ALTER TABLE memberships ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX memberships_by_seq ON memberships(seq);
+"#,
 ];
 
 const READERS: usize = 4;
@@ -315,8 +320,71 @@ pub struct SqliteStore {
 
 struct Inner {
     writer: Mutex<Connection>,
+    /// One writer at a time, and as many readers as there are connections: taken before a blocking thread is.
+    write_turn: Arc<tokio::sync::Semaphore>,
+    read_turns: Arc<tokio::sync::Semaphore>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Sign-in attempts. One process owns a SQLite store, so they are kept in its memory: counting one is not
+    /// worth an fsync'd commit (a burst of sign-ins would queue on the writer), and a restart forgets them.
+    logins: Mutex<LoginBook>,
+}
+
+/// Sign-in attempts by key: (id, time in microseconds), oldest first.
+#[derive(Default)]
+struct LoginBook {
+    next_id: i64,
+    by_key: std::collections::HashMap<String, Vec<(i64, i64)>>,
+}
+
+impl LoginBook {
+    fn reserve(&mut self, keys: &[(String, u32)], since: i64, at: i64) -> std::result::Result<Vec<i64>, i64> {
+        let mut oldest_full: Option<i64> = None;
+        for (key, limit) in keys {
+            let within: Vec<i64> = self
+                .by_key
+                .get(key)
+                .map(|v| v.iter().map(|a| a.1).filter(|t| *t >= since).collect())
+                .unwrap_or_default();
+            if within.len() >= *limit as usize {
+                let o = within.iter().copied().min().unwrap_or(at);
+                oldest_full = Some(oldest_full.map_or(o, |x| x.min(o)));
+            }
+        }
+        if let Some(o) = oldest_full {
+            return Err(o);
+        }
+        let mut ids = Vec::with_capacity(keys.len());
+        for (key, _) in keys {
+            self.next_id += 1;
+            self.by_key.entry(key.clone()).or_default().push((self.next_id, at));
+            ids.push(self.next_id);
+        }
+        Ok(ids)
+    }
+
+    fn forget(&mut self, ids: &[i64], clear: &[String]) {
+        for key in clear {
+            self.by_key.remove(key);
+        }
+        if !ids.is_empty() {
+            self.by_key.retain(|_, v| {
+                v.retain(|a| !ids.contains(&a.0));
+                !v.is_empty()
+            });
+        }
+    }
+
+    fn prune(&mut self, before: i64) -> u64 {
+        let mut n = 0;
+        self.by_key.retain(|_, v| {
+            let len = v.len();
+            v.retain(|a| a.1 >= before);
+            n += (len - v.len()) as u64;
+            !v.is_empty()
+        });
+        n
+    }
 }
 
 fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -381,8 +449,11 @@ impl SqliteStore {
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
+                write_turn: Arc::new(tokio::sync::Semaphore::new(1)),
+                read_turns: Arc::new(tokio::sync::Semaphore::new(READERS)),
                 readers,
                 next_reader: AtomicUsize::new(0),
+                logins: Mutex::default(),
             }),
         })
     }
@@ -393,7 +464,11 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let inner = self.inner.clone();
+        // Waiting for a connection is done here, as a task, so a burst of calls waits without holding a
+        // blocking thread each (the pool's threads are for SQLite's work, not for queueing).
+        let turn = inner.read_turns.clone().acquire_owned().await.map_err(backend)?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let start = inner.next_reader.fetch_add(1, Ordering::Relaxed);
             // Take a free reader if there is one, else wait for the one in turn.
             for k in 0..inner.readers.len() {
@@ -414,7 +489,9 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
         let inner = self.inner.clone();
+        let turn = inner.write_turn.clone().acquire_owned().await.map_err(backend)?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let mut conn = lock(&inner.writer);
             f(&mut conn)
         })
@@ -1376,5 +1453,38 @@ impl Store for SqliteStore {
             Ok(rows)
         })
         .await
+    }
+
+    async fn reserve_login(
+        &self,
+        keys: &[(String, u32)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> Result<std::result::Result<Vec<i64>, Timestamp>> {
+        Ok(self
+            .inner
+            .logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .reserve(keys, us(since), us(at))
+            .map_err(|oldest| Timestamp::from_microsecond(oldest).unwrap_or(at)))
+    }
+
+    async fn forget_logins(&self, ids: &[i64], clear: &[String]) -> Result<()> {
+        self.inner
+            .logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .forget(ids, clear);
+        Ok(())
+    }
+
+    async fn prune_logins(&self, before: Timestamp) -> Result<u64> {
+        Ok(self
+            .inner
+            .logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .prune(us(before)))
     }
 }
