@@ -259,6 +259,9 @@ impl DeskStore for PgStore {
     }
 
     async fn list_developments(&self, q: &DevQuery) -> Result<Vec<Development>> {
+        if q.filters.iter().any(|(_, v)| super::holds_nul(v)) {
+            return Ok(Vec::new());
+        }
         let mut sql = String::from("SELECT d.* FROM developments d WHERE d.briefing_id = $1");
         let mut args: Params = vec![Box::new(q.briefing_id.0)];
         if !q.statuses.is_empty() {

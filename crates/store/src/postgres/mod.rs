@@ -432,6 +432,11 @@ pub fn is_postgres_url(url: &str) -> bool {
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }
 
+/// Whether a filter value has a NUL, which PostgreSQL text cannot hold: nothing stored matches it.
+pub(crate) fn holds_nul(s: &str) -> bool {
+    s.contains('\0')
+}
+
 fn quote_ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
@@ -1363,6 +1368,13 @@ impl Store for PgStore {
     }
 
     async fn list_entries(&self, q: &EntryQuery) -> Result<Page> {
+        if q.topic.as_deref().is_some_and(holds_nul) {
+            // PostgreSQL text holds no NUL: no topic has one (and the query would be refused).
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
         let mut sql = format!("SELECT {ENTRY_COLS} FROM entries WHERE briefing_id = $1");
         let mut args: Params = vec![Box::new(q.briefing_id.0)];
         if !q.statuses.is_empty() {
