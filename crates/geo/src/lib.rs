@@ -76,6 +76,91 @@ pub fn ua_region(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Ukraine's oblasts as named in running text, by GeoNames admin1 code: the English names (national and
+/// older Russian-based spellings) and the adjective stems of the Ukrainian and Russian names.
+const OBLASTS: &[(&str, &[&str], &str, &str)] = &[
+    ("01", &["cherkasy", "cherkassy"], "черкаськ", "черкасск"),
+    ("02", &["chernihiv", "chernigov"], "чернігівськ", "черниговск"),
+    ("03", &["chernivtsi", "chernovtsy"], "чернівецьк", "черновицк"),
+    (
+        "04",
+        &["dnipropetrovsk", "dnepropetrovsk", "dnipro"],
+        "дніпропетровськ",
+        "днепропетровск",
+    ),
+    ("05", &["donetsk"], "донецьк", "донецк"),
+    (
+        "06",
+        &["ivano frankivsk", "ivano frankovsk"],
+        "івано франківськ",
+        "ивано франковск",
+    ),
+    ("07", &["kharkiv", "kharkov"], "харківськ", "харьковск"),
+    ("08", &["kherson"], "херсонськ", "херсонск"),
+    (
+        "09",
+        &["khmelnytskyi", "khmelnytsky", "khmelnitsky", "khmelnitskiy"],
+        "хмельницьк",
+        "хмельницк",
+    ),
+    (
+        "10",
+        &["kirovohrad", "kirovograd", "kropyvnytskyi"],
+        "кіровоградськ",
+        "кировоградск",
+    ),
+    ("13", &["kyiv", "kiev"], "київськ", "киевск"),
+    ("14", &["luhansk", "lugansk"], "луганськ", "луганск"),
+    ("15", &["lviv", "lvov"], "львівськ", "львовск"),
+    (
+        "16",
+        &["mykolaiv", "nikolaev", "nikolayev"],
+        "миколаївськ",
+        "николаевск",
+    ),
+    ("17", &["odesa", "odessa"], "одеськ", "одесск"),
+    ("18", &["poltava"], "полтавськ", "полтавск"),
+    ("19", &["rivne", "rovno"], "рівненськ", "ровенск"),
+    ("21", &["sumy"], "сумськ", "сумск"),
+    ("22", &["ternopil", "ternopol"], "тернопільськ", "тернопольск"),
+    ("23", &["vinnytsia", "vinnytsya", "vinnitsa"], "вінницьк", "винницк"),
+    ("24", &["volyn", "volhynia"], "волинськ", "волынск"),
+    (
+        "25",
+        &["zakarpattia", "transcarpathian", "transcarpathia"],
+        "закарпатськ",
+        "закарпатск",
+    ),
+    (
+        "26",
+        &["zaporizhzhia", "zaporizhia", "zaporozhye", "zaporizhzhya"],
+        "запорізьк",
+        "запорожск",
+    ),
+    ("27", &["zhytomyr", "zhitomir"], "житомирськ", "житомирск"),
+];
+
+/// The oblast a word names when it stands before "Oblast", "region", "область", "області", "области"…:
+/// "Donetsk" (Donetsk Oblast), "Донецькій" (Донецькій області), "Запорожской" (Запорожской области). Returns
+/// its GeoNames admin1 code ("05").
+pub fn ua_oblast(word: &str) -> Option<&'static str> {
+    let w = normalize(word);
+    if !is_cyrillic(&w) {
+        return OBLASTS
+            .iter()
+            .find(|(_, latin, _, _)| latin.contains(&w.as_str()))
+            .map(|(code, ..)| *code);
+    }
+    const ENDINGS: &[&str] = &["ою", "ої", "ій", "ому", "ого", "ая", "ой", "ую", "ий", "а", "у", "і"];
+    ENDINGS.iter().find_map(|e| {
+        let stem = w.strip_suffix(e)?;
+        OBLASTS
+            .iter()
+            .find(|(_, _, uk, ru)| *uk == stem || *ru == stem)
+            .map(|(code, ..)| *code)
+    })
+}
+
 /// FNV-1a: the index's keys are short names, where it is several times faster than SipHash; the data is
 /// ours, so hash flooding is not a concern.
 #[derive(Clone, Copy, Default)]
@@ -103,9 +188,49 @@ impl std::hash::Hasher for FnvHasher {
 
 pub struct Gazetteer {
     places: Vec<Place>,
-    /// Normalised name → place indices, most populous first.
+    /// Normalised name → place indices, most populous first; `OTHER` marks a name the place does not bear
+    /// today (a former name or an exonym).
     index: HashMap<String, Vec<u32>, Fnv>,
 }
+
+/// The high bit of an index entry: the name is one of the place's other names.
+const OTHER: u32 = 1 << 31;
+
+/// How a name belongs to a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// The place's name today, in one of its spellings: Kyiv, Kiev, Київ, Киев.
+    Current,
+    /// A name the place does not bear today: a former name (Krasnoarmiisk and Красноармейск for Pokrovsk,
+    /// Pokrovsk for Engels) or an exonym of another sound (Lemberg for Lviv).
+    Other,
+}
+
+/// A place a name may refer to, and how the name belongs to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match<'g> {
+    pub place: &'g Place,
+    pub name: NameKind,
+}
+
+/// What the text around a name says about where it is, to choose among same-named places.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The countries the story names (ISO alpha-2).
+    pub countries: &'a [&'a str],
+    /// First-level regions named nearby, as (country, admin1 code): ("UA", "05") for Donetsk Oblast.
+    pub regions: &'a [(&'a str, &'a str)],
+}
+
+/// Weights of `Gazetteer::resolve_in`: a place's weight is its population (at least `POPULATION_FLOOR`: GeoNames
+/// gives 0 for unknown, and a village's count says little against another's), times `CURRENT` if it bears
+/// the name today, times `IN_COUNTRY` if it lies in a country the story names, times `IN_REGION` if it lies in a
+/// region named nearby. The heaviest is chosen when it weighs `DOMINANCE` times the next.
+const POPULATION_FLOOR: u64 = 500;
+const CURRENT: u64 = 100;
+const IN_COUNTRY: u64 = 100;
+const IN_REGION: u64 = 100;
+const DOMINANCE: u64 = 5;
 
 /// How a name resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +273,7 @@ impl Gazetteer {
 
     /// Parses the TSV form (see scripts/build-gazetteer.py); malformed lines are skipped.
     pub fn parse(text: &str) -> Gazetteer {
-        let mut places = Vec::with_capacity(42_000);
+        let mut places = Vec::with_capacity(44_000);
         let mut index: HashMap<String, Vec<u32>, Fnv> = HashMap::with_capacity_and_hasher(200_000, Fnv);
         for line in text.lines() {
             if line.starts_with('#') || line.is_empty() {
@@ -174,27 +299,21 @@ impl Gazetteer {
                 population: f[7].parse().unwrap_or(0),
             };
             let i = places.len() as u32;
-            // Alternate names are stored already normalised (scripts/build-gazetteer.py); ASCII ones are
-            // taken as they are, others normalised again so both sides agree whatever the script's Unicode tables.
-            let mut keys: Vec<String> = std::iter::once(normalize(&place.name))
-                .chain(f[8].split('|').filter(|n| !n.is_empty()).map(|n| {
-                    if n.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b == b' ' || b.is_ascii_digit())
-                    {
-                        n.to_string()
-                    } else {
-                        normalize(n)
-                    }
-                }))
-                .collect();
+            let mut current = stored_names(f.get(8).copied());
+            current.push(normalize(&place.name));
             if place.kind == PlaceKind::Country {
-                keys.push(normalize(&place.country));
+                current.push(normalize(&place.country));
             }
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                // Lines are sorted by population, so each list stays most-populous-first.
+            current.sort();
+            current.dedup();
+            let mut other = stored_names(f.get(9).copied());
+            other.retain(|k| current.binary_search(k).is_err());
+            // Lines are sorted by population, so each list stays most-populous-first.
+            for k in current {
                 index.entry(k).or_default().push(i);
+            }
+            for k in other {
+                index.entry(k).or_default().push(i | OTHER);
             }
             places.push(place);
         }
@@ -209,13 +328,19 @@ impl Gazetteer {
         self.places.is_empty()
     }
 
+    /// Every place, most populous first (the map finds the places inside an area with it).
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
     fn exact(&self, key: &str) -> Option<&[u32]> {
         self.index.get(key).map(Vec::as_slice)
     }
 
-    /// Every place a name may refer to, most populous first. Tries the name, then (for Cyrillic) case
+    /// Every place a name may refer to: those that bear it today first, then those that bore it once (or
+    /// know it as an exonym), each group most populous first. Tries the name, then (for Cyrillic) case
     /// endings removed and vowel alternations undone, then transliterations.
-    pub fn lookup(&self, name: &str) -> Vec<&Place> {
+    pub fn matches(&self, name: &str) -> Vec<Match<'_>> {
         let key = normalize(name);
         if key.is_empty() {
             return Vec::new();
@@ -233,35 +358,106 @@ impl Gazetteer {
                 None
             }
         });
-        ids.map(|ids| ids.iter().map(|&i| &self.places[i as usize]).collect())
+        let mut out: Vec<Match<'_>> = ids
             .unwrap_or_default()
+            .iter()
+            .map(|&i| Match {
+                place: &self.places[(i & !OTHER) as usize],
+                name: if i & OTHER == 0 {
+                    NameKind::Current
+                } else {
+                    NameKind::Other
+                },
+            })
+            .collect();
+        // Stable: within each group the population order of the index stays.
+        out.sort_by_key(|m| m.name == NameKind::Other);
+        out
     }
 
-    /// Picks one place for a name: the one in `context_country` (ISO alpha-2) if any, else the most
-    /// populous when it clearly dominates, else ambiguous.
+    /// Every place a name may refer to, in the order of `matches`.
+    pub fn lookup(&self, name: &str) -> Vec<&Place> {
+        self.matches(name).into_iter().map(|m| m.place).collect()
+    }
+
+    /// Picks one place for a name, with the story's country (ISO alpha-2) as the only context.
     pub fn resolve(&self, name: &str, context_country: Option<&str>) -> Resolution<'_> {
-        let found = self.lookup(name);
+        let countries: Vec<&str> = context_country.into_iter().collect();
+        self.resolve_in(
+            name,
+            &Context {
+                countries: &countries,
+                regions: &[],
+            },
+        )
+    }
+
+    /// Picks one place for a name. A country of that name wins outright. Otherwise each place is weighed:
+    /// its population, a hundred times more if it bears the name today (Pokrovsk, Donetsk Oblast, before
+    /// Engels, which was called Pokrovsk until 1931; a former name alone still finds its place: Artemivsk →
+    /// Bakhmut), a hundred times more if it lies in a country the story names, a hundred times more if it
+    /// lies in a region named nearby (which Pokrovske of ten). The heaviest is found when it weighs five
+    /// times the next; else the name is ambiguous, the places listed heaviest first.
+    pub fn resolve_in(&self, name: &str, context: &Context<'_>) -> Resolution<'_> {
+        let found = self.matches(name);
         match found.as_slice() {
-            [] => Resolution::NotFound,
-            [one] => Resolution::Found(one),
-            many => {
-                if let Some(c) = many.iter().find(|p| p.kind == PlaceKind::Country) {
-                    return Resolution::Found(c);
-                }
-                if let Some(cc) = context_country
-                    && let Some(p) = many.iter().find(|p| p.country == cc)
-                {
-                    return Resolution::Found(p);
-                }
-                // Lists are most populous first.
-                if many[0].population >= 5 * many[1].population.max(1) {
-                    Resolution::Found(many[0])
-                } else {
-                    Resolution::Ambiguous(many.iter().take(5).copied().collect())
-                }
+            [] => return Resolution::NotFound,
+            [one] => return Resolution::Found(one.place),
+            _ => {}
+        }
+        if let Some(c) = found.iter().find(|m| m.place.kind == PlaceKind::Country) {
+            return Resolution::Found(c.place);
+        }
+        let weight = |m: &Match<'_>| -> u64 {
+            let p = m.place;
+            let mut w = p.population.max(POPULATION_FLOOR);
+            if m.name == NameKind::Current {
+                w *= CURRENT;
             }
+            if context.countries.contains(&p.country.as_str()) {
+                w *= IN_COUNTRY;
+            }
+            if context.regions.iter().any(|&(c, a)| c == p.country && a == p.admin1) {
+                w *= IN_REGION;
+            }
+            w
+        };
+        let mut weighed: Vec<(u64, &Place)> = found.iter().map(|m| (weight(m), m.place)).collect();
+        // Heaviest first; ties by population, then by id, so the order never depends on the index.
+        weighed.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.population.cmp(&a.1.population))
+                .then(a.1.geonameid.cmp(&b.1.geonameid))
+        });
+        if weighed[0].0 >= DOMINANCE * weighed[1].0 {
+            Resolution::Found(weighed[0].1)
+        } else {
+            Resolution::Ambiguous(weighed.iter().take(5).map(|&(_, p)| p).collect())
         }
     }
+}
+
+/// A `|`-separated column of names, as index keys, sorted and deduplicated. Names are stored already
+/// normalised (scripts/build-gazetteer.py); ASCII ones are taken as they are, others normalised again so both
+/// sides agree whatever the script's Unicode tables.
+fn stored_names(column: Option<&str>) -> Vec<String> {
+    let mut v: Vec<String> = column
+        .into_iter()
+        .flat_map(|c| c.split('|'))
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            if n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b' ' || b.is_ascii_digit())
+            {
+                n.to_string()
+            } else {
+                normalize(n)
+            }
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// The embedded data as text. The data is compiled in and checked by tests; were it unreadable, the

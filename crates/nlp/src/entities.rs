@@ -21,13 +21,14 @@ pub struct Entity {
 /// A place mention linked to the gazetteer.
 pub use livebrief_model::reading::Place as GeoPlace;
 
-/// Looks a name up in the gazetteer (after the lexicon's aliases such as "U.S."), choosing by the
-/// story's country when the name is ambiguous.
-pub fn geo_place(name: &str, context_country: Option<&str>) -> Option<GeoPlace> {
+/// Looks a name up in the gazetteer (after the lexicon's aliases such as "U.S."), choosing among
+/// same-named places by what the story says: the countries it names and the oblasts named in it
+/// (`livebrief_geo::Gazetteer::resolve_in`).
+pub fn geo_place(name: &str, context: &livebrief_geo::Context<'_>) -> Option<GeoPlace> {
     use livebrief_geo::{Gazetteer, PlaceKind, Resolution};
     let key = place_canonical(name).unwrap_or(name);
     let g = Gazetteer::embedded();
-    let (p, ambiguous) = match g.resolve(key, context_country) {
+    let (p, ambiguous) = match g.resolve_in(key, context) {
         Resolution::Found(p) => (p, false),
         Resolution::Ambiguous(v) => (v[0], true),
         Resolution::NotFound => return None,
@@ -45,6 +46,44 @@ pub fn geo_place(name: &str, context_country: Option<&str>) -> Option<GeoPlace> 
         region: p.region().map(str::to_string),
         ambiguous,
     })
+}
+
+/// See `find`: a single Cyrillic word at the start of a sentence or of a quotation is a place only if it
+/// names a town at least this big.
+const WEAK_POSITION_MIN_POPULATION: u64 = 10_000;
+
+/// Words that make the word before them an oblast: "Donetsk Oblast", "Донецькій області", "Донецкой области".
+const OBLAST_WORDS: &[&str] = &[
+    "oblast",
+    "region",
+    "province",
+    "область",
+    "області",
+    "областю",
+    "обл",
+    "области",
+    "областью",
+];
+
+/// The oblasts a text names ("Donetsk Oblast", "Запорізькій області"), as (country, admin1) pairs in order.
+fn oblasts_named(s: &str, toks: &[Token]) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate().skip(1) {
+        let prev = toks[i - 1];
+        if t.kind != Kind::Word
+            || prev.kind != Kind::Word
+            || !s[prev.end..t.start].chars().all(|c| c == ' ')
+            || !OBLAST_WORDS.contains(&lower(t.text(s)).as_str())
+        {
+            continue;
+        }
+        if let Some(code) = livebrief_geo::ua_oblast(prev.text(s))
+            && !out.contains(&("UA", code))
+        {
+            out.push(("UA", code));
+        }
+    }
+    out
 }
 
 /// A name mention: token range [first, last] and the entity it belongs to.
@@ -171,7 +210,6 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             i = j + 1;
             continue;
         }
-        let _ = sentence_start;
         // Lowercase role words before the name: "Kremlin aide Yury Ushakov", "US national-security adviser".
         let mut k = i;
         let mut pre: Vec<&str> = Vec::new();
@@ -219,16 +257,51 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     // Group mentions into entities: full names first; surnames and aliases link to them.
     let mut list: Vec<Entity> = Vec::new();
     let mut mentions = Vec::new();
-    // The story's country: the first country named (gives "Odessa" its Ukraine or its Texas).
-    let context_country: Option<String> = raw.iter().find_map(|(_, _, name, _)| {
-        let p = geo_place(name, None)?;
-        livebrief_geo::Gazetteer::embedded()
+    // The story's countries, in the order it names them (they give "Odessa" its Ukraine or its Texas), and
+    // the oblasts it names (which of the many Pokrovske).
+    let mut countries: Vec<String> = Vec::new();
+    for (_, _, name, _) in &raw {
+        let Some(p) = geo_place(name, &livebrief_geo::Context::default()) else {
+            continue;
+        };
+        if let Some(c) = livebrief_geo::Gazetteer::embedded()
             .lookup(&p.name)
             .first()
             .filter(|g| g.kind == livebrief_geo::PlaceKind::Country)
-            .map(|g| g.country.clone())
-    });
-    let classify = |name: &str, description: &Option<String>| -> Option<EntityKind> {
+            && !countries.contains(&c.country)
+        {
+            countries.push(c.country.clone());
+        }
+    }
+    let countries: Vec<&str> = countries.iter().map(String::as_str).collect();
+    let regions = oblasts_named(s, toks);
+    let context = livebrief_geo::Context {
+        countries: &countries,
+        regions: &regions,
+    };
+    // A village named like a common word ("Веселе", "Надія", "Велике" from "Велика") must not make every
+    // capitalised occurrence of that word a place. Where a capital says nothing, at the start of a sentence
+    // or of a quotation («Відродження», a farm; «Рідне місто», a party), one Cyrillic word is a place only
+    // if it names a town of `WEAK_POSITION_MIN_POPULATION` or more; elsewhere in the text it still may be.
+    let weak_position = |first: usize, last: usize, name: &str| -> bool {
+        first == last
+            && name.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
+            && (sentence_start.get(first).copied().unwrap_or(false)
+                || first.checked_sub(1).is_some_and(|k| toks[k].kind == Kind::QuoteMark))
+    };
+    let small_place = |name: &str| -> bool {
+        let key = place_canonical(name).unwrap_or(name);
+        match livebrief_geo::Gazetteer::embedded().resolve_in(key, &context) {
+            livebrief_geo::Resolution::Found(p) => {
+                p.kind == livebrief_geo::PlaceKind::City && p.population < WEAK_POSITION_MIN_POPULATION
+            }
+            livebrief_geo::Resolution::Ambiguous(v) => v
+                .iter()
+                .all(|p| p.kind == livebrief_geo::PlaceKind::City && p.population < WEAK_POSITION_MIN_POPULATION),
+            livebrief_geo::Resolution::NotFound => true,
+        }
+    };
+    let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
         if place_canonical(name).is_some() {
             return Some(EntityKind::Place);
         }
@@ -236,7 +309,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         // A name the gazetteer knows is a place, unless it looks like a person (a title or role before it).
         if description.is_none()
             && (words_n == 1 || !name.split_whitespace().any(|w| ORG_WORDS.contains(&lower(w).as_str())))
-            && geo_place(name, context_country.as_deref()).is_some()
+            && geo_place(name, &context).is_some()
+            && !(weak && small_place(name))
         {
             return Some(EntityKind::Place);
         }
@@ -265,8 +339,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut person_by_surname: HashMap<String, usize> = HashMap::new();
     let mut descriptions_seen: HashSet<(usize, String)> = HashSet::new();
     for &m in &order {
-        let (_, _, name, description) = &raw[m];
-        let geo = geo_place(name, context_country.as_deref());
+        let (first, last, name, description) = &raw[m];
+        let geo = geo_place(name, &context);
         let canonical_place = place_canonical(name)
             .map(str::to_string)
             .or_else(|| geo.as_ref().map(|g| g.name.clone()));
@@ -283,7 +357,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         let idx = match found {
             Some(idx) => idx,
             None => {
-                let Some(kind) = classify(name, description) else {
+                let Some(kind) = classify(name, description, weak_position(*first, *last, name)) else {
                     continue;
                 };
                 let place = if kind == EntityKind::Place { geo } else { None };

@@ -76,3 +76,53 @@ fn place_spellings_link_to_one_entity() {
     assert_eq!(kyiv.len(), 1, "Kyiv and Kiev are one place: {:?}", r.entities);
     assert_eq!(kyiv[0].mentions.len(), 2);
 }
+
+fn place_of<'r>(r: &'r livebrief_nlp::Reading, name: &str) -> &'r livebrief_nlp::GeoPlace {
+    r.entities
+        .iter()
+        .find(|e| e.kind == EntityKind::Place && e.name == name)
+        .and_then(|e| e.place.as_ref())
+        .unwrap_or_else(|| panic!("no place {name}: {:?}", r.entities))
+}
+
+#[test]
+fn war_map_places_the_town_of_today_and_the_village_of_the_oblast_named() {
+    // No country named: Pokrovsk is the town in Donetsk Oblast, not Engels (Pokrovsk until 1931).
+    let r = run("Fighting continued near Pokrovsk overnight, the general staff said.");
+    let p = place_of(&r, "Pokrovsk");
+    assert_eq!(
+        (p.geonameid, p.country.as_str(), p.region.as_deref(), p.ambiguous),
+        (704422, "UA", Some("Donetsk Oblast"), false)
+    );
+    // A former name finds the renamed town, named as it is today.
+    let r = run("Troops were seen near Krasnoarmiisk on Monday.");
+    let p = place_of(&r, "Pokrovsk");
+    assert_eq!((p.geonameid, p.ambiguous), (704422, false));
+    // In Ukrainian, Красноармійськ is also what two Russian towns are called today: the story's country
+    // puts Pokrovsk first.
+    let r = run("Російські війська наступають на Красноармійськ на сході України.");
+    assert_eq!(place_of(&r, "Pokrovsk").geonameid, 704422);
+    // Ten villages are called Pokrovske; the oblast named in the text picks one.
+    let r = run("Окупанти обстріляли село Покровське в Луганській області.");
+    let p = place_of(&r, "Pokrovske");
+    assert_eq!((p.region.as_deref(), p.ambiguous), (Some("Luhansk Oblast"), false));
+    // A village of 839 people, declined, with its coordinates.
+    let r = run("ЗСУ просунулися у Старомайорському, заявили в Силах оборони.");
+    let p = place_of(&r, "Staromaiorske");
+    assert!(p.lat.is_some_and(|l| (l - 47.75).abs() < 0.05), "{p:?}");
+}
+
+#[test]
+fn a_village_named_like_a_common_word_does_not_make_the_word_a_place() {
+    // "Велика" opens a sentence and would be the village Велике; «Відродження» opens a quotation and names
+    // a farm, not the village of that name.
+    let r = run("Велика кількість людей прийшла на мітинг. Позов подало господарство «Відродження» з Одеси.");
+    assert!(
+        r.entities
+            .iter()
+            .all(|e| e.kind != EntityKind::Place || e.name == "Odesa"),
+        "{:?}",
+        r.entities
+    );
+    assert_eq!(place_of(&r, "Odesa").country, "UA");
+}
