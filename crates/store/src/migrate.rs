@@ -141,13 +141,16 @@ impl From<rusqlite::Error> for MigrateError {
     }
 }
 
+/// Told each table as it is copied: (table, rows).
+pub type Progress = dyn Fn(&str, u64) + Sync;
+
 /// What a migration should do beyond copying into an empty target.
 #[derive(Default)]
 pub struct Options<'a> {
     /// Empty the target's livebrief tables first (in the same transaction) when they hold other data.
     pub replace: bool,
     /// Told each table as it is copied: (table, rows).
-    pub progress: Option<&'a (dyn Fn(&str, u64) + Sync)>,
+    pub progress: Option<&'a Progress>,
 }
 
 #[derive(Debug)]
@@ -565,7 +568,7 @@ async fn read_source(
     layouts: Vec<Layout>,
     send: Option<tokio::sync::mpsc::Sender<Result<Msg, MigrateError>>>,
 ) -> Result<Vec<Sum>, MigrateError> {
-    let result = source
+    source
         .read(move |c| {
             let run = || -> Result<Vec<Sum>, MigrateError> {
                 c.execute_batch("BEGIN")?;
@@ -622,8 +625,7 @@ async fn read_source(
             }
             Ok(result)
         })
-        .await?;
-    result
+        .await?
 }
 
 fn stopped() -> MigrateError {
@@ -683,7 +685,7 @@ async fn copy(
     source: &SqliteStore,
     tx: &Transaction<'_>,
     layouts: &[Layout],
-    progress: Option<&(dyn Fn(&str, u64) + Sync)>,
+    progress: Option<&Progress>,
 ) -> Result<Vec<Sum>, MigrateError> {
     let (send, mut recv) = tokio::sync::mpsc::channel(CHANNEL_BATCHES);
     let reader = read_source(source, layouts.to_vec(), Some(send));

@@ -427,6 +427,9 @@ struct Snapshot {
     jobs: Vec<Job>,
 }
 
+/// A development's reports with their memberships.
+type Members = Vec<(Membership, Report)>;
+
 #[derive(Debug, PartialEq)]
 struct BriefingSnapshot {
     briefing: Briefing,
@@ -434,7 +437,7 @@ struct BriefingSnapshot {
     entries: Vec<(Entry, Vec<Revision>, Vec<TrackedQuote>)>,
     events: Vec<Event>,
     reports: Vec<(Report, Vec<ReportChange>, Option<Membership>)>,
-    developments: Vec<(Development, Vec<DeskRecord>, Vec<(Membership, Report)>)>,
+    developments: Vec<(Development, Vec<DeskRecord>, Members)>,
     quotes: Vec<TrackedQuote>,
     speakers: Vec<Speaker>,
 }

@@ -190,8 +190,7 @@ async fn pg_migrate_names_a_value_postgres_cannot_store_and_copies_nothing() {
     let before = target_sums(&target).await.expect("sums");
     let err = migrate(&sqlite, &target, &Options::default())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(matches!(err, MigrateError::Data(_)), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("users row 2 column name") && msg.contains("NUL"), "{msg}");
