@@ -3,6 +3,7 @@
 mod demo;
 mod extract_cmd;
 mod ingest_cmd;
+mod migrate_cmd;
 mod read_cmd;
 
 use std::collections::BTreeMap;
@@ -141,6 +142,24 @@ enum Command {
         /// Poll the sources and queue their new articles (for the server), without fetching them.
         #[arg(long)]
         sources_only: bool,
+    },
+    /// Copy a SQLite site into PostgreSQL with its ids, in one transaction, verified by counts and checksums.
+    #[command(long_about = migrate_cmd::LONG_ABOUT)]
+    Migrate {
+        /// The SQLite site: sqlite:PATH, PATH being its data directory or its livebrief.db file.
+        #[arg(long, value_name = "sqlite:PATH")]
+        from: String,
+        /// The PostgreSQL database, postgres://user@host:port/database (its schema is brought up to date first).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// When the target holds other livebrief data: empty its livebrief tables and copy, in the same
+        /// transaction (what was there is lost; stop the instances that use it first).
+        #[arg(long, conflicts_with = "check")]
+        replace: bool,
+        /// Only compare source and target, table by table (counts and checksums); change nothing. Exits
+        /// non-zero when they differ.
+        #[arg(long)]
+        check: bool,
     },
     /// Group reports (JSON lines: id, source, published, title, text) into developments as the server would;
     /// prints {"id": …, "development": …} per report.
@@ -296,11 +315,21 @@ fn load_config(cli: &Cli, listen: Option<&str>) -> anyhow::Result<Config> {
 /// OS advisory lock on `livebrief.lock`, which holds the owner's pid for the message; it is held until the
 /// process exits (also when it is killed: the operating system drops it).
 fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
-    use std::io::{Read, Seek, Write};
     if config.database_url.is_some() {
         return Ok(None);
     }
-    let data_dir = &config.data_dir;
+    lock_dir(
+        &config.data_dir,
+        "the server polls on its own; stop it first, or run several servers on PostgreSQL with --database \
+         postgres://…",
+    )
+    .map(Some)
+}
+
+/// Takes the lock of the SQLite data directory `data_dir` (see [`lock_data_dir`]); `advice` ends the message
+/// when another process holds it.
+fn lock_dir(data_dir: &Path, advice: &str) -> anyhow::Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
     let path = data_dir.join("livebrief.lock");
     let mut file = std::fs::OpenOptions::new()
@@ -319,7 +348,7 @@ fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
                 file.sync_data()
             })();
             record.with_context(|| format!("writing the pid into {}", path.display()))?;
-            Ok(Some(file))
+            Ok(file)
         }
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut owner = String::new();
@@ -330,8 +359,7 @@ fn lock_data_dir(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
             };
             bail!(
                 "{owner} is working on the data directory {}: a SQLite data directory is used by one process at \
-                 a time (the server polls on its own; stop it first, or run several servers on PostgreSQL with \
-                 --database postgres://…)",
+                 a time ({advice})",
                 data_dir.display()
             )
         }
@@ -593,6 +621,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             ingest_cmd::poll_once(&ingest, briefing.as_deref(), *sources_only).await
         }
         Command::Group { file } => ingest_cmd::group(file),
+        Command::Migrate {
+            from,
+            to,
+            replace,
+            check,
+        } => migrate_cmd::run(from, to, *replace, *check).await,
         Command::Config => {
             let c = load_config(&cli, None)?;
             println!("listen = {:?}", c.listen.to_string());

@@ -12,6 +12,7 @@ pub mod codec;
 pub mod conformance;
 pub mod desk;
 pub mod ingest;
+pub mod migrate;
 mod postgres;
 pub mod quotes;
 mod sqlite;

@@ -21,6 +21,7 @@ fn help_lists_every_subcommand() {
         "source",
         "poll",
         "group",
+        "migrate",
     ] {
         assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
     }
@@ -30,6 +31,16 @@ fn help_lists_every_subcommand() {
         .expect("run");
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("add") && help.contains("passwd") && help.contains("list"));
+    // The re-run rule is in migrate's help.
+    let out = std::process::Command::new(BIN)
+        .args(["migrate", "--help"])
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("already migrated") && help.contains("--replace") && help.contains("--check"),
+        "{help}"
+    );
 }
 
 #[test]
