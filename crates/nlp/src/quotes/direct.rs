@@ -66,7 +66,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
             && words >= 6
             && let Some(colon) = colon_at
         {
-            let start = sentences_start(&sent_of, colon);
+            let start = sentences_start(sent_of, colon);
             // "He adds that American Muslims have two choices: “…”": a reported clause before the colon takes the
             // quotation into it (the indirect pass reads it as mixed).
             let reported = (start..colon).any(|x| {
@@ -118,7 +118,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
         if found.is_none() && words >= 4 && m.open > 2 {
             let p = m.open - 1;
             if matches!(toks[p].text(s), "." | ":") && !in_quote[p] {
-                let start = sentences_start(&sent_of, p);
+                let start = sentences_start(sent_of, p);
                 let verb = p - 1;
                 let short = p - start <= 6;
                 if short
@@ -243,7 +243,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                 // The thing named is not part of the words used.
                 m.open
             } else if v > m.close {
-                let start = sentences_start(&sent_of, m.open);
+                let start = sentences_start(sent_of, m.open);
                 // "Later, “…,” the spokesman said": a short adverbial and a comma do not make it mixed.
                 let lead_words = (start..m.open).filter(|&k| toks[k].kind == Kind::Word).count();
                 // "Biden weighed in, telling Mic in an interview, “…,” he said": a lead with its own verb of saying
@@ -353,6 +353,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                         inherited: false,
                         sentence: sent_of[m.open.min(toks.len() - 1)],
                         evidence: why,
+                        base: None,
                     });
                 }
             }

@@ -100,7 +100,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                         || DETERMINERS.contains(&ctx.word(v - 1).as_str())
                         || crate::lexicon::NUMBER_WORDS.contains(&ctx.word(v - 1).as_str())
                         || ctx.word(v - 1) == "all");
-                if noun_use || cue_used[v] || !(is_speech(s, &toks[v]) || opening_asked) || modal_before(&ctx, v) {
+                if noun_use || cue_used[v] || !(is_speech(s, &toks[v]) || opening_asked) || modal_before(ctx, v) {
                     continue;
                 }
                 // CONTENT-START, SPEAKER VERB, CONTENT-END: "This campaign, he says, is different."
@@ -116,7 +116,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                         .chain(v + 2..end_tok)
                         .filter(|&k| toks[k].kind == Kind::Word)
                         .count();
-                    if words >= 3 && !inside_direct(first.0, second.1, &out) {
+                    if words >= 3 && !inside_direct(first.0, second.1, out) {
                         found_all.push(RawQuote::indirect(
                             vec![first, second],
                             v,
@@ -144,7 +144,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                     let pronoun_topic = wh == "about" && toks.get(start).is_some_and(|t| is_pronoun(s, t));
                     if words >= if wh == "about" { 3 } else { 2 } && end > start && !pronoun_topic {
                         let span = (toks[start].start, toks[end - 1].end);
-                        if !inside_direct(span.0, span.1, &out) {
+                        if !inside_direct(span.0, span.1, out) {
                             let speaker = ctx.np_before(v, 0).filter(|_| v > a);
                             found_all.push(RawQuote {
                                 kind: QuoteKind::Indirect,
@@ -154,6 +154,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                                 inherited: false,
                                 sentence: si,
                                 evidence: "a question asked",
+                                base: None,
                             });
                             next = end;
                             continue;
@@ -535,7 +536,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                         );
                         let clause_follows = that.is_some() || toks.get(c).is_some_and(|t| is_pronoun(s, t));
                         if words >= 3
-                            && !inside_direct(span.0, span.1, &out)
+                            && !inside_direct(span.0, span.1, out)
                             && !bad_start
                             && (!object_verb || clause_follows)
                         {
@@ -621,7 +622,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                     };
                     let words = (a..comma).filter(|&k| toks[k].kind == Kind::Word).count();
                     let span = (toks[a].start, toks[last].end);
-                    if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, &out) {
+                    if rest_words <= 6 && words >= 3 && comma > a && !inside_direct(span.0, span.1, out) {
                         found_all.push(RawQuote::indirect(
                             vec![span],
                             v,

@@ -20,6 +20,8 @@
 //! and cue look-ups they share are the methods of `Ctx` in [`ctx`].
 
 mod ctx;
+mod cyrillic;
+pub use cyrillic::genitive_to_nominative;
 mod direct;
 mod indirect;
 mod name_lines;
@@ -61,6 +63,8 @@ pub struct RawQuote {
     /// First token of the quote's attribution context (for dates): the sentence's tokens outside the content.
     pub sentence: usize,
     pub evidence: &'static str,
+    /// The speaker's base form when the finder knows it (Ukrainian and Russian: `За словами Пєскова` → Пєсков).
+    pub base: Option<String>,
 }
 
 impl RawQuote {
@@ -79,6 +83,7 @@ impl RawQuote {
             inherited: false,
             sentence,
             evidence,
+            base: None,
         }
     }
 }
@@ -382,6 +387,9 @@ const SIGNED_WITH_A_DASH: &str = "a dash and a name sign the quotation";
 
 /// Finds direct, indirect and mixed quotes. `sentences` are token ranges [first, last).
 pub fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec<RawQuote> {
+    if cyrillic::is_cyrillic_text(s) {
+        return cyrillic::find(s, toks, sentences);
+    }
     let mut sent_of = vec![usize::MAX; toks.len()];
     for (si, &(a, b)) in sentences.iter().enumerate() {
         for x in sent_of.iter_mut().take(b).skip(a) {

@@ -85,7 +85,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
             continue;
         }
         let span = (toks[k + 1].start, toks[e - 1].end);
-        if inside_direct(span.0, span.1, &out) {
+        if inside_direct(span.0, span.1, out) {
             continue;
         }
         let mut q = RawQuote::indirect(

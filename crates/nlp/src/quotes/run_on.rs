@@ -59,6 +59,7 @@ pub(super) fn run(f: &mut Finder<'_>) {
                     inherited: true,
                     sentence: sent_of[m.open.min(toks.len() - 1)],
                     evidence: "continues the previous speaker",
+                    base: None,
                 });
             }
         }
