@@ -4,6 +4,7 @@ mod bad_input;
 mod cyrillic;
 mod dates;
 mod golden;
+mod golden_passes;
 mod languages;
 mod names;
 mod seed;
