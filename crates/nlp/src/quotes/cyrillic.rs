@@ -301,6 +301,32 @@ pub(super) fn is_cyrillic_text(s: &str) -> bool {
     cyr > lat
 }
 
+/// Capitalised at the start of a sentence, but not names: "Натомість заявив, що …", "Однако сообщил, что …".
+const CONNECTIVES: &[&str] = &[
+    "натомість",
+    "однак",
+    "проте",
+    "тому",
+    "водночас",
+    "також",
+    "крім",
+    "зокрема",
+    "втім",
+    "отже",
+    "тоді",
+    "потім",
+    "однако",
+    "кроме",
+    "впрочем",
+    "поэтому",
+    "тогда",
+    "затем",
+    "также",
+    "например",
+    "итак",
+    "зато",
+];
+
 fn is_cue(w: &str) -> bool {
     CUES.contains(&w)
 }
@@ -318,6 +344,8 @@ pub fn genitive_to_nominative(word: &str) -> String {
         ("Кличка", "Кличко"),
         ("Павла", "Павло"),
         ("Михайла", "Михайло"),
+        ("Ігоря", "Ігор"),
+        ("Игоря", "Игорь"),
         ("Льва", "Лев"),
         ("Сергея", "Сергей"),
         ("Андрея", "Андрей"),
@@ -564,6 +592,15 @@ impl Cx<'_> {
         while b > first && capital(self.text(b - 1)) && end - (b - 1) < 2 {
             b -= 1;
         }
+        // "речник Міненерго", "представитель МИД": a role at an organisation, not a person's name.
+        let org = |w: &str| {
+            w.starts_with("Мін")
+                || w.starts_with("Мин")
+                || w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+        };
+        if b == end && b > first && ROLES.contains(&self.lower(b - 1).as_str()) && org(self.text(b)) {
+            return Some(self.np(first, last, NpKind::Role));
+        }
         Some(self.np(b, end, NpKind::Name))
     }
 
@@ -603,7 +640,7 @@ impl Cx<'_> {
         if PRONOUNS_UK_RU.contains(&w.as_str()) {
             return Some(self.np(last, last, NpKind::Pronoun));
         }
-        if capital(self.text(last)) {
+        if capital(self.text(last)) && !CONNECTIVES.contains(&w.as_str()) {
             let mut b = last;
             while b > from
                 && self.is_word(b - 1)
