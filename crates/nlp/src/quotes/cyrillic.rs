@@ -912,6 +912,8 @@ pub(super) fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec
         let w1 = cx.lower(a + 1);
         let comma_from = |from: usize| (from..end_tok).find(|&x| cx.text(x) == "," && !cx.in_quote[x]);
         let mut found: Option<(usize, Np, (usize, usize), bool)> = None; // cue, speaker, content tokens, genitive
+        // The clause's second piece after a parenthetical attribution.
+        let mut tail: Option<(usize, usize)> = None;
         // `За словами X, …`, `По словам X, …`.
         if ((w0 == "за" && matches!(w1.as_str(), "словами" | "даними"))
             || (w0 == "по" && matches!(w1.as_str(), "словам" | "данным")))
@@ -957,24 +959,31 @@ pub(super) fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec
                     continue;
                 }
                 let (x, y) = (cx.lower(c + 1), cx.lower(c + 2));
+                // `…, по словам президента, …`: the attribution ends at the next comma, and the clause goes on.
+                let lim = (c + 2..end_tok)
+                    .find(|&z| cx.text(z) == "," && !cx.in_quote[z])
+                    .unwrap_or(end_tok);
                 let hit = if (x == "за" && matches!(y.as_str(), "словами" | "даними"))
                     || (x == "по" && matches!(y.as_str(), "словам" | "данным"))
                 {
-                    cx.name_in(c + 3, end_tok - 1).map(|sp| (c + 2, sp, true))
+                    cx.name_in(c + 3, lim - 1).map(|sp| (c + 2, sp, true))
                 } else if matches!(x.as_str(), "як" | "как") && is_cue(&y) {
-                    cx.speaker_after(c + 2, end_tok).map(|sp| (c + 2, sp, false))
+                    cx.speaker_after(c + 2, lim).map(|sp| (c + 2, sp, false))
                 } else if is_cue(&x) {
-                    cx.speaker_after(c + 1, end_tok).map(|sp| (c + 1, sp, false))
+                    cx.speaker_after(c + 1, lim).map(|sp| (c + 1, sp, false))
                 } else {
                     None
                 };
                 if let Some((cue, sp, genitive_name)) = hit {
                     // The speaker phrase reaches the end of the sentence, or a preposition after it.
-                    let rest_ok = sp.last + 1 == end_tok
+                    let rest_ok = sp.last + 1 == lim
                         || STOPS.contains(&cx.lower(sp.last + 1).as_str())
                         || cx.text(sp.last + 1) == ",";
                     if rest_ok {
                         found = Some((cue, sp, (a, c), genitive_name));
+                        if lim + 1 < end_tok {
+                            tail = Some((lim + 1, end_tok));
+                        }
                     }
                     break;
                 }
@@ -1011,7 +1020,9 @@ pub(super) fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec
         }
         let mut q = RawQuote {
             kind: QuoteKind::Indirect,
-            spans: vec![(toks[ca].start, toks[cb - 1].end)],
+            spans: std::iter::once((toks[ca].start, toks[cb - 1].end))
+                .chain(tail.map(|(x, y)| (toks[x].start, toks[y - 1].end)))
+                .collect(),
             cue: Some(cue),
             speaker: Some(speaker),
             inherited: false,
