@@ -51,7 +51,7 @@ pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};
 pub use names::{Candidate, PersonKey, Relation, choose, person_key};
-pub use quotes::QuoteKind;
+pub use quotes::{QuoteKind, genitive_to_nominative};
 pub use text::MAX_SENTENCE_TOKENS;
 pub use topics::{
     MAX_TERMS, MAX_TOPICS, TopicDef, TopicListError, TopicScore, classify, default_topics, format_topics, parse_topics,
@@ -247,6 +247,8 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
                 }
             };
             let (name, kind) = match entity {
+                // The finder's base form (Ukrainian and Russian): the name as a person would look it up.
+                _ if q.base.is_some() => (q.base.clone(), entity.map_or("person", |e| ents.list[e].kind.as_str())),
                 Some(e) => (Some(ents.list[e].name.clone()), ents.list[e].kind.as_str()),
                 None if np.kind == quotes::NpKind::Name => {
                     (Some(span_text.trim_end_matches("'s").to_string()), "person")

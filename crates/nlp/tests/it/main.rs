@@ -1,8 +1,10 @@
 //! Reading tests: the seed article, the golden snippets, bad input.
 
 mod bad_input;
+mod cyrillic;
 mod dates;
 mod golden;
+mod golden_passes;
 mod languages;
 mod names;
 mod seed;
