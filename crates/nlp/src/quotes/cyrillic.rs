@@ -1074,9 +1074,39 @@ pub(super) fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec
             }
             _ => {}
         }
+        // A surname alone ("— сказал Песков", "За словами Пєскова") is the person named in full earlier in the
+        // report ("Дмитрий Песков"): the fullest name the article gives.
+        if sp.kind == NpKind::Name
+            && let Some(b) = q.base.as_deref()
+            && !b.contains(' ')
+            && let Some(full) = fuller_name(&cx, sp.first, b)
+        {
+            q.base = Some(full);
+        }
         if sp.kind == NpKind::Name {
             last_base = q.base.clone().map(|b| (sp.last, b));
         }
     }
     out
+}
+
+/// The nearest name of two capitalised words before token `before` whose last word is `surname` (as written or
+/// brought back from an oblique case), in its base form.
+fn fuller_name(cx: &Cx<'_>, before: usize, surname: &str) -> Option<String> {
+    let mut pos = before;
+    for _ in 0..64 {
+        let (last, name) = cx.name_run_before(pos)?;
+        let (first, last_word) = name.split_once(' ')?;
+        if last_word == surname {
+            return Some(name);
+        }
+        if genitive_to_nominative(last_word) == surname {
+            return Some(format!("{} {surname}", genitive_to_nominative(first)));
+        }
+        if last == 0 {
+            return None;
+        }
+        pos = last;
+    }
+    None
 }
