@@ -3,6 +3,7 @@
 mod demo;
 mod extract_cmd;
 mod ingest_cmd;
+mod map_cmd;
 mod read_cmd;
 
 use std::collections::BTreeMap;
@@ -125,6 +126,12 @@ enum Command {
     },
     /// Print the default topic list in the text form a briefing's own list uses.
     Topics,
+    /// Territorial control maps from files, without a server: `map area FILE`, `map diff OLD NEW`,
+    /// `map series DIR`.
+    Map {
+        #[command(subcommand)]
+        command: map_cmd::MapCommand,
+    },
     /// Manage the sources (feeds and pages) a briefing watches.
     Source {
         #[command(subcommand)]
@@ -541,6 +548,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             topics,
         } => read_cmd::run(file, published, url.as_deref(), *html, *json, topics.as_deref()),
+        Command::Map { command } => map_cmd::run(command),
         Command::Topics => {
             print!("{}", livebrief_nlp::format_topics(&livebrief_nlp::default_topics()));
             Ok(())
