@@ -157,6 +157,9 @@ pub struct App {
     /// The store has a change feed (PostgreSQL): other instances write too, and a briefing's event ids are
     /// contiguous, so a gap before a local event is another instance's events, announced first.
     follows_feed: bool,
+    /// Computed map changes and series, by the stored layer revisions they came from (immutable: a correction
+    /// is a new revision, so an entry never goes stale).
+    map_cache: maps::MapCache,
 }
 
 /// Stored events read per step when catching up with other instances' writes.
@@ -190,6 +193,7 @@ impl App {
             desk_bus,
             password_gate: accounts::PasswordGate::new(accounts::PASSWORD_CHECKS, accounts::PASSWORD_QUEUE),
             follows_feed: feed.is_some(),
+            map_cache: Default::default(),
         });
         if let Some(rx) = feed {
             tokio::spawn(follow_feed(Arc::downgrade(&app), rx));

@@ -138,6 +138,44 @@ pub fn simplified(mp: &MultiPolygon, tolerance: f64) -> MultiPolygon {
     )
 }
 
+/// Changes and series computed from stored layer revisions, which never change (a correction is a new
+/// revision with a new id): a reader's page reuses what the import or an earlier reader computed. Bounded:
+/// emptied when it holds more than `CACHE_MAX` of either.
+#[derive(Default)]
+pub(crate) struct MapCache {
+    changes: std::sync::Mutex<std::collections::HashMap<(MapLayerId, MapLayerId), Arc<Change>>>,
+    series: std::sync::Mutex<std::collections::HashMap<Vec<MapLayerId>, Arc<livebrief_map::Series>>>,
+}
+
+const CACHE_MAX: usize = 256;
+
+impl MapCache {
+    fn change(&self, old: MapLayerId, new: MapLayerId) -> Option<Arc<Change>> {
+        self.changes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(old, new))
+            .cloned()
+    }
+    fn put_change(&self, old: MapLayerId, new: MapLayerId, c: Arc<Change>) {
+        let mut m = self.changes.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= CACHE_MAX {
+            m.clear();
+        }
+        m.insert((old, new), c);
+    }
+    fn series(&self, ids: &[MapLayerId]) -> Option<Arc<livebrief_map::Series>> {
+        self.series.lock().unwrap_or_else(|p| p.into_inner()).get(ids).cloned()
+    }
+    fn put_series(&self, ids: Vec<MapLayerId>, s: Arc<livebrief_map::Series>) {
+        let mut m = self.series.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= CACHE_MAX {
+            m.clear();
+        }
+        m.insert(ids, s);
+    }
+}
+
 /// A stored layer with its geometry decoded.
 #[derive(Debug, Clone)]
 pub struct LoadedLayer {
@@ -337,15 +375,17 @@ impl App {
         let change = match self.previous_layer(b.id, layer, date).await? {
             Some(prev) => {
                 let c = livebrief_map::change(&prev.geometry, &geometry, &ChangeOptions::default());
+                self.map_cache.put_change(prev.layer.id, saved.id, Arc::new(c.clone()));
                 let places = places_in_change(layer, &c, 8);
                 Some((prev.layer.date, c, places))
             }
             None => None,
         };
-        if suggest && let Some((from, c, places)) = &change {
-            if let Err(e) = self.suggest_change(actor, &b, layer, *from, date, c, places).await {
-                tracing::warn!(error = %e, briefing = %slug, layer, "offering a map change to the desk");
-            }
+        if suggest
+            && let Some((from, c, places)) = &change
+            && let Err(e) = self.suggest_change(actor, &b, layer, *from, date, c, places).await
+        {
+            tracing::warn!(error = %e, briefing = %slug, layer, "offering a map change to the desk");
         }
         Ok(MapImport {
             layer: saved,
@@ -430,31 +470,52 @@ impl App {
     }
 
     /// The change between two dates' layers (`None` when either is missing).
-    pub async fn map_change(&self, b: BriefingId, layer: &str, from: Date, to: Date) -> Result<Option<Change>> {
+    pub async fn map_change(&self, b: BriefingId, layer: &str, from: Date, to: Date) -> Result<Option<Arc<Change>>> {
         let (Some(old), Some(new)) = (
-            self.map_layer(b, layer, from).await?,
-            self.map_layer(b, layer, to).await?,
+            self.store.map_layer(b, layer, from).await?,
+            self.store.map_layer(b, layer, to).await?,
         ) else {
             return Ok(None);
         };
+        if let Some(c) = self.map_cache.change(old.id, new.id) {
+            return Ok(Some(c));
+        }
+        let (old_id, new_id) = (old.id, new.id);
+        let (old, new) = (loaded(old)?, loaded(new)?);
         let c = tokio::task::spawn_blocking(move || {
             livebrief_map::change(&old.geometry, &new.geometry, &ChangeOptions::default())
         })
         .await
         .map_err(|e| AppError::Invalid(format!("the change could not be computed: {e}")))?;
+        let c = Arc::new(c);
+        self.map_cache.put_change(old_id, new_id, c.clone());
         Ok(Some(c))
     }
 
     /// Areas and daily, weekly and monthly changes of every date of a layer.
-    pub async fn map_series(&self, b: BriefingId, layer: &str) -> Result<livebrief_map::Series> {
+    pub async fn map_series(&self, b: BriefingId, layer: &str) -> Result<Arc<livebrief_map::Series>> {
+        let ids: Vec<MapLayerId> = self
+            .store
+            .map_layers(b, layer, false)
+            .await?
+            .iter()
+            .map(|l| l.id)
+            .collect();
+        if let Some(s) = self.map_cache.series(&ids) {
+            return Ok(s);
+        }
         let layers = self.store.map_layers(b, layer, true).await?;
+        let ids: Vec<MapLayerId> = layers.iter().map(|l| l.id).collect();
         let loaded: Vec<LoadedLayer> = layers.into_iter().map(loaded).collect::<Result<_>>()?;
-        tokio::task::spawn_blocking(move || {
+        let s = tokio::task::spawn_blocking(move || {
             let refs: Vec<(Date, &MultiPolygon)> = loaded.iter().map(|l| (l.layer.date, &l.geometry)).collect();
             livebrief_map::series(&refs, &ChangeOptions::default())
         })
         .await
-        .map_err(|e| AppError::Invalid(format!("the series could not be computed: {e}")))
+        .map_err(|e| AppError::Invalid(format!("the series could not be computed: {e}")))?;
+        let s = Arc::new(s);
+        self.map_cache.put_series(ids, s.clone());
+        Ok(s)
     }
 
     /// What a live page shows of a stored layer: its figures, the change from the date before, and the
@@ -471,7 +532,14 @@ impl App {
         };
         let prev = self.previous_layer(b.id, &l.layer, l.date).await.ok().flatten();
         let change = prev.as_ref().map(|p| {
-            let c = livebrief_map::change(&p.geometry, &geometry, &ChangeOptions::default());
+            let c = match self.map_cache.change(p.layer.id, l.id) {
+                Some(c) => c,
+                None => {
+                    let c = Arc::new(livebrief_map::change(&p.geometry, &geometry, &ChangeOptions::default()));
+                    self.map_cache.put_change(p.layer.id, l.id, c.clone());
+                    c
+                }
+            };
             (p.layer.date, p.layer.area_km2, c)
         });
         Some(Arc::new(MapNotice {
@@ -499,7 +567,7 @@ pub struct MapNotice {
     /// The geometry simplified for a small drawing.
     pub outline: MultiPolygon,
     /// The previous date, its area and the change from it.
-    pub previous: Option<(Date, f64, Change)>,
+    pub previous: Option<(Date, f64, Arc<Change>)>,
 }
 
 fn loaded(l: MapLayer) -> Result<LoadedLayer> {

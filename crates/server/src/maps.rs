@@ -586,8 +586,13 @@ fn signed_km2(v: f64) -> String {
     }
 }
 
-/// 113654.42 → "113,654.42".
+/// 113654.42 → "113,654.42" (never "-0.00").
 fn thousands(v: f64, places: usize) -> String {
+    let v = if v.abs() < 0.5 * 10f64.powi(-(places as i32)) {
+        0.0
+    } else {
+        v
+    };
     let s = format!("{v:.places$}");
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let mut out = String::new();
