@@ -3,9 +3,21 @@
 // by keyboard and the figures follow (announced politely); and a screenshot for the README.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, repo, SLUG } from './harness.mjs';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser, signIn, repo, SLUG } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target})`);
+  });
+}
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -57,5 +69,15 @@ test('a map card reaches an open live page', async () => {
   assert.equal(maps.length, 2);
   assert.match(maps[1].html, /<svg/);
   assert.ok(maps[1].net_km2 > 0, 'the second day gained ground');
+  await ctx.close();
+});
+
+test('the map page and the desk upload form have no WCAG A/AA violations', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${server.base}/b/${SLUG}/map`);
+  assert.deepEqual(await axe(page), [], 'axe violations on the map page');
+  await signIn(page, server.base, `/desk/b/${SLUG}/map`);
+  assert.deepEqual(await axe(page), [], 'axe violations on the desk upload form');
   await ctx.close();
 });
