@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keeps what a fuzz run found for the test suite: the inputs of fuzz/corpus/TARGET up to 400 bytes,
 # minimised by libFuzzer's merge (each kept input adds coverage), one base64 line each in
-# fuzz/kept/TARGET.b64, which crates/feed/tests/it/fuzz_corpus.rs replays. Run after fuzz/run.sh TARGET.
+# fuzz/kept/TARGET.b64, which crates/feed/tests/it/fuzz_corpus.rs (feed, opml, page) and
+# crates/map/tests/it/fuzz_corpus.rs (geojson, kml) replay. Run after fuzz/run.sh TARGET.
 #   fuzz/keep.sh feed opml page
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -5,14 +5,15 @@
 #   fuzz/run-all.sh 60 feed opml   # only these
 # Each target's corpus grows in fuzz/corpus/TARGET (not committed); fuzz/keep.sh keeps its small inputs in
 # fuzz/kept/TARGET.b64, which the test suite replays
-# (crates/feed/tests/it/fuzz_corpus.rs for feed, opml and page), so what fuzzing found stays checked.
+# (crates/feed/tests/it/fuzz_corpus.rs for feed, opml and page; crates/map/tests/it/fuzz_corpus.rs for geojson
+# and kml), so what fuzzing found stays checked.
 set -uo pipefail
 cd "$(dirname "$0")"
 secs="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(extract sanitize read topics feed opml page)
+  targets=(extract sanitize read topics feed opml page geojson kml)
 fi
 mkdir -p logs
 printf '%-10s %12s %8s %s\n' target inputs seconds findings

@@ -27,6 +27,12 @@ case "$target" in
     # The feed crate's own fixtures: every format, the hostile ones, OPML lists and pages.
     find ../crates/feed/tests -type f \( -name '*.xml' -o -name '*.json' -o -name '*.opml' -o -name '*.html' -o -name '*.rss' -o -name '*.atom' \) \
       -size -256k -exec sh -c 'for f; do cp "$f" "corpus/'"$target"'/seed-$(printf %s "$f" | cksum | cut -d" " -f1)"; done' _ {} + ;;
+  geojson|kml)
+    # The map crate's golden cases (every repair and refusal), and the DeepState samples when they are beside
+    # the workspace.
+    ext=$([ "$target" = kml ] && echo kml || echo geojson)
+    for f in ../crates/map/tests/golden/*/input."$ext"; do cp "$f" "corpus/$target/seed-$(basename "$(dirname "$f")").$ext"; done
+    if [ "$target" = geojson ] && [ -d ../../shared/data/deepstate ]; then cp ../../shared/data/deepstate/*.geojson corpus/geojson/; fi ;;
   sanitize)
 
     awk 'BEGIN{RS="\n#---\n"} {print > ("corpus/sanitize/seed-hostile-" NR ".html")}' ../crates/content/testdata/hostile-markup.txt ;;

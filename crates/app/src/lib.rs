@@ -11,6 +11,7 @@ pub mod desk;
 pub mod draft;
 pub mod grouping;
 pub mod ingest;
+pub mod maps;
 pub mod pipeline;
 pub mod quotes;
 mod reports;
@@ -93,6 +94,8 @@ pub struct Notice {
     pub event: Event,
     pub briefing: Briefing,
     pub entry: Option<Entry>,
+    /// A map layer's figures and outline, when the event is about one.
+    pub map: Option<Arc<maps::MapNotice>>,
 }
 
 /// An entry as an author writes it: the body is raw Markdown or HTML, rendered and sanitised here.
@@ -154,6 +157,9 @@ pub struct App {
     /// The store has a change feed (PostgreSQL): other instances write too, and a briefing's event ids are
     /// contiguous, so a gap before a local event is another instance's events, announced first.
     follows_feed: bool,
+    /// Computed map changes and series, by the stored layer revisions they came from (immutable: a correction
+    /// is a new revision, so an entry never goes stale).
+    map_cache: maps::MapCache,
 }
 
 /// Stored events read per step when catching up with other instances' writes.
@@ -187,6 +193,7 @@ impl App {
             desk_bus,
             password_gate: accounts::PasswordGate::new(accounts::PASSWORD_CHECKS, accounts::PASSWORD_QUEUE),
             follows_feed: feed.is_some(),
+            map_cache: Default::default(),
         });
         if let Some(rx) = feed {
             tokio::spawn(follow_feed(Arc::downgrade(&app), rx));
@@ -266,7 +273,35 @@ impl App {
     fn announce(&self, briefing: Briefing, event: Event, entry: Option<Entry>) {
         self.remember(&briefing, Some(event.id));
         // No receivers is fine: nobody is watching.
-        let _ = self.bus.send(Arc::new(Notice { event, briefing, entry }));
+        let _ = self.bus.send(Arc::new(Notice {
+            event,
+            briefing,
+            entry,
+            map: None,
+        }));
+    }
+
+    fn announce_map(&self, briefing: Briefing, event: Event, map: Option<Arc<maps::MapNotice>>) {
+        self.remember(&briefing, Some(event.id));
+        let _ = self.bus.send(Arc::new(Notice {
+            event,
+            briefing,
+            entry: None,
+            map,
+        }));
+    }
+
+    /// [`Self::publish`] for an event about a map layer.
+    pub(crate) async fn publish_map(&self, briefing: Briefing, event: Event, map: Option<Arc<maps::MapNotice>>) {
+        if self.follows_feed {
+            let known = self.version_by_id(briefing.id).unwrap_or(EventId(0));
+            if event.id.0 > known.0 + 1
+                && let Err(e) = self.announce_stored(briefing.id, Some(EventId(event.id.0 - 1))).await
+            {
+                tracing::error!(error = %e, briefing = briefing.id.0, "reading other instances' events");
+            }
+        }
+        self.announce_map(briefing, event, map);
     }
 
     fn version_by_id(&self, id: BriefingId) -> Option<EventId> {
@@ -303,11 +338,16 @@ impl App {
                 if upto.is_some_and(|u| event.id > u) {
                     return Ok(());
                 }
-                let entry = match event.entry_id {
+                last = event.id;
+                if let livebrief_model::Subject::MapLayer(l) = event.subject {
+                    let map = self.map_notice_by_id(&briefing, l).await;
+                    self.announce_map(briefing.clone(), event, map);
+                    continue;
+                }
+                let entry = match event.entry_id() {
                     Some(e) => self.store.entry(e).await?,
                     None => None,
                 };
-                last = event.id;
                 self.announce(briefing.clone(), event, entry);
             }
             if n < CATCH_UP_PAGE {
@@ -452,14 +492,19 @@ impl App {
         let events = self.store.events_after(briefing.id, after, limit).await?;
         let mut out = Vec::with_capacity(events.len());
         for event in events {
-            let entry = match event.entry_id {
+            let entry = match event.entry_id() {
                 Some(id) => self.store.entry(id).await?,
                 None => None,
+            };
+            let map = match event.subject {
+                livebrief_model::Subject::MapLayer(l) => self.map_notice_by_id(briefing, l).await,
+                _ => None,
             };
             out.push(Notice {
                 event,
                 briefing: briefing.clone(),
                 entry,
+                map,
             });
         }
         Ok(out)

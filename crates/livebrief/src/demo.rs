@@ -194,6 +194,20 @@ pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
     };
     app.change_entry(&actor, ids[5], Command::Edit(edit), None).await?;
     clock.advance(Duration::from_secs(1));
+    // A map: two days of a synthetic control layer (the day-to-day change goes to the desk as a draft).
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    for (day, date) in [(0u8, today.yesterday()?), (1, today)] {
+        app.import_map_layer(
+            &actor,
+            DEMO_SLUG,
+            "occupied",
+            date,
+            synthetic_front(day, 3000).into_bytes(),
+            day == 1,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("importing the demo map layer: {e}"))?;
+    }
     tracing::info!(
         user = DEMO_USER,
         password = DEMO_PASSWORD,
@@ -251,4 +265,34 @@ pub async fn outlets(
         server.base_url()
     );
     Ok(server)
+}
+
+/// A synthetic control layer for the demo and the tests (not real data): the ground south-east of a made-up
+/// front line running from near Vasylivka to beyond Pokrovsk, `vertices` points along the line. On `day` 1 the
+/// line has pushed north-west in two bulges (around Orikhiv and west of Pokrovsk), so the change names places.
+pub fn synthetic_front(day: u8, vertices: usize) -> String {
+    let (ax, ay, bx, by): (f64, f64, f64, f64) = (35.2, 47.3, 37.6, 48.45);
+    let (dx, dy) = (bx - ax, by - ay);
+    let len = (dx * dx + dy * dy).sqrt();
+    // Perpendicular, pointing north-west (towards the ground the line advances into).
+    let (nx, ny) = (-dy / len, dx / len);
+    let n = vertices.max(8);
+    let mut ring: Vec<[f64; 2]> = Vec::with_capacity(n + 4);
+    for i in 0..n {
+        let t = i as f64 / (n - 1) as f64;
+        let mut off = 0.03 * (t * 38.0 * std::f64::consts::PI).sin() + 0.012 * (t * 171.0).sin();
+        if day >= 1 {
+            off += 0.05 * (-((t - 0.24) / 0.035).powi(2)).exp() + 0.04 * (-((t - 0.86) / 0.03).powi(2)).exp();
+        }
+        let round = |v: f64| (v * 1e6).round() / 1e6;
+        ring.push([round(ax + t * dx + off * nx), round(ay + t * dy + off * ny)]);
+    }
+    // Close the area to the south-east of the line.
+    ring.extend([[38.4, 48.45], [38.4, 46.9], [35.2, 46.9]]);
+    ring.push(ring[0]);
+    let coords: Vec<String> = ring.iter().map(|[x, y]| format!("[{x},{y}]")).collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"synthetic front (demo)"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+        coords.join(",")
+    )
 }

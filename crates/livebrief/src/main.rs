@@ -3,6 +3,8 @@
 mod demo;
 mod extract_cmd;
 mod ingest_cmd;
+mod map_cmd;
+mod map_import_cmd;
 mod migrate_cmd;
 mod read_cmd;
 
@@ -126,6 +128,12 @@ enum Command {
     },
     /// Print the default topic list in the text form a briefing's own list uses.
     Topics,
+    /// Territorial control maps from files, without a server: `map area FILE`, `map diff OLD NEW`,
+    /// `map series DIR`; and into a briefing: `map import --briefing SLUG --date DATE --layer NAME FILE`.
+    Map {
+        #[command(subcommand)]
+        command: MapCli,
+    },
     /// Manage the sources (feeds and pages) a briefing watches.
     Source {
         #[command(subcommand)]
@@ -415,6 +423,16 @@ async fn app_for(config: &Config) -> anyhow::Result<Arc<App>> {
     Ok(App::new(store, Arc::new(SystemClock)).await?)
 }
 
+/// The `map` subcommands: the file tools and the import into a briefing.
+#[derive(Subcommand)]
+enum MapCli {
+    #[command(flatten)]
+    Files(map_cmd::MapCommand),
+    /// Import a dated control layer (GeoJSON or KML) into a briefing, or a directory of dated files
+    /// (`--dir DIR`: the date is in each file's name), with a progress bar.
+    Import(map_import_cmd::ImportArgs),
+}
+
 /// Threads for blocking work at most (the store has one writer and four readers; password checks have
 /// their own two threads).
 const MAX_BLOCKING_THREADS: usize = 64;
@@ -569,6 +587,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             topics,
         } => read_cmd::run(file, published, url.as_deref(), *html, *json, topics.as_deref()),
+        Command::Map {
+            command: MapCli::Files(command),
+        } => map_cmd::run(command),
+        Command::Map {
+            command: MapCli::Import(args),
+        } => {
+            let config = load_config(&cli, None)?;
+            map_import_cmd::run(app_for(&config).await?, args).await
+        }
         Command::Topics => {
             print!("{}", livebrief_nlp::format_topics(&livebrief_nlp::default_topics()));
             Ok(())

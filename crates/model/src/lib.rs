@@ -9,6 +9,7 @@ pub mod development;
 mod entry;
 mod event;
 pub mod job;
+pub mod map;
 pub mod quotes;
 pub mod reading;
 mod report;
@@ -26,8 +27,9 @@ pub use entry::{
     Action, Body, BodyFormat, Change, Citation, Correction, Entry, EntryDraft, EntryEdit, EntryId, Revision,
     RevisionAction, Snapshot, Status, limits,
 };
-pub use event::{Event, EventId, EventKind};
+pub use event::{Event, EventId, EventKind, Subject};
 pub use job::{Job, JobId, JobState, NewJob, Retry};
+pub use map::{MapLayer, MapLayerId, NewMapLayer};
 pub use quotes::{
     NewQuote, SPEAKER_NAME_CHARS, Speaker, SpeakerAction, SpeakerAlias, SpeakerId, TrackedQuote, TrackedQuoteId,
 };

@@ -1126,7 +1126,7 @@ impl Modify for SecurityAddon {
     info(title = "livebrief API", description = "Live briefings: briefings, entries, revisions, the publish workflow and the event stream; the newsroom loop: sources, developments and desk decisions."),
     modifiers(&SecurityAddon),
     components(schemas(ErrorBody, ErrorCode)),
-    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "newsroom", description = "Developments and desk decisions, sources, ingest jobs."), (name = "quotes", description = "The quote tracker: published quotes by speaker."), (name = "accounts"))
+    tags((name = "briefings"), (name = "entries"), (name = "live"), (name = "reports"), (name = "newsroom", description = "Developments and desk decisions, sources, ingest jobs."), (name = "quotes", description = "The quote tracker: published quotes by speaker."), (name = "accounts"), (name = "maps", description = "Control maps: dated layers in (GeoJSON, KML), layers, changes and area series out."))
 )]
 struct ApiDoc;
 
@@ -1149,7 +1149,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(retract_entry))
         .routes(routes!(entry_revisions))
         .routes(routes!(me));
-    let r = crate::tokens::api_routes(r);
+    let r = crate::maps::api_routes(crate::tokens::api_routes(r));
     crate::quotes::api::routes(crate::newsroom_api::routes(r)).split_for_parts()
 }
 

@@ -23,6 +23,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../static/inbox.js"),
     ),
     (
+        "map.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/map.js"),
+    ),
+    (
         "sources.js",
         "text/javascript; charset=utf-8",
         include_str!("../static/sources.js"),

@@ -25,6 +25,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         403,
         "The form's CSRF token is missing, forged or expired; reload the form.",
     ),
+    (
+        "invalid_layer",
+        422,
+        "The map layer cannot be used: an unknown geometry, an empty layer, unrepairable geometry (the message names the place and the reason).",
+    ),
     ("not_found", 404, "No such briefing, entry or route."),
     ("method_not_allowed", 405, "The route exists but not for this method."),
     (

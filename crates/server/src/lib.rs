@@ -8,6 +8,7 @@ pub mod conn;
 mod desk;
 pub mod error;
 pub mod feeds;
+pub mod maps;
 mod metrics;
 mod newsroom;
 mod newsroom_api;
@@ -138,6 +139,7 @@ fn build() -> (Router<AppState>, Vec<Route>) {
         .get("/b/{slug}/feed.atom", feeds::atom_feed)
         .get("/b/{slug}/feed.json", feeds::json_feed_handler)
         .get("/b/{slug}/quotes", quotes::quotes_page)
+        .get("/b/{slug}/map", maps::map_page)
         .get("/b/{slug}/quotes/{id}", quotes::speaker_page)
         .get("/b/{slug}/quotes/{id}/feed.atom", quotes::feed::speaker_feed)
         .get("/static/{name}", assets::serve)
@@ -168,6 +170,12 @@ fn build() -> (Router<AppState>, Vec<Route>) {
         .post("/desk/sources/{id}/{action}", newsroom::sources::act)
         .post("/desk/jobs/{id}/retry", newsroom::sources::retry_job)
         .get("/desk/speakers", quotes::desk::speakers)
+        .get("/desk/b/{slug}/map", maps::desk_form)
+        .add(
+            Method::POST,
+            "/desk/b/{slug}/map",
+            post(maps::desk_upload).layer(DefaultBodyLimit::max(livebrief_app::maps::MAX_LAYER_BYTES)),
+        )
         .post("/desk/speakers/{id}/{action}", quotes::desk::act)
         .get("/healthz", ops::healthz)
         .get("/readyz", ops::readyz)

@@ -69,6 +69,28 @@ pub fn event_payload(state: &AppState, n: &Notice) -> serde_json::Value {
         "kind": n.event.kind.as_str(),
         "at": rfc3339(n.event.at),
     });
+    // A map layer: its card (a small map and the figures).
+    if let Some(m) = &n.map {
+        let card = crate::maps::MapCardView::of(m, &n.briefing);
+        let html = state
+            .views
+            .render("map_card.html", minijinja::context! { m => &card })
+            .unwrap_or_default();
+        v["layer"] = m.layer.layer.clone().into();
+        v["date"] = m.layer.date.to_string().into();
+        v["revision"] = m.layer.revision.into();
+        v["area_km2"] = livebrief_map::out::round(m.layer.area_km2, 2).into();
+        if let Some((from, _, c)) = &m.previous {
+            v["from"] = from.to_string().into();
+            v["gained_km2"] = livebrief_map::out::round(c.gained_km2, 2).into();
+            v["lost_km2"] = livebrief_map::out::round(c.lost_km2, 2).into();
+            v["net_km2"] = livebrief_map::out::round(c.net_km2(), 2).into();
+        }
+        v["map_key"] = card.key.into();
+        v["permalink"] = card.url.into();
+        v["html"] = html.into();
+        return v;
+    }
     // Readers' view: a retracted entry is its stub here as on the page (`Entry::for_readers`).
     match n.entry.as_ref().map(livebrief_model::Entry::for_readers) {
         Some(e) => {

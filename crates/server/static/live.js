@@ -143,6 +143,21 @@
         announce(queue.length === 1 ? '1 new update' : queue.length + ' new updates');
       }
     },
+    // A map layer was imported: its card comes in like a new entry (a corrected day replaces its card).
+    map_updated: function (d) {
+      var old = doc.querySelectorAll('[data-map-key="' + d.map_key + '"]');
+      if (old.length) { for (var i = 0; i < old.length; i++) old[i].replaceWith(toNode(d.html)); return; }
+      if (!live) return;
+      var node = toNode(d.html);
+      if (readerAtTop()) {
+        insertNew(node);
+        announce('Map update: ' + d.layer + ' on ' + d.date);
+      } else {
+        queue.push(node);
+        updateBanner();
+        announce(queue.length === 1 ? '1 new update' : queue.length + ' new updates');
+      }
+    },
     updated: function (d) { replaceAll(d.entry_id, d.html); },
     retracted: function (d) { replaceAll(d.entry_id, d.html); },
     pinned: function (d) {

@@ -12,6 +12,7 @@ pub mod codec;
 pub mod conformance;
 pub mod desk;
 pub mod ingest;
+pub mod maps;
 pub mod migrate;
 mod postgres;
 pub mod quotes;
@@ -30,6 +31,7 @@ pub use desk::{
     Target,
 };
 pub use ingest::{IngestStore, ItemsAdded, SeenItem};
+pub use maps::MapStore;
 pub use postgres::{PgStore, is_postgres_url};
 pub use quotes::{QuoteCursor, QuotePage, QuoteQuery, QuoteStore};
 pub use sqlite::SqliteStore;
@@ -204,7 +206,7 @@ pub fn sort_time(e: &Entry) -> Timestamp {
 #[async_trait]
 /// Everything a backend stores: entries and accounts here, the ingest pipeline ([`IngestStore`]), the desk
 /// ([`DeskStore`]) and the quote tracker ([`QuoteStore`]) in their own traits.
-pub trait Store: IngestStore + DeskStore + QuoteStore + Send + Sync + 'static {
+pub trait Store: IngestStore + DeskStore + QuoteStore + MapStore + Send + Sync + 'static {
     /// The value under `key`, or `init` stored there if there was none. Used for instance secrets.
     async fn setting_or_init(&self, key: &str, init: Vec<u8>) -> Result<Vec<u8>>;
 

@@ -73,6 +73,10 @@ pub const TABLES: &[Table] = &[
     table("briefing_topics", &["briefing_id"]),
     table("entries", &["id"]),
     table("revisions", &["entry_id", "number"]),
+    // Before events (an event may name a layer). A revision names the one that superseded it, always a later id:
+    // each batch is one COPY, whose foreign-key checks run at its end, so a supersession across batches is
+    // the one case that would be refused (rare: a day's layer replaced 500 layers later) — then nothing is copied.
+    table("map_layers", &["id"]),
     // SQLite's ids are global, PostgreSQL's key is (briefing, id): copied ids are unique either way.
     table("events", &["briefing_id", "id"]),
     table("reports", &["id"]),

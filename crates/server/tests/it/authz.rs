@@ -277,8 +277,26 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         ),
         (
             "GET",
-            "/b/{slug}" | "/b/{slug}/events" | "/b/{slug}/feed.atom" | "/b/{slug}/feed.json" | "/b/{slug}/quotes",
+            "/b/{slug}"
+            | "/b/{slug}/events"
+            | "/b/{slug}/feed.atom"
+            | "/b/{slug}/feed.json"
+            | "/b/{slug}/quotes"
+            | "/b/{slug}/map",
         ) => p(SLUGS, |w, o, _| on_slug(w, o, false, false, Expect::Ok)),
+        // Maps are public to read (the layer fixture: `occupied` on two dates of `war`); editors import.
+        (
+            "GET",
+            "/api/v1/briefings/{slug}/map/layers"
+            | "/api/v1/briefings/{slug}/map/layers/{layer}/{date}"
+            | "/api/v1/briefings/{slug}/map/layers/{layer}/change"
+            | "/api/v1/briefings/{slug}/map/layers/{layer}/series",
+        ) => p(SLUGS, |w, o, _| on_slug(w, o, false, false, Expect::Ok)),
+        ("POST", "/api/v1/briefings/{slug}/map/layers/{layer}/{date}") => {
+            p(SLUGS, |w, o, _| on_slug(w, o, true, true, Expect::Ok))
+        }
+        ("GET", "/desk/b/{slug}/map") => p(SLUGS, |w, o, _| on_slug(w, o, true, false, Expect::Ok)),
+        ("POST", "/desk/b/{slug}/map") => p(SLUGS, |w, o, _| on_slug(w, o, true, true, Expect::Ok)),
         // A permalink is a reader's page: published and retracted entries of this briefing only, for
         // everyone (the desk has its own pages).
         ("GET", "/b/{slug}/e/{id}") => p(ENTRIES, |_, o, _| match o {
@@ -493,6 +511,19 @@ impl World {
         (w.shared_report, w.shared_dev) = w.development().await;
         w.shared_source = w.source().await;
         w.speaker = w.speaker().await;
+        // The map fixture: `occupied` on two dates of `war`.
+        let tok = w.token(Who::EditorToken).to_string();
+        for (date, n) in [("2025-03-01", 1), ("2025-03-02", 7)] {
+            let r =
+                w.t.api(
+                    Method::POST,
+                    &format!("/api/v1/briefings/war/map/layers/occupied/{date}"),
+                    Some(&tok),
+                    Some(square(n)),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
         w
     }
 
@@ -750,6 +781,7 @@ impl World {
             let slug = if obj == Obj::NoBriefing { "no-such" } else { "war" };
             concrete = concrete.replace("{slug}", slug);
         }
+        concrete = concrete.replace("{layer}", "occupied").replace("{date}", "2025-03-02");
         for param in ["{id}", "{name}"] {
             if concrete.contains(param) {
                 let id = self.id_of(path, obj, fresh).await;
@@ -849,6 +881,11 @@ impl World {
                 fields.push(("kind", "feed".into()));
             }
             "/desk/b/{slug}/sources/import" => fields.push(("opml", OPML.into())),
+            "/desk/b/{slug}/map" => {
+                fields.push(("layer", "occupied".into()));
+                fields.push(("date", "2025-03-02".into()));
+                fields.push(("geojson", square(n).to_string()));
+            }
             "/desk/d/{id}/{action}" => fields.push(("reason", "Not news.".into())),
             "/desk/speakers/{id}/{action}" => fields.push(("name", format!("Someone {n}"))),
             _ => {}
@@ -866,6 +903,13 @@ impl World {
     }
 }
 
+/// A small square layer near Robotyne, a little larger for each `n`.
+fn square(n: u32) -> Value {
+    let d = 0.05 + f64::from(n % 50) * 0.001;
+    let (x, y) = (35.8, 47.45);
+    json!({"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]})
+}
+
 const OPML: &str = r#"<opml version="2.0"><body><outline type="rss" text="Local" xmlUrl="http://127.0.0.1:9/feed.xml"/></body></opml>"#;
 
 /// A valid body for each API change (unique where a value must be).
@@ -881,6 +925,7 @@ fn api_body(method: &Method, path: &str, n: u32) -> Option<Value> {
         }
         ("POST", "/api/v1/briefings/{slug}/sources") => json!({"url": "http://127.0.0.1:9/feed.xml", "kind": "feed"}),
         ("POST", "/api/v1/briefings/{slug}/sources/opml") => json!({"opml": OPML}),
+        ("POST", "/api/v1/briefings/{slug}/map/layers/{layer}/{date}") => square(n),
         ("PATCH", "/api/v1/entries/{id}") => json!({"headline": format!("Edited {n}")}),
         ("POST", "/api/v1/entries/{id}/pin") => json!({"pinned": true}),
         ("POST", "/api/v1/entries/{id}/key-event") => json!({"key_event": true}),

@@ -121,18 +121,18 @@ pub async fn concurrent_writers(stores: &[&dyn Store], tag: &str) {
         "event ids of one briefing are not contiguous: {ids:?}"
     );
     assert_eq!(
-        seen.iter().map(|e| (e.id, e.kind, e.entry_id)).collect::<Vec<_>>(),
-        all.iter().map(|e| (e.id, e.kind, e.entry_id)).collect::<Vec<_>>(),
+        seen.iter().map(|e| (e.id, e.kind, e.entry_id())).collect::<Vec<_>>(),
+        all.iter().map(|e| (e.id, e.kind, e.entry_id())).collect::<Vec<_>>(),
         "the reader that followed the writes did not see each event once, in order"
     );
     for (entry, published, updated) in made.iter().flatten() {
         let find = |id: EventId| all.iter().find(|e| e.id == id).expect("a returned event is stored");
         assert_eq!(
-            (find(*published).kind, find(*published).entry_id),
+            (find(*published).kind, find(*published).entry_id()),
             (EventKind::Published, Some(*entry))
         );
         assert_eq!(
-            (find(*updated).kind, find(*updated).entry_id),
+            (find(*updated).kind, find(*updated).entry_id()),
             (EventKind::Updated, Some(*entry))
         );
     }

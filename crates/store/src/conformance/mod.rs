@@ -38,6 +38,7 @@ fn draft(headline: &str, status: Status, topics: &[&str]) -> EntryDraft {
 mod concurrency;
 mod desk;
 mod ingest;
+mod maps;
 mod quotes;
 
 pub use concurrency::concurrent_writers;
@@ -50,6 +51,7 @@ pub async fn run(store: &dyn Store) {
     ingest::sources_and_jobs(store).await;
     desk::developments(store, &actors).await;
     quotes::tracker(store, &actors).await;
+    maps::layers(store, &actors).await;
     logins(store).await;
     concurrent_writers(&[store], "run").await;
 }
@@ -458,7 +460,7 @@ async fn entries(store: &dyn Store, (ed, co): &(Actor, Actor)) {
         let (e, ev) = store.insert_entry(change).await.expect("insert");
         assert!(e.id.0 > 0);
         let ev = ev.expect("publishing makes an event");
-        assert_eq!((ev.kind, ev.entry_id), (EventKind::Published, Some(e.id)));
+        assert_eq!((ev.kind, ev.entry_id()), (EventKind::Published, Some(e.id)));
         ids.push(e.id);
     }
     let pending = draft("P", Status::Published, &[])

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use livebrief_model::{
     Actor, ApiToken, Body, BodyFormat, Briefing, BriefingDraft, BriefingId, Change, Citation, Correction, Date, Entry,
     EntryId, Event, EventId, EventKind, NewApiToken, Report, ReportActor, ReportChange, ReportDraft, ReportId,
-    Revision, RevisionAction, Role, Snapshot, Status, Timestamp, User, UserId,
+    Revision, RevisionAction, Role, Snapshot, Status, Subject, Timestamp, User, UserId,
 };
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
@@ -18,6 +18,7 @@ use crate::{Cursor, EntryQuery, Order, Page, ReportSaved, Result, Store, StoreEr
 
 mod desk;
 mod ingest;
+mod maps;
 mod quotes;
 
 const MIGRATIONS: &[&str] = &[
@@ -307,6 +308,28 @@ UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
 ALTER TABLE memberships ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX memberships_by_seq ON memberships(seq);
 "#,
+    // Control-map layers (issue 9), as in the PostgreSQL schema. Events get a typed subject: an entry or a layer.
+    r#"
+CREATE TABLE map_layers (
+    id INTEGER PRIMARY KEY,
+    briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+    layer TEXT NOT NULL,
+    day TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    superseded_by INTEGER REFERENCES map_layers(id),
+    encoding TEXT NOT NULL,
+    geometry BLOB NOT NULL,
+    area_km2 REAL NOT NULL,
+    vertices INTEGER NOT NULL,
+    repairs TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id),
+    imported_by_name TEXT NOT NULL,
+    imported_at INTEGER NOT NULL,
+    UNIQUE (briefing_id, layer, day, revision)
+);
+CREATE UNIQUE INDEX map_layers_current ON map_layers(briefing_id, layer, day) WHERE superseded_by IS NULL;
+ALTER TABLE events ADD COLUMN layer_id INTEGER REFERENCES map_layers(id);
+"#,
 ];
 
 const READERS: usize = 4;
@@ -506,11 +529,11 @@ fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn us(t: Timestamp) -> i64 {
+pub(crate) fn us(t: Timestamp) -> i64 {
     t.as_microsecond()
 }
 
-fn ts(v: i64) -> rusqlite::Result<Timestamp> {
+pub(crate) fn ts(v: i64) -> rusqlite::Result<Timestamp> {
     Timestamp::from_microsecond(v)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
 }
@@ -736,7 +759,7 @@ fn event_from(r: &Row<'_>) -> rusqlite::Result<Event> {
         id: EventId(r.get(0)?),
         briefing_id: BriefingId(r.get(1)?),
         kind: EventKind::parse(&kind).ok_or_else(|| conv_err(format!("unknown event kind {kind}")))?,
-        entry_id: r.get::<_, Option<i64>>(3)?.map(EntryId),
+        subject: Subject::from_ids(r.get(3)?, r.get(5)?),
         at: ts(r.get(4)?)?,
     })
 }
@@ -758,22 +781,22 @@ fn insert_revision(tx: &rusqlite::Transaction<'_>, entry_id: EntryId, rev: &Revi
     Ok(())
 }
 
-fn insert_event(
+pub(crate) fn insert_event(
     tx: &rusqlite::Transaction<'_>,
     briefing: BriefingId,
     kind: EventKind,
-    entry: Option<EntryId>,
+    subject: Subject,
     at: Timestamp,
 ) -> rusqlite::Result<Event> {
     tx.execute(
-        "INSERT INTO events (briefing_id, kind, entry_id, at) VALUES (?,?,?,?)",
-        params![briefing.0, kind.as_str(), entry.map(|e| e.0), us(at)],
+        "INSERT INTO events (briefing_id, kind, entry_id, layer_id, at) VALUES (?,?,?,?,?)",
+        params![briefing.0, kind.as_str(), subject.ids().0, subject.ids().1, us(at)],
     )?;
     Ok(Event {
         id: EventId(tx.last_insert_rowid()),
         briefing_id: briefing,
         kind,
-        entry_id: entry,
+        subject,
         at,
     })
 }
@@ -1049,7 +1072,7 @@ impl Store for SqliteStore {
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
-            let ev = insert_event(&tx, id, EventKind::BriefingUpdated, None, at)?;
+            let ev = insert_event(&tx, id, EventKind::BriefingUpdated, Subject::Briefing, at)?;
             let b = tx.query_row("SELECT * FROM briefings WHERE id = ?", [id.0], briefing_from)?;
             tx.commit()?;
             Ok((b, ev))
@@ -1274,7 +1297,7 @@ impl Store for SqliteStore {
             let mut rev = change.revision;
             rev.entry_id = e.id;
             insert_revision(&tx, e.id, &rev)?;
-            let ev = change.event.map(|k| insert_event(&tx, e.briefing_id, k, Some(e.id), e.updated_at)).transpose()?;
+            let ev = change.event.map(|k| insert_event(&tx, e.briefing_id, k, Subject::Entry(e.id), e.updated_at)).transpose()?;
             tx.commit()?;
             Ok((e, ev))
         })
@@ -1311,7 +1334,7 @@ impl Store for SqliteStore {
             insert_revision(&tx, e.id, &change.revision)?;
             let ev = change
                 .event
-                .map(|k| insert_event(&tx, e.briefing_id, k, Some(e.id), e.updated_at))
+                .map(|k| insert_event(&tx, e.briefing_id, k, Subject::Entry(e.id), e.updated_at))
                 .transpose()?;
             tx.commit()?;
             Ok((e, ev))
@@ -1434,7 +1457,7 @@ impl Store for SqliteStore {
     async fn events_after(&self, briefing: BriefingId, after: EventId, limit: usize) -> Result<Vec<Event>> {
         self.read(move |c| {
             let mut st = c.prepare_cached(
-                "SELECT id, briefing_id, kind, entry_id, at FROM events WHERE briefing_id = ? AND id > ? ORDER BY id LIMIT ?",
+                "SELECT id, briefing_id, kind, entry_id, at, layer_id FROM events WHERE briefing_id = ? AND id > ? ORDER BY id LIMIT ?",
             )?;
             let rows = st
                 .query_map(params![briefing.0, after.0, limit.min(10_000) as i64], event_from)?
