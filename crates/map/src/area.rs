@@ -129,13 +129,47 @@ pub fn share(area_km2: f64, reference_km2: f64) -> f64 {
     }
 }
 
+/// A fast hasher for keys of coordinate bits (not hash-flooding resistant; keys come from a layer that has
+/// been validated, and a collision only costs time).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // A final avalanche (splitmix64's), so that the low bits the table uses depend on every input bit.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+}
+
 /// Geodesic areas of a sequence of similar layers (a daily series): each edge's term is kept from one
 /// layer to the next, so a layer costs an inverse geodesic only for the edges that changed. Results equal
 /// [`area_m2`]'s to the bit. Memory: the edges of the last two layers.
 #[derive(Default)]
 pub struct EdgeAreas {
-    previous: HashMap<[u64; 4], (f64, i8)>,
-    current: HashMap<[u64; 4], (f64, i8)>,
+    previous: HashMap<[u64; 4], (f64, i8), FastHash>,
+    current: HashMap<[u64; 4], (f64, i8), FastHash>,
     /// Edges computed and edges reused, since the start.
     pub computed: u64,
     pub reused: u64,
@@ -150,6 +184,7 @@ impl EdgeAreas {
     pub fn area_m2(&mut self, mp: &MultiPolygon) -> f64 {
         std::mem::swap(&mut self.previous, &mut self.current);
         self.current.clear();
+        self.current.reserve(self.previous.len());
         let mut ring = |r: &LineString| -> f64 {
             ring_with(r, |a, b| {
                 let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];

@@ -224,6 +224,12 @@ pub(crate) fn repair(raw: Raw, opts: &RepairOptions) -> Result<Layer, MapError> 
     // Slivers.
     let mut kept = Vec::with_capacity(out.len());
     for p in out {
+        // The geodesic area only for polygons that may be slivers: a rough planar figure first (within a
+        // few per cent at these sizes), with a wide margin.
+        if rough_area_m2(&p) > 4.0 * opts.min_polygon_m2 + 1.0 {
+            kept.push(p);
+            continue;
+        }
         let a = polygon_area_m2(&p);
         if a < opts.min_polygon_m2 {
             rep.slivers_dropped += 1;
@@ -367,6 +373,24 @@ fn is_spike(a: Coord, b: Coord, c: Coord) -> bool {
         let (u, v) = (a - b, c - b);
         u.x * v.x + u.y * v.y > 0.0
     }
+}
+
+/// The planar area in degrees² (outer ring less holes), scaled by the length of a degree at the outer
+/// ring's mean latitude: rough (spherical, a few per cent off at a polygon's scale), good only for telling
+/// a sliver from a field.
+fn rough_area_m2(p: &Polygon) -> f64 {
+    let pts = &p.exterior().0;
+    if pts.is_empty() {
+        return 0.0;
+    }
+    let lat = pts.iter().map(|c| c.y).sum::<f64>() / pts.len() as f64;
+    let deg2 = planar_area2(pts).abs() / 2.0
+        - p.interiors()
+            .iter()
+            .map(|r| planar_area2(&r.0).abs() / 2.0)
+            .sum::<f64>();
+    let deg = 111_320.0;
+    deg2 * deg * deg * lat.to_radians().cos().max(0.0)
 }
 
 /// Every point on one line: a ring without area (a bow tie has no planar area either, but crosses itself).

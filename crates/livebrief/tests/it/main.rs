@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod extract;
 mod layering;
+mod map;
 mod postgres;
 mod read;
 pub mod support;
