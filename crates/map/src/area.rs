@@ -112,7 +112,7 @@ pub fn polygon_area_m2(p: &Polygon) -> f64 {
 
 /// Geodesic area of a layer in m² (polygons assumed not to overlap, as the repair leaves them).
 pub fn area_m2(mp: &MultiPolygon) -> f64 {
-    mp.0.iter().map(polygon_area_m2).sum()
+    mp.0.iter().map(polygon_area_m2).sum::<f64>() + 0.0
 }
 
 /// Geodesic area of a layer in km².

@@ -95,8 +95,9 @@ fn finish(gained: MultiPolygon, lost: MultiPolygon, opts: &ChangeOptions) -> Cha
     let mut c = Change::default();
     c.gained = parts(gained, opts, &mut c);
     c.lost = parts(lost, opts, &mut c);
-    c.gained_km2 = c.gained.iter().map(|p| p.area_km2).sum();
-    c.lost_km2 = c.lost.iter().map(|p| p.area_km2).sum();
+    // `+ 0.0`: an empty float sum is -0.0, which would print as "-0.0000".
+    c.gained_km2 = c.gained.iter().map(|p| p.area_km2).sum::<f64>() + 0.0;
+    c.lost_km2 = c.lost.iter().map(|p| p.area_km2).sum::<f64>() + 0.0;
     c
 }
 

@@ -159,7 +159,7 @@ fn refusals_are_clear_and_fail_the_command() {
         ),
         (
             "broken.geojson",
-            "{\"type\": \"Feature\",\n \"geometry\": [}",
+            "{\"type\": \"Feature\",\n \"geometry\": {\"type\": \"Point\" \"coordinates\": [30, 50]}}",
             "invalid JSON at line 2",
         ),
         (
