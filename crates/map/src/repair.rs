@@ -224,6 +224,18 @@ pub(crate) fn repair(raw: Raw, opts: &RepairOptions) -> Result<Layer, MapError> 
     // Slivers.
     let mut kept = Vec::with_capacity(out.len());
     for p in out {
+        // A union can leave a degenerate ring behind: not a polygon, not a hole.
+        if p.exterior().0.len() < 4 {
+            rep.degenerate_rings_dropped += 1;
+            continue;
+        }
+        let p = if p.interiors().iter().any(|h| h.0.len() < 4) {
+            let (ext, mut holes) = p.into_inner();
+            holes.retain(|h| h.0.len() >= 4);
+            Polygon::new(ext, holes)
+        } else {
+            p
+        };
         // The geodesic area only for polygons that may be slivers: a rough planar figure first (within a
         // few per cent at these sizes), with a wide margin.
         if rough_area_m2(&p) > 4.0 * opts.min_polygon_m2 + 1.0 {
