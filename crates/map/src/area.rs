@@ -165,11 +165,12 @@ impl std::hash::Hasher for FastHasher {
 
 /// Geodesic areas of a sequence of similar layers (a daily series): each edge's term is kept from one
 /// layer to the next, so a layer costs an inverse geodesic only for the edges that changed. Results equal
-/// [`area_m2`]'s to the bit. Memory: the edges of the last two layers.
+/// [`area_m2`]'s to the bit. Memory: the edges of a few layers (older ones are forgotten).
 #[derive(Default)]
 pub struct EdgeAreas {
-    previous: HashMap<[u64; 4], (f64, i8), FastHash>,
-    current: HashMap<[u64; 4], (f64, i8), FastHash>,
+    /// Edge -> (S12, transit, the layer that last used it).
+    terms: HashMap<[u64; 4], (f64, i8, u64), FastHash>,
+    layer: u64,
     /// Edges computed and edges reused, since the start.
     pub computed: u64,
     pub reused: u64,
@@ -182,24 +183,24 @@ impl EdgeAreas {
 
     /// The geodesic area of `mp` in m², as [`area_m2`]; call it on each layer in turn.
     pub fn area_m2(&mut self, mp: &MultiPolygon) -> f64 {
-        std::mem::swap(&mut self.previous, &mut self.current);
-        self.current.clear();
-        self.current.reserve(self.previous.len());
+        self.layer += 1;
+        let layer = self.layer;
+        let mut used = 0usize;
         let mut ring = |r: &LineString| -> f64 {
             ring_with(r, |a, b| {
+                used += 1;
                 let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
-                let v = match self.previous.get(&key) {
-                    Some(&v) => {
-                        self.reused += 1;
-                        v
-                    }
-                    None => {
-                        self.computed += 1;
-                        edge(a.y, a.x, b.y, b.x)
-                    }
-                };
-                self.current.insert(key, v);
-                v
+                let e = self.terms.entry(key).or_insert_with(|| {
+                    let (s, t) = edge(a.y, a.x, b.y, b.x);
+                    (s, t, 0)
+                });
+                if e.2 == 0 {
+                    self.computed += 1;
+                } else {
+                    self.reused += 1;
+                }
+                e.2 = layer;
+                (e.0, e.1)
             })
         };
         let mut total = 0.0;
@@ -208,6 +209,10 @@ impl EdgeAreas {
             for h in p.interiors() {
                 total -= ring(h).abs();
             }
+        }
+        // Keep the edges of this layer and the one before; forget older ones once they outnumber them.
+        if self.terms.len() > 4 * used.max(1024) {
+            self.terms.retain(|_, v| v.2 + 1 >= layer);
         }
         total
     }

@@ -123,7 +123,13 @@ fn key(c: Coord) -> [u64; 2] {
 /// Negative (lost). `None` if the edges do not chain (they always do for closed rings; belt and braces).
 fn from_edges(old: &MultiPolygon, new: &MultiPolygon) -> Option<(MultiPolygon, MultiPolygon)> {
     // Directed edge -> (count in new less count in old, from, to).
-    let mut edges: HashMap<[u64; 4], (i32, Coord, Coord), FastHash> = HashMap::default();
+    let n_edges: usize = [old, new]
+        .iter()
+        .flat_map(|mp| &mp.0)
+        .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+        .sum();
+    let mut edges: HashMap<[u64; 4], (i32, Coord, Coord), FastHash> =
+        HashMap::with_capacity_and_hasher(n_edges, FastHash);
     let mut add = |mp: &MultiPolygon, sign: i32| {
         for p in &mp.0 {
             for r in std::iter::once(p.exterior()).chain(p.interiors()) {

@@ -536,14 +536,16 @@ fn crossings(polys: &[Vec<Ring>]) -> Result<Vec<(usize, usize)>, MapError> {
     }
     segs.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
     let mut overlaps: Vec<(usize, usize)> = Vec::new();
-    let mut active: Vec<Seg> = Vec::new();
-    for s in &segs {
-        active.retain(|t| t.max_x >= s.min_x);
+    // The segments the sweep line is over: (max x, min y, max y, index), small to move about.
+    let mut active: Vec<(f64, f64, f64, u32)> = Vec::new();
+    for (k, s) in segs.iter().enumerate() {
+        active.retain(|t| t.0 >= s.min_x);
         let (s_lo, s_hi) = (s.a.y.min(s.b.y), s.a.y.max(s.b.y));
-        for t in &active {
-            if t.a.y.max(t.b.y) < s_lo || t.a.y.min(t.b.y) > s_hi {
+        for &(_, t_lo, t_hi, ti) in &active {
+            if t_hi < s_lo || t_lo > s_hi {
                 continue;
             }
+            let t = &segs[ti as usize];
             let (ps, pt) = (rings[s.r as usize].0, rings[t.r as usize].0);
             if ps != pt && overlaps.contains(&(ps.min(pt), ps.max(pt))) {
                 continue;
@@ -589,7 +591,7 @@ fn crossings(polys: &[Vec<Ring>]) -> Result<Vec<(usize, usize)>, MapError> {
             }
             overlaps.push((ps.min(pt), ps.max(pt)));
         }
-        active.push(*s);
+        active.push((s.max_x, s_lo, s_hi, k as u32));
     }
     Ok(overlaps)
 }
