@@ -34,10 +34,11 @@ echo "== generating $days layers"
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 rust=$("$bin" map batch "$work/layers" --out "$work/rust.jsonl" 2>"$work/rust.err")
-cold=$("$bin" map batch "$work/layers" --out "$work/rust-cold.jsonl" --no-reuse)
+cold=$("$bin" map batch "$work/layers" --out "$work/rust-cold.jsonl" --no-reuse 2>"$work/rust-cold.err")
 python=$("$py" bench/map_python.py "$work/layers" "$work/python.jsonl")
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+set +e
 "$py" - "$work" "$rust" "$cold" "$python" "$days" <<'PY'
 import json, sys
 work, rust, cold, python, days = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
@@ -60,4 +61,8 @@ print(f"speed-up: {python/rust:.1f}x (kept terms), {python/cold:.1f}x (fresh ter
 ok = worst_area <= 0.01 and same_bits and worst_change <= 0.02
 sys.exit(0 if ok else 1)
 PY
-cat "$work/rust.err"
+status=$?
+set -e
+echo "rust, edge terms kept: $(cat "$work/rust.err" | tr '\n' ' ')"
+echo "rust, all terms fresh: $(cat "$work/rust-cold.err" | tr '\n' ' ')"
+exit $status

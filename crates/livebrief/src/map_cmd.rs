@@ -235,16 +235,25 @@ fn batch(dir: &Path, out_path: &Path, reuse: bool) -> anyhow::Result<()> {
     let mut areas = EdgeAreas::new();
     let mut rows = Vec::with_capacity(files.len());
     let start = Instant::now();
+    // Seconds in each stage: reading files, parsing and repairing, areas, changes.
+    let mut stages = [0f64; 4];
     let mut prev: Option<MultiPolygon> = None;
     for f in &files {
+        let t = Instant::now();
         let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        stages[0] += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let layer = livebrief_map::read_layer(&bytes, &Limits::DEFAULT, &RepairOptions::default())
             .with_context(|| format!("reading {}", f.display()))?;
+        stages[1] += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let m2 = if reuse {
             areas.area_m2(&layer.geometry)
         } else {
             livebrief_map::area_m2(&layer.geometry)
         };
+        stages[2] += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -257,6 +266,7 @@ fn batch(dir: &Path, out_path: &Path, reuse: bool) -> anyhow::Result<()> {
             row["gained_parts"] = json!(c.gained.len());
             row["lost_parts"] = json!(c.lost.len());
         }
+        stages[3] += t.elapsed().as_secs_f64();
         rows.push(row);
         prev = Some(layer.geometry);
     }
@@ -268,6 +278,10 @@ fn batch(dir: &Path, out_path: &Path, reuse: bool) -> anyhow::Result<()> {
     }
     std::fs::write(out_path, text).with_context(|| format!("writing {}", out_path.display()))?;
     println!("{took:.3}");
+    eprintln!(
+        "stages: files {:.3} s, read and repair {:.3} s, areas {:.3} s, changes {:.3} s",
+        stages[0], stages[1], stages[2], stages[3]
+    );
     if reuse {
         eprintln!(
             "edges: {} computed, {} reused from the previous layer",

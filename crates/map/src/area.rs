@@ -112,7 +112,7 @@ pub fn polygon_area_m2(p: &Polygon) -> f64 {
 
 /// Geodesic area of a layer in m² (polygons assumed not to overlap, as the repair leaves them).
 pub fn area_m2(mp: &MultiPolygon) -> f64 {
-    mp.0.iter().map(polygon_area_m2).sum()
+    mp.0.iter().map(polygon_area_m2).sum::<f64>() + 0.0
 }
 
 /// Geodesic area of a layer in km².
@@ -129,13 +129,48 @@ pub fn share(area_km2: f64, reference_km2: f64) -> f64 {
     }
 }
 
+/// A fast hasher for keys of coordinate bits (not hash-flooding resistant; keys come from a layer that has
+/// been validated, and a collision only costs time).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // A final avalanche (splitmix64's), so that the low bits the table uses depend on every input bit.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
 /// Geodesic areas of a sequence of similar layers (a daily series): each edge's term is kept from one
 /// layer to the next, so a layer costs an inverse geodesic only for the edges that changed. Results equal
-/// [`area_m2`]'s to the bit. Memory: the edges of the last two layers.
+/// [`area_m2`]'s to the bit. Memory: the edges of a few layers (older ones are forgotten).
 #[derive(Default)]
 pub struct EdgeAreas {
-    previous: HashMap<[u64; 4], (f64, i8)>,
-    current: HashMap<[u64; 4], (f64, i8)>,
+    /// Edge -> (S12, transit, the layer that last used it).
+    terms: HashMap<[u64; 4], (f64, i8, u64), FastHash>,
+    layer: u64,
     /// Edges computed and edges reused, since the start.
     pub computed: u64,
     pub reused: u64,
@@ -148,23 +183,24 @@ impl EdgeAreas {
 
     /// The geodesic area of `mp` in m², as [`area_m2`]; call it on each layer in turn.
     pub fn area_m2(&mut self, mp: &MultiPolygon) -> f64 {
-        std::mem::swap(&mut self.previous, &mut self.current);
-        self.current.clear();
+        self.layer += 1;
+        let layer = self.layer;
+        let mut used = 0usize;
         let mut ring = |r: &LineString| -> f64 {
             ring_with(r, |a, b| {
+                used += 1;
                 let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
-                let v = match self.previous.get(&key) {
-                    Some(&v) => {
-                        self.reused += 1;
-                        v
-                    }
-                    None => {
-                        self.computed += 1;
-                        edge(a.y, a.x, b.y, b.x)
-                    }
-                };
-                self.current.insert(key, v);
-                v
+                let e = self.terms.entry(key).or_insert_with(|| {
+                    let (s, t) = edge(a.y, a.x, b.y, b.x);
+                    (s, t, 0)
+                });
+                if e.2 == 0 {
+                    self.computed += 1;
+                } else {
+                    self.reused += 1;
+                }
+                e.2 = layer;
+                (e.0, e.1)
             })
         };
         let mut total = 0.0;
@@ -173,6 +209,10 @@ impl EdgeAreas {
             for h in p.interiors() {
                 total -= ring(h).abs();
             }
+        }
+        // Keep the edges of this layer and the one before; forget older ones once they outnumber them.
+        if self.terms.len() > 4 * used.max(1024) {
+            self.terms.retain(|_, v| v.2 + 1 >= layer);
         }
         total
     }

@@ -17,6 +17,9 @@ enum Boundary {
     Inner,
 }
 
+/// The polygon being read: its outer ring (once seen) and its holes.
+type Open = (Option<Vec<Coord>>, Vec<Vec<Coord>>);
+
 pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Raw, MapError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes);
@@ -24,8 +27,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Raw, MapError> {
     let mut reader = quick_xml::Reader::from_str(&text);
     let mut raw = Raw::default();
     let mut budget = limits.max_vertices;
-    // The polygon being read: its outer ring (if seen yet) and holes.
-    let mut polygon: Option<(Option<Vec<Coord>>, Vec<Vec<Coord>>)> = None;
+    let mut polygon: Option<Open> = None;
     let mut polygon_depth = 0usize;
     let mut boundary = Boundary::None;
     let mut in_coordinates = false;

@@ -24,7 +24,7 @@ mod series;
 pub mod testing;
 
 pub use area::{EdgeAreas, UKRAINE_KM2, area_km2, area_m2, polygon_area_m2, ring_area_m2, share};
-pub use change::{Change, ChangeOptions, Part, change};
+pub use change::{Change, ChangeOptions, Part, change, change_full};
 pub use error::{LonLat, MapError, Place};
 pub use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 pub use repair::{RepairOptions, Repairs};

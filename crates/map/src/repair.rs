@@ -224,6 +224,24 @@ pub(crate) fn repair(raw: Raw, opts: &RepairOptions) -> Result<Layer, MapError> 
     // Slivers.
     let mut kept = Vec::with_capacity(out.len());
     for p in out {
+        // A union can leave a degenerate ring behind: not a polygon, not a hole.
+        if p.exterior().0.len() < 4 {
+            rep.degenerate_rings_dropped += 1;
+            continue;
+        }
+        let p = if p.interiors().iter().any(|h| h.0.len() < 4) {
+            let (ext, mut holes) = p.into_inner();
+            holes.retain(|h| h.0.len() >= 4);
+            Polygon::new(ext, holes)
+        } else {
+            p
+        };
+        // The geodesic area only for polygons that may be slivers: a rough planar figure first (within a
+        // few per cent at these sizes), with a wide margin.
+        if rough_area_m2(&p) > 4.0 * opts.min_polygon_m2 + 1.0 {
+            kept.push(p);
+            continue;
+        }
         let a = polygon_area_m2(&p);
         if a < opts.min_polygon_m2 {
             rep.slivers_dropped += 1;
@@ -369,6 +387,24 @@ fn is_spike(a: Coord, b: Coord, c: Coord) -> bool {
     }
 }
 
+/// The planar area in degrees² (outer ring less holes), scaled by the length of a degree at the outer
+/// ring's mean latitude: rough (spherical, a few per cent off at a polygon's scale), good only for telling
+/// a sliver from a field.
+fn rough_area_m2(p: &Polygon) -> f64 {
+    let pts = &p.exterior().0;
+    if pts.is_empty() {
+        return 0.0;
+    }
+    let lat = pts.iter().map(|c| c.y).sum::<f64>() / pts.len() as f64;
+    let deg2 = planar_area2(pts).abs() / 2.0
+        - p.interiors()
+            .iter()
+            .map(|r| planar_area2(&r.0).abs() / 2.0)
+            .sum::<f64>();
+    let deg = 111_320.0;
+    deg2 * deg * deg * lat.to_radians().cos().max(0.0)
+}
+
 /// Every point on one line: a ring without area (a bow tie has no planar area either, but crosses itself).
 fn collinear(pts: &[Coord]) -> bool {
     let (a, b) = (pts[0], pts[1]);
@@ -500,14 +536,16 @@ fn crossings(polys: &[Vec<Ring>]) -> Result<Vec<(usize, usize)>, MapError> {
     }
     segs.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
     let mut overlaps: Vec<(usize, usize)> = Vec::new();
-    let mut active: Vec<Seg> = Vec::new();
-    for s in &segs {
-        active.retain(|t| t.max_x >= s.min_x);
+    // The segments the sweep line is over: (max x, min y, max y, index), small to move about.
+    let mut active: Vec<(f64, f64, f64, u32)> = Vec::new();
+    for (k, s) in segs.iter().enumerate() {
+        active.retain(|t| t.0 >= s.min_x);
         let (s_lo, s_hi) = (s.a.y.min(s.b.y), s.a.y.max(s.b.y));
-        for t in &active {
-            if t.a.y.max(t.b.y) < s_lo || t.a.y.min(t.b.y) > s_hi {
+        for &(_, t_lo, t_hi, ti) in &active {
+            if t_hi < s_lo || t_lo > s_hi {
                 continue;
             }
+            let t = &segs[ti as usize];
             let (ps, pt) = (rings[s.r as usize].0, rings[t.r as usize].0);
             if ps != pt && overlaps.contains(&(ps.min(pt), ps.max(pt))) {
                 continue;
@@ -553,7 +591,7 @@ fn crossings(polys: &[Vec<Ring>]) -> Result<Vec<(usize, usize)>, MapError> {
             }
             overlaps.push((ps.min(pt), ps.max(pt)));
         }
-        active.push(*s);
+        active.push((s.max_x, s_lo, s_hi, k as u32));
     }
     Ok(overlaps)
 }

@@ -95,6 +95,7 @@ fn core_crates_do_not_depend_outward() {
         ("feed", OUTER),
         ("cluster", OUTER),
         ("geo", OUTER),
+        ("map", OUTER),
     ];
     for (krate, forbidden) in rules {
         let d = deps(krate);

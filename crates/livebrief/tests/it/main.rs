@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod extract;
 mod layering;
+mod map;
 mod migrate;
 mod postgres;
 mod read;

@@ -625,7 +625,7 @@ async fn a_site_moves_to_postgres_whole_and_reruns_are_safe() {
         EventId(last.0 + 1),
         "the next event id follows the copied ones"
     );
-    assert_eq!(new_events[0].entry_id, Some(e.id));
+    assert_eq!(new_events[0].entry_id(), Some(e.id));
     let u = app
         .create_user("newcomer", Role::Editor, PASSWORD)
         .await

@@ -3,7 +3,7 @@
 
 use livebrief_map::{
     ChangeOptions, Coord, EdgeAreas, Limits, LineString, MultiPolygon, Polygon, RepairOptions, area_m2, change,
-    read_geojson,
+    change_full, read_geojson,
 };
 use proptest::prelude::*;
 
@@ -103,6 +103,34 @@ proptest! {
         prop_assert!((c.net_km2() - diff).abs() < 1e-4, "net {} vs {}", c.net_km2(), diff);
         let same = change(&a, &a, &ChangeOptions::default());
         prop_assert!(same.gained.is_empty() && same.lost.is_empty());
+    }
+
+    /// A day's layer from the day before: a stretch of the ring moved, the rest the same to the bit, a
+    /// second polygon with a hole left alone. The change from the differing edges equals the plain one.
+    #[test]
+    fn the_change_from_edges_is_the_plain_change(
+        steps in prop::collection::vec(-0.0005f64..0.0005, 80..160),
+        from in 0usize..160, len in 1usize..40, push in -0.01f64..0.01,
+    ) {
+        let mut r = 0.05;
+        let radii: Vec<f64> = steps.iter().map(|d| { r = (r + d).clamp(0.03, 0.07); r }).collect();
+        let mut moved = radii.clone();
+        for k in 0..len {
+            let i = (from + k) % moved.len();
+            moved[i] = (moved[i] + push).max(0.01);
+        }
+        let island = |pts: Vec<Coord>| Polygon::new(closed(pts), vec![{
+            let mut h = star(37.0, 48.0, &[0.01; 12]);
+            h.reverse();
+            closed(h)
+        }]);
+        let old = MultiPolygon(vec![Polygon::new(closed(star(36.0, 48.0, &radii)), vec![]), island(star(37.0, 48.0, &[0.03; 12]))]);
+        let new = MultiPolygon(vec![Polygon::new(closed(star(36.0, 48.0, &moved)), vec![]), island(star(37.0, 48.0, &[0.03; 12]))]);
+        let opts = ChangeOptions { min_part_km2: 0.0 };
+        let (fast, full) = (change(&old, &new, &opts), change_full(&old, &new, &opts));
+        prop_assert_eq!((fast.gained.len(), fast.lost.len()), (full.gained.len(), full.lost.len()));
+        prop_assert!((fast.gained_km2 - full.gained_km2).abs() < 1e-6, "{} vs {}", fast.gained_km2, full.gained_km2);
+        prop_assert!((fast.lost_km2 - full.lost_km2).abs() < 1e-6, "{} vs {}", fast.lost_km2, full.lost_km2);
     }
 }
 

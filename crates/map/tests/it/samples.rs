@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use geographiclib_rs::{Geodesic, PolygonArea, Winding};
-use livebrief_map::{ChangeOptions, EdgeAreas, Layer, Limits, RepairOptions, area_km2, area_m2, change, read_layer};
+use livebrief_map::{
+    ChangeOptions, EdgeAreas, Layer, Limits, RepairOptions, area_km2, area_m2, change, change_full, read_layer,
+};
 
 pub fn sample(name: &str) -> Vec<u8> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/deepstate");
@@ -110,6 +112,10 @@ fn the_year_between_the_samples() {
         c.gained.windows(2).all(|w| w[0].area_km2 >= w[1].area_km2),
         "largest first"
     );
+    // The change from the edges that differ is the plain pair of differences.
+    let full = change_full(&a.geometry, &b.geometry, &ChangeOptions::default());
+    assert_eq!((c.gained.len(), c.lost.len()), (full.gained.len(), full.lost.len()));
+    assert!((c.gained_km2 - full.gained_km2).abs() < 1e-4 && (c.lost_km2 - full.lost_km2).abs() < 1e-4);
     // Reversed, gained and lost swap.
     let r = change(&b.geometry, &a.geometry, &ChangeOptions::default());
     assert!((r.gained_km2 - c.lost_km2).abs() < 0.01 && (r.lost_km2 - c.gained_km2).abs() < 0.01);

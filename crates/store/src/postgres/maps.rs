@@ -17,7 +17,7 @@ fn layer_from(r: &Row) -> Result<MapLayer> {
         briefing_id: BriefingId(r.try_get(1)?),
         layer: r.try_get(2)?,
         date: date_from(r.try_get(3)?)?,
-        revision: r.try_get(4)?,
+        revision: i32::try_from(r.try_get::<_, i64>(4)?).map_err(|e| super::conv_err(format!("revision: {e}")))?,
         superseded_by: r.try_get::<_, Option<i64>>(5)?.map(MapLayerId),
         encoding: r.try_get(6)?,
         geometry: r.try_get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
@@ -55,7 +55,7 @@ impl MapStore for PgStore {
                 &[&l.briefing_id.0, &l.layer, &day],
             )
             .await?
-            .map(|r| -> Result<(i64, i32)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
+            .map(|r| -> Result<(i64, i64)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
             .transpose()?;
         // The old revision stops being current first (the partial unique index allows one current): it points at
         // itself until the new one has an id.

@@ -330,7 +330,7 @@ CREATE TABLE map_layers (
     briefing_id BIGINT NOT NULL REFERENCES briefings(id),
     layer TEXT NOT NULL,
     day TEXT NOT NULL,
-    revision INTEGER NOT NULL,
+    revision BIGINT NOT NULL,
     superseded_by BIGINT REFERENCES map_layers(id),
     encoding TEXT NOT NULL,
     geometry BYTEA NOT NULL,
