@@ -223,6 +223,28 @@ async fn build_site(db: &Path) -> Secrets {
         .await
         .expect("topics");
 
+    // A control-map layer, imported twice for one day (a revision kept), and a second day.
+    let square = |d: f64| {
+        format!(
+            r#"{{"type":"Polygon","coordinates":[[[35.0,47.0],[{e},47.0],[{e},{n}],[35.0,{n}],[35.0,47.0]]]}}"#,
+            e = 35.1 + d,
+            n = 47.1 + d
+        )
+    };
+    for (day, d) in [(12, 0.0), (12, 0.01), (13, 0.02)] {
+        app.import_map_layer(
+            &ed,
+            "war",
+            "occupied",
+            jiff::civil::date(2025, 3, day),
+            square(d).into_bytes(),
+            false,
+        )
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .expect("map layer");
+    }
+
     // Reports, developments and quotes.
     let uk = report(
         &app,
