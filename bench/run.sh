@@ -3,11 +3,14 @@
 #  1. Cached live page and Atom feed, requests/s, against nginx serving the same bytes as static files,
 #     same load generator (wrk), same loopback, same run.
 #  2. SSE fan-out: N subscribers, one publish per round, delivery latency percentiles and memory per subscriber.
-# Usage: bench/run.sh [seconds-per-wrk-run] [subscribers]
+# Usage: bench/run.sh [seconds-per-wrk-run] [subscribers] [rounds]
+#  subscribers 0 skips the SSE part; rounds (default 1) repeats the nginx comparison back to back and prints
+#  each round and the median ratio (on a shared machine, report the median and the load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR="${1:-10}"
 SUBS="${2:-5000}"
+ROUNDS="${3:-1}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 for pkg in wrk nginx-light; do
@@ -58,17 +61,27 @@ for pair in "/b/$SLUG:/page.html" "/b/$SLUG/feed.atom:/feed.atom"; do
 done
 
 rps() { wrk -t2 -c64 -d"${DUR}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 echo
 echo "== cached pages: requests/s (wrk -t2 -c64 -d${DUR}s, loopback, $(nproc) cores, $(stat -c %s "$work/www/page.html") B page, $(stat -c %s "$work/www/feed.atom") B feed)"
-printf '%-12s %12s %12s %8s\n' what livebrief nginx ratio
-for pair in "page:/b/$SLUG:/page.html" "atom:/b/$SLUG/feed.atom:/feed.atom"; do
-  IFS=: read -r name lbpath ngpath <<<"$pair"
-  a=$(rps "http://127.0.0.1:18181$lbpath")
-  b=$(rps "http://127.0.0.1:18182$ngpath")
-  printf '%-12s %12.0f %12.0f %8.2f\n' "$name" "$a" "$b" "$(echo "$a / $b" | bc -l)"
+printf '%-12s %12s %12s %8s  %s\n' what livebrief nginx ratio load
+for round in $(seq "$ROUNDS"); do
+  for pair in "page:/b/$SLUG:/page.html" "atom:/b/$SLUG/feed.atom:/feed.atom"; do
+    IFS=: read -r name lbpath ngpath <<<"$pair"
+    a=$(rps "http://127.0.0.1:18181$lbpath")
+    b=$(rps "http://127.0.0.1:18182$ngpath")
+    ratio=$(echo "$a / $b" | bc -l)
+    echo "$ratio" >>"$work/ratios.$name"
+    printf '%-12s %12.0f %12.0f %8.2f  %s\n' "$name" "$a" "$b" "$ratio" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  done
 done
+if [ "$ROUNDS" -gt 1 ]; then
+  for name in page atom; do
+    printf 'median ratio %-6s %.2f over %d rounds\n' "$name" "$(median <"$work/ratios.$name")" "$ROUNDS"
+  done
+fi
 kill %2 2>/dev/null || true
-
+[ "$SUBS" -gt 0 ] || exit 0
 echo
 echo "== SSE fan-out: $SUBS subscribers"
 TOKEN=$( (echo "a long enough password" | "$LB" --data-dir "$work/data" user add fanout --role editor --password-stdin >/dev/null) && "$LB" --data-dir "$work/data" token fanout --name bench)

@@ -227,6 +227,16 @@ impl App {
             .cloned()
     }
 
+    /// The id of a briefing's newest public event, from memory (no copy of the briefing): what a cached
+    /// page is checked against on every request.
+    pub fn version(&self, slug: &str) -> Option<EventId> {
+        self.briefings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(slug)
+            .map(|(_, v)| *v)
+    }
+
     /// As [`App::briefing`]; with other instances writing (PostgreSQL), a slug not known here is looked up in
     /// the store (created elsewhere a moment ago, its notification not here yet) and caught up at once.
     pub async fn find_briefing(&self, slug: &str) -> Option<(Briefing, EventId)> {

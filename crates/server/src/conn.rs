@@ -15,14 +15,12 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, Response, header};
 use axum::response::IntoResponse;
 use bytes::Bytes;
 use http_body::Frame;
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -33,6 +31,7 @@ use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
+use crate::Site;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -77,7 +76,7 @@ impl Limits {
 /// flight finish for `limits.shutdown_grace` (live streams end at once, as they watch the same token),
 /// closes whatever is still open, and returns.
 pub async fn serve_with(
-    router: Router,
+    site: Site,
     listener: TcpListener,
     limits: Limits,
     shutdown: CancellationToken,
@@ -107,9 +106,9 @@ pub async fn serve_with(
             },
         };
         let _ = sock.set_nodelay(true);
-        let (router, shutdown) = (router.clone(), shutdown.clone());
+        let (site, shutdown) = (site.clone(), shutdown.clone());
         tasks.spawn(async move {
-            connection(sock, peer, router, limits, shutdown).await;
+            connection(sock, peer, site, limits, shutdown).await;
             drop(permit);
         });
     }
@@ -141,7 +140,7 @@ pub async fn serve(state: AppState, listener: TcpListener) -> io::Result<()> {
 }
 
 /// One connection: hyper's HTTP/1.1 state machine and the watchdog, until either ends it.
-async fn connection(sock: TcpStream, peer: SocketAddr, router: Router, limits: Limits, shutdown: CancellationToken) {
+async fn connection(sock: TcpStream, peer: SocketAddr, site: Site, limits: Limits, shutdown: CancellationToken) {
     let watch = Arc::new(Watch::new());
     let io = TokioIo::new(Watched {
         inner: sock,
@@ -149,8 +148,8 @@ async fn connection(sock: TcpStream, peer: SocketAddr, router: Router, limits: L
     });
     let svc_watch = watch.clone();
     let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
-        let (router, watch) = (router.clone(), svc_watch.clone());
-        async move { Ok::<_, Infallible>(handle(req, peer, router, watch, limits).await) }
+        let (site, watch) = (site.clone(), svc_watch.clone());
+        async move { Ok::<_, Infallible>(handle(req, peer, site, watch, limits).await) }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     // Our watchdog keeps the head and idle clocks (hyper's own head timer would need a timer and measures
@@ -185,19 +184,25 @@ async fn connection(sock: TcpStream, peer: SocketAddr, router: Router, limits: L
 }
 
 /// One request: the client's address for the handlers, the body under its deadline, and the response
-/// body tracked so the connection knows when it is idle again.
+/// body tracked so the connection knows when it is idle again. A cached page or feed is answered at once.
 async fn handle(
     mut req: Request<Incoming>,
     peer: SocketAddr,
-    router: Router,
+    site: Site,
     watch: Arc<Watch>,
     limits: Limits,
-) -> Response<Body> {
+) -> Response<Tracked> {
     let in_flight = watch.request_started();
+    if let Some(resp) = site.cached(&req) {
+        return resp.map(|body| Tracked {
+            body,
+            _in_flight: in_flight,
+        });
+    }
     req.extensions_mut().insert(ConnectInfo(peer));
     let late = Arc::new(AtomicBool::new(false));
     let req = req.map(|b| Body::new(DeadlineBody::new(b, limits.body_timeout, late.clone())));
-    let resp = match router.oneshot(req).await {
+    let resp = match site.oneshot(req).await {
         Ok(r) => r,
         Err(never) => match never {},
     };
@@ -217,12 +222,36 @@ async fn handle(
     } else {
         resp
     };
-    resp.map(|b| {
-        Body::new(b.map_frame(move |f| {
-            let _ = &in_flight;
-            f
-        }))
+    resp.map(|body| Tracked {
+        body,
+        _in_flight: in_flight,
     })
+}
+
+/// A response body that holds its request's [`InFlight`] until it is sent in full (or dropped).
+struct Tracked {
+    body: Body,
+    _in_flight: InFlight,
+}
+
+impl http_body::Body for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// What the watchdog knows of a connection.

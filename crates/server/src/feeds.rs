@@ -7,8 +7,9 @@ use axum::response::Response;
 use livebrief_model::{Briefing, Entry, Status};
 use livebrief_store::EntryQuery;
 
+use crate::cache::{CacheKind, Rendition, serve_versioned};
 use crate::error::ApiError;
-use crate::pages::{CacheKind, Rendition, error_page, serve_versioned};
+use crate::pages::error_page;
 use crate::state::AppState;
 use crate::views::rfc3339;
 

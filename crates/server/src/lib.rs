@@ -3,6 +3,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod conn;
 mod desk;
@@ -23,14 +24,20 @@ pub mod streams;
 pub mod tokens;
 pub mod views;
 
+use std::convert::Infallible;
+use std::future::Ready;
+use std::task::{Context, Poll};
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, Request, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
+use axum::routing::future::RouteFuture;
 use axum::routing::{MethodRouter, get, post};
 use bytes::Bytes;
+use futures_util::future::Either;
 
 pub use config::Config;
 pub use state::AppState;
@@ -38,16 +45,54 @@ pub use state::AppState;
 /// A route the server answers: its method and path template (`/b/{slug}/e/{id}`).
 pub type Route = (Method, String);
 
-/// The whole application as one router: pages, desk, live stream, feeds, API, operations.
-pub fn router(state: AppState) -> Router {
-    build()
+/// The whole application: pages, desk, live stream, feeds, API, operations.
+pub fn router(state: AppState) -> Site {
+    let router = build()
         .0
         .fallback(ops::fallback)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), auth::same_origin))
         .layer(from_fn_with_state(state.clone(), ops::edge))
-        .with_state(state)
+        .with_state(state.clone());
+    Site { state, router }
+}
+
+/// The application as a service: a cached live page or feed of the current version is answered from
+/// memory before routing (`cache::hit`: every reader a CDN misses lands there); every other request goes
+/// through the router.
+#[derive(Clone)]
+pub struct Site {
+    state: AppState,
+    router: Router,
+}
+
+impl Site {
+    /// The answer to `req` from the render cache, if it has one (see `cache::hit`).
+    pub fn cached<B>(&self, req: &Request<B>) -> Option<Response> {
+        cache::hit(&self.state, req)
+    }
+}
+
+impl<B> tower::Service<Request<B>> for Site
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Result<Response, Infallible>>, RouteFuture<Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        match self.cached(&req) {
+            Some(resp) => Either::Left(std::future::ready(Ok(resp))),
+            None => Either::Right(self.router.call(req)),
+        }
+    }
 }
 
 /// Every route of [`router`], listed from the same calls that build it (the API's from its OpenAPI

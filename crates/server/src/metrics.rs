@@ -13,9 +13,13 @@ pub struct StatusLabel {
     pub class: &'static str,
 }
 
+const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
 pub struct Metrics {
     registry: Registry,
     pub requests: Family<StatusLabel, Counter>,
+    /// The counters of `requests` by class (1xx to 5xx), taken once: counting a response is one atomic add.
+    by_class: [Counter; 5],
     pub sse_subscribers: Gauge<i64, std::sync::atomic::AtomicI64>,
     pub events_sent: Counter<u64, AtomicU64>,
     pub sse_resyncs: Counter,
@@ -29,6 +33,7 @@ impl Metrics {
         let mut registry = Registry::with_prefix("livebrief");
         let requests = Family::<StatusLabel, Counter>::default();
         registry.register("http_requests", "HTTP responses by status class", requests.clone());
+        let by_class = CLASSES.map(|class| requests.get_or_create(&StatusLabel { class }).clone());
         let sse_subscribers = Gauge::default();
         registry.register(
             "sse_subscribers",
@@ -64,6 +69,7 @@ impl Metrics {
         Metrics {
             registry,
             requests,
+            by_class,
             sse_subscribers,
             events_sent,
             sse_resyncs,
@@ -75,13 +81,13 @@ impl Metrics {
 
     pub fn observe_status(&self, status: u16) {
         let class = match status {
-            100..=199 => "1xx",
-            200..=299 => "2xx",
-            300..=399 => "3xx",
-            400..=499 => "4xx",
-            _ => "5xx",
+            100..=199 => 0,
+            200..=299 => 1,
+            300..=399 => 2,
+            400..=499 => 3,
+            _ => 4,
         };
-        self.requests.get_or_create(&StatusLabel { class }).inc();
+        self.by_class[class].inc();
     }
 
     pub fn encode(&self) -> String {

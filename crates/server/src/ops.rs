@@ -1,7 +1,7 @@
 //! Operations: health, readiness, metrics, and the edge middleware (security headers, status counts).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -16,8 +16,13 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     state.metrics.observe_status(resp.status().as_u16());
-    let h = resp.headers_mut();
-    if state.config.base_url.scheme() == "https" {
+    add_security_headers(resp.headers_mut(), state.config.base_url.scheme() == "https");
+    resp
+}
+
+/// The headers every response carries (`edge` adds them; the render cache builds them in once).
+pub fn add_security_headers(h: &mut HeaderMap, https: bool) {
+    if https {
         // Two years, this host only: subdomains may be other people's sites.
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
@@ -35,7 +40,6 @@ pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Re
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
-    resp
 }
 
 pub async fn healthz() -> &'static str {

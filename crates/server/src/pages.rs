@@ -1,139 +1,23 @@
-//! Reader pages: the briefing list, the live page and entry permalinks, with a render cache.
-//!
-//! Architecture invariant: the default live page and the feeds are rendered once per briefing version
-//! (the id of its newest public event) and then served from memory with an ETag; any public change bumps
-//! the version, so a cached page is never stale.
-
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+//! Reader pages: the briefing list, the live page and entry permalinks. The default live page is served
+//! from the render cache (`cache`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp, public_history};
 use livebrief_store::{Cursor, EntryQuery, Order};
 use serde::{Deserialize, Serialize};
 
+use crate::cache::{CacheKind, Rendition, serve_versioned};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::{BriefingView, EntryView, TimeView, json_for_script, live_blog_jsonld};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CacheKind {
-    Page,
-    Atom,
-    JsonFeed,
-}
-
-pub struct Cached {
-    pub version: EventId,
-    pub body: Bytes,
-    pub etag: HeaderValue,
-    pub content_type: &'static str,
-}
-
-#[derive(Default)]
-pub struct PageCache {
-    map: RwLock<HashMap<(CacheKind, String), Arc<Cached>>>,
-}
-
-impl PageCache {
-    pub fn get(&self, kind: CacheKind, slug: &str, version: EventId) -> Option<Arc<Cached>> {
-        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        map.get(&(kind, slug.to_string()))
-            .filter(|c| c.version == version)
-            .cloned()
-    }
-
-    pub fn put(&self, kind: CacheKind, slug: &str, c: Cached) -> Arc<Cached> {
-        let c = Arc::new(c);
-        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        let slot = map.entry((kind, slug.to_string())).or_insert_with(|| c.clone());
-        // Never replace a newer rendering with an older one (two renders may race).
-        if slot.version <= c.version {
-            *slot = c.clone();
-        }
-        c
-    }
-}
-
-fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag.to_str().unwrap_or(""))
-        })
-}
-
-/// Serves bytes with their ETag, or 304 when the client has them.
-pub fn respond_cached(c: &Cached, headers: &HeaderMap, cache_control: &'static str) -> Response {
-    let common = [
-        (header::ETAG, c.etag.clone()),
-        (header::CACHE_CONTROL, HeaderValue::from_static(cache_control)),
-    ];
-    if if_none_match(headers, &c.etag) {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    (
-        common,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type))],
-        c.body.clone(),
-    )
-        .into_response()
-}
-
-/// One cached rendering of a briefing: which cache slot, and how it is served.
-pub struct Rendition {
-    pub kind: CacheKind,
-    pub content_type: &'static str,
-    pub cache_control: &'static str,
-}
 
 pub const PAGE: Rendition = Rendition {
     kind: CacheKind::Page,
     content_type: "text/html; charset=utf-8",
     cache_control: "public, max-age=5, stale-while-revalidate=30",
 };
-
-/// Serves a rendering of the briefing's current version, from the cache when it is fresh.
-pub async fn serve_versioned<F, Fut>(
-    state: &AppState,
-    r: &Rendition,
-    b: &Briefing,
-    version: EventId,
-    headers: &HeaderMap,
-    render: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<String, ApiError>>,
-{
-    if let Some(c) = state.cache.get(r.kind, &b.slug, version) {
-        state.metrics.cache_hits.inc();
-        return Ok(respond_cached(&c, headers, r.cache_control));
-    }
-    state.metrics.cache_misses.inc();
-    let body = render().await?;
-    let etag = HeaderValue::from_str(&format!(
-        "\"{:?}-{}-{}-{}\"",
-        r.kind, b.id.0, version.0, state.views.asset_version
-    ))
-    .map_err(ApiError::internal)?;
-    let c = state.cache.put(
-        r.kind,
-        &b.slug,
-        Cached {
-            version,
-            body: Bytes::from(body),
-            etag,
-            content_type: r.content_type,
-        },
-    );
-    Ok(respond_cached(&c, headers, r.cache_control))
-}
 
 /// An HTML error page with the right status.
 pub fn error_page(state: &AppState, e: ApiError) -> Response {

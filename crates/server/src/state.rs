@@ -6,9 +6,9 @@ use livebrief_app::{App, Ingest, IngestConfig};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::Csrf;
+use crate::cache::PageCache;
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::pages::PageCache;
 use crate::signin::LoginLimiter;
 use crate::sse::Hub;
 use crate::streams::StreamSlots;

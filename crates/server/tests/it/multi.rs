@@ -54,6 +54,13 @@ async fn two_instances_share_briefings_events_and_replay() {
     let page = b.get("/b/war").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     assert!(page.text().contains("War in Ukraine"));
+    let cached_on_b = |b: &TestApp| {
+        let req = axum::http::Request::get("/b/war")
+            .body(axum::body::Body::empty())
+            .expect("req");
+        b.router.cached(&req).is_some()
+    };
+    assert!(cached_on_b(&b), "B answers its page from its render cache");
 
     let (addr_a, _ta) = serve(&a).await;
     let (addr_b, _tb) = serve(&b).await;
@@ -86,6 +93,10 @@ async fn two_instances_share_briefings_events_and_replay() {
             >= 170
     );
     next_n(&mut on_a, 0, 1).await;
+    // B's cached page changed with the event: B's next reader gets the entry, not the cached page.
+    assert!(!cached_on_b(&b), "B's cached page is stale as soon as B has the event");
+    assert!(b.get("/b/war").await.text().contains("Long dispatch"));
+    assert!(cached_on_b(&b));
 
     // Both instances publish at once: each reader gets all 40 events, once each, in id order.
     let (ta, tb) = (tok.clone(), b.user("edb", livebrief_model::Role::Editor).await);

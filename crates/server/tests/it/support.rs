@@ -1,13 +1,12 @@
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use livebrief_app::{App, ManualClock};
 use livebrief_model::{Role, Timestamp};
-use livebrief_server::{AppState, Config};
+use livebrief_server::{AppState, Config, Site};
 use livebrief_store::SqliteStore;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -17,7 +16,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
     pub state: AppState,
-    pub router: Router,
+    pub router: Site,
     pub clock: Arc<ManualClock>,
     pub shutdown: CancellationToken,
     pub _dir: tempfile::TempDir,
