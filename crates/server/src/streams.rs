@@ -109,6 +109,9 @@ pub struct ClientKey(pub String);
 impl FromRequestParts<AppState> for ClientKey {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(ClientKey(peer::client_key(peer::client_of(parts, &state.config.trusted_proxies))))
+        Ok(ClientKey(peer::client_key(peer::client_of(
+            parts,
+            &state.config.trusted_proxies,
+        ))))
     }
 }
