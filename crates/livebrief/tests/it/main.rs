@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod extract;
 mod layering;
+mod pg_restart;
 mod postgres;
 mod read;
 pub mod support;
