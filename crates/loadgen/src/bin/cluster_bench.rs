@@ -320,29 +320,25 @@ async fn resilient_reader(
                         l.moved_at = Some(Instant::now());
                     }
                 }
-                loop {
-                    match r.read(&mut evs).await {
-                        Ok(open) => {
-                            let now = Instant::now();
-                            let mut l = log.lock().unwrap_or_else(|e| e.into_inner());
-                            for e in evs.drain(..) {
-                                if e.kind == Kind::Reset {
-                                    l.resets += 1;
-                                }
-                                if let Some(id) = e.id {
-                                    l.ids.push((id, now));
-                                    last = Some(id);
-                                }
-                            }
-                            drop(l);
-                            if let Some(ms) = r.retry_ms() {
-                                retry = Duration::from_millis(ms);
-                            }
-                            if !open {
-                                break;
-                            }
+                // Until the stream ends or breaks (the instance died).
+                while let Ok(open) = r.read(&mut evs).await {
+                    let now = Instant::now();
+                    let mut l = log.lock().unwrap_or_else(|e| e.into_inner());
+                    for e in evs.drain(..) {
+                        if e.kind == Kind::Reset {
+                            l.resets += 1;
                         }
-                        Err(_) => break,
+                        if let Some(id) = e.id {
+                            l.ids.push((id, now));
+                            last = Some(id);
+                        }
+                    }
+                    drop(l);
+                    if let Some(ms) = r.retry_ms() {
+                        retry = Duration::from_millis(ms);
+                    }
+                    if !open {
+                        break;
                     }
                 }
             }
