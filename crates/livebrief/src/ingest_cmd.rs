@@ -27,6 +27,7 @@ pub fn ingest_for(app: Arc<App>, config: &Config) -> anyhow::Result<Arc<Ingest>>
         fetcher,
         IngestConfig {
             workers: config.ingest_workers,
+            lease: jiff::SignedDuration::from_secs(config.ingest_lease_secs as i64),
             ..IngestConfig::default()
         },
     ))

@@ -676,6 +676,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("page_size = {}", c.page_size);
             println!("ingest = {}", c.ingest);
             println!("ingest_workers = {}", c.ingest_workers);
+            println!("ingest_lease_secs = {}", c.ingest_lease_secs);
             println!("user_agent = {:?}", c.fetch.user_agent);
             println!("fetch_guard = {}", c.fetch.guard);
             println!("fetch_allow = {:?}", c.fetch.allow.join(", "));

@@ -118,6 +118,18 @@ pub struct FarmSpec {
     /// Items of [`Behaviour::Huge`]. Default: 10,000.
     pub huge_items: usize,
     pub seed: u64,
+    /// The loopback address the listeners bind. Default: 127.0.0.1.
+    pub host: Ipv4Addr,
+    /// Where to tell of every feed request as it arrives (who polled which feed when). Default: nowhere.
+    pub log: Option<tokio::sync::mpsc::UnboundedSender<FarmRequest>>,
+}
+
+/// One request for a feed of the farm (redirect hops included), told when its head has arrived.
+#[derive(Debug, Clone)]
+pub struct FarmRequest {
+    pub index: usize,
+    pub at: std::time::Instant,
+    pub user_agent: String,
 }
 
 impl Default for FarmSpec {
@@ -132,6 +144,8 @@ impl Default for FarmSpec {
             retry_after_secs: 120,
             huge_items: 10_000,
             seed: 0x6661_726d,
+            host: Ipv4Addr::LOCALHOST,
+            log: None,
         }
     }
 }
@@ -278,6 +292,7 @@ struct FarmShared {
     start_wall: Timestamp,
     requests: Vec<AtomicU64>,
     total: AtomicU64,
+    log: Option<tokio::sync::mpsc::UnboundedSender<FarmRequest>>,
 }
 
 /// A running farm. Dropping it stops every listener and connection (hung ones included).
@@ -313,7 +328,7 @@ impl FeedFarm {
         let mut listeners = Vec::with_capacity(listeners_n);
         let mut addrs = Vec::with_capacity(listeners_n);
         for _ in 0..listeners_n {
-            let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+            let l = TcpListener::bind((spec.host, 0)).await?;
             addrs.push(l.local_addr()?);
             listeners.push(l);
         }
@@ -338,6 +353,7 @@ impl FeedFarm {
             start: Instant::now(),
             start_wall: Timestamp::now(),
             total: AtomicU64::new(0),
+            log: spec.log.clone(),
         });
         let tasks = listeners
             .into_iter()
@@ -411,6 +427,13 @@ async fn serve(mut stream: TcpStream, k: usize, shared: Arc<FarmShared>) {
         return Response::not_found().write_to(&mut stream, req.is_head()).await;
     };
     shared.requests[i].fetch_add(1, Ordering::Relaxed);
+    if let Some(log) = &shared.log {
+        let _ = log.send(FarmRequest {
+            index: i,
+            at: std::time::Instant::now(),
+            user_agent: req.header("user-agent").unwrap_or("").to_string(),
+        });
+    }
     let base = match stream.local_addr() {
         Ok(a) => format!("http://{a}"),
         Err(_) => return,

@@ -26,5 +26,5 @@ mod server;
 mod stream;
 
 pub use corpus::{Article, Corpus, Event, FeedKind, HardCase, Outlet};
-pub use farm::{Behaviour, Expected, Failure, FarmFeed, FarmSpec, FeedFarm};
+pub use farm::{Behaviour, Expected, Failure, FarmFeed, FarmRequest, FarmSpec, FeedFarm};
 pub use server::{Clock, OutletServer, Planned, Released, Scenario};

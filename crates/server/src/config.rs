@@ -32,6 +32,9 @@ pub struct Config {
     /// Poll sources and work the ingest jobs while serving.
     pub ingest: bool,
     pub ingest_workers: usize,
+    /// How long an instance holds a claimed source (or article job) before another may take it: a killed
+    /// instance's work comes back after this (see `livebrief_app::IngestConfig::lease`).
+    pub ingest_lease_secs: u64,
     pub fetch: FetchOptions,
     /// A request head must arrive within this many seconds (see `conn::Limits`).
     pub header_timeout_secs: u64,
@@ -110,6 +113,7 @@ struct Raw {
     page_size: Option<u64>,
     ingest: Option<bool>,
     ingest_workers: Option<u64>,
+    ingest_lease_secs: Option<u64>,
     user_agent: Option<String>,
     fetch_guard: Option<bool>,
     fetch_allow: Option<String>,
@@ -158,6 +162,7 @@ pub const OPTIONS: &[(&str, Kind)] = &[
     ("page_size", Kind::Number),
     ("ingest", Kind::Boolean),
     ("ingest_workers", Kind::Number),
+    ("ingest_lease_secs", Kind::Number),
     ("user_agent", Kind::Text),
     ("fetch_guard", Kind::Boolean),
     ("fetch_allow", Kind::Text),
@@ -372,6 +377,15 @@ impl Raw {
             )?,
             concurrency: range("fetch_concurrency", self.fetch_concurrency.unwrap_or(256), 1, 1024)? as usize,
         };
+        let ingest_lease_secs = range("ingest_lease_secs", self.ingest_lease_secs.unwrap_or(300), 10, 86_400)?;
+        if ingest_lease_secs < 2 * fetch.timeout_secs {
+            // A poll is one fetch (bounded by its timeout) plus parsing and storing: it must end well inside
+            // its lease, or another instance polls the same source meanwhile.
+            bail!(
+                "ingest_lease_secs = {ingest_lease_secs}: must be at least twice fetch_timeout_secs ({}), so a poll ends inside its lease",
+                fetch.timeout_secs
+            );
+        }
         let max_streams = range("max_streams", self.max_streams.unwrap_or(2048), 1, 1_000_000)? as usize;
         let max_streams_per_client = range(
             "max_streams_per_client",
@@ -390,6 +404,7 @@ impl Raw {
             max_streams_per_client,
             ingest: self.ingest.unwrap_or(true),
             ingest_workers: ingest_workers as usize,
+            ingest_lease_secs,
             fetch,
             listen,
             data_dir,

@@ -36,9 +36,6 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// How often a connection's watchdog looks at its clocks (the bounds are met within this much).
-const WATCH_EVERY: Duration = Duration::from_millis(250);
-
 /// The connection limits, from the config.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -157,8 +154,10 @@ async fn connection(sock: TcpStream, peer: SocketAddr, site: Site, limits: Limit
     builder.keep_alive(true).header_read_timeout(None);
     let conn = builder.serve_connection(io, svc);
     let mut conn = std::pin::pin!(conn);
-    let mut tick = tokio::time::interval(WATCH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The watchdog sleeps until the next moment a bound could pass, not on a fixed tick: an open live stream
+    // costs one wake-up per the shortest timeout (10 s by default) instead of four a second.
+    let check = tokio::time::sleep_until(watch.next_check(&limits, Instant::now()));
+    let mut check = std::pin::pin!(check);
     let mut draining = false;
     loop {
         tokio::select! {
@@ -173,11 +172,13 @@ async fn connection(sock: TcpStream, peer: SocketAddr, site: Site, limits: Limit
                 conn.as_mut().graceful_shutdown();
                 draining = true;
             }
-            _ = tick.tick() => {
-                if let Some(why) = watch.overdue(&limits, Instant::now()) {
+            _ = check.as_mut() => {
+                let now = Instant::now();
+                if let Some(why) = watch.overdue(&limits, now) {
                     tracing::debug!(%peer, why, "closing connection");
                     return;
                 }
+                check.as_mut().reset(watch.next_check(&limits, now));
             }
         }
     }
@@ -317,7 +318,7 @@ impl Watch {
     fn overdue(&self, limits: &Limits, now: Instant) -> Option<&'static str> {
         let s = self.lock();
         if let Some(t) = s.write_blocked_since
-            && now.duration_since(t) > limits.send_timeout
+            && now.duration_since(t) >= limits.send_timeout
         {
             return Some("the client stopped reading its response");
         }
@@ -325,16 +326,38 @@ impl Watch {
             return None;
         }
         match s.head_started {
-            Some(t) if now.duration_since(t) > limits.header_timeout => Some("the request head did not arrive in time"),
+            Some(t) if now.duration_since(t) >= limits.header_timeout => {
+                Some("the request head did not arrive in time")
+            }
             Some(_) => None,
             // A new connection owes its first request within the head timeout; a kept-alive one may wait
             // for the idle timeout.
-            None if s.served == 0 && now.duration_since(s.idle_since) > limits.header_timeout => {
+            None if s.served == 0 && now.duration_since(s.idle_since) >= limits.header_timeout => {
                 Some("no request on a new connection")
             }
-            None if now.duration_since(s.idle_since) > limits.idle_timeout => Some("idle keep-alive connection"),
+            None if now.duration_since(s.idle_since) >= limits.idle_timeout => Some("idle keep-alive connection"),
             None => None,
         }
+    }
+
+    /// When to look again: the earliest moment a running clock reaches its bound, and no later than the
+    /// shortest bound from `now`, since a clock that starts after `now` (a write that blocks, a request head
+    /// that begins, an idle spell after a response) cannot reach its bound before that.
+    fn next_check(&self, limits: &Limits, now: Instant) -> Instant {
+        let s = self.lock();
+        let mut at = now + limits.header_timeout.min(limits.idle_timeout).min(limits.send_timeout);
+        if let Some(t) = s.write_blocked_since {
+            at = at.min(t + limits.send_timeout);
+        }
+        if s.in_flight == 0 {
+            at = at.min(match s.head_started {
+                Some(t) => t + limits.header_timeout,
+                None if s.served == 0 => s.idle_since + limits.header_timeout,
+                None => s.idle_since + limits.idle_timeout,
+            });
+        }
+        // Never a busy loop, whatever the clocks say.
+        at.max(now + Duration::from_millis(1))
     }
 }
 
@@ -453,5 +476,59 @@ impl http_body::Body for DeadlineBody {
 
     fn size_hint(&self) -> http_body::SizeHint {
         self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            send_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(10),
+            max_connections: 10,
+        }
+    }
+
+    #[test]
+    fn the_watchdog_wakes_when_a_bound_can_pass_and_not_before() {
+        let l = limits();
+        let w = Arc::new(Watch::new());
+        let t0 = w.lock().idle_since;
+        // A new connection owes its first request head within the head timeout.
+        assert_eq!(w.next_check(&l, t0), t0 + l.header_timeout);
+        assert_eq!(
+            w.overdue(&l, t0 + l.header_timeout),
+            Some("no request on a new connection")
+        );
+        // A live stream in flight: nothing runs, so the next look is one shortest bound away.
+        let flight = w.request_started();
+        let t1 = t0 + Duration::from_secs(3);
+        assert_eq!(w.next_check(&l, t1), t1 + l.header_timeout);
+        assert_eq!(w.overdue(&l, t1 + Duration::from_secs(3600)), None);
+        // A write blocks: the send bound from then on.
+        w.write_progress(true);
+        let blocked = w.lock().write_blocked_since.expect("blocked");
+        assert_eq!(
+            w.next_check(&l, blocked),
+            blocked + l.header_timeout.min(l.send_timeout)
+        );
+        assert_eq!(
+            w.overdue(&l, blocked + l.send_timeout),
+            Some("the client stopped reading its response")
+        );
+        w.write_progress(false);
+        drop(flight);
+        // Idle after a response: the idle bound, checked no later than the head bound from now.
+        let idle = w.lock().idle_since;
+        assert_eq!(w.next_check(&l, idle), idle + l.header_timeout);
+        assert_eq!(w.overdue(&l, idle + l.idle_timeout), Some("idle keep-alive connection"));
+        // Past every bound already: a millisecond, never a busy loop.
+        let late = idle + Duration::from_secs(3600);
+        assert_eq!(w.next_check(&l, late), late + Duration::from_millis(1));
     }
 }

@@ -54,6 +54,7 @@ impl AppState {
             fetcher,
             IngestConfig {
                 workers: config.ingest_workers,
+                lease: jiff::SignedDuration::from_secs(config.ingest_lease_secs as i64),
                 ..IngestConfig::default()
             },
         );

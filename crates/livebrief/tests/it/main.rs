@@ -6,6 +6,7 @@ mod extract;
 mod layering;
 mod map;
 mod migrate;
+mod pg_restart;
 mod postgres;
 mod read;
 pub mod support;

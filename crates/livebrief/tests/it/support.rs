@@ -77,6 +77,8 @@ impl Drop for Server {
 
 pub struct Reply {
     pub status: u16,
+    /// The `Retry-After` header, when there was one.
+    pub retry_after: Option<String>,
     pub body: String,
 }
 
@@ -122,7 +124,16 @@ pub fn http(
     } else {
         body.to_string()
     };
-    Ok(Reply { status, body })
+    let retry_after = head
+        .split("\r\n")
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("retry-after"))
+        .map(|(_, v)| v.trim().to_string());
+    Ok(Reply {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -140,7 +151,13 @@ fn dechunk(mut s: &str) -> String {
 
 /// Adds an account with the CLI and returns an API token for it.
 pub fn account_with_token(data: &Path, name: &str, role: &str) -> String {
+    account_with_token_on(data, &[], name, role)
+}
+
+/// As [`account_with_token`], with `global` options first (`--database URL`).
+pub fn account_with_token_on(data: &Path, global: &[&str], name: &str, role: &str) -> String {
     let mut add = livebrief(data)
+        .args(global)
         .args(["user", "add", name, "--role", role, "--password-stdin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -153,6 +170,7 @@ pub fn account_with_token(data: &Path, name: &str, role: &str) -> String {
         .expect("write");
     assert!(add.wait_with_output().expect("run").status.success());
     let out = livebrief(data)
+        .args(global)
         .args(["token", name, "--name", "test"])
         .output()
         .expect("token");

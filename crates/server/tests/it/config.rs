@@ -118,6 +118,48 @@ fn every_option_is_documented() {
 }
 
 #[test]
+fn the_ingest_lease_is_five_minutes_and_outlasts_a_poll() {
+    assert_eq!(Config::default().ingest_lease_secs, 300);
+    let c = Config::load(
+        None,
+        &env(&[
+            ("LIVEBRIEF_INGEST_LEASE_SECS", "20"),
+            ("LIVEBRIEF_FETCH_TIMEOUT_SECS", "10"),
+        ]),
+    )
+    .expect("valid");
+    assert_eq!(c.ingest_lease_secs, 20);
+    for (vars, expect) in [
+        (&[("LIVEBRIEF_INGEST_LEASE_SECS", "9")][..], "between 10 and 86400"),
+        (&[("LIVEBRIEF_INGEST_LEASE_SECS", "86401")][..], "between 10 and 86400"),
+        (
+            &[("LIVEBRIEF_INGEST_LEASE_SECS", "soon")][..],
+            "LIVEBRIEF_INGEST_LEASE_SECS",
+        ),
+        // The default fetch timeout is 20 s: a 30 s lease could lapse while a poll is still waiting.
+        (
+            &[("LIVEBRIEF_INGEST_LEASE_SECS", "30")][..],
+            "at least twice fetch_timeout_secs (20)",
+        ),
+        (
+            &[
+                ("LIVEBRIEF_INGEST_LEASE_SECS", "20"),
+                ("LIVEBRIEF_FETCH_TIMEOUT_SECS", "11"),
+            ][..],
+            "at least twice fetch_timeout_secs (11)",
+        ),
+    ] {
+        let err = Config::load(None, &env(vars)).expect_err("invalid lease");
+        let err = format!("{err:#}");
+        assert!(
+            err.contains("ingest_lease_secs") || err.contains("LIVEBRIEF_INGEST_LEASE_SECS"),
+            "{err}"
+        );
+        assert!(err.contains(expect), "{vars:?}: {err}");
+    }
+}
+
+#[test]
 fn connection_and_stream_limits_have_defaults_and_ranges() {
     let c = Config::default();
     assert_eq!(

@@ -423,11 +423,37 @@ impl From<tokio_postgres::Error> for StoreError {
     }
 }
 
-/// Worth retrying: a serialisation failure, a deadlock, or a dropped connection.
+/// Worth retrying: a serialisation failure, a deadlock, a server shutting down, restarting or full, or a
+/// connection that dropped (closed, or broken mid-query).
 pub(crate) fn is_transient(e: &tokio_postgres::Error) -> bool {
-    e.is_closed()
-        || e.code()
-            .is_some_and(|c| *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(c) = e.code() {
+        return transient_code(c);
+    }
+    // A socket error mid-query: the server went away (a parse error also carries an io::Error, of other kinds).
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| {
+            use std::io::ErrorKind::*;
+            matches!(
+                io.kind(),
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof | NotConnected | TimedOut
+            )
+        })
+}
+
+/// The SQLSTATEs that say "try again": serialisation failure and deadlock (class 40), connection exceptions
+/// (class 08), the operator's shutdown, a crash restart or a server not yet up (57P01 to 57P05: what a pooled
+/// connection hears when PostgreSQL restarts under it), and too many connections (53300).
+fn transient_code(c: &SqlState) -> bool {
+    let code = c.code();
+    *c == SqlState::T_R_SERIALIZATION_FAILURE
+        || *c == SqlState::T_R_DEADLOCK_DETECTED
+        || *c == SqlState::TOO_MANY_CONNECTIONS
+        || code.starts_with("08")
+        || code.starts_with("57P")
 }
 
 pub(crate) fn ts(v: i64) -> Result<Timestamp> {
@@ -1602,5 +1628,32 @@ impl Store for PgStore {
 
     fn change_feed(&self) -> Option<tokio::sync::broadcast::Receiver<FeedItem>> {
         Some(self.feed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_and_dropped_connections_are_transient() {
+        for c in [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::CONNECTION_FAILURE,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::TOO_MANY_CONNECTIONS,
+        ] {
+            assert!(transient_code(&c), "{c:?}");
+        }
+        for c in [
+            SqlState::UNIQUE_VIOLATION,
+            SqlState::SYNTAX_ERROR,
+            SqlState::UNDEFINED_TABLE,
+        ] {
+            assert!(!transient_code(&c), "{c:?}");
+        }
     }
 }
