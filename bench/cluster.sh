@@ -22,6 +22,8 @@ DB="livebrief_bench_$$"
 STEPS=" ${STEPS:-1 2 3 4 5} "
 want() { [[ "$STEPS" == *" $1 "* ]]; }
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+# As in production: a backtrace captured (and printed) with every error costs time and tens of MiB.
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 ulimit -n "$(ulimit -Hn)"  # 15,000 client sockets in one process, 5,000 streams per instance
 
 cargo build --release --locked -p livebrief -p livebrief-loadgen

@@ -27,8 +27,16 @@ impl Reply {
 
 /// The whole number after `"key":` in compact JSON (the first occurrence), if any.
 pub fn json_int(json: &[u8], key: &str) -> Option<i64> {
-    let pat = format!("\"{key}\":");
-    let at = json.windows(pat.len()).position(|w| w == pat.as_bytes())? + pat.len();
+    let mut pat = [0u8; 64];
+    let k = key.as_bytes();
+    if k.len() + 3 > pat.len() {
+        return None;
+    }
+    pat[0] = b'"';
+    pat[1..=k.len()].copy_from_slice(k);
+    pat[k.len() + 1..k.len() + 3].copy_from_slice(b"\":");
+    let pat = &pat[..k.len() + 3];
+    let at = memchr::memmem::find(json, pat)? + pat.len();
     let rest = &json[at..];
     let rest = &rest[rest.iter().take_while(|b| **b == b' ').count()..];
     let neg = rest.first() == Some(&b'-');

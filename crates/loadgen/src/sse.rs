@@ -146,7 +146,7 @@ impl Parser {
     /// Appends every whole event taken in so far to `out`.
     pub fn parse(&mut self, out: &mut Vec<Event>) {
         let mut start = 0;
-        while let Some(len) = self.pending[start..].windows(2).position(|w| w == b"\n\n") {
+        while let Some(len) = memchr::memmem::find(&self.pending[start..], b"\n\n") {
             let frame = &self.pending[start..start + len];
             start += len + 2;
             let mut id = None;

@@ -74,8 +74,8 @@ struct Cluster {
 impl Cluster {
     fn of(o: &Opts) -> Res<Cluster> {
         let addrs: Vec<SocketAddr> = o.list("addrs")?;
-        if addrs.len() < 2 {
-            return Err("--addrs needs at least two instances".into());
+        if addrs.is_empty() {
+            return Err("--addrs needs at least one instance".into());
         }
         Ok(Cluster {
             addrs,
@@ -195,6 +195,9 @@ async fn main() {
 /// request to its arrival on each reader. Target: under 1 s.
 async fn cross(o: &Opts) -> Res<()> {
     let c = Cluster::of(o)?;
+    if c.addrs.len() < 2 {
+        return Err("cross needs two instances or more".into());
+    }
     let rounds: usize = o.num("rounds", 20)?;
     let slug = c.briefing("cross").await?;
     let path = format!("/b/{slug}/events");
@@ -587,6 +590,9 @@ async fn failover(o: &Opts) -> Res<()> {
 
 async fn takeover(o: &Opts) -> Res<()> {
     let c = Cluster::of(o)?;
+    if c.addrs.len() < 2 {
+        return Err("takeover needs two instances or more".into());
+    }
     let victim_pid: u32 = o.num("kill-pid", 0)?;
     let victim_agent = o.str("killed-agent")?;
     let feeds: usize = o.num("feeds", 30)?;
