@@ -67,6 +67,24 @@ async fn request_inner(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Result<Reply, String> {
+    let req = request_bytes(addr, method, path, headers, body);
+    let mut s = TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("connect {addr}: {e}"))?;
+    s.write_all(req.as_bytes()).await.map_err(|e| format!("write: {e}"))?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await.map_err(|e| format!("read: {e}"))?;
+    parse_reply(&raw)
+}
+
+/// The bytes of one `Connection: close` request, with `body` as JSON.
+pub fn request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> String {
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
@@ -81,16 +99,11 @@ async fn request_inner(
     if let Some(b) = body {
         req.push_str(b);
     }
-    let mut s = TcpStream::connect(addr)
-        .await
-        .map_err(|e| format!("connect {addr}: {e}"))?;
-    s.write_all(req.as_bytes()).await.map_err(|e| format!("write: {e}"))?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).await.map_err(|e| format!("read: {e}"))?;
-    parse_reply(&raw)
+    req
 }
 
-fn parse_reply(raw: &[u8]) -> Result<Reply, String> {
+/// A whole response read to the connection's end: status, `Retry-After`, and the body de-chunked.
+pub fn parse_reply(raw: &[u8]) -> Result<Reply, String> {
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -834,16 +834,21 @@ pub async fn migrate(source: &SqliteStore, target: &PgStore, opts: &Options<'_>)
     })
 }
 
-/// Compares `source` and `target` table by table (counts and checksums) without changing either.
-pub async fn check(source: &SqliteStore, target: &PgStore) -> Result<Verification, MigrateError> {
-    let schema = sqlite_schema(source).await?;
-    let mut conn = target.conn().await?;
-    let tx = conn
+/// A read-only transaction that sees one snapshot of the target throughout.
+async fn snapshot(conn: &mut tokio_postgres::Client) -> Result<tokio_postgres::Transaction<'_>, MigrateError> {
+    Ok(conn
         .build_transaction()
         .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
-        .await?;
+        .await?)
+}
+
+/// Compares `source` and `target` table by table (counts and checksums) without changing either.
+pub async fn check(source: &SqliteStore, target: &PgStore) -> Result<Verification, MigrateError> {
+    let schema = sqlite_schema(source).await?;
+    let mut conn = target.conn().await?;
+    let tx = snapshot(&mut conn).await?;
     let layouts = layouts(&tx, &schema).await?;
     compare(source, &tx, &layouts).await
 }
@@ -851,12 +856,7 @@ pub async fn check(source: &SqliteStore, target: &PgStore) -> Result<Verificatio
 /// The target's per-table counts and checksums alone (tests compare a target before and after).
 pub async fn target_sums(target: &PgStore) -> Result<Vec<(&'static str, Sum)>, MigrateError> {
     let mut conn = target.conn().await?;
-    let tx = conn
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = snapshot(&mut conn).await?;
     // The column layout comes from the catalogue alone: a SQLite schema with every known table.
     let schema = pg_columns_as_sqlite(&tx).await?;
     let layouts = layouts(&tx, &schema).await?;
