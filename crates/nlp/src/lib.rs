@@ -50,6 +50,7 @@ mod topics;
 pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};
+pub use lang::detect as detect_language;
 pub use names::{Candidate, PersonKey, Relation, choose, person_key};
 pub use quotes::{QuoteKind, genitive_to_nominative};
 pub use text::MAX_SENTENCE_TOKENS;

@@ -126,3 +126,48 @@ fn a_village_named_like_a_common_word_does_not_make_the_word_a_place() {
     );
     assert_eq!(place_of(&r, "Odesa").country, "UA");
 }
+
+/// Language detection on real news (../shared/data/ner: Ukrainian NER-UK and Russian factRuEval documents,
+/// each labelled with its language): every whole document, and its first line alone (usually a headline,
+/// the hardest case: a few words).
+#[test]
+fn language_of_real_ukrainian_and_russian_news() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ner");
+    let mut seen = 0;
+    for file in ["ner-uk-dev.jsonl", "factru-dev.jsonl"] {
+        let Ok(data) = std::fs::read_to_string(format!("{dir}/{file}")) else {
+            assert!(std::env::var_os("CI").is_none(), "CI must have ../shared/data/ner");
+            eprintln!("skipping: {dir}/{file} not found (outside CI)");
+            return;
+        };
+        let (mut docs, mut whole, mut first, mut first_und) = (0, 0, 0, 0);
+        for line in data.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let (lang, text) = (v["lang"].as_str().unwrap(), v["text"].as_str().unwrap());
+            docs += 1;
+            whole += usize::from(livebrief_nlp::detect_language(text) == lang);
+            let head = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            match livebrief_nlp::detect_language(head) {
+                l if l == lang => first += 1,
+                "und" => first_und += 1,
+                _ => {}
+            }
+        }
+        seen += docs;
+        let share = |n: usize| n as f64 / docs as f64;
+        eprintln!(
+            "{file}: {docs} documents; whole text right {:.3}; first line right {:.3}, undetermined {:.3}",
+            share(whole),
+            share(first),
+            share(first_und)
+        );
+        assert!(share(whole) >= 0.99, "{file}: whole documents {:.3}", share(whole));
+        // A first line is sometimes a name or a date alone: undetermined is fine, the wrong language is not.
+        assert!(
+            share(docs - first - first_und) <= 0.02,
+            "{file}: first lines in the wrong language {:.3}",
+            share(docs - first - first_und)
+        );
+    }
+    assert!(seen > 0);
+}
