@@ -133,6 +133,11 @@ pub fn place_canonical(name: &str) -> Option<&'static str> {
         .map(|(c, _)| *c)
 }
 
+/// "XXI", "VII": a century or a number, not an abbreviation.
+fn is_roman_numeral(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+}
+
 fn is_title(w: &str) -> bool {
     TITLES.contains(&lower(w).as_str())
 }
@@ -141,17 +146,36 @@ fn is_title(w: &str) -> bool {
 pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
     let mut roles: Vec<(usize, usize, String)> = Vec::new();
+    // Ukrainian and Russian organisation names by their build (crate::orgs); their names are organisations.
+    let org_spans = if crate::quotes::is_cyrillic_text(s) {
+        crate::orgs::find(s, toks)
+    } else {
+        Vec::new()
+    };
+    let mut org_names: HashSet<String> = HashSet::new();
+    let mut next_org = org_spans.iter().peekable();
     let mut i = 0;
     while i < toks.len() {
+        while next_org.next_if(|(a, _)| *a < i).is_some() {}
+        if let Some(&&(a, b)) = next_org.peek()
+            && a == i
+        {
+            let name = s[toks[a].start..toks[b].end].to_string();
+            org_names.insert(name.clone());
+            raw.push((a, b, name, None));
+            i = b + 1;
+            continue;
+        }
         let t = toks[i];
         let w = t.text(s);
         if t.kind != Kind::Word || !capitalized(w) {
             i += 1;
             continue;
         }
-        // Extend over capitalised words and connectors.
+        // Extend over capitalised words and connectors (up to an organisation name found by its build).
+        let org_start = next_org.peek().map(|&&(a, _)| a);
         let mut j = i;
-        while j + 1 < toks.len() {
+        while j + 1 < toks.len() && org_start.is_none_or(|a| a > j + 1) {
             let n = toks[j + 1];
             let nw = n.text(s);
             let adjacent = s[toks[j].end..n.start].chars().all(|c| c == ' ');
@@ -302,6 +326,9 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         }
     };
     let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
+        if org_names.contains(name) {
+            return Some(EntityKind::Organization);
+        }
         if place_canonical(name).is_some() {
             return Some(EntityKind::Place);
         }
@@ -316,7 +343,10 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         }
         let words: Vec<String> = name.split_whitespace().map(lower).collect();
         if words.iter().any(|w| ORG_WORDS.contains(&w.as_str()))
-            || name.chars().filter(|c| c.is_uppercase()).count() >= 2 && !name.contains(' ') && name.len() <= 6
+            || name.chars().filter(|c| c.is_uppercase()).count() >= 2
+                && !name.contains(' ')
+                && name.chars().count() <= 6
+                && !is_roman_numeral(name)
         {
             return Some(EntityKind::Organization);
         }

@@ -43,6 +43,7 @@ mod json;
 mod lang;
 mod lexicon;
 pub mod names;
+mod orgs;
 mod quotes;
 mod text;
 mod topics;

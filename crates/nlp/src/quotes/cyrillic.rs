@@ -289,7 +289,7 @@ const STOPS: &[&str] = &[
 
 /// A Ukrainian or Russian report: more Cyrillic letters than Latin ones in its first 4,000 characters (as
 /// `lang::detect` counts them; a Russian text without ы, э, ъ or ё is still Russian here).
-pub(super) fn is_cyrillic_text(s: &str) -> bool {
+pub(crate) fn is_cyrillic_text(s: &str) -> bool {
     let (mut cyr, mut lat) = (0usize, 0usize);
     for c in s.chars().take(4000) {
         match c {

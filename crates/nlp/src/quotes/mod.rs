@@ -22,6 +22,7 @@
 mod ctx;
 mod cyrillic;
 pub use cyrillic::genitive_to_nominative;
+pub(crate) use cyrillic::is_cyrillic_text;
 mod direct;
 mod indirect;
 mod name_lines;

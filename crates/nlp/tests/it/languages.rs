@@ -171,3 +171,45 @@ fn language_of_real_ukrainian_and_russian_news() {
     }
     assert!(seen > 0);
 }
+
+#[test]
+fn ukrainian_and_russian_organisations_by_their_build_and_no_sentence_openers_as_names() {
+    let r = run(
+        "Так, засновником є ТОВ «Сонячна Долина». Коли Антимонопольний комітет України оштрафував компанію, \
+         депутати Партії регіонів мовчали. Тому НАТО і ФИДЕ не коментували.",
+    );
+    let orgs: Vec<&str> = r
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Organization)
+        .map(|e| e.name.as_str())
+        .collect();
+    for want in [
+        "ТОВ «Сонячна Долина»",
+        "Антимонопольний комітет України",
+        "Партії регіонів",
+        "НАТО",
+        "ФИДЕ",
+    ] {
+        assert!(orgs.contains(&want), "{want} missing from {orgs:?}");
+    }
+    for opener in ["Так", "Коли", "Тому"] {
+        assert!(
+            !r.entities.iter().any(|e| e.mentions.iter().any(|(m, _)| m == opener)),
+            "{opener} taken as a name: {:?}",
+            r.entities
+        );
+    }
+    let r = run("Заявление Министерства обороны России прозвучало в XXI веке, сообщили в США.");
+    assert!(
+        r.entities
+            .iter()
+            .any(|e| e.kind == EntityKind::Organization && e.name == "Министерства обороны России")
+    );
+    assert!(!r.entities.iter().any(|e| e.name == "XXI"));
+    assert!(
+        r.entities
+            .iter()
+            .any(|e| e.kind == EntityKind::Place && e.name == "United States")
+    );
+}

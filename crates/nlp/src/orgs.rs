@@ -1,0 +1,419 @@
+//! Ukrainian and Russian organisation names, found by how they are built rather than by capitals alone:
+//!
+//! - a legal form and a quoted name: `ТОВ «Бюро Ейнштейн»`, `ООО "Ромашка"`, `ДП «НАЕК «Енергоатом»` (nested
+//!   quotes, the closing marks often merged into one);
+//! - a head noun of an organisation ("партія", "комітет", "міністерство", "суд", "рада", "фонд" …) with the
+//!   capitalised adjectives before it and a short complement after it: `Партії регіонів`, `Антимонопольний
+//!   комітет`, `Вищий господарський суд України`, `Министерство обороны России`, `Верховної Ради`.
+//!
+//! A name is written with a capital on its first word, so a span starts at a capitalised word (or a legal
+//! form). The complement after a head is at most two lowercase words in an oblique case (checked by their
+//! endings) and one capitalised word (usually a country: `України`, `России`, `РФ`).
+//! Pure: tokens in, token ranges out.
+
+use crate::text::{Kind, Token};
+
+/// Legal forms of companies and public bodies (Ukrainian, Russian) that precede a quoted name.
+const LEGAL_FORMS: &[&str] = &[
+    "ТОВ", "ТзОВ", "ПП", "ДП", "ПАТ", "ПрАТ", "ВАТ", "ЗАТ", "АТ", "НВП", "ТД", "КП", "СП", "МП", "НАК", "ДК", "ФГ",
+    "СФГ", "ОСББ", "ГО", "БФ", "ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "ГУП", "ФГУП", "МУП", "НКО", "АНО", "ФГБУ",
+    "ГБУ", "МБУ", "ИП",
+];
+
+/// Head nouns of organisation names, as the start of their inflected forms (long enough not to be the start
+/// of common words of another meaning).
+const HEAD_STEMS: &[&str] = &[
+    // Ukrainian
+    "міністерств",
+    "відомств",
+    "служб",
+    "парті",
+    "комітет",
+    "комісі",
+    "фонд",
+    "агентств",
+    "спілк",
+    "асоціаці",
+    "інститут",
+    "університет",
+    "академі",
+    "управлінн",
+    "департамент",
+    "інспекці",
+    "прокуратур",
+    "поліці",
+    "церкв",
+    "театр",
+    "музе",
+    "корпораці",
+    "концерн",
+    "компані",
+    "об'єднанн",
+    "об’єднанн",
+    "організаці",
+    "палат",
+    "держадміністраці",
+    "адміністраці",
+    "кабінет",
+    "митниц",
+    "казначейств",
+    "товариств",
+    "кооператив",
+    "комбінат",
+    "гімназі",
+    "ліце",
+    "коледж",
+    "лікарн",
+    "клінік",
+    "телеканал",
+    "видавництв",
+    "агенці",
+    "уряд",
+    "верховн",
+    "міськрад",
+    "облрад",
+    "райрад",
+    "держслужб",
+    "нацполіці",
+    "нацбанк",
+    "укрзалізниц",
+    // Russian
+    "министерств",
+    "ведомств",
+    "служб",
+    "парти",
+    "комитет",
+    "комисси",
+    "агентств",
+    "ассоциаци",
+    "институт",
+    "университет",
+    "академи",
+    "управлени",
+    "департамент",
+    "инспекци",
+    "прокуратур",
+    "полици",
+    "церкв",
+    "корпораци",
+    "компани",
+    "объединени",
+    "организаци",
+    "администраци",
+    "правительств",
+    "таможн",
+    "казначейств",
+    "обществ",
+    "гимнази",
+    "лице",
+    "колледж",
+    "больниц",
+    "клиник",
+    "издательств",
+    "госдум",
+    "конгресс",
+    "сенат",
+    "парламент",
+];
+
+/// Short head nouns, matched as whole inflected forms: their stems are the start of too many other words.
+const HEAD_FORMS: &[&str] = &[
+    "рада",
+    "ради",
+    "раді",
+    "раду",
+    "радою",
+    "суд",
+    "суду",
+    "суді",
+    "судом",
+    "суда",
+    "суде",
+    "совет",
+    "совета",
+    "совету",
+    "советом",
+    "совете",
+    "фронт",
+    "фронту",
+    "фронта",
+    "фронтом",
+    "фронте",
+    "банк",
+    "банку",
+    "банка",
+    "банком",
+    "банке",
+    "союз",
+    "союзу",
+    "союза",
+    "союзом",
+    "союзе",
+    "центр",
+    "центру",
+    "центра",
+    "центром",
+    "центре",
+    "дума",
+    "думы",
+    "думи",
+    "думе",
+    "думу",
+    "думой",
+    "рух",
+    "руху",
+    "рухом",
+    "блок",
+    "блоку",
+    "блока",
+    "блоком",
+    "блоці",
+    "блоке",
+    "завод",
+    "заводу",
+    "завода",
+    "заводом",
+    "заводі",
+    "заводе",
+    "школа",
+    "школи",
+    "школы",
+    "школі",
+    "школе",
+    "школу",
+    "бюро",
+    "штаб",
+    "штабу",
+    "штаба",
+    "штабом",
+    "штабі",
+    "штабе",
+    "мвс",
+    "мвд",
+];
+
+/// Endings of oblique-case nouns and adjectives that can follow a head as its complement ("партія
+/// регіонів", "служба безпеки", "министерство обороны", "комітет з питань" is not taken: a preposition ends
+/// the name).
+const COMPLEMENT_ENDINGS: &[&str] = &[
+    "ів", "їв", "ей", "ій", "ої", "ого", "их", "іх", "ки", "ги", "хи", "ці", "ни", "ди", "ри", "пи", "би", "зи", "си",
+    "ння", "ття", "ства", "цтва", "ії", "ы", "ов", "ев", "ой", "его", "ых", "ии", "ения", "ания", "ті",
+];
+
+fn is_cyrillic_word(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| ('\u{400}'..='\u{4ff}').contains(&c))
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_head(lower: &str) -> bool {
+    HEAD_FORMS.contains(&lower) || HEAD_STEMS.iter().any(|h| lower.starts_with(h))
+}
+
+/// An adjective before a head ("Вищий", "Антимонопольний", "Верховної", "Національна", "Национальный"): the
+/// endings of full adjectives only, so that a noun opening a sentence ("Сесія", "Рішення") is not taken.
+fn adjective_like(lower: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ий", "ій", "ый", "ой", "ого", "ому", "ої", "ій", "их", "іх", "ым", "им", "ая", "яя", "ое", "ее", "ую", "юю",
+        "ой", "на", "ська", "цька", "зька", "ова", "ева", "ьна", "не", "ське", "цьке", "ове", "ні", "ські", "цькі",
+        "ної", "ного", "ному",
+    ];
+    lower.chars().count() > 3 && ENDINGS.iter().any(|e| lower.ends_with(e))
+}
+
+fn complement(lower: &str) -> bool {
+    lower.chars().count() > 2 && COMPLEMENT_ENDINGS.iter().any(|e| lower.ends_with(e))
+}
+
+/// Token ranges (first, last, inclusive) of organisation names in a Cyrillic text, in order and apart.
+pub fn find(s: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let adjacent = |a: usize, b: usize| s[toks[a].end..toks[b].start].chars().all(|c| c == ' ');
+    let word = |k: usize| toks[k].kind == Kind::Word;
+    let mut i = 0;
+    while i < toks.len() {
+        let w = toks[i].text(s);
+        if !word(i) || !is_cyrillic_word(w) || !capitalised(w) {
+            i += 1;
+            continue;
+        }
+        if let Some(last) = quoted_after_legal_form(s, toks, i) {
+            out.push((i, last));
+            i = last + 1;
+            continue;
+        }
+        if let Some(last) = headed_name(s, toks, i, &adjacent, &word) {
+            out.push((i, last));
+            i = last + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `ТОВ «Назва»`: the legal form at `i`, a quotation mark, the name, and every closing mark that follows.
+fn quoted_after_legal_form(s: &str, toks: &[Token], i: usize) -> Option<usize> {
+    if !LEGAL_FORMS.contains(&toks[i].text(s)) {
+        return None;
+    }
+    let open = i + 1;
+    if toks.get(open)?.kind != Kind::QuoteMark || s[toks[i].end..toks[open].start].chars().any(|c| c != ' ') {
+        return None;
+    }
+    let opening = |t: &str| matches!(t, "«" | "„" | "“" | "\"");
+    let closing = |t: &str| matches!(t, "»" | "“" | "”" | "\"");
+    let mut depth = 1;
+    let mut k = open + 1;
+    let mut words = 0;
+    while k < toks.len() && k <= open + 16 {
+        let t = toks[k];
+        match t.kind {
+            Kind::Break => return None,
+            Kind::QuoteMark => {
+                let m = t.text(s);
+                // A straight quote closes when one is open; a « opens a nested name.
+                if closing(m) && (m != "\"" || depth > 0) && words > 0 {
+                    let mut last = k;
+                    depth -= 1;
+                    while depth > 0
+                        && toks
+                            .get(last + 1)
+                            .is_some_and(|n| n.kind == Kind::QuoteMark && closing(n.text(s)))
+                    {
+                        last += 1;
+                        depth -= 1;
+                    }
+                    if depth == 0 || !toks.get(last + 1).is_some_and(|n| n.kind == Kind::Word) {
+                        return Some(last);
+                    }
+                } else if opening(m) {
+                    depth += 1;
+                }
+            }
+            Kind::Word | Kind::Number => words += 1,
+            Kind::Punct => {
+                if matches!(t.text(s), "." | "!" | "?" | ";") && !toks.get(k + 1).is_some_and(|n| n.kind == Kind::Word)
+                {
+                    return None;
+                }
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Capitalised adjectives, a head noun (capitalised, or lowercase after a capitalised adjective), then a
+/// complement of up to two lowercase oblique words and one capitalised word.
+fn headed_name(
+    s: &str,
+    toks: &[Token],
+    i: usize,
+    adjacent: &dyn Fn(usize, usize) -> bool,
+    word: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    let lower = |k: usize| toks[k].text(s).to_lowercase();
+    // Up to three adjectives before the head; the first is capitalised, the others may not be
+    // ("Вищий господарський суд", "Верховної Ради").
+    let mut head = None;
+    for (k, t) in toks.iter().enumerate().skip(i).take(4) {
+        if !word(k) || (k > i && !adjacent(k - 1, k)) || !is_cyrillic_word(t.text(s)) {
+            break;
+        }
+        let l = t.text(s).to_lowercase();
+        if is_head(&l) {
+            head = Some(k);
+            break;
+        }
+        if !adjective_like(&l) {
+            break;
+        }
+    }
+    let head = head?;
+    let mut last = head;
+    // The complement: lowercase oblique words, then perhaps one capitalised word.
+    let mut lowers = 0;
+    while lowers < 2
+        && last + 1 < toks.len()
+        && word(last + 1)
+        && adjacent(last, last + 1)
+        && is_cyrillic_word(toks[last + 1].text(s))
+        && !capitalised(toks[last + 1].text(s))
+        && complement(&lower(last + 1))
+        && !crate::lexicon::not_a_name(&lower(last + 1))
+    {
+        last += 1;
+        lowers += 1;
+    }
+    if last + 1 < toks.len()
+        && word(last + 1)
+        && adjacent(last, last + 1)
+        && capitalised(toks[last + 1].text(s))
+        && is_cyrillic_word(toks[last + 1].text(s))
+        && !crate::lexicon::not_a_name(&lower(last + 1))
+    {
+        last += 1;
+    }
+    // A head alone at the start of a sentence ("Суд визнав …") is a common noun, not a name: a name has an
+    // adjective or a complement.
+    if head == i && last == head {
+        return None;
+    }
+    Some(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find;
+    use crate::text::tokenize;
+
+    fn names(s: &str) -> Vec<String> {
+        let toks = tokenize(s);
+        find(s, &toks)
+            .into_iter()
+            .map(|(a, b)| s[toks[a].start..toks[b].end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn legal_forms_with_quoted_names() {
+        assert_eq!(
+            names("Засновником є ТОВ «Сонячна Долина» з Полтави."),
+            ["ТОВ «Сонячна Долина»"]
+        );
+        assert_eq!(names("Контракт отримало ДП «НАЕК «Атом»."), ["ДП «НАЕК «Атом»"]);
+        assert_eq!(names("Акции ООО \"Ромашка\" проданы."), ["ООО \"Ромашка\""]);
+        assert_eq!(names("ПАТ «А «Б»» та інші"), ["ПАТ «А «Б»»"]);
+    }
+
+    #[test]
+    fn headed_names() {
+        assert_eq!(names("Депутати Партії регіонів голосували."), ["Партії регіонів"]);
+        assert_eq!(
+            names("Рішення ухвалив Антимонопольний комітет України вчора."),
+            ["Антимонопольний комітет України"]
+        );
+        assert_eq!(
+            names("Позов розглянув Вищий господарський суд України."),
+            ["Вищий господарський суд України"]
+        );
+        assert_eq!(
+            names("Заявление Министерства обороны России прозвучало утром."),
+            ["Министерства обороны России"]
+        );
+        assert_eq!(names("Сесія Верховної Ради триває."), ["Верховної Ради"]);
+    }
+
+    #[test]
+    fn common_nouns_and_other_words_are_not_names() {
+        assert!(names("Суд визнав його винним.").is_empty());
+        assert!(names("Партія ухвалила рішення.").is_empty());
+        assert!(names("Київ і Харків.").is_empty());
+        assert!(names("ТОВ без назви.").is_empty());
+        assert!(names("ТОВ «").is_empty());
+        assert!(names("«»«»«").is_empty());
+    }
+}
