@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Dependency checks, part of the test command: the Rust tree's licences, sources and bans (cargo-deny),
-# the npm lockfile's licences, and known advisories where an advisory database is at hand.
+# the npm lockfiles' licences (the browser tests' and web/'s), the vendored web files against their npm
+# packages (scripts/vendor-web.sh --check), and known advisories where an advisory database is at hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,34 +65,39 @@ else
   echo "== cargo-deny: RustSec advisories not checked: no copy of the database here (set LIVEBRIEF_ADVISORY_DB)"
 fi
 
-echo "== npm lockfile: licences"
-python3 - tests/browser/package-lock.json <<'PY'
+echo "== npm lockfiles: licences"
+python3 - tests/browser/package-lock.json web/package-lock.json <<'PY'
 import json, sys
 allowed = {"MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC", "0BSD", "MPL-2.0", "Unlicense"}
-lock = json.load(open(sys.argv[1]))
 bad = []
-n = 0
-for path, pkg in lock.get("packages", {}).items():
-    if not path:
-        continue
-    n += 1
-    lic = pkg.get("license")
-    if lic not in allowed:
-        bad.append(f"{path} {pkg.get('version')}: licence {lic!r}")
-    if not str(pkg.get("resolved", "https://registry.npmjs.org/")).startswith("https://registry.npmjs.org/"):
-        bad.append(f"{path}: resolved from {pkg.get('resolved')!r}, not the npm registry")
-    if not pkg.get("integrity", "").startswith("sha512-"):
-        bad.append(f"{path}: no sha512 integrity")
+for lockfile in sys.argv[1:]:
+    lock = json.load(open(lockfile))
+    n = 0
+    for path, pkg in lock.get("packages", {}).items():
+        if not path:
+            continue
+        n += 1
+        lic = pkg.get("license")
+        if lic not in allowed:
+            bad.append(f"{lockfile}: {path} {pkg.get('version')}: licence {lic!r}")
+        if not str(pkg.get("resolved", "https://registry.npmjs.org/")).startswith("https://registry.npmjs.org/"):
+            bad.append(f"{lockfile}: {path}: resolved from {pkg.get('resolved')!r}, not the npm registry")
+        if not pkg.get("integrity", "").startswith("sha512-"):
+            bad.append(f"{lockfile}: {path}: no sha512 integrity")
+    print(f"{lockfile}: {n} npm packages: licences allowed, all from the registry with sha512 integrity")
 if bad:
-    sys.exit("npm lockfile:\n  " + "\n  ".join(bad))
-print(f"{n} npm packages: licences allowed, all from the registry with sha512 integrity")
+    sys.exit("npm lockfiles:\n  " + "\n  ".join(bad))
 PY
+echo "== vendored web files (crates/server/static/vendor) against their npm packages"
+./scripts/vendor-web.sh --check
 echo "== npm advisories"
-if (cd tests/browser && npm audit --omit=optional --audit-level=low >/tmp/livebrief-npm-audit.txt 2>&1); then
-  echo "npm audit: no advisories"
-elif grep -q "audit endpoint returned an error\|ENOTFOUND\|EAI_AGAIN\|405" /tmp/livebrief-npm-audit.txt; then
-  echo "npm advisories NOT checked: the registry here does not serve the audit endpoint"
-else
-  cat /tmp/livebrief-npm-audit.txt
-  exit 1
-fi
+for dir in tests/browser web; do
+  if (cd "$dir" && npm audit --omit=optional --audit-level=low >/tmp/livebrief-npm-audit.txt 2>&1); then
+    echo "npm audit ($dir): no advisories"
+  elif grep -q "audit endpoint returned an error\|ENOTFOUND\|EAI_AGAIN\|405" /tmp/livebrief-npm-audit.txt; then
+    echo "npm advisories ($dir) NOT checked: the registry here does not serve the audit endpoint"
+  else
+    cat /tmp/livebrief-npm-audit.txt
+    exit 1
+  fi
+done

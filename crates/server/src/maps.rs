@@ -1,8 +1,8 @@
 //! Control maps at the edge: the API (import a dated layer as GeoJSON or KML; the layer, the change between
 //! two dates and the area series out), the reader's map page `/b/{slug}/map` (server-rendered: an SVG map of
 //! the layer with gained and lost ground in colours and patterns, the figures, a table of changes and an SVG
-//! chart of the area over time; all of it without JavaScript), the desk's upload form, and the small SVG map
-//! of a live page's map card.
+//! chart of the area over time; all of it without JavaScript; with it, static/map.js draws the same on a vendored
+//! Leaflet map), the desk's upload form, and the small SVG map of a live page's map card.
 
 use std::fmt::Write as _;
 
@@ -642,13 +642,18 @@ struct PlaceView {
     /// Percentages across and down the map picture.
     left: f64,
     top: f64,
+    /// Where the place is (the script's Leaflet map puts its marker there).
+    lat: f64,
+    lon: f64,
     name: String,
     headline: String,
     url: String,
 }
 
 /// `GET /b/{slug}/map`: the layer for a date (the newest by default), its change from the date before (or
-/// `from`), the series and the table of changes. Everything is in the HTML; the script only moves the slider.
+/// `from`), the series and the table of changes. Everything is in the HTML; with JavaScript, static/map.js puts
+/// a Leaflet map (offline country outlines, the layer and the change from the API) in place of the picture and
+/// moves the date without a reload.
 pub async fn map_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -718,7 +723,7 @@ async fn render_map_page(state: &AppState, slug: &str, q: MapPageQuery) -> Resul
     };
     let outline = livebrief_app::maps::simplified(&cur.geometry, 0.002);
     let label = format!("Map of the {layer} area on {}", cur_meta.date);
-    let svg = svg_map(&outline, &gained, &lost, 900.0, &label);
+    let mut svg = svg_map(&outline, &gained, &lost, 900.0, &label);
     let frame = bounds(&[&outline.0, &gained, &lost]).map(|bb| Frame::around(bb, 900.0));
     // Rows of the table: each date against the one before (figures from the series, computed once).
     let series = state.app.map_series(b.id, &layer).await?;
@@ -746,6 +751,9 @@ async fn render_map_page(state: &AppState, slug: &str, q: MapPageQuery) -> Resul
         Some(f) => entry_pins(state, &b, &f).await,
         None => Vec::new(),
     };
+    if let Some(f) = frame {
+        pin_marks(&mut svg, &pins, &f);
+    }
     state.views.render(
         "map.html",
         ctx_base(minijinja::context! {
@@ -770,6 +778,25 @@ async fn render_map_page(state: &AppState, slug: &str, q: MapPageQuery) -> Resul
             api => format!("/api/v1/briefings/{}/map/layers/{layer}", b.slug),
         }),
     )
+}
+
+/// The pins drawn into the map picture (numbers only; the links to the entries are in the list under the map,
+/// and the script's Leaflet map makes each pin a link).
+fn pin_marks(svg: &mut String, pins: &[PlaceView], f: &Frame) {
+    let Some(end) = svg.rfind("</svg>") else {
+        return;
+    };
+    let mut marks = String::from(r#"<g class="map-pin-marks" aria-hidden="true">"#);
+    for p in pins {
+        let _ = write!(
+            marks,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="6" fill="#fff" stroke="#1b2631" stroke-width="3"/>"##,
+            p.left * f.width / 100.0,
+            p.top * f.height / 100.0
+        );
+    }
+    marks.push_str("</g>");
+    svg.insert_str(end, &marks);
 }
 
 async fn entry_pins(state: &AppState, b: &Briefing, f: &Frame) -> Vec<PlaceView> {
@@ -798,6 +825,8 @@ async fn entry_pins(state: &AppState, b: &Briefing, f: &Frame) -> Vec<PlaceView>
                 out.push(PlaceView {
                     left: 100.0 * x / f.width,
                     top: 100.0 * y / f.height,
+                    lat,
+                    lon,
                     name,
                     headline: e.headline.clone(),
                     url: format!("/b/{}/e/{}", b.slug, e.id.0),

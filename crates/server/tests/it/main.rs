@@ -11,6 +11,7 @@ mod feeds;
 mod hardening;
 mod hostile;
 mod limits;
+mod map_assets;
 mod maps;
 mod multi;
 mod newsroom;
