@@ -133,6 +133,11 @@ pub fn place_canonical(name: &str) -> Option<&'static str> {
         .map(|(c, _)| *c)
 }
 
+/// "НАТО", "РФ", "USA": two or more letters, all capitals.
+fn is_abbreviation(w: &str) -> bool {
+    w.chars().count() >= 2 && w.chars().all(char::is_uppercase)
+}
+
 /// "XXI", "VII": a century or a number, not an abbreviation.
 fn is_roman_numeral(w: &str) -> bool {
     !w.is_empty() && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
@@ -147,7 +152,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
     let mut roles: Vec<(usize, usize, String)> = Vec::new();
     // Ukrainian and Russian organisation names by their build (crate::orgs); their names are organisations.
-    let org_spans = if crate::quotes::is_cyrillic_text(s) {
+    let cyrillic = crate::quotes::is_cyrillic_text(s);
+    let org_spans = if cyrillic {
         crate::orgs::find(s, toks)
     } else {
         Vec::new()
@@ -180,6 +186,11 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             let nw = n.text(s);
             let adjacent = s[toks[j].end..n.start].chars().all(|c| c == ' ');
             if !adjacent || n.kind != Kind::Word {
+                break;
+            }
+            // In Ukrainian and Russian a country's abbreviation ends the name it follows and starts none:
+            // "президент РФ Дмитрий Медведев", "председатель КНР Ху Цзиньтао".
+            if cyrillic && (is_abbreviation(toks[j].text(s)) != is_abbreviation(nw)) {
                 break;
             }
             if capitalized(nw) && !base(toks[j].text(s)).ne(toks[j].text(s)) {
@@ -328,6 +339,15 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
         if org_names.contains(name) {
             return Some(EntityKind::Organization);
+        }
+        // A country is a place even after a title ("канцлер Германии", "посол Италии").
+        if !name.contains(' ')
+            && matches!(
+                livebrief_geo::Gazetteer::embedded().resolve_in(place_canonical(name).unwrap_or(name), &context),
+                livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country
+            )
+        {
+            return Some(EntityKind::Place);
         }
         if place_canonical(name).is_some() {
             return Some(EntityKind::Place);

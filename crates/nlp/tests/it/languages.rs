@@ -213,3 +213,20 @@ fn ukrainian_and_russian_organisations_by_their_build_and_no_sentence_openers_as
             .any(|e| e.kind == EntityKind::Place && e.name == "United States")
     );
 }
+
+#[test]
+fn a_country_after_a_title_is_a_place_and_an_abbreviation_stands_apart() {
+    let r = run(
+        "Канцлер Германии прибыла в Пекин, где президент РФ Дмитрий Медведев встретил председателя КНР. Вчера посол Италии уехал.",
+    );
+    let kind_of = |name: &str| r.entities.iter().find(|e| e.name == name).map(|e| e.kind);
+    assert_eq!(kind_of("Germany"), Some(EntityKind::Place), "{:?}", r.entities);
+    assert_eq!(
+        kind_of("Дмитрий Медведев"),
+        Some(EntityKind::Person),
+        "{:?}",
+        r.entities
+    );
+    assert_eq!(kind_of("Russia"), Some(EntityKind::Place), "{:?}", r.entities);
+    assert_eq!(kind_of("Italy"), Some(EntityKind::Place), "{:?}", r.entities);
+}
