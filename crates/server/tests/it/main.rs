@@ -11,6 +11,7 @@ mod feeds;
 mod hardening;
 mod hostile;
 mod limits;
+mod map_timing;
 mod maps;
 mod multi;
 mod newsroom;
