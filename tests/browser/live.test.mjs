@@ -87,6 +87,14 @@ test('without JavaScript the page works and shows new entries after a reload', a
   await page.goto(`${base}/b/${SLUG}`);
   const before = await page.locator('#entries article').count();
   assert.ok(before > 0);
+  // The demo's two days of map layers: the server renders their cards in the stream at their time, among the
+  // entries (as open pages got them over SSE), each with its drawing and figures.
+  const cards = page.locator('#entries > article.map-card');
+  assert.equal(await cards.count(), 2, 'the map cards are in the page without script');
+  const times = await page.locator('#entries > article').evaluateAll((as) => as.map((a) => a.getAttribute('data-published')));
+  assert.ok(times.every((t, i) => t && (i === 0 || times[i - 1] >= t)), `newest first, cards among entries: ${times}`);
+  assert.match(await cards.first().textContent(), /Map update: the occupied area on \d{4}-\d\d-\d\d[\s\S]*since \d{4}-\d\d-\d\d: [\d,.]+ km² gained/);
+  assert.equal(await cards.first().locator('svg').count(), 1);
   assert.ok(await page.locator('time[datetime]').first().textContent().then((t) => /UTC/.test(t)), 'absolute times without script');
 
   const editorCtx = await browser.newContext();

@@ -7,14 +7,20 @@
 //! zigzag varints. A daily front-line layer of 3,000 vertices takes about 3 bytes a vertex (GeoJSON text
 //! takes about 40). Areas are measured on the decoded geometry, so what is stored is what was measured.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use geo::{Contains, Distance, Haversine, Point, Simplify};
 use livebrief_map::{
-    Change, ChangeOptions, Coord, LineString, MapError, MultiPolygon, Polygon, RepairOptions, Repairs,
+    Change, ChangeOptions, Coord, LineString, MapError, MultiPolygon, Period, PeriodChange, Polygon, RepairOptions,
+    Repairs, Series, SeriesPoint,
 };
 use livebrief_model::map::check_layer_date;
-use livebrief_model::{Actor, Briefing, BriefingId, Date, MapLayer, MapLayerId, NewMapLayer, Role};
+use livebrief_model::{
+    Actor, Briefing, BriefingId, ChangeFigures, Date, LayerChange, MapCard, MapLayer, MapLayerId, NewMapLayer, Role,
+    Timestamp,
+};
+use livebrief_store::Order;
 
 use crate::{App, AppError, ReportBody, ReportInput, Result, jiff_utc};
 
@@ -138,13 +144,15 @@ pub fn simplified(mp: &MultiPolygon, tolerance: f64) -> MultiPolygon {
     )
 }
 
-/// Changes and series computed from stored layer revisions, which never change (a correction is a new
-/// revision with a new id): a reader's page reuses what the import or an earlier reader computed. Bounded:
-/// emptied when it holds more than `CACHE_MAX` of either.
+/// Changes computed from stored layer revisions, which never change (a correction is a new revision with a new
+/// id): a reader's page reuses what the import or an earlier reader computed. Bounded: emptied when it holds
+/// more than `CACHE_MAX`. (Series are not kept here: their figures are stored, see [`App::map_series`].)
 #[derive(Default)]
 pub(crate) struct MapCache {
-    changes: std::sync::Mutex<std::collections::HashMap<(MapLayerId, MapLayerId), Arc<Change>>>,
-    series: std::sync::Mutex<std::collections::HashMap<Vec<MapLayerId>, Arc<livebrief_map::Series>>>,
+    changes: std::sync::Mutex<HashMap<(MapLayerId, MapLayerId), Arc<Change>>>,
+    /// Held while missing change figures are computed, so that readers arriving together at a long series
+    /// whose figures are not stored yet compute them once, not once each.
+    filling: tokio::sync::Mutex<()>,
 }
 
 const CACHE_MAX: usize = 256;
@@ -164,15 +172,17 @@ impl MapCache {
         }
         m.insert((old, new), c);
     }
-    fn series(&self, ids: &[MapLayerId]) -> Option<Arc<livebrief_map::Series>> {
-        self.series.lock().unwrap_or_else(|p| p.into_inner()).get(ids).cloned()
-    }
-    fn put_series(&self, ids: Vec<MapLayerId>, s: Arc<livebrief_map::Series>) {
-        let mut m = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        if m.len() >= CACHE_MAX {
-            m.clear();
-        }
-        m.insert(ids, s);
+}
+
+/// The figures of a change, as stored.
+pub fn figures(c: &Change) -> ChangeFigures {
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    ChangeFigures {
+        gained_km2: c.gained_km2,
+        lost_km2: c.lost_km2,
+        gained_parts: n(c.gained.len()),
+        lost_parts: n(c.lost.len()),
+        slivers_dropped: n(c.slivers_dropped),
     }
 }
 
@@ -346,6 +356,22 @@ impl App {
             }
             .into());
         }
+        // The change from the previous date's layer and the next date's change from this one: their figures are
+        // stored with the layer (a series reads them), the first is the import's answer and the live card's.
+        let prev = self.previous_layer(b.id, layer, date).await?;
+        let next = self.next_layer(b.id, layer, date).await?;
+        let (geometry, prev, next, change_prev, change_next) = tokio::task::spawn_blocking(move || {
+            let opts = ChangeOptions::default();
+            let cp = prev
+                .as_ref()
+                .map(|p| livebrief_map::change(&p.geometry, &geometry, &opts));
+            let cn = next
+                .as_ref()
+                .map(|n| livebrief_map::change(&geometry, &n.geometry, &opts));
+            (geometry, prev, next, cp, cn)
+        })
+        .await
+        .map_err(|e| AppError::Invalid(format!("the change could not be computed: {e}")))?;
         let new = NewMapLayer {
             briefing_id: b.id,
             layer: layer.to_string(),
@@ -357,6 +383,14 @@ impl App {
             repairs: repairs.notes(),
             imported_by: actor.id,
             imported_by_name: actor.name.clone(),
+            change_from_previous: prev
+                .as_ref()
+                .zip(change_prev.as_ref())
+                .map(|(p, c)| (p.layer.id, figures(c))),
+            change_to_next: next
+                .as_ref()
+                .zip(change_next.as_ref())
+                .map(|(n, c)| (n.layer.id, figures(c))),
         };
         let stored_bytes = new.geometry.len();
         let saved = {
@@ -366,21 +400,28 @@ impl App {
                 .save_map_layer(&new, self.now())
                 .await
                 .map_err(AppError::from)?;
-            let notice = self.map_notice(&b, &saved, Some(geometry.clone())).await;
+            if let (Some(p), Some(c)) = (&prev, &change_prev) {
+                self.map_cache.put_change(p.layer.id, saved.id, Arc::new(c.clone()));
+            }
+            if let (Some(n), Some(c)) = (&next, change_next) {
+                self.map_cache.put_change(saved.id, n.layer.id, Arc::new(c));
+            }
+            let notice = self.map_notice(&b, &saved, Some(geometry.clone()), None).await;
             self.publish_map(b.clone(), ev, notice).await;
             saved
         };
         tracing::info!(layer_id = saved.id.0, briefing = %slug, layer, %date, revision = saved.revision,
             area_km2, vertices = saved.vertices, bytes = stored_bytes, actor = %actor.name, "map layer imported");
-        let change = match self.previous_layer(b.id, layer, date).await? {
-            Some(prev) => {
-                let c = livebrief_map::change(&prev.geometry, &geometry, &ChangeOptions::default());
-                self.map_cache.put_change(prev.layer.id, saved.id, Arc::new(c.clone()));
-                let places = places_in_change(layer, &c, 8);
-                Some((prev.layer.date, c, places))
-            }
-            None => None,
-        };
+        // The weekly and monthly figures the new layer starts or ends (usually its week's and its month's change),
+        // so that the series API reads stored figures too. The layer is stored whatever happens here: figures
+        // missing now are computed when first asked for.
+        if let Err(e) = self.map_series(b.id, layer, true).await {
+            tracing::warn!(error = %e, briefing = %slug, layer, "storing the weekly and monthly map figures");
+        }
+        let change = prev.zip(change_prev).map(|(p, c)| {
+            let places = places_in_change(layer, &c, 8);
+            (p.layer.date, c, places)
+        });
         if suggest
             && let Some((from, c, places)) = &change
             && let Err(e) = self.suggest_change(actor, &b, layer, *from, date, c, places).await
@@ -399,6 +440,15 @@ impl App {
     async fn previous_layer(&self, b: BriefingId, layer: &str, date: Date) -> Result<Option<LoadedLayer>> {
         let metas = self.store.map_layers(b, layer, false).await?;
         match metas.iter().rev().find(|l| l.date < date) {
+            Some(m) => self.map_layer(b, layer, m.date).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The oldest layer after `date`.
+    async fn next_layer(&self, b: BriefingId, layer: &str, date: Date) -> Result<Option<LoadedLayer>> {
+        let metas = self.store.map_layers(b, layer, false).await?;
+        match metas.iter().find(|l| l.date > date) {
             Some(m) => self.map_layer(b, layer, m.date).await,
             None => Ok(None),
         }
@@ -492,61 +542,218 @@ impl App {
         Ok(Some(c))
     }
 
-    /// Areas and daily, weekly and monthly changes of every date of a layer.
-    pub async fn map_series(&self, b: BriefingId, layer: &str) -> Result<Arc<livebrief_map::Series>> {
-        let ids: Vec<MapLayerId> = self
-            .store
-            .map_layers(b, layer, false)
-            .await?
+    /// Areas and daily changes of every date of a layer, and with `periods` the weekly and monthly ones too,
+    /// from the stored figures: nothing is computed for a pair of layers whose change is stored. Figures that
+    /// are missing — layers stored before figures were kept, a week's or month's change asked for the first time,
+    /// a pair an import raced past — are computed once and stored.
+    pub async fn map_series(&self, b: BriefingId, layer: &str, periods: bool) -> Result<Series> {
+        let metas = self.store.map_layers(b, layer, false).await?;
+        let dates: Vec<Date> = metas.iter().map(|l| l.date).collect();
+        let kinds: &[Period] = if periods {
+            &[Period::Day, Period::Week, Period::Month]
+        } else {
+            &[Period::Day]
+        };
+        let plan: Vec<(Period, String, usize, usize)> = kinds
             .iter()
-            .map(|l| l.id)
+            .flat_map(|p| {
+                livebrief_map::spans(&dates, *p)
+                    .into_iter()
+                    .map(move |(label, from, to)| (*p, label, from, to))
+            })
             .collect();
-        if let Some(s) = self.map_cache.series(&ids) {
-            return Ok(s);
+        let pairs: Vec<(MapLayerId, MapLayerId)> =
+            plan.iter().map(|(_, _, a, z)| (metas[*a].id, metas[*z].id)).collect();
+        let mut known = self.stored_changes(b, layer).await?;
+        if pairs.iter().any(|k| !known.contains_key(k)) {
+            let _turn = self.map_cache.filling.lock().await;
+            // Another reader may have stored them while this one waited.
+            known = self.stored_changes(b, layer).await?;
+            let mut missing: Vec<(MapLayerId, MapLayerId)> =
+                pairs.iter().copied().filter(|k| !known.contains_key(k)).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            if !missing.is_empty() {
+                let computed = self.compute_changes(b, layer, &missing).await?;
+                self.store.save_layer_changes(&computed).await?;
+                tracing::info!(
+                    briefing = b.0,
+                    layer,
+                    computed = computed.len(),
+                    "map change figures stored"
+                );
+                known.extend(computed.into_iter().map(|c| ((c.from, c.to), c.figures)));
+            }
         }
-        let layers = self.store.map_layers(b, layer, true).await?;
-        let ids: Vec<MapLayerId> = layers.iter().map(|l| l.id).collect();
-        let loaded: Vec<LoadedLayer> = layers.into_iter().map(loaded).collect::<Result<_>>()?;
-        let s = tokio::task::spawn_blocking(move || {
-            let refs: Vec<(Date, &MultiPolygon)> = loaded.iter().map(|l| (l.layer.date, &l.geometry)).collect();
-            livebrief_map::series(&refs, &ChangeOptions::default())
-        })
-        .await
-        .map_err(|e| AppError::Invalid(format!("the series could not be computed: {e}")))?;
-        let s = Arc::new(s);
-        self.map_cache.put_series(ids, s.clone());
+        let mut s = Series {
+            points: metas
+                .iter()
+                .map(|l| SeriesPoint {
+                    date: l.date,
+                    area_km2: l.area_km2,
+                })
+                .collect(),
+            ..Series::default()
+        };
+        for ((period, label, a, z), pair) in plan.into_iter().zip(pairs) {
+            let Some(f) = known.get(&pair) else { continue };
+            let pc = PeriodChange {
+                period,
+                label,
+                from: dates[a],
+                to: dates[z],
+                gained_km2: f.gained_km2,
+                lost_km2: f.lost_km2,
+                net_km2: f.net_km2(),
+                gained_parts: f.gained_parts as usize,
+                lost_parts: f.lost_parts as usize,
+                slivers_dropped: f.slivers_dropped as usize,
+            };
+            match period {
+                Period::Day => s.daily.push(pc),
+                Period::Week => s.weekly.push(pc),
+                Period::Month => s.monthly.push(pc),
+            }
+        }
         Ok(s)
     }
 
+    async fn stored_changes(
+        &self,
+        b: BriefingId,
+        layer: &str,
+    ) -> Result<HashMap<(MapLayerId, MapLayerId), ChangeFigures>> {
+        Ok(self
+            .store
+            .layer_changes(b, layer)
+            .await?
+            .into_iter()
+            .map(|c| ((c.from, c.to), c.figures))
+            .collect())
+    }
+
+    /// The changes of these pairs of layer revisions: from the cache where an import or a page computed them,
+    /// else from the stored geometry.
+    async fn compute_changes(
+        &self,
+        b: BriefingId,
+        layer: &str,
+        pairs: &[(MapLayerId, MapLayerId)],
+    ) -> Result<Vec<LayerChange>> {
+        let mut out = Vec::with_capacity(pairs.len());
+        let mut todo = Vec::new();
+        for &(from, to) in pairs {
+            match self.map_cache.change(from, to) {
+                Some(c) => out.push(LayerChange {
+                    from,
+                    to,
+                    figures: figures(&c),
+                }),
+                None => todo.push((from, to)),
+            }
+        }
+        if todo.is_empty() {
+            return Ok(out);
+        }
+        // The layers these pairs name: a few by id (an import's week and month), many at once (a series stored
+        // before figures were kept), and any revision superseded since by its id.
+        let mut wanted: Vec<MapLayerId> = todo.iter().flat_map(|(a, z)| [*a, *z]).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut stored: HashMap<MapLayerId, MapLayer> = if wanted.len() > 16 {
+            self.store
+                .map_layers(b, layer, true)
+                .await?
+                .into_iter()
+                .filter(|l| wanted.binary_search(&l.id).is_ok())
+                .map(|l| (l.id, l))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        for id in &wanted {
+            if !stored.contains_key(id)
+                && let Some(l) = self.store.map_layer_by_id(*id).await?
+            {
+                stored.insert(*id, l);
+            }
+        }
+        let mut geometry: HashMap<MapLayerId, MultiPolygon> = HashMap::new();
+        for id in todo.iter().flat_map(|(a, z)| [*a, *z]) {
+            if let Some(l) = stored.remove(&id) {
+                geometry.insert(id, loaded(l)?.geometry);
+            }
+        }
+        let computed = tokio::task::spawn_blocking(move || {
+            let opts = ChangeOptions::default();
+            todo.into_iter()
+                .filter_map(|(from, to)| {
+                    let c = livebrief_map::change(geometry.get(&from)?, geometry.get(&to)?, &opts);
+                    Some(LayerChange {
+                        from,
+                        to,
+                        figures: figures(&c),
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| AppError::Invalid(format!("the changes could not be computed: {e}")))?;
+        out.extend(computed);
+        Ok(out)
+    }
+
     /// What a live page shows of a stored layer: its figures, the change from the date before, and the
-    /// geometry simplified for a small drawing.
+    /// geometry simplified for a small drawing. `since`: when the layer's date was first imported, if known.
     pub(crate) async fn map_notice(
         &self,
         b: &Briefing,
         l: &MapLayer,
         geometry: Option<MultiPolygon>,
+        since: Option<Timestamp>,
     ) -> Option<Arc<MapNotice>> {
         let geometry = match geometry {
             Some(g) => g,
             None => decode(&l.geometry)?,
         };
+        let since = match since {
+            Some(t) => t,
+            None if l.revision <= 1 => l.imported_at,
+            None => self
+                .store
+                .map_layer_revisions(b.id, &l.layer, l.date)
+                .await
+                .ok()
+                .and_then(|r| r.first().map(|f| f.imported_at))
+                .unwrap_or(l.imported_at),
+        };
         let prev = self.previous_layer(b.id, &l.layer, l.date).await.ok().flatten();
-        let change = prev.as_ref().map(|p| {
-            let c = match self.map_cache.change(p.layer.id, l.id) {
-                Some(c) => c,
-                None => {
-                    let c = Arc::new(livebrief_map::change(&p.geometry, &geometry, &ChangeOptions::default()));
-                    self.map_cache.put_change(p.layer.id, l.id, c.clone());
-                    c
-                }
-            };
-            (p.layer.date, p.layer.area_km2, c)
-        });
+        let change = match prev {
+            Some(p) => {
+                let c = match self.map_cache.change(p.layer.id, l.id) {
+                    Some(c) => c,
+                    None => {
+                        let g = geometry.clone();
+                        let c = tokio::task::spawn_blocking(move || {
+                            livebrief_map::change(&p.geometry, &g, &ChangeOptions::default())
+                        })
+                        .await
+                        .ok()?;
+                        let c = Arc::new(c);
+                        self.map_cache.put_change(p.layer.id, l.id, c.clone());
+                        c
+                    }
+                };
+                Some((p.layer.date, p.layer.area_km2, c))
+            }
+            None => None,
+        };
         Some(Arc::new(MapNotice {
             layer: MapLayer {
                 geometry: Vec::new(),
                 ..l.clone()
             },
+            since,
             outline: simplified(&geometry, 0.01),
             previous: change,
         }))
@@ -555,7 +762,26 @@ impl App {
     /// The notice of a stored layer revision, for replay.
     pub(crate) async fn map_notice_by_id(&self, b: &Briefing, id: MapLayerId) -> Option<Arc<MapNotice>> {
         let l = self.store.map_layer_by_id(id).await.ok().flatten()?;
-        self.map_notice(b, &l, None).await
+        self.map_notice(b, &l, None, None).await
+    }
+
+    /// The live page's map cards: the current layer of every (layer, date) of the briefing (without geometry),
+    /// placed at its first import, in stream order strictly after `after` (a first import's time and id), at
+    /// most `limit`. [`Self::map_card`] makes the card of one that is shown.
+    pub async fn map_cards(
+        &self,
+        b: BriefingId,
+        order: Order,
+        after: Option<(Timestamp, MapLayerId)>,
+        limit: usize,
+    ) -> Result<Vec<MapCard>> {
+        Ok(self.store.map_cards(b, order, after, limit).await?)
+    }
+
+    /// What a live page shows of a map card (`None` when its layer cannot be read).
+    pub async fn map_card(&self, b: &Briefing, card: &MapCard) -> Option<Arc<MapNotice>> {
+        let l = self.store.map_layer_by_id(card.layer.id).await.ok().flatten()?;
+        self.map_notice(b, &l, None, Some(card.first_at)).await
     }
 }
 
@@ -564,6 +790,9 @@ impl App {
 pub struct MapNotice {
     /// Without its geometry.
     pub layer: MapLayer,
+    /// When the layer's date was first imported: the card's place in the stream (a correction replaces the card
+    /// where it stands).
+    pub since: Timestamp,
     /// The geometry simplified for a small drawing.
     pub outline: MultiPolygon,
     /// The previous date, its area and the change from it.

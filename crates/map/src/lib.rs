@@ -28,7 +28,7 @@ pub use change::{Change, ChangeOptions, Part, change, change_full};
 pub use error::{LonLat, MapError, Place};
 pub use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 pub use repair::{RepairOptions, Repairs};
-pub use series::{Period, PeriodChange, Series, SeriesPoint, series};
+pub use series::{Period, PeriodChange, Series, SeriesPoint, series, spans};
 
 /// Size and shape caps, checked before any work (bytes) and while reading (vertices). Config-free: the
 /// server passes its own.

@@ -98,22 +98,37 @@ pub fn series(layers: &[(Date, &MultiPolygon)], opts: &ChangeOptions) -> Series 
     }
 }
 
-fn periods(layers: &[(Date, &MultiPolygon)], period: Period, opts: &ChangeOptions) -> Vec<PeriodChange> {
+/// The layers each period's change compares, over dates sorted oldest first without repeats: the period's
+/// label, the index of the layer it starts from (the last one before the period, or for the first period its
+/// own first layer) and of its last layer. A period with a single layer and nothing before it has no change and
+/// is left out. [`series`] computes each; a caller that keeps figures per pair of layers looks them up.
+pub fn spans(dates: &[Date], period: Period) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
-    while i < layers.len() {
-        let label = period.label(layers[i].0);
+    while i < dates.len() {
+        let label = period.label(dates[i]);
         let mut j = i;
-        while j + 1 < layers.len() && period.label(layers[j + 1].0) == label {
+        while j + 1 < dates.len() && period.label(dates[j + 1]) == label {
             j += 1;
         }
-        // From the last layer before the period, else the period's own first.
         let base = if i > 0 { i - 1 } else { i };
         if base != j {
+            out.push((label, base, j));
+        }
+        i = j + 1;
+    }
+    out
+}
+
+fn periods(layers: &[(Date, &MultiPolygon)], period: Period, opts: &ChangeOptions) -> Vec<PeriodChange> {
+    let dates: Vec<Date> = layers.iter().map(|(d, _)| *d).collect();
+    spans(&dates, period)
+        .into_iter()
+        .map(|(label, base, j)| {
             let (from, old) = layers[base];
             let (to, new) = layers[j];
             let c = change(old, new, opts);
-            out.push(PeriodChange {
+            PeriodChange {
                 period,
                 label,
                 from,
@@ -124,9 +139,7 @@ fn periods(layers: &[(Date, &MultiPolygon)], period: Period, opts: &ChangeOption
                 gained_parts: c.gained.len(),
                 lost_parts: c.lost.len(),
                 slivers_dropped: c.slivers_dropped,
-            });
-        }
-        i = j + 1;
-    }
-    out
+            }
+        })
+        .collect()
 }

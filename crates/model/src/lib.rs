@@ -29,7 +29,7 @@ pub use entry::{
 };
 pub use event::{Event, EventId, EventKind, Subject};
 pub use job::{Job, JobId, JobState, NewJob, Retry};
-pub use map::{MapLayer, MapLayerId, NewMapLayer};
+pub use map::{ChangeFigures, LayerChange, MapCard, MapLayer, MapLayerId, NewMapLayer};
 pub use quotes::{
     NewQuote, SPEAKER_NAME_CHARS, Speaker, SpeakerAction, SpeakerAlias, SpeakerId, TrackedQuote, TrackedQuoteId,
 };

@@ -46,6 +46,49 @@ pub struct NewMapLayer {
     pub repairs: Vec<String>,
     pub imported_by: UserId,
     pub imported_by_name: String,
+    /// The change from the previous date's current layer (that revision) to this one, when the importer
+    /// computed it: stored with the layer in the same transaction.
+    pub change_from_previous: Option<(MapLayerId, ChangeFigures)>,
+    /// The change from this layer to the next date's current layer (that revision), when there is one: an
+    /// import between two dates, or a correction of a date, changes the next date's daily figures too.
+    pub change_to_next: Option<(MapLayerId, ChangeFigures)>,
+}
+
+/// The figures of the change from one layer revision to another: gained and lost ground (km²) and how many
+/// parts each has, and the slivers dropped. Revisions never change (a correction is a new one), so a pair of
+/// revisions always has the same figures: they are computed once and stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChangeFigures {
+    pub gained_km2: f64,
+    pub lost_km2: f64,
+    pub gained_parts: u32,
+    pub lost_parts: u32,
+    pub slivers_dropped: u32,
+}
+
+impl ChangeFigures {
+    /// Gained less lost, km².
+    pub fn net_km2(&self) -> f64 {
+        self.gained_km2 - self.lost_km2
+    }
+}
+
+/// Stored change figures between two layer revisions (`from` older, `to` newer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LayerChange {
+    pub from: MapLayerId,
+    pub to: MapLayerId,
+    pub figures: ChangeFigures,
+}
+
+/// A (layer, date) as a card on the live page: its current revision (without geometry), placed
+/// at its first import (a correction replaces the card where it stands, as it does on an open page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapCard {
+    pub layer: MapLayer,
+    /// Revision 1 of the layer and date: its id and import time are the card's place in the stream.
+    pub first_id: MapLayerId,
+    pub first_at: Timestamp,
 }
 
 /// A stored layer revision.

@@ -323,7 +323,7 @@ async fn get_series(
     Query(p): Query<SeriesParams>,
 ) -> ApiResult<Response> {
     let b = briefing(&state, &slug)?;
-    let s = state.app.map_series(b.id, &layer).await?;
+    let s = state.app.map_series(b.id, &layer, true).await?;
     if s.points.is_empty() {
         return Err(ApiError::not_found("layer"));
     }
@@ -522,10 +522,12 @@ pub fn svg_chart(points: &[(Date, f64)], width: f64, height: f64) -> String {
     )
 }
 
-/// The card a live page shows for a map change: a small map and the figures.
+/// The card a live page shows for a map change: a small map and the figures, at the time the layer's date was
+/// first imported.
 #[derive(Serialize)]
 pub struct MapCardView {
     pub key: String,
+    pub time: crate::views::TimeView,
     pub layer: String,
     pub date: String,
     pub area: String,
@@ -549,6 +551,7 @@ impl MapCardView {
         let label = format!("Map of the {} area on {}", n.layer.layer, n.layer.date);
         MapCardView {
             key: format!("{}-{}", n.layer.layer, n.layer.date),
+            time: crate::views::TimeView::of(n.since),
             layer: n.layer.layer.clone(),
             date: n.layer.date.to_string(),
             area: km2(n.layer.area_km2),
@@ -725,8 +728,9 @@ async fn render_map_page(state: &AppState, slug: &str, q: MapPageQuery) -> Resul
     let label = format!("Map of the {layer} area on {}", cur_meta.date);
     let mut svg = svg_map(&outline, &gained, &lost, 900.0, &label);
     let frame = bounds(&[&outline.0, &gained, &lost]).map(|bb| Frame::around(bb, 900.0));
-    // Rows of the table: each date against the one before (figures from the series, computed once).
-    let series = state.app.map_series(b.id, &layer).await?;
+    // Rows of the table: each date against the one before, and the chart: stored figures and areas, so a long
+    // series costs no geometry (weekly and monthly figures are the API's, not needed here).
+    let series = state.app.map_series(b.id, &layer, false).await?;
     let rows: Vec<RowView> = series
         .daily
         .iter()

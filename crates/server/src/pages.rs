@@ -4,12 +4,15 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use livebrief_model::{Briefing, EntryId, EventId, RevisionAction, Status, Timestamp, public_history};
-use livebrief_store::{Cursor, EntryQuery, Order};
+use livebrief_model::{
+    Briefing, Entry, EntryId, EventId, MapCard, MapLayerId, RevisionAction, Status, Timestamp, public_history,
+};
+use livebrief_store::{Cursor, EntryQuery, Order, sort_time};
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{CacheKind, Rendition, serve_versioned};
 use crate::error::ApiError;
+use crate::maps::MapCardView;
 use crate::state::AppState;
 use crate::views::{BriefingView, EntryView, TimeView, json_for_script, live_blog_jsonld};
 
@@ -55,6 +58,86 @@ pub fn parse_cursor(s: &str) -> Result<Cursor, ApiError> {
         at,
         id: EntryId(id.parse().map_err(|_| bad())?),
     })
+}
+
+/// A place in the live page's stream, which holds entries and map cards: by time, then entries before map cards,
+/// then id; newest first is the reverse. A page's `cursor` is the last item it showed: `{µs}.{entry id}` for an
+/// entry (the form the API's cursors and permalinks use too), `{µs}.m{layer id}` for a map card (the time and id
+/// of its date's first import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct StreamPos {
+    at: Timestamp,
+    card: bool,
+    id: i64,
+}
+
+impl StreamPos {
+    fn of_entry(e: &Entry) -> StreamPos {
+        StreamPos {
+            at: sort_time(e),
+            card: false,
+            id: e.id.0,
+        }
+    }
+
+    fn of_card(c: &MapCard) -> StreamPos {
+        StreamPos {
+            at: c.first_at,
+            card: true,
+            id: c.first_id.0,
+        }
+    }
+
+    fn parse(s: &str) -> Result<StreamPos, ApiError> {
+        let bad = || ApiError::bad_request(format!("cursor {s:?} is not valid"));
+        match s.split_once(".m") {
+            Some((t, id)) => Ok(StreamPos {
+                at: Timestamp::from_microsecond(t.parse().map_err(|_| bad())?).map_err(|_| bad())?,
+                card: true,
+                id: id.parse().map_err(|_| bad())?,
+            }),
+            None => {
+                let c = parse_cursor(s)?;
+                Ok(StreamPos {
+                    at: c.at,
+                    card: false,
+                    id: c.id.0,
+                })
+            }
+        }
+    }
+
+    fn encode(self) -> String {
+        if self.card {
+            format!("{}.m{}", self.at.as_microsecond(), self.id)
+        } else {
+            encode_cursor(Cursor {
+                at: self.at,
+                id: EntryId(self.id),
+            })
+        }
+    }
+
+    /// The entries after this place, in either order: at a map card, every entry of its time is on the older
+    /// side (entries come first at a time), so the entry cursor is past every id of that time.
+    fn entry_cursor(self) -> Cursor {
+        Cursor {
+            at: self.at,
+            id: EntryId(if self.card { i64::MAX } else { self.id }),
+        }
+    }
+
+    /// The map cards after this place, in either order: at an entry, the cards of its time are on the newer side.
+    fn card_cursor(self) -> (Timestamp, MapLayerId) {
+        (self.at, MapLayerId(if self.card { self.id } else { i64::MIN }))
+    }
+}
+
+/// One item of the live page's stream.
+#[derive(Serialize)]
+struct StreamItem {
+    entry: Option<EntryView>,
+    card: Option<MapCardView>,
 }
 
 pub fn parse_order(s: Option<&str>) -> Result<Order, ApiError> {
@@ -132,17 +215,49 @@ async fn render_briefing(state: &AppState, b: &Briefing, version: EventId, q: Pa
         .cursor
         .as_deref()
         .filter(|c| !c.is_empty())
-        .map(parse_cursor)
+        .map(StreamPos::parse)
         .transpose()?;
     let topic = q.topic.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let first_page = cursor.is_none();
+    let page_size = state.config.page_size.max(1);
 
-    let mut stream_q = EntryQuery::public(b.id, state.config.page_size);
+    // The stream: entries and map cards merged by time. Each side is read from the cursor on (one more card than
+    // fits, to know whether more follow); a page filtered by topic has no map cards (they have no topics).
+    let mut stream_q = EntryQuery::public(b.id, page_size);
     stream_q.order = order;
-    stream_q.after = cursor;
+    stream_q.after = cursor.map(StreamPos::entry_cursor);
     stream_q.topic = topic.clone();
     stream_q.pinned = Some(false);
     let page = state.app.list(&stream_q).await?;
+    let cards = if topic.is_none() {
+        state
+            .app
+            .map_cards(b.id, order, cursor.map(StreamPos::card_cursor), page_size + 1)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let mut entries = page.items.iter().peekable();
+    let mut cards = cards.into_iter().peekable();
+    let mut stream: Vec<(StreamPos, Option<&Entry>, Option<MapCard>)> = Vec::with_capacity(page_size);
+    while stream.len() < page_size {
+        let e = entries.peek().map(|e| StreamPos::of_entry(e));
+        let c = cards.peek().map(StreamPos::of_card);
+        let take_card = match (e, c) {
+            (None, None) => break,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (Some(e), Some(c)) => (c > e) == (order == Order::NewestFirst),
+        };
+        if take_card {
+            let card = cards.next().expect("peeked");
+            stream.push((StreamPos::of_card(&card), None, Some(card)));
+        } else {
+            let e = entries.next().expect("peeked");
+            stream.push((StreamPos::of_entry(e), Some(e), None));
+        }
+    }
+    let more = page.next.is_some() || entries.peek().is_some() || cards.peek().is_some();
 
     let pinned = if first_page && topic.is_none() {
         let mut pq = EntryQuery::public(b.id, 10);
@@ -166,17 +281,20 @@ async fn render_briefing(state: &AppState, b: &Briefing, version: EventId, q: Pa
         .collect();
 
     let base = format!("/b/{}", b.slug);
-    let mut params = url::form_urlencoded::Serializer::new(String::new());
-    if order == Order::OldestFirst {
-        params.append_pair("order", "oldest");
-    }
-    if let Some(t) = &topic {
-        params.append_pair("topic", t);
-    }
-    let keep = params.finish();
-    let next_url = page.next.map(|c| {
+    // (The serializer is not `Send`: it must not live across the awaits below.)
+    let keep = {
+        let mut params = url::form_urlencoded::Serializer::new(String::new());
+        if order == Order::OldestFirst {
+            params.append_pair("order", "oldest");
+        }
+        if let Some(t) = &topic {
+            params.append_pair("topic", t);
+        }
+        params.finish()
+    };
+    let next_url = stream.last().filter(|_| more).map(|(pos, _, _)| {
         let mut s = url::form_urlencoded::Serializer::new(keep.clone());
-        s.append_pair("cursor", &encode_cursor(c));
+        s.append_pair("cursor", &pos.encode());
         format!("{base}?{}", s.finish())
     });
     let first_url = (!first_page).then(|| {
@@ -187,11 +305,17 @@ async fn render_briefing(state: &AppState, b: &Briefing, version: EventId, q: Pa
         }
     });
 
+    // Feeds and the structured data list entries only (see README, "Reader page").
     let mut all = pinned.clone();
-    all.extend(page.items.iter().cloned());
+    all.extend(stream.iter().filter_map(|(_, e, _)| e.cloned()));
     let updated = all
         .iter()
         .map(|e| e.public_updated_at())
+        .chain(
+            stream
+                .iter()
+                .filter_map(|(_, _, c)| c.as_ref().map(|c| c.layer.imported_at)),
+        )
         .max()
         .unwrap_or(b.updated_at)
         .max(b.updated_at);
@@ -203,11 +327,26 @@ async fn render_briefing(state: &AppState, b: &Briefing, version: EventId, q: Pa
         .map(|u| u.to_string())
         .unwrap_or_default();
     let views = |v: &[livebrief_model::Entry]| v.iter().map(|e| EntryView::of(e, b)).collect::<Vec<_>>();
+    // A card's drawing and figures are made for the cards shown only.
+    let mut items: Vec<StreamItem> = Vec::with_capacity(stream.len());
+    for (_, e, c) in &stream {
+        let card = match c {
+            Some(c) => match state.app.map_card(b, c).await {
+                Some(n) => Some(MapCardView::of(&n, b)),
+                None => continue,
+            },
+            None => None,
+        };
+        items.push(StreamItem {
+            entry: e.map(|e| EntryView::of(e, b)),
+            card,
+        });
+    }
     state.views.render(
         "briefing.html",
         minijinja::context! {
             b => BriefingView::of(b),
-            entries => views(&page.items),
+            items => items,
             pinned => views(&pinned),
             key_events => views(&key_events),
             topics => topics,

@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("_quote.html", include_str!("../templates/_quote.html")),
     ("quotes.html", include_str!("../templates/quotes.html")),
     ("map.html", include_str!("../templates/map.html")),
+    ("_map_card.html", include_str!("../templates/_map_card.html")),
     ("map_card.html", include_str!("../templates/map_card.html")),
     ("desk_map.html", include_str!("../templates/desk_map.html")),
     ("speaker.html", include_str!("../templates/speaker.html")),

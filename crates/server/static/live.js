@@ -143,11 +143,12 @@
         announce(queue.length === 1 ? '1 new update' : queue.length + ' new updates');
       }
     },
-    // A map layer was imported: its card comes in like a new entry (a corrected day replaces its card).
+    // A map layer was imported: its card comes in like a new entry (a corrected day replaces its card). A page
+    // filtered by topic shows no map cards (they have no topics), as the server renders it.
     map_updated: function (d) {
       var old = doc.querySelectorAll('[data-map-key="' + d.map_key + '"]');
-      if (old.length) { for (var i = 0; i < old.length; i++) old[i].replaceWith(toNode(d.html)); return; }
-      if (!live) return;
+      if (old.length) { for (var i = 0; i < old.length; i++) { var fresh = toNode(d.html); old[i].replaceWith(fresh); tick(fresh); } return; }
+      if (!live || topic) return;
       var node = toNode(d.html);
       if (readerAtTop()) {
         insertNew(node);

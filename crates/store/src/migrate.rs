@@ -77,6 +77,7 @@ pub const TABLES: &[Table] = &[
     // each batch is one COPY, whose foreign-key checks run at its end, so a supersession across batches is
     // the one case that would be refused (rare: a day's layer replaced 500 layers later) — then nothing is copied.
     table("map_layers", &["id"]),
+    table("map_changes", &["from_id", "to_id"]),
     // SQLite's ids are global, PostgreSQL's key is (briefing, id): copied ids are unique either way.
     table("events", &["briefing_id", "id"]),
     table("reports", &["id"]),

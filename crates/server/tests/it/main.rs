@@ -12,6 +12,7 @@ mod hardening;
 mod hostile;
 mod limits;
 mod map_assets;
+mod map_timing;
 mod maps;
 mod multi;
 mod newsroom;

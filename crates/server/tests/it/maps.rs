@@ -421,3 +421,314 @@ async fn editors_upload_on_the_desk_form() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// Where each item of the live page's stream stands: `e:{headline}` for an entry, `m:{date}` for a map card.
+fn stream_order(html: &str) -> Vec<String> {
+    let start = html.find("id=\"entries\"").expect("the stream");
+    let end = html[start..].find("</section>").expect("its end") + start;
+    let part = &html[start..end];
+    let mut out = Vec::new();
+    let mut rest = part;
+    while let Some(i) = rest.find("<article") {
+        let tag_end = rest[i..].find('>').expect("tag") + i;
+        let tag = &rest[i..tag_end];
+        if let Some(k) = tag.find("data-map-key=\"occupied-") {
+            out.push(format!("m:{}", &tag[k + 23..k + 33]));
+        } else {
+            let h = rest[tag_end..].find("class=\"entry-headline\"").expect("headline") + tag_end;
+            let text = &rest[h..];
+            let a = text.find('>').expect(">") + 1;
+            let b = text.find("</h2>").expect("</h2>");
+            out.push(format!("e:{}", &text[a..b]));
+        }
+        rest = &rest[tag_end..];
+    }
+    out
+}
+
+/// The link to the next page of the stream.
+fn next_link(html: &str) -> Option<String> {
+    let i = html.find("class=\"older\" href=\"")? + "class=\"older\" href=\"".len();
+    Some(html[i..i + html[i..].find('"')?].replace("&amp;", "&"))
+}
+
+/// A reader who reloads (or comes later, or reads without JavaScript) sees the map cards the open pages got over
+/// SSE, among the entries at the time of their date's first import, in both orders and across pages; a corrected
+/// date keeps its place with the corrected figures; the cached page follows a new layer; topic pages and the
+/// feeds stay entries only.
+#[tokio::test]
+async fn map_cards_stand_in_the_live_page_after_a_reload() {
+    let t = TestApp::new().await; // five items a page
+    let tok = t.with_briefing().await;
+    t.publish(&tok, "A", json!({})).await;
+    assert_eq!(
+        import(&t, &tok, "2025-03-01", square_cw(35.70, 47.30, 0.10))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    t.tick(60);
+    t.publish(&tok, "B", json!({"topics": ["Energy"]})).await;
+    let r = import(&t, &tok, "2025-03-02", square_cw(35.70, 47.30, 0.20)).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let net_before = r.json()["change"]["net_km2"].as_f64().expect("net");
+    t.tick(60);
+    for h in ["C", "D", "E", "F"] {
+        t.publish(&tok, h, json!({})).await;
+    }
+    let first = t.get("/b/war").await.text();
+    assert_eq!(stream_order(&first), ["e:F", "e:E", "e:D", "e:C", "m:2025-03-02"]);
+    // The no-JS page carries the whole card: the drawing and the figures.
+    assert!(first.contains("Map update: the occupied area on 2025-03-02"), "{first}");
+    assert!(first.contains("class=\"map-thumb\"><svg") && first.contains("since 2025-03-01:"));
+    let next = next_link(&first).expect("older entries");
+    assert!(next.contains(".m"), "the page ends at a card: {next}");
+    let second = t.get(&next).await.text();
+    assert_eq!(stream_order(&second), ["e:B", "m:2025-03-01", "e:A"]);
+    assert!(next_link(&second).is_none(), "nothing older");
+
+    let oldest = t.get("/b/war?order=oldest").await.text();
+    assert_eq!(
+        stream_order(&oldest),
+        ["e:A", "m:2025-03-01", "e:B", "m:2025-03-02", "e:C"]
+    );
+    let later = t.get(&next_link(&oldest).expect("later entries")).await.text();
+    assert_eq!(stream_order(&later), ["e:D", "e:E", "e:F"]);
+    assert!(next_link(&later).is_none());
+
+    // A correction of day 1: its card keeps its place with the new revision's figures, and day 2's card (and the
+    // series) counts from the corrected day.
+    let r = import(&t, &tok, "2025-03-01", square_cw(35.70, 47.30, 0.15)).await;
+    assert_eq!(r.json()["layer"]["revision"], 2);
+    let area = r.json()["layer"]["area_km2"].as_f64().expect("area");
+    let second = t.get(&next).await.text();
+    assert_eq!(stream_order(&second), ["e:B", "m:2025-03-01", "e:A"]);
+    let area_text = format!("Area {}", thousands(area));
+    assert!(second.contains(&area_text), "{area_text} in {second}");
+    let series = t.get("/api/v1/briefings/war/map/layers/occupied/series").await.json();
+    let net_after = series["daily"][0]["net_km2"].as_f64().expect("net");
+    assert!(net_after < net_before - 50.0, "{net_before} → {net_after}");
+    let first = t.get("/b/war").await.text();
+    assert!(
+        first.contains(&format!("net +{} km²", thousands(net_after))),
+        "day 2's card counts from the corrected day 1 ({net_after}): {first}"
+    );
+
+    // The cached default page follows a new layer at once: its card is on top.
+    t.tick(60);
+    assert_eq!(
+        import(&t, &tok, "2025-03-03", square_cw(35.70, 47.30, 0.25))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let top = t.get("/b/war").await.text();
+    assert_eq!(stream_order(&top)[..2], ["m:2025-03-03", "e:F"]);
+    assert_eq!(stream_order(&top).len(), 5);
+
+    // A topic page has no map cards (they have no topics); the feeds list entries only.
+    assert_eq!(stream_order(&t.get("/b/war?topic=Energy").await.text()), ["e:B"]);
+    for feed in ["/b/war/feed.atom", "/b/war/feed.json"] {
+        let f = t.get(feed).await.text();
+        assert!(f.contains("F: body text") && !f.contains("Map update"), "{feed}: {f}");
+    }
+    assert_eq!(t.get("/b/war?cursor=12.mx").await.status, StatusCode::BAD_REQUEST);
+}
+
+/// "12,345.67": how the page writes a figure.
+fn thousands(v: f64) -> String {
+    let s = format!("{:.2}", v.abs());
+    let (int, frac) = s.split_once('.').expect("point");
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out}.{frac}")
+}
+
+/// The current layers of `occupied` by date, decoded, as the store holds them.
+async fn stored_layers(t: &TestApp) -> Vec<(livebrief_model::MapLayer, livebrief_map::MultiPolygon)> {
+    let (b, _) = t.state.app.briefing("war").expect("briefing");
+    t.state
+        .app
+        .store()
+        .map_layers(b.id, "occupied", true)
+        .await
+        .expect("layers")
+        .into_iter()
+        .map(|l| {
+            let g = livebrief_app::maps::decode(&l.geometry).expect("decodes");
+            (l, g)
+        })
+        .collect()
+}
+
+/// The stored change figures between current layers, by (from date, to date), each checked against the change
+/// computed afresh from the two layers' geometry.
+async fn stored_figures(t: &TestApp) -> Vec<(String, String)> {
+    let (b, _) = t.state.app.briefing("war").expect("briefing");
+    let layers = stored_layers(t).await;
+    let find = |id: livebrief_model::MapLayerId| layers.iter().find(|(l, _)| l.id == id).expect("a current layer");
+    let mut out = Vec::new();
+    for c in t
+        .state
+        .app
+        .store()
+        .layer_changes(b.id, "occupied")
+        .await
+        .expect("changes")
+    {
+        let ((from, old), (to, new)) = (find(c.from), find(c.to));
+        let fresh = livebrief_map::change(old, new, &livebrief_map::ChangeOptions::default());
+        assert_eq!(
+            c.figures,
+            livebrief_app::maps::figures(&fresh),
+            "{} to {}",
+            from.date,
+            to.date
+        );
+        out.push((from.date.to_string(), to.date.to_string()));
+    }
+    out.sort();
+    out
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (format!("2025-{a}"), format!("2025-{b}")))
+        .collect()
+}
+
+/// Each import stores its date's change from the previous date, the next date's change from it, and the week's
+/// and month's changes it ends, with the layer; a correction stores its own and the next date's; an import between
+/// two dates too. Every stored figure equals a fresh computation, and the series API, read from them, equals the
+/// map crate's series computed from the geometry.
+#[tokio::test]
+async fn change_figures_are_stored_with_each_import() {
+    let t = TestApp::new().await;
+    let tok = t.with_briefing().await;
+    // 2025-03-01 and 03-02 are the end of ISO week 9, 03-03 and 03-04 the start of week 10.
+    for (date, size) in [("2025-03-01", 0.10), ("2025-03-02", 0.20), ("2025-03-04", 0.30)] {
+        let r = import(&t, &tok, date, square_cw(35.70, 47.30, size)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    assert_eq!(
+        stored_figures(&t).await,
+        pairs(&[("03-01", "03-02"), ("03-01", "03-04"), ("03-02", "03-04")]),
+        "daily, the month's (03-01 to 03-04) and week 10's (03-02 to 03-04)"
+    );
+    // Between two dates: its change, the next date's from it, and week 10's now from 03-02 to 03-04 through it.
+    let r = import(&t, &tok, "2025-03-03", square_cw(35.70, 47.30, 0.25)).await;
+    assert_eq!(r.json()["change"]["from"], "2025-03-02", "{}", r.text());
+    let figures = stored_figures(&t).await;
+    for want in pairs(&[("03-02", "03-03"), ("03-03", "03-04")]) {
+        assert!(figures.contains(&want), "{want:?} in {figures:?}");
+    }
+    // A correction of 03-02: its change from 03-01, 03-03's from it and week 10's from it; the old revision's
+    // pairs are not read.
+    let r = import(&t, &tok, "2025-03-02", square_cw(35.70, 47.30, 0.12)).await;
+    assert_eq!(r.json()["layer"]["revision"], 2);
+    assert_eq!(
+        stored_figures(&t).await,
+        pairs(&[
+            ("03-01", "03-02"),
+            ("03-01", "03-04"),
+            ("03-02", "03-03"),
+            ("03-02", "03-04"),
+            ("03-03", "03-04")
+        ]),
+        "daily, week 9's (the first daily), week 10's (03-02 to 03-04), the month's"
+    );
+    let layers = stored_layers(&t).await;
+    let refs: Vec<_> = layers.iter().map(|(l, g)| (l.date, g)).collect();
+    let expect = livebrief_map::out::series_json(
+        &livebrief_map::series(&refs, &livebrief_map::ChangeOptions::default()),
+        livebrief_map::UKRAINE_KM2,
+    );
+    let got = t.get("/api/v1/briefings/war/map/layers/occupied/series").await.json();
+    assert_eq!(got["daily"].as_array().map(Vec::len), Some(3), "{got}");
+    assert_eq!(got["weekly"].as_array().map(Vec::len), Some(2), "{got}");
+    assert_eq!(got, expect);
+}
+
+/// Layers stored before figures were kept (none stored for them): the first view computes the missing ones and
+/// stores them; the page shows what is stored (a pair given made-up figures shows them).
+#[tokio::test]
+async fn figures_missing_for_older_layers_are_computed_once_and_stored() {
+    let t = TestApp::new().await;
+    t.with_briefing().await;
+    let store = t.state.app.store().clone();
+    let (b, _) = t.state.app.briefing("war").expect("briefing");
+    let (eda, _) = store.user_by_name("eda").await.expect("read").expect("eda");
+    let mut ids = Vec::new();
+    for (day, size) in [(1, 0.10), (2, 0.20), (3, 0.25)] {
+        let bytes = square_cw(35.70, 47.30, size).to_string();
+        let g = livebrief_map::read_layer(
+            bytes.as_bytes(),
+            &livebrief_map::Limits::DEFAULT,
+            &livebrief_map::RepairOptions::default(),
+        )
+        .expect("layer")
+        .geometry;
+        let geometry = livebrief_app::maps::encode(&g);
+        let decoded = livebrief_app::maps::decode(&geometry).expect("decodes");
+        let new = livebrief_model::NewMapLayer {
+            briefing_id: b.id,
+            layer: "occupied".into(),
+            date: livebrief_model::Date::constant(2025, 3, day),
+            encoding: livebrief_app::maps::ENCODING.into(),
+            geometry,
+            area_km2: livebrief_map::area_km2(&decoded),
+            vertices: 4,
+            repairs: Vec::new(),
+            imported_by: eda.id,
+            imported_by_name: eda.name.clone(),
+            change_from_previous: None,
+            change_to_next: None,
+        };
+        let (l, _) = store.save_map_layer(&new, t.state.app.now()).await.expect("save");
+        ids.push(l.id);
+    }
+    assert!(stored_figures(&t).await.is_empty(), "as before the migration");
+    let made_up = livebrief_model::ChangeFigures {
+        gained_km2: 12345.67,
+        lost_km2: 0.5,
+        gained_parts: 1,
+        lost_parts: 1,
+        slivers_dropped: 0,
+    };
+    store
+        .save_layer_changes(&[livebrief_model::LayerChange {
+            from: ids[0],
+            to: ids[1],
+            figures: made_up,
+        }])
+        .await
+        .expect("save");
+    let page = t.get("/b/war/map").await.text();
+    assert!(
+        page.contains("12,345.67 km²"),
+        "the page reads the stored figures: {page}"
+    );
+    // The map page needs the daily figures only: the missing one was computed and stored.
+    let stored = store.layer_changes(b.id, "occupied").await.expect("changes");
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    let computed = stored.iter().find(|c| c.from == ids[1]).expect("02 to 03");
+    assert_eq!(computed.to, ids[2]);
+    assert!(
+        (computed.figures.gained_km2 - 0.0225e4 * 0.83).abs() < 30.0,
+        "{computed:?}"
+    );
+    // The series API adds the month's (03-01 to 03-03; week 9's and week 10's are daily pairs).
+    let s = t.get("/api/v1/briefings/war/map/layers/occupied/series").await.json();
+    assert_eq!(s["daily"][0]["gained_km2"], 12345.67, "{s}");
+    assert_eq!(store.layer_changes(b.id, "occupied").await.expect("changes").len(), 3);
+    // Asked again: nothing new to compute, the same answer.
+    assert_eq!(
+        t.get("/api/v1/briefings/war/map/layers/occupied/series").await.json(),
+        s
+    );
+}

@@ -52,6 +52,7 @@ pub async fn run(store: &dyn Store) {
     desk::developments(store, &actors).await;
     quotes::tracker(store, &actors).await;
     maps::layers(store, &actors).await;
+    maps::changes_and_cards(store, &actors).await;
     logins(store).await;
     concurrent_writers(&[store], "run").await;
 }

@@ -2,14 +2,18 @@
 
 use async_trait::async_trait;
 use livebrief_model::{
-    BriefingId, Date, Event, EventKind, MapLayer, MapLayerId, NewMapLayer, Subject, Timestamp, UserId,
+    BriefingId, ChangeFigures, Date, Event, EventKind, LayerChange, MapCard, MapLayer, MapLayerId, NewMapLayer,
+    Subject, Timestamp, UserId,
 };
-use tokio_postgres::Row;
+use tokio_postgres::{GenericClient, Row};
 
 use super::{PgStore, insert_event, ts, us};
-use crate::maps::{LAYER_COLUMNS, MapStore, layer_columns_no_geometry, repairs_from, repairs_text};
+use crate::maps::{
+    CHANGE_COLUMNS, LAYER_COLUMNS, MapStore, count, layer_columns_no_geometry, layer_columns_of_no_geometry,
+    repairs_from, repairs_text,
+};
 use crate::sqlite::date_from;
-use crate::{Result, StoreError};
+use crate::{Order, Result, StoreError};
 
 fn layer_from(r: &Row) -> Result<MapLayer> {
     Ok(MapLayer {
@@ -28,6 +32,40 @@ fn layer_from(r: &Row) -> Result<MapLayer> {
         imported_by_name: r.try_get(12)?,
         imported_at: ts(r.try_get(13)?)?,
     })
+}
+
+fn change_from(r: &Row) -> Result<LayerChange> {
+    Ok(LayerChange {
+        from: MapLayerId(r.try_get(0)?),
+        to: MapLayerId(r.try_get(1)?),
+        figures: ChangeFigures {
+            gained_km2: r.try_get(2)?,
+            lost_km2: r.try_get(3)?,
+            gained_parts: count(r.try_get(4)?),
+            lost_parts: count(r.try_get(5)?),
+            slivers_dropped: count(r.try_get(6)?),
+        },
+    })
+}
+
+/// Stores a pair's figures unless it has some (they would be the same).
+async fn insert_change<C: GenericClient + Sync>(c: &C, ch: &LayerChange) -> Result<()> {
+    let f = &ch.figures;
+    c.execute(
+        "INSERT INTO map_changes (from_id, to_id, gained_km2, lost_km2, gained_parts, lost_parts, slivers_dropped)
+         VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (from_id, to_id) DO NOTHING",
+        &[
+            &ch.from.0,
+            &ch.to.0,
+            &f.gained_km2,
+            &f.lost_km2,
+            &i64::from(f.gained_parts),
+            &i64::from(f.lost_parts),
+            &i64::from(f.slivers_dropped),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// PostgreSQL text holds no NUL: such a name names no layer.
@@ -89,6 +127,14 @@ impl MapStore for PgStore {
         if let Some((old, _)) = prev {
             tx.execute("UPDATE map_layers SET superseded_by = $1 WHERE id = $2", &[&id, &old])
                 .await?;
+        }
+        if let Some((from, figures)) = l.change_from_previous {
+            let to = MapLayerId(id);
+            insert_change(&tx, &LayerChange { from, to, figures }).await?;
+        }
+        if let Some((to, figures)) = l.change_to_next {
+            let from = MapLayerId(id);
+            insert_change(&tx, &LayerChange { from, to, figures }).await?;
         }
         let ev = insert_event(
             &tx,
@@ -188,5 +234,82 @@ impl MapStore for PgStore {
         .iter()
         .map(|r| Ok((r.try_get::<_, String>(0)?, r.try_get::<_, i64>(1)?.max(0) as u64)))
         .collect()
+    }
+
+    async fn save_layer_changes(&self, changes: &[LayerChange]) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut c = self.conn().await?;
+        let tx = c.transaction().await?;
+        for ch in changes {
+            insert_change(&tx, ch).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn layer_changes(&self, briefing: BriefingId, layer: &str) -> Result<Vec<LayerChange>> {
+        if nul(layer) {
+            return Ok(Vec::new());
+        }
+        let c = self.conn().await?;
+        c.query(
+            &format!(
+                "SELECT {CHANGE_COLUMNS} FROM map_layers t
+                 JOIN map_changes c ON c.to_id = t.id
+                 JOIN map_layers f ON f.id = c.from_id
+                 WHERE t.briefing_id = $1 AND t.layer = $2 AND t.superseded_by IS NULL AND f.superseded_by IS NULL"
+            ),
+            &[&briefing.0, &layer],
+        )
+        .await?
+        .iter()
+        .map(change_from)
+        .collect()
+    }
+
+    async fn map_cards(
+        &self,
+        briefing: BriefingId,
+        order: Order,
+        after: Option<(Timestamp, MapLayerId)>,
+        limit: usize,
+    ) -> Result<Vec<MapCard>> {
+        let (cmp, dir) = match order {
+            Order::NewestFirst => ("<", "DESC"),
+            Order::OldestFirst => (">", "ASC"),
+        };
+        let cols = layer_columns_of_no_geometry("t", "NULL::bytea");
+        let limit = limit.clamp(1, 500) as i64;
+        let c = self.conn().await?;
+        let select = |position: &str, lim: &str| {
+            format!(
+                "SELECT {cols}, f.id, f.imported_at FROM map_layers t
+                 JOIN map_layers f ON f.briefing_id = t.briefing_id AND f.layer = t.layer AND f.day = t.day
+                   AND f.revision = 1
+                 WHERE t.briefing_id = $1 AND t.superseded_by IS NULL {position}
+                 ORDER BY f.imported_at {dir}, f.id {dir} LIMIT {lim}"
+            )
+        };
+        let rows = match after {
+            Some((at, id)) => {
+                c.query(
+                    &select(&format!("AND (f.imported_at, f.id) {cmp} ($2, $3)"), "$4"),
+                    &[&briefing.0, &us(at), &id.0, &limit],
+                )
+                .await?
+            }
+            None => c.query(&select("", "$2"), &[&briefing.0, &limit]).await?,
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(MapCard {
+                    layer: layer_from(r)?,
+                    first_id: MapLayerId(r.try_get(14)?),
+                    first_at: ts(r.try_get(15)?)?,
+                })
+            })
+            .collect()
     }
 }

@@ -345,6 +345,20 @@ CREATE TABLE map_layers (
 CREATE UNIQUE INDEX map_layers_current ON map_layers(briefing_id, layer, day) WHERE superseded_by IS NULL;
 ALTER TABLE events ADD COLUMN layer_id BIGINT REFERENCES map_layers(id);
 "#,
+    // Change figures between two layer revisions (issue 9), as in the SQLite schema.
+    r#"
+CREATE TABLE map_changes (
+    from_id BIGINT NOT NULL REFERENCES map_layers(id),
+    to_id BIGINT NOT NULL REFERENCES map_layers(id),
+    gained_km2 DOUBLE PRECISION NOT NULL,
+    lost_km2 DOUBLE PRECISION NOT NULL,
+    gained_parts BIGINT NOT NULL,
+    lost_parts BIGINT NOT NULL,
+    slivers_dropped BIGINT NOT NULL,
+    PRIMARY KEY (from_id, to_id)
+);
+CREATE INDEX map_changes_to ON map_changes(to_id);
+"#,
 ];
 
 /// The advisory lock key that migrations run under (any fixed number; "lb" "mi" "gr" in ASCII).

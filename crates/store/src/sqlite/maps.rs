@@ -2,13 +2,17 @@
 
 use async_trait::async_trait;
 use livebrief_model::{
-    BriefingId, Date, Event, EventKind, MapLayer, MapLayerId, NewMapLayer, Subject, Timestamp, UserId,
+    BriefingId, ChangeFigures, Date, Event, EventKind, LayerChange, MapCard, MapLayer, MapLayerId, NewMapLayer,
+    Subject, Timestamp, UserId,
 };
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::{SqliteStore, date_from, insert_event, ts, us};
-use crate::Result;
-use crate::maps::{LAYER_COLUMNS, MapStore, layer_columns_no_geometry, repairs_from, repairs_text};
+use crate::maps::{
+    CHANGE_COLUMNS, LAYER_COLUMNS, MapStore, count, layer_columns_no_geometry, layer_columns_of_no_geometry,
+    repairs_from, repairs_text,
+};
+use crate::{Order, Result};
 
 fn layer_from(r: &Row<'_>) -> rusqlite::Result<MapLayer> {
     let day: String = r.get(3)?;
@@ -28,6 +32,39 @@ fn layer_from(r: &Row<'_>) -> rusqlite::Result<MapLayer> {
         imported_by_name: r.get(12)?,
         imported_at: ts(r.get(13)?)?,
     })
+}
+
+fn change_from(r: &Row<'_>) -> rusqlite::Result<LayerChange> {
+    Ok(LayerChange {
+        from: MapLayerId(r.get(0)?),
+        to: MapLayerId(r.get(1)?),
+        figures: ChangeFigures {
+            gained_km2: r.get(2)?,
+            lost_km2: r.get(3)?,
+            gained_parts: count(r.get(4)?),
+            lost_parts: count(r.get(5)?),
+            slivers_dropped: count(r.get(6)?),
+        },
+    })
+}
+
+/// Stores a pair's figures unless it has some (they would be the same).
+fn insert_change(tx: &Transaction<'_>, c: &LayerChange) -> rusqlite::Result<()> {
+    let f = &c.figures;
+    tx.execute(
+        "INSERT INTO map_changes (from_id, to_id, gained_km2, lost_km2, gained_parts, lost_parts, slivers_dropped)
+         VALUES (?,?,?,?,?,?,?) ON CONFLICT (from_id, to_id) DO NOTHING",
+        params![
+            c.from.0,
+            c.to.0,
+            f.gained_km2,
+            f.lost_km2,
+            i64::from(f.gained_parts),
+            i64::from(f.lost_parts),
+            i64::from(f.slivers_dropped)
+        ],
+    )?;
+    Ok(())
 }
 
 #[async_trait]
@@ -72,6 +109,26 @@ impl MapStore for SqliteStore {
             let id = tx.last_insert_rowid();
             if let Some((old, _)) = prev {
                 tx.execute("UPDATE map_layers SET superseded_by = ? WHERE id = ?", [id, old])?;
+            }
+            if let Some((from, figures)) = l.change_from_previous {
+                insert_change(
+                    &tx,
+                    &LayerChange {
+                        from,
+                        to: MapLayerId(id),
+                        figures,
+                    },
+                )?;
+            }
+            if let Some((to, figures)) = l.change_to_next {
+                insert_change(
+                    &tx,
+                    &LayerChange {
+                        from: MapLayerId(id),
+                        to,
+                        figures,
+                    },
+                )?;
             }
             let ev = insert_event(
                 &tx,
@@ -165,6 +222,82 @@ impl MapStore for SqliteStore {
                     Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn save_layer_changes(&self, changes: &[LayerChange]) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let changes = changes.to_vec();
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            for ch in &changes {
+                insert_change(&tx, ch)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn layer_changes(&self, briefing: BriefingId, layer: &str) -> Result<Vec<LayerChange>> {
+        let layer = layer.to_string();
+        self.read(move |c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CHANGE_COLUMNS} FROM map_layers t
+                 JOIN map_changes c ON c.to_id = t.id
+                 JOIN map_layers f ON f.id = c.from_id
+                 WHERE t.briefing_id = ? AND t.layer = ? AND t.superseded_by IS NULL AND f.superseded_by IS NULL"
+            ))?;
+            let rows = st
+                .query_map(params![briefing.0, layer], change_from)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn map_cards(
+        &self,
+        briefing: BriefingId,
+        order: Order,
+        after: Option<(Timestamp, MapLayerId)>,
+        limit: usize,
+    ) -> Result<Vec<MapCard>> {
+        let (cmp, dir) = match order {
+            Order::NewestFirst => ("<", "DESC"),
+            Order::OldestFirst => (">", "ASC"),
+        };
+        let cols = layer_columns_of_no_geometry("t", "NULL");
+        let limit = limit.clamp(1, 500) as i64;
+        self.read(move |c| {
+            let position = if after.is_some() {
+                format!("AND (f.imported_at, f.id) {cmp} (?, ?)")
+            } else {
+                String::new()
+            };
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {cols}, f.id, f.imported_at FROM map_layers t
+                 JOIN map_layers f ON f.briefing_id = t.briefing_id AND f.layer = t.layer AND f.day = t.day
+                   AND f.revision = 1
+                 WHERE t.briefing_id = ? AND t.superseded_by IS NULL {position}
+                 ORDER BY f.imported_at {dir}, f.id {dir} LIMIT ?"
+            ))?;
+            let card = |r: &Row<'_>| -> rusqlite::Result<MapCard> {
+                Ok(MapCard {
+                    layer: layer_from(r)?,
+                    first_id: MapLayerId(r.get(14)?),
+                    first_at: ts(r.get(15)?)?,
+                })
+            };
+            let rows = match after {
+                Some((at, id)) => st.query_map(params![briefing.0, us(at), id.0, limit], card)?,
+                None => st.query_map(params![briefing.0, limit], card)?,
+            }
+            .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .await

@@ -330,6 +330,23 @@ CREATE TABLE map_layers (
 CREATE UNIQUE INDEX map_layers_current ON map_layers(briefing_id, layer, day) WHERE superseded_by IS NULL;
 ALTER TABLE events ADD COLUMN layer_id INTEGER REFERENCES map_layers(id);
 "#,
+    // Change figures between two layer revisions (issue 9), as in the PostgreSQL schema: a date's change from
+    // the previous date is stored when a layer is imported (and the next date's, from it), weekly and monthly
+    // ones and those of layers stored before this when first asked for. Revisions never change, so a pair's
+    // figures do not either: a correction is a new revision, hence new pairs.
+    r#"
+CREATE TABLE map_changes (
+    from_id INTEGER NOT NULL REFERENCES map_layers(id),
+    to_id INTEGER NOT NULL REFERENCES map_layers(id),
+    gained_km2 REAL NOT NULL,
+    lost_km2 REAL NOT NULL,
+    gained_parts INTEGER NOT NULL,
+    lost_parts INTEGER NOT NULL,
+    slivers_dropped INTEGER NOT NULL,
+    PRIMARY KEY (from_id, to_id)
+);
+CREATE INDEX map_changes_to ON map_changes(to_id);
+"#,
 ];
 
 const READERS: usize = 4;
