@@ -336,7 +336,8 @@ fn is_dash(t: &str) -> bool {
 }
 
 /// A genitive name back to the nominative by its endings: Пєскова → Пєсков, Зеленського → Зеленський,
-/// Захарової → Захарова, Марии → Мария, Дмитра → Дмитро.
+/// Захарової → Захарова, Марии → Мария, Дмитра → Дмитро. The morphological dictionary first
+/// (`livebrief-morph`, read as a genitive), these rules for the names it does not know.
 pub fn genitive_to_nominative(word: &str) -> String {
     let exceptions: &[(&str, &str)] = &[
         ("Дмитра", "Дмитро"),
@@ -364,6 +365,9 @@ pub fn genitive_to_nominative(word: &str) -> String {
         || word.starts_with("Мин")
     {
         return word.to_string();
+    }
+    if let Some(n) = crate::base::dictionary_genitive(word) {
+        return n;
     }
     let rules: &[(&str, &str)] = &[
         ("ського", "ський"),
