@@ -1,6 +1,7 @@
 //! The decoded table: tags, paradigms (lemma ending + (ending, tag) pairs) and lexemes (stem + paradigm),
 //! sorted by stem. See scripts/morph-dict.py for the text format.
 
+use std::collections::HashMap;
 use std::io::Read;
 
 use crate::{Analysis, Case, Gender, Kind, Number, Tag};
@@ -20,6 +21,14 @@ pub(crate) struct Table {
     lexemes: Vec<(u32, u32, u32)>,
     /// The longest ending, in bytes.
     max_end: usize,
+    /// FNV-1a hash of a stem → the range of `lexemes` with that stem (checked against the stem itself).
+    index: HashMap<u64, (u32, u32)>,
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn parse_tag(s: &str) -> Option<Tag> {
@@ -140,12 +149,26 @@ impl Table {
         lexemes.sort_by(|a, b| stems[a.0 as usize..a.1 as usize].cmp(&stems[b.0 as usize..b.1 as usize]));
         stems.shrink_to_fit();
         lexemes.shrink_to_fit();
+        let mut index: HashMap<u64, (u32, u32)> = HashMap::with_capacity(lexemes.len());
+        let mut i = 0;
+        while i < lexemes.len() {
+            let (a, b, _) = lexemes[i];
+            let stem = &stems[a as usize..b as usize];
+            let mut j = i + 1;
+            while j < lexemes.len() && &stems[lexemes[j].0 as usize..lexemes[j].1 as usize] == stem {
+                j += 1;
+            }
+            // Two stems with one hash (not seen in these tables): the first keeps the slot.
+            index.entry(fnv(stem)).or_insert((i as u32, j as u32));
+            i = j;
+        }
         Table {
             tags,
             paradigms,
             stems,
             lexemes,
             max_end,
+            index,
         }
     }
 
@@ -167,6 +190,7 @@ impl Table {
             })
             .sum();
         self.stems.capacity()
+            + self.index.capacity() * (size_of::<(u64, (u32, u32))>() + 1)
             + self.lexemes.capacity() * size_of::<(u32, u32, u32)>()
             + self.tags.capacity() * size_of::<Tag>()
             + par
@@ -195,11 +219,13 @@ impl Table {
             if stem.is_empty() {
                 continue;
             }
-            let lo = self
-                .lexemes
-                .partition_point(|&(a, b, _)| &self.stems[a as usize..b as usize] < stem);
-            let mut i = lo;
-            while i < self.lexemes.len() && self.stem(i) == stem {
+            let Some(&(lo, hi)) = self.index.get(&fnv(stem)) else {
+                continue;
+            };
+            if self.stem(lo as usize) != stem {
+                continue;
+            }
+            for i in lo as usize..hi as usize {
                 let p = &self.paradigms[self.lexemes[i].2 as usize];
                 let from = p.ends.partition_point(|(e, _)| &**e < end);
                 for (e, t) in p.ends[from..].iter().take_while(|(e, _)| &**e == end) {
@@ -240,7 +266,6 @@ impl Table {
                         out.push(a);
                     }
                 }
-                i += 1;
             }
         }
         out

@@ -1104,7 +1104,17 @@ fn fuller_name(cx: &Cx<'_>, before: usize, surname: &str) -> Option<String> {
         if last_word == surname {
             return Some(name);
         }
-        if genitive_to_nominative(last_word) == surname {
+        // A declined surname shares all but its last three letters with its nominative (Пєскова, Пєсков;
+        // Зеленського, Зеленський): a cheap test before the dictionary is asked.
+        if last_word
+            .chars()
+            .zip(surname.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+            + 3
+            >= surname.chars().count()
+            && genitive_to_nominative(last_word) == surname
+        {
             return Some(format!("{} {surname}", genitive_to_nominative(first)));
         }
         if last == 0 {
