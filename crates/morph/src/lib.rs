@@ -179,7 +179,7 @@ pub fn base_of_name_as(lang: Lang, words: &[&str], hint: Option<Case>) -> Option
     let is_person = nouns.len() > 1 || analyses[first_noun].iter().all(person);
     // Candidate states: (number, case, gender), ranked.
     let rank_case = |c: Case| c as usize;
-    type Rank = (usize, usize, usize, usize, usize);
+    type Rank = (usize, usize, usize, usize, usize, usize);
     let mut best: Option<(Rank, Vec<&Analysis>)> = None;
     for cand in &analyses[first_noun] {
         let st = (cand.tag.number, cand.tag.case);
@@ -187,11 +187,14 @@ pub fn base_of_name_as(lang: Lang, words: &[&str], hint: Option<Case>) -> Option
         let mut chosen = vec![cand];
         let mut ok = true;
         for &i in nouns.iter().skip(1) {
-            let pick = analyses[i].iter().find(|a| {
-                (a.tag.number, a.tag.case) == st
-                    && (!is_person || compatible(a.tag.gender, gender))
-                    && (!is_person || person(a))
-            });
+            let pick = analyses[i]
+                .iter()
+                .filter(|a| {
+                    (a.tag.number, a.tag.case) == st
+                        && (!is_person || compatible(a.tag.gender, gender))
+                        && (!is_person || person(a))
+                })
+                .min_by_key(|a| alternation(words[i], &a.nominative));
             match pick {
                 Some(a) => chosen.push(a),
                 None => {
@@ -215,6 +218,7 @@ pub fn base_of_name_as(lang: Lang, words: &[&str], hint: Option<Case>) -> Option
             rank_case(st.1),
             g_rank,
             usize::from(is_person && !person(cand)),
+            alternation(words[first_noun], &cand.nominative),
         );
         if best.as_ref().is_none_or(|(r, _)| rank < *r) {
             best = Some((rank, chosen));
@@ -241,6 +245,22 @@ pub fn base_of_name_as(lang: Lang, words: &[&str], hint: Option<Case>) -> Option
     }
     out.extend(words[end..].iter().map(|w| (*w).to_string()));
     Some(out.join(" "))
+}
+
+/// How many letters of `word` before its last two the nominative does not keep: 0 for Лаврова → Лавров, 2
+/// for Лаврова → Лаврів (a Ukrainian vowel alternation). Among equally ranked readings the one that keeps the
+/// word's letters wins (Антона → Антон, not Антін); a reading with no rival keeps its alternation (Харкова →
+/// Харків, Федора → Федір).
+fn alternation(word: &str, nominative: &str) -> usize {
+    let n = word.chars().count().saturating_sub(2);
+    let kept = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .zip(nominative.chars().flat_map(char::to_lowercase))
+        .take(n)
+        .take_while(|(a, b)| a == b)
+        .count();
+    n - kept
 }
 
 fn compatible(a: Gender, b: Gender) -> bool {

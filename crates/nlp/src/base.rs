@@ -14,8 +14,8 @@ pub fn entity_base(language: &str, mention: &str) -> String {
     }
 }
 
-/// A name's genitive back to the nominative by the dictionary, in the language its letters say (both when
-/// they say neither); `None` when the dictionary has no genitive reading of it (НАТО is not the vocative of
+/// A name's genitive back to the nominative by the dictionary, in the language its letters say (Russian,
+/// then Ukrainian when they say neither); `None` when the dictionary has no genitive reading of it (НАТО is not the vocative of
 /// Ната).
 pub fn dictionary_genitive(word: &str) -> Option<String> {
     let uk = word.chars().any(|c| "іїєґІЇЄҐ".contains(c));
@@ -23,7 +23,10 @@ pub fn dictionary_genitive(word: &str) -> Option<String> {
     let langs: &[Lang] = match (uk, ru) {
         (true, false) => &[Lang::Uk],
         (false, true) => &[Lang::Ru],
-        _ => &[Lang::Uk, Lang::Ru],
+        // Neither: Russian first. A Ukrainian name without і, ї, є or ґ (Дмитра, Миколи, Зеленського) is
+        // not in the Russian table and falls through to the Ukrainian one, while a Russian name read in
+        // the Ukrainian table can come back with a Ukrainian vowel (Лаврова → Лаврів, Антона → Антін).
+        _ => &[Lang::Ru, Lang::Uk],
     };
     langs
         .iter()

@@ -93,6 +93,11 @@ fn multi_word_names() {
     );
     assert_eq!(b(Lang::Uk, "Верховної Ради"), "Верховна Рада");
     assert_eq!(b(Lang::Uk, "Москві"), "Москва");
+    // Equal readings: the one that keeps the word's vowels (Антон, Лавров; not Антін, Лаврів); a reading
+    // with no rival keeps its alternation (Харків, Федір).
+    assert_eq!(b(Lang::Uk, "Антона Лаврова"), "Антон Лавров");
+    assert_eq!(b(Lang::Uk, "Харкова"), "Харків");
+    assert_eq!(b(Lang::Uk, "Федора Шевченка"), "Федір Шевченко");
     assert_eq!(b(Lang::Ru, "Аризоны"), "Аризона");
     assert_eq!(b(Lang::Ru, "Алексея Кудрина"), "Алексей Кудрин");
     assert_eq!(

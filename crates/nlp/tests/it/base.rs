@@ -28,6 +28,11 @@ fn the_dictionary_comes_before_the_suffix_rules() {
     assert_eq!(genitive_to_nominative("Николая"), "Николай");
     assert_eq!(genitive_to_nominative("Пєскова"), "Пєсков");
     assert_eq!(genitive_to_nominative("НАТО"), "НАТО");
+    // Letters of neither language: Russian first (not Лаврів, Антін), Ukrainian when Russian lacks it.
+    assert_eq!(genitive_to_nominative("Лаврова"), "Лавров");
+    assert_eq!(genitive_to_nominative("Антона"), "Антон");
+    assert_eq!(genitive_to_nominative("Миколи"), "Микола");
+    assert_eq!(genitive_to_nominative("Зеленського"), "Зеленський");
 }
 
 #[test]
