@@ -9,7 +9,7 @@
 //! paradigms. Pure: no IO.
 //!
 //! - [`lemmas`]: every analysis of one word (lemma, kind, gender, number, case).
-//! - [`base_of_name`]: a multi-word name in any case back to the nominative ("Володимира Зеленського" →
+//! - [`base_of_name`] ([`base_of_name_as`] with a case hint, [`base_of_name_in`] in a known case): a multi-word name in any case back to the nominative ("Володимира Зеленського" →
 //!   "Володимир Зеленський", "Российской Федерации" → "Российская Федерация"). Adjectives are not in the
 //!   tables: their agreement with the head noun is done by ending rules (see [`base_of_name_as`]).
 
@@ -142,6 +142,16 @@ pub fn base_of_name(lang: Lang, words: &[&str]) -> String {
 /// first). Adjectives take the nominative ending of the head's gender and number by rules
 /// (-ой/-ей → -ая/-яя, -ого → -ий/-ый; Ukrainian -ої → -а, -ого → -ий).
 pub fn base_of_name_as(lang: Lang, words: &[&str], hint: Option<Case>) -> Option<String> {
+    base(lang, words, hint, false)
+}
+
+/// [`base_of_name_as`] for a name known to be in `case`: only readings in that case count, `None` when the
+/// dictionary has none (НАТО has no genitive reading: it is not the vocative of Ната).
+pub fn base_of_name_in(lang: Lang, words: &[&str], case: Case) -> Option<String> {
+    base(lang, words, Some(case), true)
+}
+
+fn base(lang: Lang, words: &[&str], hint: Option<Case>, strict: bool) -> Option<String> {
     let t = table(lang);
     // Vocatives are left out (Нато is the vocative of Ната, not НАТО), and so are short words in capitals:
     // abbreviations (ЕС, НАТО, США) do not decline.
@@ -152,7 +162,7 @@ pub fn base_of_name_as(lang: Lang, words: &[&str], hint: Option<Case>) -> Option
                 return Vec::new();
             }
             let mut a = t.analyse(w);
-            a.retain(|a| a.tag.case != Case::Vocative);
+            a.retain(|a| a.tag.case != Case::Vocative && (!strict || Some(a.tag.case) == hint));
             a
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Base forms by the morphological dictionary (`livebrief-morph`): an entity's base form in the text's
 //! language (the JSON's `base`), and genitive names back to the nominative before the suffix rules.
 
-use livebrief_morph::{Case, Lang, base_of_name_as, lemmas};
+use livebrief_morph::{Case, Lang, base_of_name_as, base_of_name_in};
 
 /// The base form of an entity named `mention` in a text in `language` (Пєскова → Пєсков is not assumed:
 /// a lone surname is read as written unless the dictionary knows no nominative reading of it): Ukrainian
@@ -28,10 +28,7 @@ pub fn dictionary_genitive(word: &str) -> Option<String> {
         // the Ukrainian table can come back with a Ukrainian vowel (Лаврова → Лаврів, Антона → Антін).
         _ => &[Lang::Ru, Lang::Uk],
     };
-    langs
-        .iter()
-        .filter(|&&l| lemmas(l, word).any(|a| a.tag.case == Case::Genitive))
-        .find_map(|&l| base_of_name_as(l, &[word], Some(Case::Genitive)))
+    langs.iter().find_map(|&l| base_of_name_in(l, &[word], Case::Genitive))
 }
 
 /// An entity's base form from its mentions: the base most of them share, the earliest on a tie (an entity

@@ -1,6 +1,6 @@
 //! The proper-noun tables and the name base forms, on examples written for these tests.
 
-use livebrief_morph::{Case, Gender, Kind, Lang, Number, base_of_name, base_of_name_as, lemmas};
+use livebrief_morph::{Case, Gender, Kind, Lang, Number, base_of_name, base_of_name_as, base_of_name_in, lemmas};
 
 fn has(lang: Lang, word: &str, lemma: &str, kind: Kind, case: Case) -> bool {
     lemmas(lang, word).any(|a| a.lemma == lemma && a.tag.kind == kind && a.tag.case == case)
@@ -121,6 +121,12 @@ fn ambiguous_surname_follows_the_hint() {
         Some("Пєсков")
     );
     assert_eq!(base_of_name_as(Lang::Ru, &["Цзиньтао"], None), None);
+    // In a known case, only readings in that case: Нато is a vocative (of Ната), never a genitive.
+    assert_eq!(base_of_name_in(Lang::Uk, &["Нато"], Case::Genitive), None);
+    assert_eq!(
+        base_of_name_in(Lang::Uk, &["Пєскова"], Case::Genitive).as_deref(),
+        Some("Пєсков")
+    );
 }
 
 #[test]
