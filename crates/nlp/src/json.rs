@@ -32,6 +32,7 @@ pub fn reading_json(r: &Reading, published: &str, text: &str) -> Value {
         })).collect::<Vec<_>>(),
         "entities": r.entities.iter().map(|e| json!({
             "name": e.name,
+            "base": crate::base::entity_base_of(&r.language, &e.mentions, &e.name),
             "kind": e.kind.as_str(),
             "descriptions": e.descriptions,
             "mentions": e.mentions.iter().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})).collect::<Vec<_>>(),

@@ -36,6 +36,7 @@
 //! `tests/it/slow_inputs.rs` holds the time budgets and checks that doubling the input at most triples the
 //! time; the fuzz target `read` (`fuzz/run.sh read`) runs with a two-second limit per input.
 
+mod base;
 mod dates;
 mod entities;
 pub mod eval;
@@ -48,6 +49,7 @@ mod quotes;
 mod text;
 mod topics;
 
+pub use base::entity_base;
 pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};

@@ -336,7 +336,8 @@ fn is_dash(t: &str) -> bool {
 }
 
 /// A genitive name back to the nominative by its endings: Пєскова → Пєсков, Зеленського → Зеленський,
-/// Захарової → Захарова, Марии → Мария, Дмитра → Дмитро.
+/// Захарової → Захарова, Марии → Мария, Дмитра → Дмитро. The morphological dictionary first
+/// (`livebrief-morph`, read as a genitive), these rules for the names it does not know.
 pub fn genitive_to_nominative(word: &str) -> String {
     let exceptions: &[(&str, &str)] = &[
         ("Дмитра", "Дмитро"),
@@ -364,6 +365,9 @@ pub fn genitive_to_nominative(word: &str) -> String {
         || word.starts_with("Мин")
     {
         return word.to_string();
+    }
+    if let Some(n) = crate::base::dictionary_genitive(word) {
+        return n;
     }
     let rules: &[(&str, &str)] = &[
         ("ського", "ський"),
@@ -1100,7 +1104,17 @@ fn fuller_name(cx: &Cx<'_>, before: usize, surname: &str) -> Option<String> {
         if last_word == surname {
             return Some(name);
         }
-        if genitive_to_nominative(last_word) == surname {
+        // A declined surname shares all but its last three letters with its nominative (Пєскова, Пєсков;
+        // Зеленського, Зеленський): a cheap test before the dictionary is asked.
+        if last_word
+            .chars()
+            .zip(surname.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+            + 3
+            >= surname.chars().count()
+            && genitive_to_nominative(last_word) == surname
+        {
             return Some(format!("{} {surname}", genitive_to_nominative(first)));
         }
         if last == 0 {

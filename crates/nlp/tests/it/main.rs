@@ -1,6 +1,7 @@
 //! Reading tests: the seed article, the golden snippets, bad input.
 
 mod bad_input;
+mod base;
 mod cyrillic;
 mod dates;
 mod golden;
