@@ -153,6 +153,12 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut roles: Vec<(usize, usize, String)> = Vec::new();
     // Ukrainian and Russian organisation names by their build (crate::orgs); their names are organisations.
     let cyrillic = crate::quotes::is_cyrillic_text(s);
+    // The text's language for the morphological dictionary (Ukrainian and Russian texts only).
+    let dictionary = if cyrillic {
+        livebrief_morph::Lang::from_code(crate::lang::detect(s))
+    } else {
+        None
+    };
     let org_spans = if cyrillic {
         crate::orgs::find(s, toks)
     } else {
@@ -351,6 +357,26 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         }
         if place_canonical(name).is_some() {
             return Some(EntityKind::Place);
+        }
+        // One Ukrainian or Russian word that the morphological dictionary knows only as a person's name
+        // (Андрій, Аліна, Толя): a person, before the gazetteer's villages of the same name are asked.
+        if let Some(lang) = dictionary
+            && !name.contains(' ')
+            && !is_abbreviation(name)
+        {
+            let mut person = false;
+            let mut other = false;
+            for a in livebrief_morph::lemmas(lang, name) {
+                match a.tag.kind {
+                    livebrief_morph::Kind::FirstName
+                    | livebrief_morph::Kind::Surname
+                    | livebrief_morph::Kind::Patronymic => person = true,
+                    _ => other = true,
+                }
+            }
+            if person && !other {
+                return Some(EntityKind::Person);
+            }
         }
         let words_n = name.split_whitespace().count();
         // A name the gazetteer knows is a place, unless it looks like a person (a title or role before it).

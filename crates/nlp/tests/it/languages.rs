@@ -230,3 +230,17 @@ fn a_country_after_a_title_is_a_place_and_an_abbreviation_stands_apart() {
     assert_eq!(kind_of("Russia"), Some(EntityKind::Place), "{:?}", r.entities);
     assert_eq!(kind_of("Italy"), Some(EntityKind::Place), "{:?}", r.entities);
 }
+
+#[test]
+fn a_first_name_alone_is_a_person_not_a_village() {
+    let r = run("Учора Андрій приїхав до Львова, а Аліна залишилася вдома.");
+    for name in ["Андрій", "Аліна"] {
+        let e = r.entities.iter().find(|e| e.mentions.iter().any(|(m, _)| m == name));
+        assert_eq!(e.map(|e| e.kind), Some(EntityKind::Person), "{name}: {:?}", r.entities);
+    }
+    assert!(
+        r.entities
+            .iter()
+            .any(|e| e.kind == EntityKind::Place && e.name == "Lviv")
+    );
+}
