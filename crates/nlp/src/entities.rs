@@ -673,14 +673,20 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                 _ => None,
             }
         };
+        // (Shorter forms and first names in Latin letters: the Ukrainian and Russian reading brings names to
+        // their base form first, in `quotes::cyrillic`.)
+        let latin = name.chars().all(|c| !c.is_alphabetic() || c < '\u{400}');
         let found = found.or_else(|| {
-            (words.len() >= 2 && canonical_place.is_none())
+            (latin && words.len() >= 2 && canonical_place.is_none())
                 .then(shorter_form)
                 .flatten()
         });
-        // (A first name joins its person only if the text says more of that person: checked below.)
+        // (A first name that would name nothing else joins its person only if the text says more of that
+        // person: checked below.)
         if found.is_none()
+            && latin
             && let Some(e) = given_name()
+            && classify(name, description, weak_position(*first, *last, name)).is_none()
         {
             by_first_name.push((m, e));
             continue;
