@@ -16,6 +16,147 @@ pub struct Entity {
     pub mentions: Vec<(usize, usize)>,
     /// For places: the gazetteer entry.
     pub place: Option<GeoPlace>,
+    /// For people: the role phrases the text attaches to them, lowercased and without dots, for linking
+    /// descriptions such as "the Florida senator" ("retired neurosurgeon" before the name, "the Republican
+    /// senator" in apposition after it, and the descriptions).
+    pub roles: Vec<String>,
+    /// For people: the gender a courtesy title gives (Mr., Mrs., Ms.), for pronouns.
+    pub gender: Option<Gender>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// The given names of the 1990 US Census lists and their gender (crates/nlp/data/given-names.txt, built by
+/// scripts/build-given-names.py), read once.
+fn given_names() -> &'static HashMap<&'static str, Gender> {
+    static NAMES: std::sync::OnceLock<HashMap<&'static str, Gender>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        include_str!("../data/given-names.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (name, g) = l.split_once('\t')?;
+                let g = match g {
+                    "f" => Gender::Female,
+                    "m" => Gender::Male,
+                    _ => return None,
+                };
+                Some((name, g))
+            })
+            .collect()
+    })
+}
+
+/// A person's gender from the name alone: the given name's (Hillary, Marco), else the ending of a Slavic surname
+/// in Latin letters ("-ova", "-eva", "-ska" are women's: Zakharova; "-ov", "-ev", "-sky" men's: Peskov).
+pub fn gender_of_name(name: &str) -> Option<Gender> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() >= 2
+        && let Some(&g) = given_names().get(words[0].to_lowercase().as_str())
+    {
+        return Some(g);
+    }
+    let surname = words.last()?.to_lowercase();
+    if ["ova", "eva", "yeva", "skaya", "ska"]
+        .iter()
+        .any(|e| surname.ends_with(e))
+        && surname.len() > 5
+    {
+        Some(Gender::Female)
+    } else if ["ov", "ev", "yev", "sky", "skiy", "skyi", "ski"]
+        .iter()
+        .any(|e| surname.ends_with(e))
+        && surname.len() > 4
+    {
+        Some(Gender::Male)
+    } else {
+        None
+    }
+}
+
+/// Words that end a role phrase in apposition: "John Smith, the Republican senator from Ohio, said".
+const ROLE_PHRASE_STOPS: &[&str] = &[
+    "who", "which", "that", "of", "for", "at", "in", "on", "to", "with", "from", "and", "or", "but", "since", "said",
+    "says", "told", "is", "was", "has", "had", "will", "would", "whose", "whom", "as", "by",
+];
+
+/// A noun for one person ("senator", "neurosurgeon", "spokesman"; "sen."): what heads a role phrase.
+pub fn person_noun(w: &str) -> bool {
+    let w = w.trim_end_matches('.');
+    crate::lexicon::PERSON_NOUNS.contains(&w) || matches!(w, "sen" | "rep" | "gov" | "gen" | "adm" | "col" | "capt")
+}
+
+fn is_determiner(w: &str) -> bool {
+    matches!(w, "the" | "a" | "an" | "his" | "her" | "its" | "their" | "our")
+}
+
+/// The role phrase right before a name, ending with a person noun: "retired neurosurgeon Ben Carson",
+/// "conservative activist Bob Klaus", "Republican presidential candidate Ben Carson" (at most six words, no
+/// function words, determiners or possessives).
+fn role_before(s: &str, toks: &[Token], name_first: usize) -> Option<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut k = name_first;
+    while k > 0 && words.len() < 6 {
+        let p = toks[k - 1];
+        if p.kind != Kind::Word || !s[p.end..toks[k].start].chars().all(|c| c == ' ') {
+            break;
+        }
+        let w = lower(p.text(s));
+        if words.is_empty() && !person_noun(&w) {
+            return None;
+        }
+        // (A capitalised adjective stays: "Republican presidential candidate"; a lowercase function word ends it.)
+        if is_determiner(&w)
+            || ROLE_PHRASE_STOPS.contains(&w.as_str())
+            || (not_a_name(&w) && !capitalized(p.text(s)) && !person_noun(&w))
+            || w.ends_with("'s")
+            || w.ends_with("’s")
+        {
+            break;
+        }
+        words.push(w.replace('.', ""));
+        k -= 1;
+    }
+    words.reverse();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The role phrase in apposition right after a name: "Lael Brainard, a Fed governor,", "Geoff Garin, a
+/// Democratic pollster working for …" (its words up to the last person noun before a stop; possessives left out).
+fn appositive(s: &str, toks: &[Token], name_last: usize) -> Option<String> {
+    if toks.get(name_last + 1).is_none_or(|t| t.text(s) != ",") {
+        return None;
+    }
+    let mut k = name_last + 2;
+    if toks.get(k).is_some_and(|t| is_determiner(&lower(t.text(s)))) {
+        k += 1;
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut head = None;
+    while k < toks.len() && words.len() < 7 {
+        let t = toks[k];
+        if t.kind != Kind::Word {
+            break;
+        }
+        let w = lower(t.text(s));
+        if ROLE_PHRASE_STOPS.contains(&w.as_str()) {
+            break;
+        }
+        if !(w.ends_with("'s") || w.ends_with("’s")) {
+            words.push(w.replace('.', ""));
+            if person_noun(&w) {
+                head = Some(words.len());
+            }
+        }
+        k += 1;
+    }
+    let n = head?;
+    words.truncate(n);
+    Some(words.join(" "))
 }
 
 /// A place mention linked to the gazetteer.
@@ -119,12 +260,45 @@ fn base(word: &str) -> &str {
     word.strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))
         .or_else(|| word.strip_suffix('\''))
+        .or_else(|| word.strip_suffix('’'))
         .unwrap_or(word)
 }
 
 const CONNECTORS: &[&str] = &[
     "de", "van", "von", "bin", "al", "da", "di", "du", "le", "la", "del", "der", "of", "&", "ibn",
 ];
+
+/// How `short` (two words or more) may be a shorter form of the person named `long`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShorterForm {
+    /// The same first and last word ("Hillary Clinton" of "Hillary Rodham Clinton", "Donald Trump" of "Donald J.
+    /// Trump"), or an initial for the first word ("D. Trump").
+    FirstAndLast,
+    /// Its last words ("Vargas Llosa" of "Mario Vargas Llosa"): only when the longer form came first, as a
+    /// story introduces a person (else "Vermonter Bernie Sanders" would be Bernie Sanders's fullest name).
+    LastWords,
+}
+
+fn shorter_form_of(long: &str, short: &[&str]) -> Option<ShorterForm> {
+    let long: Vec<&str> = long.split_whitespace().collect();
+    // (A longer run of capitals than a name has is a run of words, not a fuller name.)
+    if short.len() < 2 || short.len() >= long.len() || long.len() > 4 {
+        return None;
+    }
+    let first_and_last = short.first() == long.first() && short.last() == long.last();
+    let initial = short[0].len() == 2
+        && short[0].ends_with('.')
+        && long[0].chars().next() == short[0].chars().next()
+        && short.last() == long.last()
+        && short.len() == 2;
+    if first_and_last || initial {
+        Some(ShorterForm::FirstAndLast)
+    } else if long.ends_with(short) {
+        Some(ShorterForm::LastWords)
+    } else {
+        None
+    }
+}
 
 pub fn place_canonical(name: &str) -> Option<&'static str> {
     PLACES
@@ -147,9 +321,38 @@ fn is_title(w: &str) -> bool {
     TITLES.contains(&lower(w).as_str())
 }
 
+/// Tokens in a paragraph written in Title Case or capitals (a headline; Latin script): at least four words of
+/// four letters or more, all capitalised.
+fn title_case_tokens(s: &str, toks: &[Token]) -> Vec<bool> {
+    let mut out = vec![false; toks.len()];
+    let mut start = 0;
+    while start < toks.len() {
+        let end = toks[start..]
+            .iter()
+            .position(|t| t.kind == Kind::Break)
+            .map_or(toks.len(), |p| start + p);
+        let long: Vec<&str> = toks[start..end]
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.text(s))
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+            .collect();
+        let latin = long
+            .iter()
+            .all(|w| w.chars().all(|c| !c.is_alphabetic() || c < '\u{400}'));
+        if latin && long.len() >= 4 && long.iter().all(|w| capitalized(w)) {
+            out[start..end].iter_mut().for_each(|x| *x = true);
+        }
+        start = end + 1;
+    }
+    out
+}
+
 /// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence.
 pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
+    // Per raw mention: the role phrase before the name, the appositive after it, and a courtesy title's gender.
+    let mut around: Vec<(Option<String>, Option<String>, Option<Gender>)> = Vec::new();
     let mut roles: Vec<(usize, usize, String)> = Vec::new();
     // Ukrainian and Russian organisation names by their build (crate::orgs); their names are organisations.
     let cyrillic = crate::quotes::is_cyrillic_text(s);
@@ -190,6 +393,19 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         while j + 1 < toks.len() && org_start.is_none_or(|a| a > j + 1) {
             let n = toks[j + 1];
             let nw = n.text(s);
+            // A middle initial: "Donald J. Trump".
+            if nw == "."
+                && n.start == toks[j].end
+                && toks[j].text(s).chars().count() == 1
+                && j > i
+                && j + 2 < toks.len()
+                && toks[j + 2].kind == Kind::Word
+                && capitalized(toks[j + 2].text(s))
+                && s[n.end..toks[j + 2].start].chars().all(|c| c == ' ')
+            {
+                j += 2;
+                continue;
+            }
             let adjacent = s[toks[j].end..n.start].chars().all(|c| c == ' ');
             if !adjacent || n.kind != Kind::Word {
                 break;
@@ -245,7 +461,14 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             i = j + 1;
             continue;
         }
-        let words: Vec<&str> = (first..=j).map(|k| toks[k].text(s)).collect();
+        // (The dot of a middle initial joins its letter: "Donald J. Trump".)
+        let mut words: Vec<String> = Vec::new();
+        for t in &toks[first..=j] {
+            match (t.text(s), words.last_mut()) {
+                (".", Some(w)) => w.push('.'),
+                (w, _) => words.push(w.to_string()),
+            }
+        }
         let name = base(&words.join(" ")).to_string();
         if name.chars().count() < 2 {
             i = j + 1;
@@ -291,6 +514,12 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             d.split_whitespace()
                 .any(|w| crate::lexicon::ROLE_NOUNS.contains(&lower(w).as_str()) || is_title(w))
         });
+        let honorific = (i..first).find_map(|k| match lower(toks[k].text(s)).trim_end_matches('.') {
+            "mr" => Some(Gender::Male),
+            "mrs" | "ms" => Some(Gender::Female),
+            _ => None,
+        });
+        around.push((role_before(s, toks, i), appositive(s, toks, j), honorific));
         raw.push((first, j, name, description));
         i = j + 1;
     }
@@ -405,15 +634,72 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         }
         None
     };
+    // A headline in Title Case ("Rand Paul Scores Direct Hit On Donald Trump") runs its words together: there a
+    // run of capitals names a person or an organisation only if the rest of the text does; it is read last.
+    let headline = title_case_tokens(s, toks);
+    // There, a run may end with a name the text uses outside headlines ("… Wide Open For Bernie Sanders" when
+    // "Sanders" is a name in the story): cut to its last two words, it may make a person ("Cecile Richards: I'm
+    // Sick Of …"); other headline runs make no person or organisation.
+    let body_names: HashSet<String> = raw
+        .iter()
+        .filter(|r| !headline[r.0])
+        .filter_map(|r| r.2.split_whitespace().last().map(str::to_string))
+        .collect();
+    let mut headline_name = vec![false; raw.len()];
+    for (m, r) in raw.iter_mut().enumerate() {
+        if !headline[r.0] || !r.2.split_whitespace().last().is_some_and(|w| body_names.contains(w)) {
+            continue;
+        }
+        let words: Vec<&str> = r.2.split_whitespace().collect();
+        if words.len() > 2 {
+            let Some(k) = (r.0..r.1).rev().find(|&k| toks[k].kind == Kind::Word) else {
+                continue;
+            };
+            if not_a_name(&lower(toks[k].text(s))) {
+                continue;
+            }
+            r.0 = k;
+            r.2 = words[words.len() - 2..].join(" ");
+        }
+        headline_name[m] = r.2.contains(' ');
+    }
     let mut order: Vec<usize> = (0..raw.len()).collect();
-    order.sort_by_key(|&m| std::cmp::Reverse(raw[m].2.split_whitespace().count()));
+    order.sort_by_key(|&m| {
+        (
+            headline[raw[m].0] && !headline_name[m],
+            std::cmp::Reverse(raw[m].2.split_whitespace().count()),
+        )
+    });
+    // Paragraph of every token (a shared surname goes to the fuller name of its own paragraph first).
+    let mut paragraph_of = Vec::with_capacity(toks.len());
+    let mut p = 0usize;
+    for t in toks {
+        if t.kind == Kind::Break {
+            p += 1;
+        }
+        paragraph_of.push(p);
+    }
     let mut assignment: Vec<Option<usize>> = vec![None; raw.len()];
     // The first entity with a name, the first place with a name, the first person with a surname: a mention
     // links through these instead of a scan over all entities.
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut place_by_name: HashMap<String, usize> = HashMap::new();
     let mut person_by_surname: HashMap<String, usize> = HashMap::new();
+    // Every person with a surname (in order), and with a given name: a shorter form of a name joins the person
+    // that the longer form made ("Donald Trump" is "Donald J. Trump", "Suu Kyi" is "Aung San Suu Kyi").
+    let mut persons_by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut persons_by_given: HashMap<String, Vec<usize>> = HashMap::new();
+    // Whether the mention that made an entity opened a sentence (its first word may be any capitalised word:
+    // "Rival Hillary Clinton", of which "Hillary Clinton" is not a shorter form).
+    let mut made_at_sentence_start: Vec<bool> = Vec::new();
+    // The first token of the mention that made each entity, and the first token where each name is written.
+    let mut made_at: Vec<usize> = Vec::new();
+    let mut first_of_name: HashMap<&str, usize> = HashMap::new();
+    for (first, _, name, _) in &raw {
+        first_of_name.entry(name.as_str()).or_insert(*first);
+    }
     let mut descriptions_seen: HashSet<(usize, String)> = HashSet::new();
+    let mut by_first_name: Vec<(usize, usize)> = Vec::new();
     for &m in &order {
         let (first, last, name, description) = &raw[m];
         let geo = geo_place(name, &context);
@@ -421,21 +707,75 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             .map(str::to_string)
             .or_else(|| geo.as_ref().map(|g| g.name.clone()));
         // Link to an existing entity: same name, same place, or a person's surname / first name.
+        let surname_of = person_by_surname.get(name.as_str()).filter(|_| !name.contains(' '));
         let found = [
             by_name.get(name.as_str()),
             canonical_place.as_deref().and_then(|p| place_by_name.get(p)),
-            person_by_surname.get(name.as_str()).filter(|_| !name.contains(' ')),
+            surname_of,
         ]
         .into_iter()
         .flatten()
         .min()
         .copied();
+        // A title makes a surname the person's ("Mr. Mitchell" after "George J. Mitchell"), not a place's.
+        let found = match (description, surname_of) {
+            (Some(_), Some(&e)) => Some(e),
+            _ => found,
+        };
+        let words: Vec<&str> = name.split_whitespace().collect();
+        // A shorter form of a longer person's name: the same given name and surname without the middle
+        // ("Hillary Clinton", "Hillary Rodham Clinton"), or the name's last words ("Vargas Llosa").
+        let shorter_form =
+            || {
+                let surname = words.last()?;
+                persons_by_surname.get(*surname)?.iter().copied().find(|&e| {
+                    match shorter_form_of(&list[e].name, &words) {
+                        Some(ShorterForm::FirstAndLast) => true,
+                        Some(ShorterForm::LastWords) => {
+                            !made_at_sentence_start[e] && made_at[e] < first_of_name[name.as_str()]
+                        }
+                        None => false,
+                    }
+                })
+            };
+        // A first name alone, not at the start of a sentence (where any word is capitalised): the one person
+        // with that given name ("Carly" after "Carly Fiorina").
+        let given_name = || {
+            if words.len() != 1 || sentence_start.get(*first).copied().unwrap_or(true) || canonical_place.is_some() {
+                return None;
+            }
+            match persons_by_given.get(name.as_str()).map(Vec::as_slice) {
+                Some(&[one]) => Some(one),
+                _ => None,
+            }
+        };
+        // (Shorter forms and first names in Latin letters: the Ukrainian and Russian reading brings names to
+        // their base form first, in `quotes::cyrillic`.)
+        let latin = name.chars().all(|c| !c.is_alphabetic() || c < '\u{400}');
+        let found = found.or_else(|| {
+            (latin && words.len() >= 2 && canonical_place.is_none())
+                .then(shorter_form)
+                .flatten()
+        });
+        // (A first name that would name nothing else joins its person only if the text says more of that
+        // person: checked below.)
+        if found.is_none()
+            && latin
+            && let Some(e) = given_name()
+            && classify(name, description, weak_position(*first, *last, name)).is_none()
+        {
+            by_first_name.push((m, e));
+            continue;
+        }
         let idx = match found {
             Some(idx) => idx,
             None => {
                 let Some(kind) = classify(name, description, weak_position(*first, *last, name)) else {
                     continue;
                 };
+                if headline[*first] && kind != EntityKind::Place && !headline_name[m] {
+                    continue;
+                }
                 let place = if kind == EntityKind::Place { geo } else { None };
                 let name = if kind == EntityKind::Place {
                     canonical_place.unwrap_or_else(|| name.clone())
@@ -443,6 +783,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                     name.clone()
                 };
                 let idx = list.len();
+                made_at_sentence_start.push(sentence_start.get(*first).copied().unwrap_or(false));
+                made_at.push(*first);
                 by_name.entry(name.clone()).or_insert(idx);
                 if kind == EntityKind::Place {
                     place_by_name.entry(name.clone()).or_insert(idx);
@@ -451,6 +793,14 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                     && let Some(surname) = name.split_whitespace().last()
                 {
                     person_by_surname.entry(surname.to_string()).or_insert(idx);
+                    persons_by_surname.entry(surname.to_string()).or_default().push(idx);
+                    let mut parts = name.split_whitespace();
+                    if let (Some(given), Some(_)) = (parts.next(), parts.next())
+                        && !given.ends_with('.')
+                        && given.chars().count() > 1
+                    {
+                        persons_by_given.entry(given.to_string()).or_default().push(idx);
+                    }
                 }
                 list.push(Entity {
                     name,
@@ -458,6 +808,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
                     descriptions: Vec::new(),
                     mentions: Vec::new(),
                     place,
+                    roles: Vec::new(),
+                    gender: None,
                 });
                 idx
             }
@@ -468,6 +820,82 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             list[idx].descriptions.push(d.clone());
         }
         assignment[m] = Some(idx);
+    }
+    // A surname that two people share ("Clinton" after "Hillary Clinton" and "Bill Clinton") is the one whose
+    // fuller name came last in the same paragraph, else the one the text names in full most often (on a tie,
+    // first): the person the story is about.
+    let shared = |name: &str| persons_by_surname.get(name).is_some_and(|p| p.len() > 1);
+    let fuller = |k: usize| -> Option<(&str, usize)> {
+        let e = assignment[k]?;
+        let name = &raw[k].2;
+        let surname = name.split_whitespace().last().filter(|_| name.contains(' '))?;
+        (shared(surname) && persons_by_surname[surname].contains(&e)).then_some((surname, e))
+    };
+    let mut full_mentions: HashMap<usize, (usize, usize)> = HashMap::new(); // entity -> (count, first raw index)
+    for k in 0..raw.len() {
+        if let Some((_, e)) = fuller(k) {
+            full_mentions.entry(e).or_insert((0, k)).0 += 1;
+        }
+    }
+    let mut last_fuller: HashMap<&str, (usize, usize)> = HashMap::new(); // surname -> (entity, paragraph)
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    let mut dominant_of: HashMap<&str, Option<usize>> = HashMap::new();
+    for k in 0..raw.len() {
+        if let Some((surname, e)) = fuller(k) {
+            last_fuller.insert(surname, (e, paragraph_of[raw[k].0]));
+            continue;
+        }
+        let name = raw[k].2.as_str();
+        if name.contains(' ') || !shared(name) || !assignment[k].is_some_and(|e| persons_by_surname[name].contains(&e))
+        {
+            continue;
+        }
+        let here = paragraph_of[raw[k].0];
+        let nearby = last_fuller.get(name).filter(|&&(_, p)| p == here).map(|&(e, _)| e);
+        let dominant = *dominant_of.entry(name).or_insert_with(|| {
+            persons_by_surname[name]
+                .iter()
+                .copied()
+                .filter_map(|e| full_mentions.get(&e).map(|&(n, first)| (e, n, first)))
+                .max_by_key(|&(_, n, first)| (n, std::cmp::Reverse(first)))
+                .map(|(e, _, _)| e)
+        });
+        if let Some(e) = nearby.or(dominant) {
+            chosen.push((k, e));
+        }
+    }
+    for (k, e) in chosen {
+        assignment[k] = Some(e);
+    }
+    // What the text says about each person, from every mention of them.
+    let mut roles_seen: HashSet<(usize, String)> = HashSet::new();
+    for (k, (before, after, gender)) in around.into_iter().enumerate() {
+        let Some(e) = assignment[k].filter(|&e| list[e].kind == EntityKind::Person) else {
+            continue;
+        };
+        let titles = raw[k].3.as_deref().map(|d| d.to_lowercase().replace('.', ""));
+        for role in [before, after, titles].into_iter().flatten() {
+            if roles_seen.insert((e, role.clone())) {
+                list[e].roles.push(role);
+            }
+        }
+        if list[e].gender.is_none() {
+            list[e].gender = gender;
+        }
+    }
+    // A person whose courtesy title says nothing: the gender of the given name, or of a Slavic surname's ending.
+    for e in list
+        .iter_mut()
+        .filter(|e| e.kind == EntityKind::Person && e.gender.is_none())
+    {
+        e.gender = gender_of_name(&e.name);
+    }
+    // A first name alone joins the person with that given name when the text says more of them than a name (a
+    // title, a role): "Bernie" is Senator Bernie Sanders; "Pew" is not "Pew Research".
+    for (m, e) in by_first_name {
+        if !list[e].roles.is_empty() || list[e].gender.is_some() || !list[e].descriptions.is_empty() {
+            assignment[m] = Some(e);
+        }
     }
     // Role mentions ("The US President") join the one person whose description fits: among the persons whose
     // descriptions have the role's rarest word, found through an index of description words.

@@ -15,6 +15,18 @@ pub fn date_value(v: &DateValue) -> Value {
 
 /// The reading as the JSON document of `livebrief read --json` and of the reports API: spans are half-open
 /// code-point offsets into `text`.
+///
+/// A quote's `speaker` keeps the mention as written beside the person it stands for:
+/// - `text` and `span`: the mention the quote is attributed to, as written ("he", "Trump", "the Florida
+///   senator", "officials");
+/// - `name`: the resolved speaker, a person under the fullest name the text gives ("Donald J. Trump" for
+///   "Mr. Trump", "he" or "the candidate"), an organisation's name, or `null` when the text names nobody (an
+///   unnamed group or person: "officials", "a spokesman", "they");
+/// - `kind`: `person`, `organization` (also for an unnamed one: "the ministry" without a named ministry), or
+///   `unknown`;
+/// - `resolved_by`: how — `name`, `first name`, `pronoun`, `relative pronoun`, `role` (a description that
+///   matched a role phrase the text gave the person), `role: the person the text is about`, `inherited` (a
+///   quotation that continues the previous one).
 pub fn reading_json(r: &Reading, published: &str, text: &str) -> Value {
     json!({
         "published": published,

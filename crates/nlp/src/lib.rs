@@ -1,6 +1,7 @@
 //! Report understanding: who said what, about whom, where and when.
 //!
-//! `read(text, published, &topics)` returns a [`Reading`]: sentences, quotes with kind, cue, speaker and
+//! `read(text, published, &topics)` returns a [`Reading`]: sentences, quotes with kind, cue, speaker (the
+//! mention as written and the person it stands for, under the fullest name the text gives: `speakers`) and
 //! date, entities with every mention, dates resolved against the publication date, topics with evidence,
 //! and the language. Pure: no IO, no clock. Spans are half-open offsets in Unicode code points into the
 //! text as given.
@@ -25,9 +26,11 @@
 //!   a mixed quote takes in, the earlier quote an unattributed one continues, the mention a speaker
 //!   overlaps, the person before a pronoun, the dates of a statement's sentence) is found by binary search in
 //!   lists kept in text order, or through an index; never by a scan over the whole list for each finding.
-//! - **Entities through indexes**: a name links to an entity through maps of names, place names and
-//!   surnames; a role phrase ("the US President", "the minister said") is matched against the persons whose
-//!   descriptions have its head noun, or its rarest word, not against every entity.
+//! - **Entities through indexes**: a name links to an entity through maps of names, place names, surnames
+//!   and given names; a role phrase ("the US President", "the minister said") is matched against the persons
+//!   whose descriptions or role phrases have its head noun, or its rarest word, not against every entity.
+//! - **Speakers through bounded look-backs** (`speakers`): a pronoun looks at most 24 person mentions back, a
+//!   description's "person the text is about" counts the last 16.
 //! - **Bounded lookarounds**: role words before a name (five), a name that signs a quotation after a dash or
 //!   in brackets (four words), a parenthesis after a name (eight tokens), the adjunct after a verb of saying
 //!   (forty tokens); the words a sentence says its statement was made "earlier" with are looked at once per
@@ -46,6 +49,7 @@ mod lexicon;
 pub mod names;
 mod orgs;
 mod quotes;
+mod speakers;
 mod text;
 mod topics;
 
@@ -81,76 +85,6 @@ impl CharIndex {
     }
     fn span(&self, (a, b): (usize, usize)) -> Span {
         (self.at(a), self.at(b))
-    }
-}
-
-/// Role phrases ("the US President", "the ministry") linked to entities: the one person whose description has
-/// the role noun and all the modifiers, else an organisation named by one of the words. Indexed by description
-/// word and by organisation name, so that a role costs the persons that share its head noun, not all entities.
-struct RoleIndex<'e> {
-    list: &'e [entities::Entity],
-    /// Every person's descriptions, lowercased and without dots.
-    normalized: Vec<Vec<String>>,
-    /// Description word -> the persons (in order, once each) that have it.
-    by_word: std::collections::HashMap<String, Vec<usize>>,
-    /// Lowercased organisation name -> the first organisation with it.
-    orgs: std::collections::HashMap<String, usize>,
-}
-
-impl<'e> RoleIndex<'e> {
-    fn norm(s: &str) -> String {
-        s.to_lowercase().replace('.', "")
-    }
-
-    fn new(list: &'e [entities::Entity]) -> Self {
-        let mut normalized = Vec::with_capacity(list.len());
-        let mut by_word: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
-        let mut orgs = std::collections::HashMap::new();
-        for (i, e) in list.iter().enumerate() {
-            let descriptions: Vec<String> = if e.kind == EntityKind::Person {
-                e.descriptions.iter().map(|d| Self::norm(d)).collect()
-            } else {
-                Vec::new()
-            };
-            for w in descriptions.iter().flat_map(|d| d.split_whitespace()) {
-                let persons = by_word.entry(w.to_string()).or_default();
-                if persons.last() != Some(&i) {
-                    persons.push(i);
-                }
-            }
-            normalized.push(descriptions);
-            if e.kind == EntityKind::Organization {
-                orgs.entry(e.name.to_lowercase()).or_insert(i);
-            }
-        }
-        RoleIndex {
-            list,
-            normalized,
-            by_word,
-            orgs,
-        }
-    }
-
-    /// The one person whose description has the head noun (the last word) as a word and every word in it.
-    fn person(&self, words: &[String]) -> Option<usize> {
-        let head = words.last()?;
-        let words: Vec<String> = words.iter().map(|w| Self::norm(w)).collect();
-        let mut fits = self.by_word.get(head)?.iter().copied().filter(|&e| {
-            self.normalized[e].iter().any(|d| {
-                d.split_whitespace().any(|w| w == head.as_str()) && words.iter().all(|w| d.contains(w.as_str()))
-            })
-        });
-        match (fits.next(), fits.next()) {
-            (Some(e), None) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// The first organisation named by one of the words.
-    fn organization(&self, words: &[String]) -> Option<usize> {
-        let found = words.iter().filter_map(|w| self.orgs.get(w).copied()).min();
-        debug_assert!(found.is_none_or(|e| self.list[e].kind == EntityKind::Organization));
-        found
     }
 }
 
@@ -190,85 +124,21 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
     let date_mentions = dates::find(text, &toks, published);
     let raw = quotes::find(text, &toks, &sent_toks);
 
-    // Mentions are apart and in order (one per run of capitalised words), so their ends are in order too: the
-    // mentions overlapping a span, and the last one before it, are found by binary search.
-    let person_mentions: Vec<&entities::Mention> = ents
-        .mentions
-        .iter()
-        .filter(|m| ents.list[m.entity].kind == EntityKind::Person)
-        .collect();
-    let last_person_before = |pos: usize| {
-        person_mentions[..person_mentions.partition_point(|m| m.end <= pos)]
-            .last()
-            .map(|m| m.entity)
-    };
-    let roles = RoleIndex::new(&ents.list);
+    let mut speakers = speakers::Resolver::new(text, &toks, &ents, &inside, &sent_bytes);
     // Whether a sentence says its statement was made "earlier", computed once per sentence.
     let mut said_earlier: Vec<Option<bool>> = vec![None; sent_toks.len()];
     let mut quotes_out: Vec<Quote> = Vec::new();
-    let mut last_speaker: Option<(usize, usize)> = None; // (entity, sentence)
     let mut last_date: Option<Date> = None;
     for q in &raw {
         let speaker = q.speaker.map(|np| {
-            let span_text = text[np.start..np.end].to_string();
-            // A person among the overlapping mentions wins ("Kremlin spokesman Pavel Orlov" is Orlov).
-            let from = ents.mentions.partition_point(|m| m.end <= np.start);
-            let to = ents.mentions.partition_point(|m| m.start < np.end).max(from);
-            let overlapping = ents.mentions[from..to]
-                .iter()
-                .filter(|m| m.start < np.end && np.start < m.end)
-                .max_by_key(|m| (ents.list[m.entity].kind == EntityKind::Person, m.start));
-            let (entity, via) = match np.kind {
-                _ if q.inherited => (last_speaker.map(|(e, _)| e), "inherited"),
-                quotes::NpKind::Name => (overlapping.map(|m| m.entity), "name"),
-                quotes::NpKind::Pronoun => {
-                    let lw = span_text.to_lowercase();
-                    if lw == "who" {
-                        // "Eva Stone, who said …": the person just before.
-                        (last_person_before(np.start), "relative pronoun")
-                    } else if matches!(lw.as_str(), "he" | "she") {
-                        // The previous quote's speaker if recent, else the nearest person mentioned before.
-                        let recent = last_speaker
-                            .filter(|&(_, s)| q.sentence.saturating_sub(s) <= 3)
-                            .map(|(e, _)| e);
-                        let nearest = last_person_before(np.start);
-                        (recent.or(nearest), "pronoun")
-                    } else {
-                        (None, "pronoun")
-                    }
-                }
-                quotes::NpKind::Role => {
-                    // "the US President": the one person whose description has the role noun and modifiers.
-                    let words: Vec<String> = span_text
-                        .split_whitespace()
-                        .map(|w| w.trim_end_matches("'s").to_lowercase())
-                        .filter(|w| !matches!(w.as_str(), "the" | "a" | "an"))
-                        .collect();
-                    match roles.person(&words) {
-                        Some(e) => (Some(e), "role"),
-                        None => (roles.organization(&words), "role"),
-                    }
-                }
-            };
-            let (name, kind) = match entity {
-                // The finder's base form (Ukrainian and Russian): the name as a person would look it up.
-                _ if q.base.is_some() => (q.base.clone(), entity.map_or("person", |e| ents.list[e].kind.as_str())),
-                Some(e) => (Some(ents.list[e].name.clone()), ents.list[e].kind.as_str()),
-                None if np.kind == quotes::NpKind::Name => {
-                    (Some(span_text.trim_end_matches("'s").to_string()), "person")
-                }
-                None => (None, "unknown"),
-            };
-            (
-                Speaker {
-                    name,
-                    span: idx.span((np.start, np.end)),
-                    text: span_text,
-                    kind: kind.to_string(),
-                    via: via.to_string(),
-                },
-                entity,
-            )
+            let r = speakers.resolve(np, q.inherited, q.base.as_deref());
+            Speaker {
+                name: r.name,
+                span: idx.span((np.start, np.end)),
+                text: text[np.start..np.end].to_string(),
+                kind: r.kind.to_string(),
+                via: r.via.to_string(),
+            }
         });
         // The statement's date: a date in the sentence outside the quoted content; none when the text says
         // it was said "earlier"; else the date of the previous statement in context, else publication.
@@ -308,13 +178,6 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
         };
         if in_sentence.is_some() {
             last_date = date;
-        }
-        let (speaker, entity) = match speaker {
-            Some((s, e)) => (Some(s), e),
-            None => (None, None),
-        };
-        if let Some(e) = entity {
-            last_speaker = Some((e, q.sentence));
         }
         let spans: Vec<Span> = q.spans.iter().map(|&sp| idx.span(sp)).collect();
         let qtext = q

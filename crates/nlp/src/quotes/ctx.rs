@@ -477,13 +477,33 @@ impl Ctx<'_> {
         }
         if capitalized(self.s, t) {
             let mut l = k;
-            while l + 1 < self.toks.len()
-                && self.same_sentence(l + 1, k)
-                && self.toks[l + 1].kind == Kind::Word
-                && (capitalized(self.s, &self.toks[l + 1]) || ROLE_NOUNS.contains(&self.word(l + 1).as_str()))
-                && !self.toks[l].text(self.s).ends_with("'s")
-            {
-                l += 1;
+            loop {
+                // A middle initial: "Dennis B. Ross".
+                if l > k
+                    && self.toks[l].text(self.s).chars().count() == 1
+                    && self
+                        .toks
+                        .get(l + 1)
+                        .is_some_and(|d| d.text(self.s) == "." && d.start == self.toks[l].end)
+                    && self
+                        .toks
+                        .get(l + 2)
+                        .is_some_and(|n| n.kind == Kind::Word && capitalized(self.s, n))
+                    && self.same_sentence(l + 2, k)
+                {
+                    l += 2;
+                    continue;
+                }
+                if l + 1 < self.toks.len()
+                    && self.same_sentence(l + 1, k)
+                    && self.toks[l + 1].kind == Kind::Word
+                    && (capitalized(self.s, &self.toks[l + 1]) || ROLE_NOUNS.contains(&self.word(l + 1).as_str()))
+                    && !self.toks[l].text(self.s).ends_with("'s")
+                {
+                    l += 1;
+                    continue;
+                }
+                break;
             }
             return Some(self.np(k, l, NpKind::Name));
         }

@@ -10,3 +10,4 @@ mod languages;
 mod names;
 mod seed;
 mod slow_inputs;
+mod speakers_polnear;
