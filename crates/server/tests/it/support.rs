@@ -73,6 +73,14 @@ impl TestApp {
         Self::build(dir, config, store).await
     }
 
+    /// An instance whose fetcher is `fetcher` (built on stub seams: `Fetcher::with_seams`).
+    pub async fn with_fetcher(fetcher: livebrief_fetch::Fetcher) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config_for(dir.path());
+        let store = Arc::new(SqliteStore::open(&dir.path().join("livebrief.db")).expect("open store"));
+        Self::build_with(dir, config, store, Some(fetcher)).await
+    }
+
     /// An instance on a given store (several instances may share one PostgreSQL database).
     pub async fn on_store(store: Arc<dyn livebrief_store::Store>) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -81,12 +89,25 @@ impl TestApp {
     }
 
     async fn build(dir: tempfile::TempDir, config: Config, store: Arc<dyn livebrief_store::Store>) -> TestApp {
+        Self::build_with(dir, config, store, None).await
+    }
+
+    async fn build_with(
+        dir: tempfile::TempDir,
+        config: Config,
+        store: Arc<dyn livebrief_store::Store>,
+        fetcher: Option<livebrief_fetch::Fetcher>,
+    ) -> TestApp {
         let clock = Arc::new(ManualClock::new(
             "2025-03-13T09:00:00Z".parse::<Timestamp>().expect("ts"),
         ));
         let app = App::new(store, clock.clone()).await.expect("app");
         let shutdown = CancellationToken::new();
-        let state = AppState::new(app, config, shutdown.clone()).await.expect("state");
+        let state = match fetcher {
+            Some(f) => AppState::with_fetcher(app, config, shutdown.clone(), f).await,
+            None => AppState::new(app, config, shutdown.clone()).await,
+        }
+        .expect("state");
         let router = livebrief_server::router(state.clone());
         TestApp {
             state,
