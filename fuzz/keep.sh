@@ -6,7 +6,7 @@
 # (extract), crates/content/tests/it/fuzz_corpus.rs (sanitize), crates/nlp/tests/it/fuzz_corpus.rs (read,
 # topics) and crates/server/tests/it/config.rs (config). Run after fuzz/run.sh TARGET.
 #   fuzz/keep.sh feed opml page
-# MAX=N keeps at most N inputs (the smallest first) where a merge keeps more.
+# MAX=N keeps at most N inputs (spread evenly over their sizes) where a merge keeps more.
 set -euo pipefail
 cd "$(dirname "$0")"
 for t in "$@"; do
@@ -19,8 +19,10 @@ import base64, os, sys
 src, out = sys.argv[1], sys.argv[2]
 names = sorted(os.listdir(src), key=lambda n: (os.path.getsize(os.path.join(src, n)), n))
 cap = int(os.environ.get("MAX", "0") or 0)
-if cap:
-    names = names[:cap]
+if cap and len(names) > cap:
+    # Evenly over the sizes, so the small and the larger inputs both stay.
+    names = [names[i * len(names) // cap] for i in range(cap)]
+print(f"{out}: {len(os.listdir(src))} after the merge", file=sys.stderr)
 names.sort()
 with open(out, "w") as f:
     for n in names:

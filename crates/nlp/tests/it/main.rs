@@ -3,6 +3,7 @@
 mod bad_input;
 mod cyrillic;
 mod dates;
+mod fuzz_corpus;
 mod golden;
 mod golden_passes;
 mod languages;
