@@ -22,7 +22,10 @@ case "$target" in
       for _ in $(seq 60); do printf '%s' "$unit"; done > "corpus/read/seed-repeated-$(printf '%s' "$unit" | cksum | cut -d' ' -f1).txt"
     done ;;
   topics)
-    (cd .. && cargo run -q --release -- topics) > corpus/topics/seed-defaults.txt ;;
+    # The default list as `livebrief topics` prints it (LB_BIN: a built binary, else one is built).
+    if [ ! -s corpus/topics/seed-defaults.txt ]; then
+      if [ -n "${LB_BIN:-}" ]; then "$LB_BIN" topics; else (cd .. && cargo run -q --release -- topics); fi > corpus/topics/seed-defaults.txt
+    fi ;;
   feed|opml|page)
     # The feed crate's own fixtures: every format, the hostile ones, OPML lists and pages.
     find ../crates/feed/tests -type f \( -name '*.xml' -o -name '*.json' -o -name '*.opml' -o -name '*.html' -o -name '*.rss' -o -name '*.atom' \) \
@@ -33,6 +36,11 @@ case "$target" in
     ext=$([ "$target" = kml ] && echo kml || echo geojson)
     for f in ../crates/map/tests/golden/*/input."$ext"; do cp "$f" "corpus/$target/seed-$(basename "$(dirname "$f")").$ext"; done
     if [ "$target" = geojson ] && [ -d ../../shared/data/deepstate ]; then cp ../../shared/data/deepstate/*.geojson corpus/geojson/; fi ;;
+  config)
+    # The documented example, a few variables after it, and the shapes the config test mangles.
+    awk '/^```toml$/{on=1; next} /^```$/{on=0} on' ../docs/configuration.md > corpus/config/seed-documented.toml
+    { cat corpus/config/seed-documented.toml; printf '\n---\nLIVEBRIEF_LISTEN=0.0.0.0:80\nLIVEBRIEF_FETCH_ALLOW=10.0.0.0/8,127.0.0.1:8081\nLIVEBRIEF_INGEST=yes\n'; } > corpus/config/seed-with-variables.txt
+    printf 'listen = "[::1]:8080"\nbase_url = "https://example.org/live/"\ntrusted_proxies = ["10.0.0.0/8", "::1"]\nfetch_allow = "192.168.0.0/16:8080"\nmax_body_bytes = 1048576\n' > corpus/config/seed-small.toml ;;
   sanitize)
 
     awk 'BEGIN{RS="\n#---\n"} {print > ("corpus/sanitize/seed-hostile-" NR ".html")}' ../crates/content/testdata/hostile-markup.txt ;;

@@ -26,6 +26,9 @@ echo "== dependencies (licences, sources, advisories)"
 echo "== building"
 cargo build --workspace --all-targets --locked
 
+echo "== fuzz targets (type-checked on stable; fuzz/run-all.sh runs them)"
+cargo check --manifest-path fuzz/Cargo.toml --locked --bins
+
 echo "== Rust tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast

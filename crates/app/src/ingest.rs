@@ -124,6 +124,15 @@ fn retry_after_secs(e: &FetchError) -> Option<i64> {
     e.retry_after().map(|d| d.as_secs().min(i64::MAX as u64) as i64)
 }
 
+/// Logs why a fetch of `url` failed when the caller is told less (`FetchError::detail`: the refused address, the
+/// name that did not resolve, the address that did not answer), escaped so that nothing from the URL or the
+/// network can write a log line of its own.
+pub(crate) fn log_fetch_detail(url: &str, e: &FetchError) {
+    if e.is_unreachable() {
+        tracing::info!(url = ?url, detail = ?e.detail(), code = e.code(), "could not reach the address");
+    }
+}
+
 impl From<FetchError> for Failure {
     fn from(e: FetchError) -> Self {
         Failure {
@@ -186,7 +195,10 @@ impl Ingest {
         let (outcome, items) = match self.fetcher.get(&source.url, &validators).await {
             Err(e) => (
                 PollOutcome::Failed {
-                    error: e.to_string(),
+                    error: {
+                        log_fetch_detail(&source.url, &e);
+                        e.to_string()
+                    },
                     retry_after_secs: retry_after_secs(&e),
                 },
                 Vec::new(),
@@ -393,7 +405,11 @@ impl Ingest {
     }
 
     async fn article(&self, job: &Job) -> Result<Report, Failure> {
-        let body = match self.fetcher.get(&job.item.url, &Validators::default()).await {
+        let fetched = self.fetcher.get(&job.item.url, &Validators::default()).await;
+        if let Err(e) = &fetched {
+            log_fetch_detail(&job.item.url, e);
+        }
+        let body = match fetched {
             Ok(f) => ReportBody::Html {
                 bytes: f.body.to_vec(),
                 http_charset: f.charset,

@@ -95,6 +95,14 @@ async fn look(f: livebrief_fetch::Fetched) -> Result<Look> {
     .map_err(|e| AppError::Invalid(format!("the page could not be read: {e}")))
 }
 
+/// What the caller is told when `url` cannot be checked or fetched: the same words whether the guard refused
+/// its address, its name did not resolve or nothing answered (`FetchError`'s `Display`); the full reason goes
+/// to the log, escaped.
+fn unfetchable(url: &str, e: &livebrief_fetch::FetchError) -> AppError {
+    crate::ingest::log_fetch_detail(url, e);
+    AppError::Invalid(format!("{url} could not be fetched: {e}"))
+}
+
 /// The most outlines one OPML import takes.
 pub const MAX_OPML_OUTLINES: usize = 2_000;
 
@@ -107,12 +115,11 @@ fn editors_only(actor: &Actor, what: &str) -> Result<()> {
 }
 
 impl Ingest {
-    /// The address checked against the guard: a refused one is an `Invalid` error that says why.
+    /// The address checked against the guard: a refused one is an `Invalid` error. It says why only when the
+    /// reason is in the URL itself (scheme, credentials, port); a refused address reads like one that does not
+    /// answer (`livebrief_fetch::UNREACHABLE`), and the reason goes to the log.
     async fn check(&self, url: &str) -> Result<()> {
-        self.fetcher()
-            .check_url(url)
-            .await
-            .map_err(|e| AppError::Invalid(format!("{url}: {e}")))
+        self.fetcher().check_url(url).await.map_err(|e| unfetchable(url, &e))
     }
 
     /// What `url` serves, fetched once: its kind, the address to poll (a page's own feed when it names one)
@@ -122,7 +129,7 @@ impl Ingest {
             .fetcher()
             .get(url, &Validators::default())
             .await
-            .map_err(|e| AppError::Invalid(format!("{url} could not be fetched: {e}")))?;
+            .map_err(|e| unfetchable(url, &e))?;
         match look(f).await? {
             Look::Feed(title) => Ok((SourceKind::Feed, url.to_string(), title)),
             Look::Page { feeds, title } => {
@@ -282,7 +289,13 @@ impl Ingest {
             let (fetcher, url, checks) = (self.fetcher().clone(), d.url.clone(), checks.clone());
             set.spawn(async move {
                 let _permit = checks.acquire_owned().await;
-                (i, fetcher.check_url(&url).await.map_err(|e| format!("{url}: {e}")))
+                (
+                    i,
+                    fetcher
+                        .check_url(&url)
+                        .await
+                        .map_err(|e| unfetchable(&url, &e).to_string()),
+                )
             });
         }
         let mut checked = vec![None; drafts.len()];

@@ -55,9 +55,18 @@ impl fmt::Display for UrlRefusal {
     }
 }
 
-/// Everything that can go wrong in a fetch. `Display` is written for an editor ("refused: 10.0.0.5 is a private
-/// address", "timed out after 10 s while connecting", "body larger than 8 MiB"); the source chain keeps the
-/// underlying error.
+/// What the caller is told when an address is refused by the guard, a host name does not resolve, or a
+/// connection cannot be made (refused, or timed out while resolving or connecting): one message for all, so
+/// that the answer cannot tell a private address from a missing name or a closed port (an attacker could map
+/// internal DNS and hosts with it). `FetchError::detail` keeps the reason for the server's log.
+pub const UNREACHABLE: &str = "could not reach the address";
+
+/// Everything that can go wrong in a fetch. `Display` is what a caller (an editor, the API, a source's health)
+/// may be shown: "timed out after 30 s while reading the body", "body larger than 8 MiB", "refused: only http
+/// and https URLs are fetched, not file" — but for everything that depends on where a host resolves or whether
+/// an address answers, the one `UNREACHABLE` message. `detail` is the full reason ("refused: intranet.example
+/// resolves to 10.0.0.5, a private address", "could not connect to 127.0.0.1:81"), for the server's log only;
+/// the source chain keeps the underlying error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FetchError {
@@ -70,25 +79,25 @@ pub enum FetchError {
     #[error("refused: {reason}")]
     RefusedUrl { url: String, reason: UrlRefusal },
     /// The guard refused an address the host resolved to (or the host is that address).
-    #[error("refused: {}", refused_message(host, *addr, refusal))]
+    #[error("{UNREACHABLE}")]
     Refused {
         host: String,
         addr: IpAddr,
         refusal: Refusal,
     },
-    #[error("could not resolve {host}")]
+    #[error("{UNREACHABLE}")]
     Dns {
         host: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("could not connect to {addr}")]
+    #[error("{UNREACHABLE}")]
     Connect {
         addr: SocketAddr,
         #[source]
         source: std::io::Error,
     },
-    #[error("timed out after {} while {phase}", human_duration(*after))]
+    #[error("{}", timeout_message(*after, *phase))]
     Timeout { after: Duration, phase: Phase },
     #[error("TLS with {host} failed")]
     Tls {
@@ -166,6 +175,33 @@ impl FetchError {
         }
     }
 
+    /// The full reason, for the server's log (never for a caller: see `UNREACHABLE`). Where `Display` gives
+    /// `UNREACHABLE`, this names the host, the address and why; elsewhere it is `Display`'s message. It may
+    /// hold text from the URL and the network: log it escaped (`?`).
+    pub fn detail(&self) -> String {
+        match self {
+            FetchError::Refused { host, addr, refusal } => {
+                format!("refused: {}", refused_message(host, *addr, refusal))
+            }
+            FetchError::Dns { host, .. } => format!("could not resolve {host}"),
+            FetchError::Connect { addr, .. } => format!("could not connect to {addr}"),
+            FetchError::Timeout { after, phase } => {
+                format!("timed out after {} while {phase}", human_duration(*after))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// Whether the caller is told only `UNREACHABLE` (the guard refused an address, a name did not resolve, or
+    /// no connection could be made).
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            FetchError::Refused { .. } | FetchError::Dns { .. } | FetchError::Connect { .. } => true,
+            FetchError::Timeout { phase, .. } => matches!(phase, Phase::Resolving | Phase::Connecting),
+            _ => false,
+        }
+    }
+
     /// Whether the guard refused the URL or an address (as opposed to the fetch failing).
     pub fn is_refused(&self) -> bool {
         matches!(self, FetchError::Refused { .. } | FetchError::RefusedUrl { .. })
@@ -190,6 +226,13 @@ impl FetchError {
             FetchError::BadEncoding { .. } => "bad_encoding",
             FetchError::Http { .. } => "http_status",
         }
+    }
+}
+
+fn timeout_message(after: Duration, phase: Phase) -> String {
+    match phase {
+        Phase::Resolving | Phase::Connecting => UNREACHABLE.to_string(),
+        _ => format!("timed out after {} while {phase}", human_duration(after)),
     }
 }
 

@@ -21,7 +21,9 @@
 //!   permit, so a hung, slow or rate-limited origin holds at most `per_origin_concurrency` global permits and
 //!   delays no other origin beyond that.
 //! - **Honest errors.** One `FetchError`: a message an editor can act on, `is_transient`, `retry_after`,
-//!   `code`, and the source chain.
+//!   `code`, and the source chain. A refused address, a name that does not resolve and an address that does
+//!   not answer all read `UNREACHABLE` ("could not reach the address"), so a caller cannot map internal DNS or
+//!   hosts with the fetcher; `FetchError::detail` gives the reason, for the server's log.
 //!
 //! HTTP/1.1 over hyper's connection API, with the fetcher's own connector (resolve → guard → connect → rustls
 //! with the ring provider and the Mozilla roots compiled in) and a small pool of idle keep-alive connections per
@@ -36,7 +38,7 @@ mod seams;
 
 use std::time::Duration;
 
-pub use error::{BoxError, FetchError, Phase, UrlRefusal};
+pub use error::{BoxError, FetchError, Phase, UNREACHABLE, UrlRefusal};
 pub use fetcher::Fetcher;
 pub use guard::{AllowRule, AllowRuleError, Embedding, Reason, Refusal, is_bad_port, refusal};
 pub use retry::parse_retry_after;

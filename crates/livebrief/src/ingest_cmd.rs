@@ -65,7 +65,7 @@ pub async fn add(ingest: &Arc<Ingest>, a: AddArgs<'_>) -> anyhow::Result<()> {
         None => None,
         Some(k) => Some(SourceKind::parse(k).with_context(|| format!("--kind {k:?}: expected feed or page"))?),
     };
-    let s = ingest
+    let added = ingest
         .add_source(
             &operator(),
             &slug,
@@ -78,7 +78,18 @@ pub async fn add(ingest: &Arc<Ingest>, a: AddArgs<'_>) -> anyhow::Result<()> {
                 ..SourceInput::url(a.url)
             },
         )
-        .await?;
+        .await;
+    let s = match added {
+        Ok(s) => s,
+        // The desk and the API are told only that the address could not be reached; the operator at the
+        // command line is told why the guard refused it (what the server's log would say).
+        Err(e) if e.to_string().contains(livebrief_fetch::UNREACHABLE) => match ingest.fetcher().check_url(a.url).await
+        {
+            Err(f) if f.is_refused() || f.is_unreachable() => anyhow::bail!("{e} ({})", f.detail()),
+            _ => return Err(e.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     println!(
         "added source #{} to {slug}: {} ({}, {})",
         s.id.0,

@@ -196,11 +196,26 @@ pub const KEYS: &[&str] = &{
 impl Config {
     /// Reads `file` (if given; it must then exist) and overlays the `LIVEBRIEF_*` variables from `env`.
     pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
-        let mut table = match file {
+        match file {
             Some(p) => {
                 let text =
                     std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?;
-                toml::from_str::<toml::Table>(&text).with_context(|| format!("parsing config file {}", p.display()))?
+                Self::read(Some((&text, p)), env)
+            }
+            None => Self::read(None, env),
+        }
+    }
+
+    /// The configuration in `text` (a TOML file's contents) with the `LIVEBRIEF_*` variables of `env` over it:
+    /// what `load` does once it has read the file (the `config` fuzz target and its kept corpus use this).
+    pub fn from_toml_str(text: &str, env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
+        Self::read(Some((text, Path::new("livebrief.toml"))), env)
+    }
+
+    fn read(file: Option<(&str, &Path)>, env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
+        let mut table = match file {
+            Some((text, p)) => {
+                toml::from_str::<toml::Table>(text).with_context(|| format!("parsing config file {}", p.display()))?
             }
             None => toml::Table::new(),
         };
@@ -246,11 +261,41 @@ impl Config {
             table.insert(name.to_string(), value);
         }
         let raw: Raw = toml::Value::Table(table).try_into().with_context(|| match file {
-            Some(p) => format!("config file {} or LIVEBRIEF_* variables", p.display()),
+            Some((_, p)) => format!("config file {} or LIVEBRIEF_* variables", p.display()),
             None => "LIVEBRIEF_* variables".to_string(),
         })?;
         raw.validate()
     }
+}
+
+/// The `config` fuzz target's check, also replayed over its kept corpus by the tests: `data` is TOML text, then
+/// after a line `---` one `LIVEBRIEF_*=value` variable a line. Reading it gives a configuration or an error,
+/// never a panic, and a configuration it gives keeps its own bounds and builds a fetcher.
+#[doc(hidden)]
+pub fn check_any_config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (toml_text, vars) = match text.split_once("\n---\n") {
+        Some((t, v)) => (t, v),
+        None => (text.as_ref(), ""),
+    };
+    let env: BTreeMap<String, String> = vars
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    if let Ok(c) = Config::from_toml_str(toml_text, &env) {
+        assert!(
+            (1024..=64 * 1024 * 1024).contains(&c.max_body_bytes),
+            "{}",
+            c.max_body_bytes
+        );
+        assert!((1..=300).contains(&c.sse_heartbeat_secs));
+        assert!(c.login_max_failures >= 1 && c.login_window_secs >= 1);
+        assert!(matches!(c.base_url.scheme(), "http" | "https"));
+        let _ = c.fetch.fetch_config();
+    }
+    // Whatever the file says, an empty environment and no file is the default configuration.
+    let _ = Config::from_toml_str("", &BTreeMap::new()).expect("the empty file is a configuration");
 }
 
 impl Raw {

@@ -45,10 +45,21 @@ impl Deref for AppState {
 impl AppState {
     /// Builds the state and starts the task that renders public events for the live streams.
     pub async fn new(app: Arc<App>, config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
+        let fetcher = livebrief_fetch::Fetcher::new(config.fetch.fetch_config())?;
+        Self::with_fetcher(app, config, shutdown, fetcher).await
+    }
+
+    /// Like `new`, with the fetcher given (tests pass one built on a stub resolver and connector,
+    /// `livebrief_fetch::Fetcher::with_seams`); `config.fetch` is then not read.
+    pub async fn with_fetcher(
+        app: Arc<App>,
+        config: Config,
+        shutdown: CancellationToken,
+        fetcher: livebrief_fetch::Fetcher,
+    ) -> anyhow::Result<AppState> {
         let mut secret = vec![0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
         let key = app.store().setting_or_init("csrf_key", secret).await?;
-        let fetcher = livebrief_fetch::Fetcher::new(config.fetch.fetch_config())?;
         let ingest = Ingest::new(
             app.clone(),
             fetcher,

@@ -1,3 +1,5 @@
+mod fuzz_corpus;
+
 use livebrief_content::testing::{find_active_content, hostile_corpus};
 use livebrief_content::{excerpt, plain_text, render, sanitize};
 use livebrief_model::BodyFormat;

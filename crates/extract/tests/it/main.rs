@@ -2,4 +2,5 @@
 
 mod bad_input;
 mod devset;
+mod fuzz_corpus;
 mod golden;

@@ -362,7 +362,8 @@ async fn connection_refused_is_a_transient_connect_error() {
         .await
         .expect_err("refused");
     assert!(matches!(e, FetchError::Connect { .. }) && e.is_transient(), "{e:?}");
-    assert_eq!(e.to_string(), format!("could not connect to 127.0.0.1:{port}"));
+    assert_eq!(e.detail(), format!("could not connect to 127.0.0.1:{port}"));
+    assert_eq!(e.to_string(), livebrief_fetch::UNREACHABLE);
 }
 
 /// `/r/N` redirects to `/r/N-1`, `/r/0` to `/final`.

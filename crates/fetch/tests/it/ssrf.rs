@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use livebrief_fetch::{FetchConfig, FetchError, Fetcher, Reason, UrlRefusal, Validators};
+use livebrief_fetch::{FetchConfig, FetchError, Fetcher, Reason, UNREACHABLE, UrlRefusal, Validators};
 
 use crate::support::{RecordingConnector, Reply, StubResolver, rule, sa, serve, within};
 
@@ -17,6 +17,7 @@ fn resolver() -> Arc<StubResolver> {
         ("v6private.test", &["fd12:3456::1"]),
         ("mapped.test", &["::ffff:192.168.0.1"]),
         ("localhost", &["127.0.0.1", "::1"]),
+        ("mixed-family.test", &["93.184.216.34", "fd12::1"]),
     ])
 }
 
@@ -120,7 +121,14 @@ async fn check_url_refuses_with_the_reason_and_connects_to_nothing() {
     ];
     for (url, message) in cases {
         let e = within(f.check_url(url)).await.expect_err(url);
-        assert_eq!(e.to_string(), *message, "{url}");
+        assert_eq!(e.detail(), *message, "{url}");
+        // The caller is told the reason only when it lies in the URL itself (scheme, credentials, port).
+        let told = if message.contains(" is ") || message.contains(" resolves to ") {
+            UNREACHABLE
+        } else {
+            message
+        };
+        assert_eq!(e.to_string(), told, "{url}");
         assert!(e.is_refused() && !e.is_transient(), "{url}: {e:?}");
         assert_eq!(e.code(), "refused");
     }
@@ -146,7 +154,7 @@ async fn check_url_refuses_with_the_reason_and_connects_to_nothing() {
     let e = within(net.check_url("http://rebind.test:25/"))
         .await
         .expect_err("port 25");
-    assert_eq!(e.to_string(), "refused: port 25 belongs to another protocol");
+    assert_eq!(e.detail(), "refused: port 25 belongs to another protocol");
     assert!(within(net.check_url("http://10.0.0.5:25/")).await.is_ok(), "named port");
     assert_eq!(conn.attempts(), vec![], "check_url never connects");
 
@@ -154,7 +162,8 @@ async fn check_url_refuses_with_the_reason_and_connects_to_nothing() {
         .await
         .expect_err("no such host");
     assert!(matches!(e, FetchError::Dns { .. }) && e.is_transient(), "{e:?}");
-    assert_eq!(e.to_string(), "could not resolve nxdomain.test");
+    assert_eq!(e.detail(), "could not resolve nxdomain.test");
+    assert_eq!(e.to_string(), UNREACHABLE, "a missing name looks like a refused one");
     for bad in ["not a url", "http://", "/relative/path"] {
         let e = within(f.check_url(bad)).await.expect_err(bad);
         assert!(matches!(e, FetchError::InvalidUrl { .. }), "{bad}: {e:?}");
@@ -181,7 +190,8 @@ async fn refused_hosts_are_never_connected_to_and_allowed_ones_are_connected_to_
         .await
         .expect_err("stub network");
     assert!(matches!(e, FetchError::Connect { .. }) && e.is_transient(), "{e:?}");
-    assert_eq!(e.to_string(), "could not connect to 93.184.216.34:80");
+    assert_eq!(e.detail(), "could not connect to 93.184.216.34:80");
+    assert_eq!(e.to_string(), UNREACHABLE, "a closed port looks like a refused address");
     assert_eq!(conn.attempts(), vec![sa("93.184.216.34:80")]);
 }
 
@@ -200,10 +210,7 @@ async fn dns_rebinding_is_caught_on_the_address_actually_used() {
     let e = within(f.get("http://flip.test/", &Validators::default()))
         .await
         .expect_err("rebound");
-    assert_eq!(
-        e.to_string(),
-        "refused: flip.test resolves to 10.0.0.7, a private address"
-    );
+    assert_eq!(e.detail(), "refused: flip.test resolves to 10.0.0.7, a private address");
     assert_eq!(conn.attempts(), vec![]);
     assert_eq!(
         *resolver.calls.lock().expect("lock"),
@@ -219,7 +226,7 @@ async fn without_an_allow_rule_the_local_fixture_is_refused_and_with_the_guard_o
     let e = within(f.get(&server.url("/"), &Validators::default()))
         .await
         .expect_err("loopback");
-    assert_eq!(e.to_string(), "refused: 127.0.0.1 is a loopback address");
+    assert_eq!(e.detail(), "refused: 127.0.0.1 is a loopback address");
     assert_eq!(conn.attempts(), vec![]);
 
     let off = guarded(
@@ -310,6 +317,14 @@ async fn every_redirect_hop_is_checked() {
             "refused: only http and https URLs are fetched, not file",
         ),
         (
+            "gopher://127.0.0.1:6379/_INFO".into(),
+            "refused: only http and https URLs are fetched, not gopher",
+        ),
+        (
+            "http://mixed-family.test/".into(),
+            "refused: mixed-family.test resolves to fd12::1, a unique-local address",
+        ),
+        (
             "http://user:pw@public.test/".into(),
             "refused: URLs with a user name or password are not fetched",
         ),
@@ -319,7 +334,10 @@ async fn every_redirect_hop_is_checked() {
         let f = guarded(cfg.clone(), resolver(), conn.clone());
         let start = server.url(&format!("/to/{target}"));
         let e = within(f.get(&start, &Validators::default())).await.expect_err(target);
-        assert_eq!(e.to_string(), *message, "redirect to {target}");
+        assert_eq!(e.detail(), *message, "redirect to {target}");
+        if matches!(e, FetchError::Refused { .. }) {
+            assert_eq!(e.to_string(), UNREACHABLE, "redirect to {target}");
+        }
         assert!(e.is_refused(), "{target}: {e:?}");
         assert_eq!(
             conn.attempts(),
@@ -371,7 +389,12 @@ async fn a_connect_that_never_completes_times_out_and_the_next_address_is_tried(
     let e = within(f.get(&format!("http://blackhole.test:{port}/"), &Validators::default()))
         .await
         .expect_err("hang");
-    assert_eq!(e.to_string(), "timed out after 300 ms while connecting");
+    assert_eq!(e.detail(), "timed out after 300 ms while connecting");
+    assert_eq!(
+        e.to_string(),
+        UNREACHABLE,
+        "a black-holed address looks like a refused one"
+    );
     assert!(e.is_transient());
 
     let got = within(f.get(&format!("http://fallback.test:{port}/"), &Validators::default()))

@@ -4,6 +4,7 @@ mod bad_input;
 mod base;
 mod cyrillic;
 mod dates;
+mod fuzz_corpus;
 mod golden;
 mod golden_passes;
 mod languages;

@@ -73,8 +73,11 @@ enum Obj {
     Published,
     /// An editor's entry in `war`, published and then retracted.
     Retracted,
-    /// A published entry of the briefing `peace`, asked for under `war` where the path names a briefing.
+    /// A published entry of the briefing `peace`, asked for under `war` where the path names a briefing; for
+    /// reports, developments and sources, one of `peace` (their routes name no briefing).
     OtherBriefing,
+    /// A report `dave` (another contributor) sent in, in `war`.
+    ForeignReport,
     /// An entry id that does not exist.
     NoEntry,
     /// A development, report, source, parked job, speaker or asset that exists.
@@ -95,6 +98,10 @@ const ENTRIES: &[Obj] = &[
 ];
 const SLUGS: &[Obj] = &[Obj::Briefing, Obj::NoBriefing];
 const THINGS: &[Obj] = &[Obj::Existing, Obj::Missing];
+/// Developments and sources: of `war`, of `peace`, missing.
+const NEWSROOM: &[Obj] = &[Obj::Existing, Obj::OtherBriefing, Obj::Missing];
+/// Reports: an editor's, another contributor's (`dave`'s), one of `peace`, missing.
+const REPORTS: &[Obj] = &[Obj::Existing, Obj::ForeignReport, Obj::OtherBriefing, Obj::Missing];
 const NOTHING: &[Obj] = &[Obj::Nothing];
 
 /// The status classes the rules speak in.
@@ -225,6 +232,15 @@ fn command(who: Who, obj: Obj, action: &str) -> Expect {
         "key" => Expect::Ok,
         "retract" => state_ok(status == Status::Published),
         other => panic!("no rule for the entry command {other:?}"),
+    }
+}
+
+/// A development decision: across briefings refused, else done.
+fn across(action: &str) -> Expect {
+    if action.ends_with("-across") {
+        Expect::Refused
+    } else {
+        Expect::Ok
     }
 }
 
@@ -366,10 +382,17 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         ("POST", "/desk/e/{id}/{action}") => v(ENTRIES, ENTRY_ACTIONS, |w, o, a| {
             on_entry(w, o, true, |_| command(w, o, a))
         }),
-        ("GET", "/desk/d/{id}" | "/desk/d/{id}/row") => p(THINGS, |w, o, _| on_thing(w, o, false, Expect::Ok)),
-        // Dismissing a development is an editor's decision.
-        ("POST", "/desk/d/{id}/{action}") => v(THINGS, &["dismiss"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
-        ("POST", "/desk/sources/{id}/{action}") => v(THINGS, &["disable"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
+        // Developments and sources have no briefing in their paths: one of another briefing is reached by its
+        // id like any other (every desk role works on every briefing).
+        ("GET", "/desk/d/{id}" | "/desk/d/{id}/row") => p(NEWSROOM, |w, o, _| on_thing(w, o, false, Expect::Ok)),
+        // Dismissing and merging a development are an editor's decisions; a merge into a development of
+        // another briefing is refused ("merge-across").
+        ("POST", "/desk/d/{id}/{action}") => v(NEWSROOM, &["dismiss", "merge-across"], |w, o, a| {
+            on_thing(w, o, true, across(a))
+        }),
+        ("POST", "/desk/sources/{id}/{action}") => {
+            v(NEWSROOM, &["disable"], |w, o, _| on_thing(w, o, true, Expect::Ok))
+        }
         ("POST", "/desk/jobs/{id}/retry") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("POST", "/desk/speakers/{id}/{action}") => v(THINGS, &["rename"], |w, o, _| on_thing(w, o, true, Expect::Ok)),
 
@@ -407,9 +430,17 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
             | "/api/v1/briefings/{slug}/sources/opml"
             | "/api/v1/briefings/{slug}/jobs",
         ) => p(SLUGS, |w, o, _| on_slug(w, o, true, false, Expect::Ok)),
-        ("POST", "/api/v1/briefings/{slug}/entries" | "/api/v1/briefings/{slug}/reports") => {
-            p(SLUGS, |w, o, _| on_slug(w, o, true, false, Expect::Ok))
-        }
+        ("POST", "/api/v1/briefings/{slug}/entries") => p(SLUGS, |w, o, _| on_slug(w, o, true, false, Expect::Ok)),
+        // Anyone signed in sends reports in; sending the address of another contributor's report again
+        // ("foreign-url": `dave`'s) replaces it only for an editor, and is a conflict for a contributor.
+        ("POST", "/api/v1/briefings/{slug}/reports") => v(SLUGS, &["", "foreign-url"], |w, o, a| {
+            let then = if a == "foreign-url" && !w.editor() {
+                Expect::Refused
+            } else {
+                Expect::Ok
+            };
+            on_slug(w, o, true, false, then)
+        }),
         ("POST", "/api/v1/briefings/{slug}/sources" | "/api/v1/briefings/{slug}/sources/opml") => {
             p(SLUGS, |w, o, _| on_slug(w, o, true, true, Expect::Allowed))
         }
@@ -433,11 +464,17 @@ fn plan(method: &Method, path: &str) -> Option<Plan> {
         ("POST", "/api/v1/entries/{id}/retract") => {
             p(ENTRIES, |w, o, _| on_entry(w, o, true, |_| command(w, o, "retract")))
         }
-        ("GET", "/api/v1/reports/{id}" | "/api/v1/developments/{id}") => {
-            p(THINGS, |w, o, _| on_thing(w, o, false, Expect::Ok))
+        // Reports are the desk's to read, whoever sent them in and whatever their briefing.
+        ("GET", "/api/v1/reports/{id}") => p(REPORTS, |w, o, _| on_thing(w, o, false, Expect::Ok)),
+        ("GET", "/api/v1/developments/{id}") => p(NEWSROOM, |w, o, _| on_thing(w, o, false, Expect::Ok)),
+        // Decisions are editors'; merging into, or moving a report to, a development of another briefing is
+        // refused.
+        ("POST", "/api/v1/developments/{id}/decisions") => {
+            v(NEWSROOM, &["dismiss", "merge-across", "move-across"], |w, o, a| {
+                on_thing(w, o, true, across(a))
+            })
         }
-        ("POST", "/api/v1/developments/{id}/decisions") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
-        ("PATCH" | "DELETE", "/api/v1/sources/{id}") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
+        ("PATCH" | "DELETE", "/api/v1/sources/{id}") => p(NEWSROOM, |w, o, _| on_thing(w, o, true, Expect::Ok)),
         ("POST", "/api/v1/jobs/{id}/retry") => p(THINGS, |w, o, _| on_thing(w, o, true, Expect::Ok)),
         _ => None,
     }
@@ -454,6 +491,13 @@ struct World {
     shared_report: i64,
     shared_dev: i64,
     shared_source: i64,
+    /// `dave`'s report in `war` (and its address), and a report, development and source of `peace`.
+    foreign_report: (i64, String),
+    other_report: i64,
+    other_dev: i64,
+    other_source: i64,
+    /// The report of the development made last by `development` (for "move-across").
+    last_dev_report: i64,
     /// A speaker with a published quote (from an approved development).
     speaker: i64,
     serial: u32,
@@ -466,7 +510,7 @@ impl World {
         let eda = t.user("eda", Role::Editor).await;
         let cora = t.user("cora", Role::Contributor).await;
         t.user("ada", Role::Admin).await;
-        t.user("dave", Role::Contributor).await;
+        let dave = t.user("dave", Role::Contributor).await;
         for (slug, title) in [("war", "War"), ("peace", "Peace")] {
             let r = t
                 .api(
@@ -490,6 +534,11 @@ impl World {
             shared_report: 0,
             shared_dev: 0,
             shared_source: 0,
+            foreign_report: (0, String::new()),
+            other_report: 0,
+            other_dev: 0,
+            other_source: 0,
+            last_dev_report: 0,
             speaker: 0,
             serial: 0,
             actors: Vec::new(),
@@ -510,6 +559,20 @@ impl World {
         }
         (w.shared_report, w.shared_dev) = w.development().await;
         w.shared_source = w.source().await;
+        (w.other_report, w.other_dev) = w.development_in("peace").await;
+        w.other_source = w.source_in("peace").await;
+        let n = w.next();
+        let url = format!("https://example.org/dave{n}");
+        let r =
+            w.t.api(
+                Method::POST,
+                "/api/v1/briefings/war/reports",
+                Some(&dave),
+                Some(json!({"text": format!("Report {n}: the governor said the school reopened."), "url": url})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        w.foreign_report = (r.json()["id"].as_i64().expect("id"), url);
         w.speaker = w.speaker().await;
         // The map fixture: `occupied` on two dates of `war`.
         let tok = w.token(Who::EditorToken).to_string();
@@ -610,8 +673,13 @@ impl World {
         e.id.0
     }
 
-    /// A fresh report in its own development: (report id, development id).
+    /// A fresh report in its own development of `war`: (report id, development id).
     async fn development(&mut self) -> (i64, i64) {
+        self.development_in("war").await
+    }
+
+    /// A fresh report in its own development of `slug`: (report id, development id).
+    async fn development_in(&mut self, slug: &str) -> (i64, i64) {
         let n = self.next();
         // Words of its own, so the report does not join another development.
         let text: String = (0..40).map(|i| format!("Zq{n}w{i} ")).collect::<String>() + "said the mayor.";
@@ -620,24 +688,29 @@ impl World {
             .t
             .api(
                 Method::POST,
-                "/api/v1/briefings/war/reports",
+                &format!("/api/v1/briefings/{slug}/reports"),
                 Some(&tok),
                 Some(json!({"text": text, "url": format!("https://example.org/r{n}"), "published": "2025-03-13"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let report = r.json()["id"].as_i64().expect("id");
-        let dev = self.newest_development(&tok).await;
+        let dev = self.newest_development_in(slug, &tok).await;
+        self.last_dev_report = report;
         (report, dev)
     }
 
     /// The id of the development made last in the briefing `war`.
     async fn newest_development(&self, tok: &str) -> i64 {
+        self.newest_development_in("war", tok).await
+    }
+
+    async fn newest_development_in(&self, slug: &str, tok: &str) -> i64 {
         let devs = self
             .t
             .api(
                 Method::GET,
-                "/api/v1/briefings/war/developments?limit=100",
+                &format!("/api/v1/briefings/{slug}/developments?limit=100"),
                 Some(tok),
                 None,
             )
@@ -688,8 +761,12 @@ impl World {
     }
 
     async fn source(&mut self) -> i64 {
+        self.source_in("war").await
+    }
+
+    async fn source_in(&mut self, slug: &str) -> i64 {
         let n = self.next();
-        let b = self.t.state.app.briefing("war").expect("war").0;
+        let b = self.t.state.app.briefing(slug).expect("briefing").0;
         self.t
             .state
             .app
@@ -735,19 +812,29 @@ impl World {
                 _ => self.entry(obj).await,
             }
         } else if path.contains("/reports/{id}") {
-            self.shared_report
+            match obj {
+                Obj::ForeignReport => self.foreign_report.0,
+                Obj::OtherBriefing => self.other_report,
+                _ => self.shared_report,
+            }
         } else if path.contains("/d/{id}") || path.contains("/developments/{id}") {
-            if fresh {
-                self.development().await.1
-            } else {
-                self.shared_dev
+            let slug = if obj == Obj::OtherBriefing { "peace" } else { "war" };
+            match (fresh, obj) {
+                (true, _) => self.development_in(slug).await.1,
+                (false, Obj::OtherBriefing) => self.other_dev,
+                (false, _) => self.shared_dev,
             }
         } else if path.contains("/jobs/{id}") {
             self.parked_job().await
         } else if path.contains("/quotes/{id}") || path.contains("/speakers/{id}") {
             self.speaker
         } else if path.contains("/sources/{id}") {
-            if fresh { self.source().await } else { self.shared_source }
+            let slug = if obj == Obj::OtherBriefing { "peace" } else { "war" };
+            match (fresh, obj) {
+                (true, _) => self.source_in(slug).await,
+                (false, Obj::OtherBriefing) => self.other_source,
+                (false, _) => self.shared_source,
+            }
         } else if path.contains("/tokens/{id}") {
             // A token of `dave`, who is none of the principals.
             let (dave, _) = self
@@ -776,7 +863,7 @@ impl World {
     /// The request a real client of this principal would send.
     async fn request(&mut self, method: &Method, path: &str, who: Who, obj: Obj, variant: &str) -> Request<Body> {
         let fresh = *method != Method::GET;
-        let mut concrete = path.replace("{action}", variant);
+        let mut concrete = path.replace("{action}", variant.strip_suffix("-across").unwrap_or(variant));
         if concrete.contains("{slug}") {
             let slug = if obj == Obj::NoBriefing { "no-such" } else { "war" };
             concrete = concrete.replace("{slug}", slug);
@@ -828,11 +915,27 @@ impl World {
                 .issue(&livebrief_app::token_hash(self.token(who)), now),
             (None, _) => self.t.state.csrf.issue(&[], now),
         };
+        // A development of the other briefing than the object's, for the "-across" decisions.
+        let across_to = if obj == Obj::OtherBriefing {
+            self.shared_dev
+        } else {
+            self.other_dev
+        };
         if path.starts_with("/api/") {
             if session_token.is_some() && *method != Method::GET {
                 b = b.header("x-csrf-token", &csrf);
             }
-            let body = api_body(method, path, n);
+            let body = match (path, variant) {
+                (_, "merge-across") => Some(json!({"action": "merge", "into": across_to})),
+                (_, "move-across") => {
+                    Some(json!({"action": "move_report", "report": self.last_dev_report, "into": across_to}))
+                }
+                (_, "foreign-url") => Some(json!({
+                    "text": format!("Report {n}: the governor said the school reopened again."),
+                    "url": self.foreign_report.1,
+                })),
+                _ => api_body(method, path, n),
+            };
             if !cookies.is_empty() {
                 b = b.header(header::COOKIE, cookies.join("; "));
             }
@@ -886,6 +989,7 @@ impl World {
                 fields.push(("date", "2025-03-02".into()));
                 fields.push(("geojson", square(n).to_string()));
             }
+            "/desk/d/{id}/{action}" if variant == "merge-across" => fields.push(("into_id", across_to.to_string())),
             "/desk/d/{id}/{action}" => fields.push(("reason", "Not news.".into())),
             "/desk/speakers/{id}/{action}" => fields.push(("name", format!("Someone {n}"))),
             _ => {}

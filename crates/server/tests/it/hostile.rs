@@ -5,7 +5,9 @@ use axum::http::{Method, StatusCode};
 use livebrief_content::testing::{find_active_content, hostile_corpus};
 use serde_json::json;
 
-use crate::support::TestApp;
+use livebrief_model::Role;
+
+use crate::support::{PASSWORD, TestApp, form_csrf, page_for_checking};
 
 /// The parts of a page where outside text lands: the title, headings, summary, navigation lists
 /// (key events, topics) and every entry. The page's own markup around them is not outside input.
@@ -173,4 +175,87 @@ async fn hostile_markup_never_reaches_a_page_or_feed() {
     }
     let revs = t.get_cookie(&format!("/desk/e/{}/revisions", ids[0]), &s).await.text();
     check("revisions", &outside_regions(&revs));
+}
+
+/// Checks a whole desk page: its main part with the page's own forms read too (`page_for_checking`), and no
+/// hostile snippet in it as it was written.
+fn check_page(what: &str, html: &str) {
+    let page = page_for_checking(html);
+    check(what, &page);
+    for h in hostile_corpus() {
+        let one_line: String = h.chars().filter(|c| !c.is_control()).collect();
+        for s in [h, one_line.as_str()] {
+            if s.len() > 12 && s.contains('<') {
+                assert!(
+                    !page.contains(s),
+                    "{what}: a hostile snippet reached the page as written: {s}"
+                );
+            }
+        }
+    }
+}
+
+/// Token names are free text (1 to 100 characters on one line) that their owner types and an admin sees on
+/// `/desk/tokens` with everyone's tokens; the form's answers echo what was typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_token_names_are_inert_on_the_tokens_page() {
+    let t = TestApp::new().await;
+    t.user("ada", Role::Admin).await;
+    let dave_token = t.user("dave", Role::Contributor).await;
+    let dave = t.login("dave", PASSWORD).await;
+    let ada = t.login("ada", PASSWORD).await;
+    let corpus = hostile_corpus();
+    let mut created = 0;
+    for (i, h) in corpus.iter().enumerate() {
+        let name: String = h.chars().filter(|c| !c.is_control()).take(100).collect();
+        let page = t.get_cookie("/desk/tokens", &dave).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = form_csrf(&page.text());
+        // Through the desk's form: the answer lists the new token by its name.
+        let r = t
+            .post_form("/desk/tokens", &dave, &[("csrf", &csrf), ("name", &name)])
+            .await;
+        if name.trim().is_empty() {
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        } else {
+            assert_eq!(r.status, StatusCode::OK, "{name:?}: {}", r.text());
+            created += 1;
+        }
+        check_page(&format!("the answer to token name {i}"), &r.text());
+        // Through the API.
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/tokens",
+                Some(&dave_token),
+                Some(json!({"name": format!("api {name}").chars().take(100).collect::<String>()})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        created += 1;
+        // What the form echoes when it refuses: the name as typed (several lines, or too long), and the days.
+        for (field, value) in [
+            ("name", h.to_string()),
+            ("name", h.repeat(20)),
+            ("expires_in_days", h.to_string()),
+        ] {
+            let mut fields = vec![("csrf", csrf.clone()), ("name", format!("refused {i}"))];
+            match field {
+                "name" => fields[1].1 = value,
+                _ => fields.push((field, value)),
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = t.post_form("/desk/tokens", &dave, &fields).await;
+            check_page(&format!("the answer refusing {field} {i}"), &r.text());
+        }
+    }
+    // The owner sees their tokens; an admin sees everyone's, with the owner.
+    for (who, cookie) in [("dave", &dave), ("ada", &ada)] {
+        let page = t.get_cookie("/desk/tokens", cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        let rows = html.matches("<tr id=\"token-").count();
+        assert!(rows >= created, "{who} sees {rows} of {created} tokens");
+        check_page(&format!("{who}'s tokens page"), &html);
+    }
 }

@@ -23,4 +23,5 @@ mod quotes;
 mod reports;
 mod sessions;
 mod sse;
+mod unreachable;
 mod visibility;

@@ -330,9 +330,10 @@ async fn hostile_property_strings_never_reach_a_page() {
     }
 }
 
-/// The page without the server's own markup that the checker counts as active: its `<script src="/static/…">`,
-/// the date form (dates and layer names only)
-/// tags, and the SVG drawings, which are built from numbers (each checked here to hold no outside text).
+/// The page without the server's own markup that the checker counts as active: its `<script src="/static/…">`
+/// tags, and the SVG drawings, which are built from numbers (each checked here to hold no outside text). Its
+/// forms are kept, their form-control tags renamed (`support::page_for_checking`): the checker reads their
+/// attributes like any other.
 fn without_own_scripts(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
@@ -349,6 +350,11 @@ fn without_own_scripts(html: &str) -> String {
         out.push_str(&rest[..i]);
         let end = rest[i..].find(close).expect("closes") + i + close.len();
         let block = &rest[i..end];
+        if close == "</form>" {
+            // The page's own form is kept for the checker, its form-control tags renamed so that what it
+            // would flag as a tag is not flagged, while every attribute (values, handlers, actions) still is.
+            out.push_str(&crate::support::page_for_checking(block));
+        }
         if close == "</svg>" {
             let handler = block.split_whitespace().any(|w| w.starts_with("on") && w.contains('='));
             assert!(
@@ -731,4 +737,80 @@ async fn figures_missing_for_older_layers_are_computed_once_and_stored() {
         t.get("/api/v1/briefings/war/map/layers/occupied/series").await.json(),
         s
     );
+}
+
+/// The desk's upload page (`/desk/b/{slug}/map`) with hostile text in every field it takes and echoes: the
+/// layer name, the date, and the file (GeoJSON feature names and properties, KML names, text that is no
+/// layer at all); its answers (the import report, the errors) and the page's own form are checked, form
+/// attributes included.
+#[tokio::test]
+async fn hostile_input_on_the_desk_upload_page_is_inert() {
+    let t = TestApp::new().await;
+    t.with_briefing().await;
+    let cookie = t.login("eda", PASSWORD).await;
+    let csrf = form_csrf(&t.get_cookie("/desk/b/war/map", &cookie).await.text());
+    let mut pages = Vec::new();
+    let mut stored = 0;
+    for (i, h) in hostile_corpus().into_iter().enumerate() {
+        let mut layer = square_cw(35.7, 47.3, 0.1 + i as f64 * 0.001);
+        layer["features"][0]["properties"] = json!({"name": h, "description": h});
+        layer["name"] = json!(h);
+        let esc = h.replace('&', "&amp;").replace('<', "&lt;");
+        let kml = format!(
+            "<kml><Document><name>{esc}</name><Placemark><name>{esc}</name><description><![CDATA[{h}]]></description><Polygon><outerBoundaryIs><LinearRing><coordinates>35.7,47.3 35.9,47.3 35.9,47.5 35.7,47.3</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>"
+        );
+        let date = format!("2025-02-{:02}", 1 + i % 28);
+        let good = layer.to_string();
+        for (what, layer_name, date, file) in [
+            ("properties", "occupied", date.as_str(), good.as_str()),
+            ("KML names", "contested", date.as_str(), kml.as_str()),
+            ("layer name", h, date.as_str(), good.as_str()),
+            ("date", "occupied", h, good.as_str()),
+            ("file", "occupied", date.as_str(), h),
+        ] {
+            let r = t
+                .post_form(
+                    "/desk/b/war/map",
+                    &cookie,
+                    &[
+                        ("csrf", &csrf),
+                        ("layer", layer_name),
+                        ("date", date),
+                        ("geojson", file),
+                    ],
+                )
+                .await;
+            assert_ne!(r.status, StatusCode::FORBIDDEN, "{what} {i}");
+            assert!(!r.status.is_server_error(), "{what} {i}: {}", r.text());
+            if r.status == StatusCode::OK {
+                stored += 1;
+            }
+            pages.push((format!("{what} {i}"), r.text()));
+        }
+    }
+    assert!(
+        stored >= hostile_corpus().len(),
+        "the layers with hostile properties were stored: {stored}"
+    );
+    pages.push(("the form".into(), t.get_cookie("/desk/b/war/map", &cookie).await.text()));
+    for (what, p) in &pages {
+        let main = match (p.find("<main"), p.find("</main>")) {
+            (Some(a), Some(b)) => &p[a..b + 7],
+            _ => p.as_str(),
+        };
+        assert!(main.contains("<form"), "{what}: the page has its form");
+        let checked = without_own_scripts(main);
+        assert!(checked.contains("<x-form"), "{what}: the form is checked, not dropped");
+        if let Some(found) = find_active_content(&checked) {
+            panic!("{what}: the desk's map page carries active content: {found}");
+        }
+        for h in hostile_corpus() {
+            if h.len() > 12 && h.contains('<') {
+                assert!(
+                    !checked.contains(h),
+                    "{what}: a hostile string reached the page unescaped: {h}"
+                );
+            }
+        }
+    }
 }

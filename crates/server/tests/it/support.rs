@@ -73,6 +73,14 @@ impl TestApp {
         Self::build(dir, config, store).await
     }
 
+    /// An instance whose fetcher is `fetcher` (built on stub seams: `Fetcher::with_seams`).
+    pub async fn with_fetcher(fetcher: livebrief_fetch::Fetcher) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config_for(dir.path());
+        let store = Arc::new(SqliteStore::open(&dir.path().join("livebrief.db")).expect("open store"));
+        Self::build_with(dir, config, store, Some(fetcher)).await
+    }
+
     /// An instance on a given store (several instances may share one PostgreSQL database).
     pub async fn on_store(store: Arc<dyn livebrief_store::Store>) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -81,12 +89,25 @@ impl TestApp {
     }
 
     async fn build(dir: tempfile::TempDir, config: Config, store: Arc<dyn livebrief_store::Store>) -> TestApp {
+        Self::build_with(dir, config, store, None).await
+    }
+
+    async fn build_with(
+        dir: tempfile::TempDir,
+        config: Config,
+        store: Arc<dyn livebrief_store::Store>,
+        fetcher: Option<livebrief_fetch::Fetcher>,
+    ) -> TestApp {
         let clock = Arc::new(ManualClock::new(
             "2025-03-13T09:00:00Z".parse::<Timestamp>().expect("ts"),
         ));
         let app = App::new(store, clock.clone()).await.expect("app");
         let shutdown = CancellationToken::new();
-        let state = AppState::new(app, config, shutdown.clone()).await.expect("state");
+        let state = match fetcher {
+            Some(f) => AppState::with_fetcher(app, config, shutdown.clone(), f).await,
+            None => AppState::new(app, config, shutdown.clone()).await,
+        }
+        .expect("state");
         let router = livebrief_server::router(state.clone());
         TestApp {
             state,
@@ -321,4 +342,42 @@ fn parse_response(raw: &[u8]) -> Resp {
         headers,
         body: Bytes::from(body),
     }
+}
+
+/// What of a desk or reader page could carry outside text, ready for `find_active_content`: the `<main>`
+/// part (the head and the site's frame are the server's own), without the server's own `<script src="/static/…">`
+/// tags, and with the page's own forms kept but their form-control tags renamed (`<form` → `<x-form`,
+/// `<input`, `<button`, `<textarea`), so that the checker still reads every attribute of them: a value that
+/// broke out of its quotes, an event handler, a `javascript:` action or formaction is still found. Markup
+/// outside the forms is left as it is.
+pub fn page_for_checking(html: &str) -> String {
+    let main = match (html.find("<main"), html.rfind("</main>")) {
+        (Some(a), Some(b)) if a < b => &html[a..b + 7],
+        _ => html,
+    };
+    let mut out = String::new();
+    let mut rest = main;
+    loop {
+        let next = [("<script src=\"/static/", "</script>"), ("<form", "</form>")]
+            .iter()
+            .filter_map(|(open, close)| rest.find(open).map(|i| (i, *close)))
+            .min_by_key(|(i, _)| *i);
+        let Some((i, close)) = next else { break };
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(close).map_or(rest.len(), |e| e + i + close.len());
+        let block = &rest[i..end];
+        if close == "</form>" {
+            let mut b = block.to_string();
+            for tag in ["form", "input", "button", "textarea"] {
+                b = b
+                    .replace(&format!("<{tag}"), &format!("<x-{tag}"))
+                    .replace(&format!("</{tag}"), &format!("</x-{tag}"));
+            }
+            out.push_str(&b);
+        }
+        // The server's own `<script src="/static/…">` is dropped.
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
