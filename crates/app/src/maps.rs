@@ -332,7 +332,11 @@ impl App {
             return Err(AppError::Forbidden("only editors may import map layers".into()).into());
         }
         let (b, _) = self.find_briefing(slug).await.ok_or(AppError::NotFound("briefing"))?;
-        let today = self.now().to_zoned(jiff_utc()).date();
+        // The latest date anywhere on Earth (UTC+14): a Kyiv desk's "today" begins two or three hours before
+        // UTC's, and a layer dated today must not be refused as "in the future" then.
+        let today = (self.now() + jiff::SignedDuration::from_hours(14))
+            .to_zoned(jiff_utc())
+            .date();
         check_layer_date(layer, date, today).map_err(AppError::from)?;
         // Reading and repairing is CPU work (tens of milliseconds for a large layer): off the async threads.
         let read = tokio::task::spawn_blocking(move || -> std::result::Result<_, MapError> {

@@ -132,10 +132,14 @@ const ITEMS: &[Item] = &[
 
 /// Adds the demo account and briefing if the store has no briefing yet. Returns whether it did.
 pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
+    seed_at(store, Timestamp::now()).await
+}
+
+/// [`seed`] as if it were `now`.
+async fn seed_at(store: Arc<dyn Store>, now: Timestamp) -> anyhow::Result<bool> {
     if !store.list_briefings().await?.is_empty() {
         return Ok(false);
     }
-    let now = Timestamp::now();
     let start = now.checked_sub(jiff::SignedDuration::from_mins(480))?;
     let clock = Arc::new(ManualClock::new(start));
     let app = App::new(store.clone(), clock.clone()).await?;
@@ -194,7 +198,10 @@ pub async fn seed(store: Arc<dyn Store>) -> anyhow::Result<bool> {
     };
     app.change_entry(&actor, ids[5], Command::Edit(edit), None).await?;
     clock.advance(Duration::from_secs(1));
-    // A map: two days of a synthetic control layer (the day-to-day change goes to the desk as a draft).
+    // A map: two days of a synthetic control layer (the day-to-day change goes to the desk as a draft),
+    // imported now: the clock was set back for the entries above, and a layer dated today would be "in the
+    // future" for a clock still in yesterday (a demo started within 100 minutes after midnight UTC).
+    clock.set(now);
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     for (day, date) in [(0u8, today.yesterday()?), (1, today)] {
         app.import_map_layer(
@@ -295,4 +302,28 @@ pub fn synthetic_front(day: u8, vertices: usize) -> String {
         r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"synthetic front (demo)"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
         coords.join(",")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The entries are dated up to eight hours back and the map's layers today: a demo started just after
+    /// midnight UTC must not date a layer after the clock it imports with (it failed to start at 00:10).
+    #[tokio::test]
+    async fn the_demo_seeds_at_any_time_of_day() {
+        for at in [
+            "2026-12-01T00:10:00Z",
+            "2026-12-01T01:39:00Z",
+            "2026-11-30T23:59:59Z",
+            "2026-12-01T12:00:00Z",
+        ] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store: Arc<dyn Store> =
+                Arc::new(livebrief_store::SqliteStore::open(&dir.path().join("livebrief.db")).expect("store"));
+            let seeded = seed_at(store.clone(), at.parse().expect("time")).await;
+            assert!(matches!(seeded, Ok(true)), "seeding at {at}: {seeded:?}");
+            assert_eq!(store.list_briefings().await.expect("briefings").len(), 1);
+        }
+    }
 }

@@ -112,7 +112,8 @@ pub struct MapLayer {
     pub imported_at: Timestamp,
 }
 
-/// Checks what the rules can check without geometry: the name, and a date not after `today`.
+/// Checks what the rules can check without geometry: the name, and a date not after `today` (the caller
+/// passes the latest date anywhere on Earth, so that no time zone's today is refused).
 pub fn check_layer_date(layer: &str, date: Date, today: Date) -> Result<(), RuleError> {
     validate_layer_name(layer)?;
     if date > today {

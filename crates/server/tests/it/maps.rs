@@ -248,6 +248,23 @@ async fn bad_layers_are_refused_with_reasons_and_leave_nothing_behind() {
     assert!(t.get("/b/war/map").await.text().contains("No map layers yet"));
 }
 
+/// "In the future" means a date that has begun nowhere yet: at 22:30 UTC it is already the next day in Kyiv
+/// (and further east), so that day's layer is taken; the day after is refused.
+#[tokio::test]
+async fn a_layer_dated_today_anywhere_on_earth_is_not_in_the_future() {
+    let t = TestApp::new().await; // 2025-03-13T09:00Z
+    let tok = t.with_briefing().await;
+    let ok = square_cw(35.7, 47.3, 0.1);
+    let r = import(&t, &tok, "2025-03-15", ok.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("in the future"), "{}", r.text());
+    t.tick(13 * 3600 + 30 * 60); // 22:30 UTC: 00:30 on the 14th in Kyiv
+    let r = import(&t, &tok, "2025-03-14", ok.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let r = import(&t, &tok, "2025-03-15", ok).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+}
+
 #[tokio::test]
 async fn the_openapi_document_lists_the_map_routes() {
     let t = TestApp::new().await;
