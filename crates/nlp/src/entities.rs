@@ -307,6 +307,88 @@ pub fn place_canonical(name: &str) -> Option<&'static str> {
         .map(|(c, _)| *c)
 }
 
+/// Lowercase words that follow a place named by an adjective and belong to its name (Ukrainian and Russian, in
+/// their cases): область, район, край, площа, вулиця, проспект, острів, море, озеро, річка.
+const PLACE_DESCRIPTORS: &[&str] = &[
+    "область",
+    "області",
+    "областю",
+    "области",
+    "областью",
+    "район",
+    "району",
+    "районі",
+    "районом",
+    "района",
+    "районе",
+    "край",
+    "краю",
+    "крае",
+    "края",
+    "краем",
+    "площа",
+    "площі",
+    "площу",
+    "площею",
+    "площадь",
+    "площади",
+    "площадью",
+    "вулиця",
+    "вулиці",
+    "вулицю",
+    "вулицею",
+    "улица",
+    "улицы",
+    "улице",
+    "улицу",
+    "улицей",
+    "проспект",
+    "проспекту",
+    "проспекті",
+    "проспекта",
+    "проспекте",
+    "острів",
+    "острова",
+    "острові",
+    "остров",
+    "острове",
+    "море",
+    "моря",
+    "морі",
+    "морем",
+    "морю",
+    "озеро",
+    "озера",
+    "озері",
+    "озере",
+    "річка",
+    "річки",
+    "річці",
+    "річку",
+    "река",
+    "реки",
+    "реке",
+    "реку",
+    "рекой",
+    "півострів",
+    "півострова",
+    "півострові",
+    "полуостров",
+    "полуострова",
+    "полуострове",
+    "округ",
+    "округа",
+    "округу",
+    "окрузі",
+    "округе",
+    "республіка",
+    "республіки",
+    "республіці",
+    "республика",
+    "республики",
+    "республике",
+];
+
 /// "НАТО", "РФ", "USA": two or more letters, all capitals.
 fn is_abbreviation(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().all(char::is_uppercase)
@@ -368,6 +450,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
         Vec::new()
     };
     let mut org_names: HashSet<String> = HashSet::new();
+    let mut place_names: HashSet<String> = HashSet::new();
     let mut next_org = org_spans.iter().peekable();
     let mut i = 0;
     while i < toks.len() {
@@ -426,6 +509,23 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             } else {
                 break;
             }
+        }
+        // A place named by an adjective keeps the descriptor after it, as one name: "Київської області",
+        // "Приморского края", "Тверской площади" (not a descriptor before it: "городе Москве" is "Москве").
+        if cyrillic
+            && i == j
+            && let Some(n) = toks.get(j + 1)
+            && n.kind == Kind::Word
+            && s[toks[j].end..n.start].chars().all(|c| c == ' ')
+            && PLACE_DESCRIPTORS.contains(&n.text(s))
+            && crate::orgs::adjective_like(&lower(w))
+            && !not_a_name(&lower(w))
+        {
+            let name = s[toks[j].start..n.end].to_string();
+            place_names.insert(name.clone());
+            raw.push((j, j + 1, name, None));
+            i = j + 2;
+            continue;
         }
         // Everything up to the last title word is a description ("U.S. President", "Irish Prime Minister");
         // then sentence-initial function words go.
@@ -574,6 +674,9 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
         if org_names.contains(name) {
             return Some(EntityKind::Organization);
+        }
+        if place_names.contains(name) {
+            return Some(EntityKind::Place);
         }
         // A country is a place even after a title ("канцлер Германии", "посол Италии").
         if !name.contains(' ')

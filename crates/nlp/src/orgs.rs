@@ -214,7 +214,7 @@ fn is_head(lower: &str) -> bool {
 
 /// An adjective before a head ("Вищий", "Антимонопольний", "Верховної", "Національна", "Национальный"): the
 /// endings of full adjectives only, so that a noun opening a sentence ("Сесія", "Рішення") is not taken.
-fn adjective_like(lower: &str) -> bool {
+pub(crate) fn adjective_like(lower: &str) -> bool {
     const ENDINGS: &[&str] = &[
         "ий", "ій", "ый", "ой", "ого", "ому", "ої", "ій", "их", "іх", "ым", "им", "ая", "яя", "ое", "ее", "ую", "юю",
         "ой", "на", "ська", "цька", "зька", "ова", "ева", "ьна", "не", "ське", "цьке", "ове", "ні", "ські", "цькі",

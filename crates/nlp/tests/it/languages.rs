@@ -244,3 +244,16 @@ fn a_first_name_alone_is_a_person_not_a_village() {
             .any(|e| e.kind == EntityKind::Place && e.name == "Lviv")
     );
 }
+
+#[test]
+fn a_place_named_by_an_adjective_keeps_its_descriptor() {
+    let r = run("Обстріли тривали в Київській області, а жителі Приморского края не пострадали.");
+    let places: Vec<&str> = r
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place)
+        .flat_map(|e| e.mentions.iter().map(|(m, _)| m.as_str()))
+        .collect();
+    assert!(places.contains(&"Київській області"), "{:?}", r.entities);
+    assert!(places.contains(&"Приморского края"), "{:?}", r.entities);
+}
