@@ -498,6 +498,11 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             if cyrillic && (is_abbreviation(toks[j].text(s)) != is_abbreviation(nw)) {
                 break;
             }
+            // Nor does a name run from one script into another ("Пользователи Facebook").
+            let latin = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            if cyrillic && latin(toks[j].text(s)) != latin(nw) {
+                break;
+            }
             if capitalized(nw) && !base(toks[j].text(s)).ne(toks[j].text(s)) {
                 j += 1;
             } else if CONNECTORS.contains(&nw)
@@ -718,6 +723,18 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
             && !(weak && small_place(name))
         {
             return Some(EntityKind::Place);
+        }
+        // In a Ukrainian or Russian text a name left in Latin letters is a brand, an outlet or a company
+        // (Facebook, Philips, World Fashion Channel): people and places are written in Cyrillic there.
+        if dictionary.is_some()
+            && description.is_none()
+            && name.chars().any(|c| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '&' | '\''))
+            && !is_roman_numeral(name)
+        {
+            return Some(EntityKind::Organization);
         }
         let words: Vec<String> = name.split_whitespace().map(lower).collect();
         if words.iter().any(|w| ORG_WORDS.contains(&w.as_str()))

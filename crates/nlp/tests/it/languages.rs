@@ -257,3 +257,22 @@ fn a_place_named_by_an_adjective_keeps_its_descriptor() {
     assert!(places.contains(&"Київській області"), "{:?}", r.entities);
     assert!(places.contains(&"Приморского края"), "{:?}", r.entities);
 }
+
+#[test]
+fn a_name_in_latin_letters_in_a_russian_text_is_an_organisation() {
+    let r = run("Пользователи Facebook пожаловались, а компания Philips выпустила заявление в Москве.");
+    for name in ["Facebook", "Philips"] {
+        let e = r.entities.iter().find(|e| e.name == name);
+        assert_eq!(
+            e.map(|e| e.kind),
+            Some(EntityKind::Organization),
+            "{name}: {:?}",
+            r.entities
+        );
+    }
+    assert!(
+        r.entities
+            .iter()
+            .any(|e| e.kind == EntityKind::Place && e.name == "Moscow")
+    );
+}
