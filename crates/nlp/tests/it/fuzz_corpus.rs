@@ -2,30 +2,8 @@
 //! `fuzz/kept/{read,topics}.b64`: the minimised inputs up to 400 bytes, one base64 line each) and replayed
 //! through the targets' checks.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
-fn kept(target: &str) -> Vec<Vec<u8>> {
-    let path = format!("{}/../../fuzz/kept/{target}.b64", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| STANDARD.decode(l).unwrap_or_else(|e| panic!("{path}:{}: {e}", i + 1)))
-        .collect()
-}
-
-fn replay(target: &str, least: usize, check: fn(&[u8])) {
-    let inputs = kept(target);
-    assert!(inputs.len() >= least, "{target}: only {} inputs kept", inputs.len());
-    for (i, bytes) in inputs.iter().enumerate() {
-        let r = std::panic::catch_unwind(|| check(bytes));
-        assert!(
-            r.is_ok(),
-            "{target}: kept input {i} (line {}) breaks an invariant",
-            i + 1
-        );
-    }
-}
+#[path = "../../../../fuzz/kept/replay.rs"]
+mod fuzz_replay;
 
 /// The checks of `fuzz/fuzz_targets/read.rs`: every span inside the text and in order, no quote covering a
 /// whole long text.
@@ -76,10 +54,10 @@ fn check_topics(data: &[u8]) {
 
 #[test]
 fn the_read_corpus_holds() {
-    replay("read", 50, check_read);
+    fuzz_replay::replay("read", 50, check_read);
 }
 
 #[test]
 fn the_topics_corpus_holds() {
-    replay("topics", 50, check_topics);
+    fuzz_replay::replay("topics", 50, check_topics);
 }

@@ -331,21 +331,5 @@ fn database_url_selects_postgres_from_the_file_or_the_environment() {
 /// (`config::check_any_config`).
 #[test]
 fn the_config_fuzz_corpus_holds() {
-    use base64::Engine;
-    let path = format!("{}/../../fuzz/kept/config.b64", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let inputs: Vec<Vec<u8>> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            base64::engine::general_purpose::STANDARD
-                .decode(l)
-                .unwrap_or_else(|e| panic!("{path}:{}: {e}", i + 1))
-        })
-        .collect();
-    assert!(inputs.len() >= 50, "only {} inputs kept", inputs.len());
-    for (i, bytes) in inputs.iter().enumerate() {
-        let r = std::panic::catch_unwind(|| livebrief_server::config::check_any_config(bytes));
-        assert!(r.is_ok(), "kept input {i} (line {}) breaks an invariant", i + 1);
-    }
+    crate::fuzz_replay::replay("config", 50, livebrief_server::config::check_any_config);
 }

@@ -8,6 +8,8 @@ mod authz;
 mod config;
 mod desk;
 mod feeds;
+#[path = "../../../../fuzz/kept/replay.rs"]
+mod fuzz_replay;
 mod hardening;
 mod hostile;
 mod limits;
