@@ -240,7 +240,7 @@ pub struct Entities {
     pub mentions: Vec<Mention>,
 }
 
-fn capitalized(word: &str) -> bool {
+pub(crate) fn capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
@@ -430,8 +430,9 @@ fn title_case_tokens(s: &str, toks: &[Token]) -> Vec<bool> {
     out
 }
 
-/// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence.
-pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
+/// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence; `language` is
+/// the text's (`lang::detect`).
+pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) -> Entities {
     let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
     // Per raw mention: the role phrase before the name, the appositive after it, and a courtesy title's gender.
     let mut around: Vec<(Option<String>, Option<String>, Option<Gender>)> = Vec::new();
@@ -440,7 +441,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool]) -> Entities {
     let cyrillic = crate::quotes::is_cyrillic_text(s);
     // The text's language for the morphological dictionary (Ukrainian and Russian texts only).
     let dictionary = if cyrillic {
-        livebrief_morph::Lang::from_code(crate::lang::detect(s))
+        livebrief_morph::Lang::from_code(language)
     } else {
         None
     };

@@ -120,7 +120,8 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
         }
     }
     let idx = CharIndex::new(text);
-    let ents = entities::find(text, &toks, &sentence_start);
+    let language = lang::detect(text);
+    let ents = entities::find(text, &toks, &sentence_start, language);
     let date_mentions = dates::find(text, &toks, published);
     let raw = quotes::find(text, &toks, &sent_toks);
 
@@ -200,7 +201,7 @@ pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
     }
 
     Reading {
-        language: lang::detect(text).to_string(),
+        language: language.to_string(),
         sentences: sent_bytes.iter().map(|&sp| idx.span(sp)).collect(),
         quotes: quotes_out,
         entities: ents

@@ -155,7 +155,7 @@ pub fn choose<T: Copy>(key: &PersonKey, candidates: &[Candidate<T>]) -> Option<T
     one(&local)
 }
 
-fn is_cyrillic(c: char) -> bool {
+pub(crate) fn is_cyrillic(c: char) -> bool {
     ('\u{400}'..='\u{4ff}').contains(&c)
 }
 

@@ -11,6 +11,7 @@
 //! endings) and one capitalised word (usually a country: `України`, `России`, `РФ`).
 //! Pure: tokens in, token ranges out.
 
+use crate::entities::capitalized;
 use crate::text::{Kind, Token};
 
 /// Legal forms of companies and public bodies (Ukrainian, Russian) that precede a quoted name.
@@ -80,21 +81,16 @@ const HEAD_STEMS: &[&str] = &[
     // Russian
     "министерств",
     "ведомств",
-    "служб",
     "парти",
     "комитет",
     "комисси",
-    "агентств",
     "ассоциаци",
     "институт",
     "университет",
     "академи",
     "управлени",
-    "департамент",
     "инспекци",
-    "прокуратур",
     "полици",
-    "церкв",
     "корпораци",
     "компани",
     "объединени",
@@ -102,7 +98,6 @@ const HEAD_STEMS: &[&str] = &[
     "администраци",
     "правительств",
     "таможн",
-    "казначейств",
     "обществ",
     "гимнази",
     "лице",
@@ -201,11 +196,7 @@ const COMPLEMENT_ENDINGS: &[&str] = &[
 ];
 
 fn is_cyrillic_word(w: &str) -> bool {
-    w.chars().next().is_some_and(|c| ('\u{400}'..='\u{4ff}').contains(&c))
-}
-
-fn capitalised(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
+    w.chars().next().is_some_and(crate::names::is_cyrillic)
 }
 
 fn is_head(lower: &str) -> bool {
@@ -235,7 +226,7 @@ pub fn find(s: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < toks.len() {
         let w = toks[i].text(s);
-        if !word(i) || !is_cyrillic_word(w) || !capitalised(w) {
+        if !word(i) || !is_cyrillic_word(w) || !capitalized(w) {
             i += 1;
             continue;
         }
@@ -341,7 +332,7 @@ fn headed_name(
         && word(last + 1)
         && adjacent(last, last + 1)
         && is_cyrillic_word(toks[last + 1].text(s))
-        && !capitalised(toks[last + 1].text(s))
+        && !capitalized(toks[last + 1].text(s))
         && complement(&lower(last + 1))
         && !crate::lexicon::not_a_name(&lower(last + 1))
     {
@@ -351,7 +342,7 @@ fn headed_name(
     if last + 1 < toks.len()
         && word(last + 1)
         && adjacent(last, last + 1)
-        && capitalised(toks[last + 1].text(s))
+        && capitalized(toks[last + 1].text(s))
         && is_cyrillic_word(toks[last + 1].text(s))
         && !crate::lexicon::not_a_name(&lower(last + 1))
     {
