@@ -169,7 +169,16 @@ pub fn geo_place(name: &str, context: &livebrief_geo::Context<'_>) -> Option<Geo
     use livebrief_geo::{Gazetteer, PlaceKind, Resolution};
     let key = place_canonical(name).unwrap_or(name);
     let g = Gazetteer::embedded();
-    let (p, ambiguous) = match g.resolve_in(key, context) {
+    let resolution = match g.resolve_in(key, context) {
+        // A Ukrainian or Russian place whose case the gazetteer's endings do not undo ("Китая", "Белоруссии"):
+        // through its lemma in the morphological dictionary.
+        Resolution::NotFound => cyrillic_place_lemmas(name)
+            .map(|l| g.resolve_in(&l, context))
+            .find(|r| !matches!(r, Resolution::NotFound))
+            .unwrap_or(Resolution::NotFound),
+        r => r,
+    };
+    let (p, ambiguous) = match resolution {
         Resolution::Found(p) => (p, false),
         Resolution::Ambiguous(v) => (v[0], true),
         Resolution::NotFound => return None,
@@ -301,10 +310,145 @@ fn shorter_form_of(long: &str, short: &[&str]) -> Option<ShorterForm> {
 }
 
 pub fn place_canonical(name: &str) -> Option<&'static str> {
-    PLACES
-        .iter()
-        .find(|(c, aliases)| *c == name || aliases.contains(&name))
-        .map(|(c, _)| *c)
+    let exact = |name: &str| {
+        PLACES
+            .iter()
+            .find(|(c, aliases)| *c == name || aliases.contains(&name))
+            .map(|(c, _)| *c)
+    };
+    // A Ukrainian or Russian place in another case: by the morphological dictionary ("Европы", "Китая"), else
+    // by a case ending after the alias or its stem ("Криму", "Крыма").
+    exact(name)
+        .or_else(|| cyrillic_place_lemmas(name).find_map(|l| exact(&l)))
+        .or_else(|| declined_alias(name))
+}
+
+/// A one-word Cyrillic alias of the lexicon's places with a case ending: the alias, or the alias without its
+/// last vowel or soft sign, then one of the common endings.
+fn declined_alias(name: &str) -> Option<&'static str> {
+    const ENDINGS: &[&str] = &[
+        "у", "ю", "а", "я", "і", "ї", "и", "ы", "е", "ом", "ем", "ою", "ею", "ой", "ей", "ові", "еві",
+    ];
+    if name.contains(' ') || !name.chars().next().is_some_and(crate::names::is_cyrillic) || name.chars().count() < 4 {
+        return None;
+    }
+    PLACES.iter().find_map(|(c, aliases)| {
+        aliases.iter().find_map(|a| {
+            let stems = [Some(*a), a.strip_suffix(['а', 'я', 'ь', 'й'])];
+            stems
+                .into_iter()
+                .flatten()
+                .any(|st| name.strip_prefix(st).is_some_and(|e| ENDINGS.contains(&e)))
+                .then_some(*c)
+        })
+    })
+}
+
+/// The lemmas that the morphological dictionaries give a one-word Cyrillic name as a place, other than the
+/// name itself (Ukrainian first).
+fn cyrillic_place_lemmas(name: &str) -> impl Iterator<Item = String> + use<'_> {
+    let cyrillic = !name.contains(' ') && name.chars().next().is_some_and(crate::names::is_cyrillic);
+    [livebrief_morph::Lang::Uk, livebrief_morph::Lang::Ru]
+        .into_iter()
+        .filter(move |_| cyrillic)
+        .flat_map(move |lang| livebrief_morph::lemmas(lang, name))
+        .filter(move |a| a.tag.kind == livebrief_morph::Kind::Place && a.lemma != name)
+        .map(|a| a.lemma)
+}
+
+/// Adjectives that open the names of countries and regions in Ukrainian and Russian ("Південна Корея",
+/// "Восточной Сибири", "Об'єднаних Арабських Еміратах", "Соединённые Штаты", "Новой Зеландии", "Малая
+/// Азия"): stems of the compass points and of a few words that name places, and whole forms of the short ones.
+const GEO_ADJECTIVE_STEMS: &[&str] = &[
+    "північн",
+    "південн",
+    "східн",
+    "західн",
+    "центральн",
+    "северн",
+    "южн",
+    "восточн",
+    "западн",
+    "нижн",
+    "верхн",
+    "соединённ",
+    "соединенн",
+    "объединённ",
+    "объединенн",
+    "об'єднан",
+    "об’єднан",
+    "сполучен",
+];
+const GEO_ADJECTIVE_FORMS: &[&str] = &[
+    "новий",
+    "нова",
+    "нової",
+    "новій",
+    "нову",
+    "новою",
+    "нове",
+    "нового",
+    "новому",
+    "новый",
+    "новая",
+    "новой",
+    "новую",
+    "новое",
+    "новом",
+    "нових",
+    "новых",
+    "мала",
+    "малої",
+    "малій",
+    "малу",
+    "малий",
+    "малого",
+    "малая",
+    "малой",
+    "малую",
+    "малый",
+    "велика",
+    "великої",
+    "великій",
+    "велику",
+    "великий",
+    "великого",
+    "великая",
+    "великой",
+    "великую",
+    "великий",
+];
+
+fn geo_adjective(lower: &str) -> bool {
+    GEO_ADJECTIVE_FORMS.contains(&lower) || GEO_ADJECTIVE_STEMS.iter().any(|st| lower.starts_with(st))
+}
+
+/// What the morphological dictionary knows a Ukrainian or Russian word as: (a person's name only, anything).
+fn dictionary_kinds(lang: livebrief_morph::Lang, w: &str) -> (bool, bool, bool) {
+    let (mut person, mut other, mut first_name) = (false, false, false);
+    for a in livebrief_morph::lemmas(lang, w) {
+        match a.tag.kind {
+            livebrief_morph::Kind::FirstName => {
+                person = true;
+                first_name = true;
+            }
+            livebrief_morph::Kind::Surname | livebrief_morph::Kind::Patronymic => person = true,
+            _ => other = true,
+        }
+    }
+    (person, other, first_name)
+}
+
+/// One word that names a country (in any case: "Китая", "України").
+fn is_country(w: &str) -> bool {
+    let g = livebrief_geo::Gazetteer::embedded();
+    let country = |key: &str| matches!(g.resolve(key, None), livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country);
+    country(place_canonical(w).unwrap_or(w)) || cyrillic_place_lemmas(w).any(|l| country(&l))
+}
+
+/// A name the lexicon or the gazetteer knows as a place (without the story's context).
+fn known_place(name: &str) -> bool {
+    place_canonical(name).is_some() || geo_place(name, &livebrief_geo::Context::default()).is_some()
 }
 
 /// Lowercase words that follow a place named by an adjective and belong to its name (Ukrainian and Russian, in
@@ -430,6 +574,100 @@ fn title_case_tokens(s: &str, toks: &[Token]) -> Vec<bool> {
     out
 }
 
+/// A Ukrainian or Russian run of capitalised words `first..=last` (two or more, titles already off), read
+/// for what it is rather than taken as one person's name. Returns the run's new bounds and, when known, its
+/// kind:
+///
+/// - a place named by an adjective of the compass or of size before a name ("Південної Кореї", "Восточной
+///   Сибири", "Новой Зеландии") is one place;
+/// - a place followed by a person's name or another place is two names, the run ends after the place:
+///   "(министр торговли) Китая Чэнь Дэмин", "(мэра) Москвы Юрия Лужкова", "Крыма Россией" (the genitive of
+///   a country or city before a name is the most common way to say whose official someone is);
+/// - a sentence's first word that no dictionary knows, before a name that one does, is an ordinary noun
+///   capitalised by the sentence: "Делегация Белоруссии", "Голос Америки:" start at the second word;
+/// - a name that ends with a country or city and starts with words that are neither a person's nor a
+///   place's is an organisation named after it ("Нацгвардії України", "Сильної України").
+fn cyrillic_run(
+    s: &str,
+    toks: &[Token],
+    sentence_start: &[bool],
+    lang: livebrief_morph::Lang,
+    first: usize,
+    last: usize,
+) -> (usize, usize, Option<EntityKind>) {
+    let word = |k: usize| toks[k].text(s);
+    let text = |a: usize, b: usize| &s[toks[a].start..toks[b].end];
+    let words = (first..=last).filter(|&k| toks[k].kind == Kind::Word).count();
+    let head = lower(word(first));
+    let (first_person, first_other, _) = dictionary_kinds(lang, word(first));
+    if words <= 4
+        && geo_adjective(&head)
+        && !first_person
+        && !(first..=last).any(|k| crate::orgs::is_head(&lower(word(k))))
+    {
+        return (first, last, Some(EntityKind::Place));
+    }
+    // A place, then a person's name or a place.
+    if !first_person {
+        for k in first..last {
+            if toks[k + 1].kind != Kind::Word || !known_place(text(first, k)) {
+                continue;
+            }
+            let (_, _, next_first_name) = dictionary_kinds(lang, word(k + 1));
+            // (Two or more words after a country: a name the dictionary lacks, "Китая Чэнь Дэмин".)
+            let country_then_name = last - k >= 2 && k == first && is_country(word(first));
+            if next_first_name || country_then_name || known_place(text(k + 1, last)) {
+                return (first, k, None);
+            }
+        }
+    }
+    // An ordinary noun opening the sentence.
+    let opens = sentence_start.get(first).copied().unwrap_or(false)
+        || first
+            .checked_sub(1)
+            .is_some_and(|p| matches!(toks[p].kind, Kind::QuoteMark | Kind::Break));
+    if opens
+        && !first_person
+        && !first_other
+        && !is_abbreviation(word(first))
+        && !crate::orgs::adjective_like(&head)
+        && !known_place(word(first))
+        && (first + 1..=last).any(|k| {
+            let (person, _, _) = dictionary_kinds(lang, word(k));
+            person || known_place(word(k))
+        })
+    {
+        return cyrillic_run_rest(s, toks, lang, first + 1, last);
+    }
+    cyrillic_run_rest(s, toks, lang, first, last)
+}
+
+/// The last case of [`cyrillic_run`]: a name ending with a place, led by words of no person and no place.
+fn cyrillic_run_rest(
+    s: &str,
+    toks: &[Token],
+    lang: livebrief_morph::Lang,
+    first: usize,
+    last: usize,
+) -> (usize, usize, Option<EntityKind>) {
+    if first >= last {
+        return (first, last, None);
+    }
+    let word = |k: usize| toks[k].text(s);
+    let ends_with_place = known_place(word(last));
+    let country = ends_with_place && is_country(word(last));
+    let leaders_plain = (first..last).all(|k| {
+        let (person, _, _) = dictionary_kinds(lang, word(k));
+        !person && !known_place(word(k)) && !is_abbreviation(word(k))
+    });
+    // (An adjective before a town is usually a two-word place: "Петропавлівській Борщагівці"; before a
+    // country, a party or a movement: "Сильної України".)
+    if ends_with_place && leaders_plain && (country || !crate::orgs::adjective_like(&lower(word(first)))) {
+        return (first, last, Some(EntityKind::Organization));
+    }
+    (first, last, None)
+}
+
 /// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence; `language` is
 /// the text's (`lang::detect`).
 pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) -> Entities {
@@ -462,6 +700,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             let name = s[toks[a].start..toks[b].end].to_string();
             org_names.insert(name.clone());
             raw.push((a, b, name, None));
+            around.push((None, None, None));
             i = b + 1;
             continue;
         }
@@ -530,6 +769,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             let name = s[toks[j].start..n.end].to_string();
             place_names.insert(name.clone());
             raw.push((j, j + 1, name, None));
+            around.push((None, None, None));
             i = j + 2;
             continue;
         }
@@ -567,6 +807,17 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             i = j + 1;
             continue;
         }
+        // Ukrainian and Russian runs of capitals that are not one name, or one of another kind (see
+        // `cyrillic_run`): the run may end earlier, start later, or be a place or an organisation.
+        let mut run_kind = None;
+        if let Some(lang) = dictionary
+            && first < j
+        {
+            let (f, l, kind) = cyrillic_run(s, toks, sentence_start, lang, first, j);
+            first = f;
+            j = l;
+            run_kind = kind;
+        }
         // (The dot of a middle initial joins its letter: "Donald J. Trump".)
         let mut words: Vec<String> = Vec::new();
         for t in &toks[first..=j] {
@@ -579,6 +830,15 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         if name.chars().count() < 2 {
             i = j + 1;
             continue;
+        }
+        match run_kind {
+            Some(EntityKind::Place) => {
+                place_names.insert(name.clone());
+            }
+            Some(EntityKind::Organization) => {
+                org_names.insert(name.clone());
+            }
+            _ => {}
         }
         // Lowercase role words before the name: "Kremlin aide Yury Ushakov", "US national-security adviser".
         let mut k = i;
@@ -734,6 +994,15 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '&' | '\''))
             && !is_roman_numeral(name)
+        {
+            return Some(EntityKind::Organization);
+        }
+        // Two or more abbreviations in a row ("ГУ НГУ", "ГУ ДСНС"): a body and its parent.
+        if dictionary.is_some()
+            && name.contains(' ')
+            && name
+                .split_whitespace()
+                .all(|w| is_abbreviation(w) && !is_roman_numeral(w))
         {
             return Some(EntityKind::Organization);
         }

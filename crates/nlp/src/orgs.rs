@@ -6,6 +6,9 @@
 //!   capitalised adjectives before it and a short complement after it: `Партії регіонів`, `Антимонопольний
 //!   комітет`, `Вищий господарський суд України`, `Министерство обороны России`, `Верховної Ради`.
 //!
+//! - a quoted name after a lowercase noun for a kind of organisation: `компанія «Діавіта»`, `партии «Единая
+//!   Россия»`, `газети «Житомирщина»` (the name inside the marks).
+//!
 //! A name is written with a capital on its first word, so a span starts at a capitalised word (or a legal
 //! form). The complement after a head is at most two lowercase words in an oblique case (checked by their
 //! endings) and one capitalised word (usually a country: `України`, `России`, `РФ`).
@@ -199,7 +202,7 @@ fn is_cyrillic_word(w: &str) -> bool {
     w.chars().next().is_some_and(crate::names::is_cyrillic)
 }
 
-fn is_head(lower: &str) -> bool {
+pub(crate) fn is_head(lower: &str) -> bool {
     HEAD_FORMS.contains(&lower) || HEAD_STEMS.iter().any(|h| lower.starts_with(h))
 }
 
@@ -218,6 +221,108 @@ fn complement(lower: &str) -> bool {
     lower.chars().count() > 2 && COMPLEMENT_ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
+/// Lowercase nouns for kinds of organisations (the start of their inflected forms, Ukrainian and Russian)
+/// after which a quoted name is that organisation's: `компанії «Діавіта»`, `партии «Единая Россия»`.
+const KIND_STEMS: &[&str] = &[
+    "компані",
+    "компани",
+    "фірм",
+    "фирм",
+    "підприємств",
+    "предприяти",
+    "корпораці",
+    "корпораци",
+    "концерн",
+    "холдинг",
+    "банк",
+    "парті",
+    "парти",
+    "газет",
+    "журнал",
+    "телеканал",
+    "агентств",
+    "агенств",
+    "видавництв",
+    "издательств",
+    "фонд",
+    "організаці",
+    "организаци",
+    "об'єднанн",
+    "об’єднанн",
+    "объединени",
+    "асоціаці",
+    "ассоциаци",
+    "товариств",
+    "обществ",
+    "завод",
+    "комбінат",
+    "комбинат",
+    "фабрик",
+    "клуб",
+    "рух",
+    "движени",
+    "спілк",
+    "союз",
+    "гурт",
+    "групи",
+    "группы",
+    "кооператив",
+    "радіостанці",
+    "радиостанци",
+    "телекомпані",
+    "телекомпани",
+    "видання",
+    "издани",
+    "інтернет-видання",
+    "интернет-издани",
+    "блок",
+    "корпус",
+];
+
+fn kind_noun(lower: &str) -> bool {
+    // The stem and an ending of at most three letters ("компаніями"; not "банкетом").
+    KIND_STEMS
+        .iter()
+        .any(|k| lower.strip_prefix(k).is_some_and(|rest| rest.chars().count() <= 3))
+}
+
+/// A quoted name after a kind noun: `компанії «Діавіта»`. `q` is the opening mark; the name (without its
+/// marks) as a token range.
+fn quoted_after_kind_noun(s: &str, toks: &[Token], q: usize) -> Option<(usize, usize)> {
+    if q == 0 || toks[q].kind != Kind::QuoteMark || !matches!(toks[q].text(s), "«" | "„" | "“" | "\"") {
+        return None;
+    }
+    let noun = toks[q - 1];
+    if noun.kind != Kind::Word
+        || s[noun.end..toks[q].start].chars().any(|c| c != ' ')
+        || !kind_noun(&noun.text(s).to_lowercase())
+    {
+        return None;
+    }
+    let first = q + 1;
+    let w = toks.get(first)?;
+    if w.kind != Kind::Word || !capitalized(w.text(s)) || w.start != toks[q].end {
+        return None;
+    }
+    // The name runs to the closing mark: at most six words, no sentence inside.
+    let mut k = first;
+    while k < toks.len() && k <= first + 8 {
+        let t = toks[k];
+        match t.kind {
+            Kind::Break => return None,
+            Kind::QuoteMark if matches!(t.text(s), "»" | "“" | "”" | "\"") => {
+                let words = toks[first..k].iter().filter(|t| t.kind == Kind::Word).count();
+                return (1..=6).contains(&words).then_some((first, k - 1));
+            }
+            Kind::QuoteMark => return None,
+            Kind::Punct if matches!(t.text(s), "." | "!" | "?" | ";" | ":" | ",") => return None,
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
 /// Token ranges (first, last, inclusive) of organisation names in a Cyrillic text, in order and apart.
 pub fn find(s: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -225,6 +330,11 @@ pub fn find(s: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let word = |k: usize| toks[k].kind == Kind::Word;
     let mut i = 0;
     while i < toks.len() {
+        if let Some((a, b)) = quoted_after_kind_noun(s, toks, i) {
+            out.push((a, b));
+            i = b + 1;
+            continue;
+        }
         let w = toks[i].text(s);
         if !word(i) || !is_cyrillic_word(w) || !capitalized(w) {
             i += 1;
@@ -378,6 +488,23 @@ mod tests {
         assert_eq!(names("Контракт отримало ДП «НАЕК «Атом»."), ["ДП «НАЕК «Атом»"]);
         assert_eq!(names("Акции ООО \"Ромашка\" проданы."), ["ООО \"Ромашка\""]);
         assert_eq!(names("ПАТ «А «Б»» та інші"), ["ПАТ «А «Б»»"]);
+    }
+
+    #[test]
+    fn quoted_names_after_a_kind_of_organisation() {
+        assert_eq!(
+            names("Раніше власник компанії «Діавіта» Сергій Ледін розказав."),
+            ["Діавіта"]
+        );
+        assert_eq!(
+            names("Выступая на съезде партии «Единая Россия», он сказал."),
+            ["Единая Россия"]
+        );
+        assert_eq!(names("Про це пише газета «Вечірній Київ»."), ["Вечірній Київ"]);
+        // Not after other words, not a sentence in quotes, not lowercase.
+        assert!(names("Він сказав «Ми переможемо» і пішов.").is_empty());
+        assert!(names("Компанія «заснована давно».").is_empty());
+        assert!(names("Банк «Ми, люди, працюємо тут».").is_empty());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod bad_input;
 mod base;
 mod cyrillic;
+mod cyrillic_entities;
 mod dates;
 mod fuzz_corpus;
 mod golden;

@@ -1,0 +1,110 @@
+//! Ukrainian and Russian runs of capitalised words read for what they are (entities::cyrillic_run and the
+//! organisation builds of orgs.rs), on synthetic sentences written for the project.
+
+use livebrief_nlp::{EntityKind, default_topics, read};
+
+/// (kind, mention as written) of every entity mention, in text order.
+fn mentions(text: &str) -> Vec<(EntityKind, String)> {
+    let r = read(text, jiff::civil::Date::constant(2025, 3, 13), &default_topics());
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<(usize, EntityKind, String)> = r
+        .entities
+        .iter()
+        .flat_map(|e| {
+            e.mentions
+                .iter()
+                .map(|m| (m.1.0, e.kind, chars[m.1.0..m.1.1].iter().collect::<String>()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by_key(|m| m.0);
+    out.into_iter().map(|(_, k, t)| (k, t)).collect()
+}
+
+fn has(text: &str, kind: EntityKind, mention: &str) -> bool {
+    mentions(text).iter().any(|(k, m)| *k == kind && m == mention)
+}
+
+#[test]
+fn a_country_or_city_before_a_name_is_a_place_of_its_own() {
+    let t = "При подписании соглашения министр торговли Китая Чэнь Дэмин заявил о новых планах.";
+    assert!(has(t, EntityKind::Place, "Китая"), "{:?}", mentions(t));
+    assert!(has(t, EntityKind::Person, "Чэнь Дэмин"), "{:?}", mentions(t));
+    let t = "Демонстранты требовали отставки мэра Москвы Юрия Лужкова и новых выборов.";
+    assert!(has(t, EntityKind::Place, "Москвы"), "{:?}", mentions(t));
+    assert!(has(t, EntityKind::Person, "Юрия Лужкова"), "{:?}", mentions(t));
+    let t = "Сьогодні президент України Володимир Зеленський прибув до Варшави.";
+    assert!(has(t, EntityKind::Place, "України"), "{:?}", mentions(t));
+    assert!(has(t, EntityKind::Person, "Володимир Зеленський"), "{:?}", mentions(t));
+    // A person whose first name is also a town stays one person.
+    let t = "Вчора Марина Ковальчук виступила на конференції у Львові.";
+    assert!(has(t, EntityKind::Person, "Марина Ковальчук"), "{:?}", mentions(t));
+}
+
+#[test]
+fn places_named_by_an_adjective_of_the_compass_or_of_size() {
+    for (t, place) in [
+        ("Нефть идёт по трубам из Восточной Сибири в Китай.", "Восточной Сибири"),
+        ("Делегація прибула з Південної Кореї у вівторок.", "Південної Кореї"),
+        (
+            "Громадянина затримали в Об'єднаних Арабських Еміратах минулого тижня.",
+            "Об'єднаних Арабських Еміратах",
+        ),
+        ("Выборы в Новой Зеландии прошли спокойно.", "Новой Зеландии"),
+    ] {
+        assert!(has(t, EntityKind::Place, place), "{t}: {:?}", mentions(t));
+    }
+}
+
+#[test]
+fn a_sentence_opening_noun_is_not_part_of_the_name_after_it() {
+    let t = "Переговоры шли всю ночь. Делегация Белоруссии прибыла в Москву утром.";
+    let m = mentions(t);
+    assert!(has(t, EntityKind::Place, "Белоруссии"), "{m:?}");
+    assert!(!m.iter().any(|(_, x)| x.contains("Делегация")), "{m:?}");
+    let t = "Рынок растёт. Инвестиции Европы в регион удвоились.";
+    assert!(has(t, EntityKind::Place, "Европы"), "{:?}", mentions(t));
+}
+
+#[test]
+fn names_that_end_with_a_country_and_runs_of_abbreviations_are_organisations() {
+    let t = "На його захист виступила Нацгвардія, а командування Нацгвардії України надіслало лист до суду.";
+    assert!(
+        has(t, EntityKind::Organization, "Нацгвардії України"),
+        "{:?}",
+        mentions(t)
+    );
+    let t = "Керівник ГУ НГУ відмовився від коментарів.";
+    assert!(has(t, EntityKind::Organization, "ГУ НГУ"), "{:?}", mentions(t));
+    // …and the country alone later is still the place, not a surname of that organisation.
+    let t = "Лист підписало командування Нацгвардії України. Про це повідомили в столиці України.";
+    let m = mentions(t);
+    assert_eq!(m.last(), Some(&(EntityKind::Place, "України".to_string())), "{m:?}");
+}
+
+#[test]
+fn quoted_names_after_a_kind_of_organisation() {
+    let t = "Раніше власник компанії «Діавіта» Сергій Ледін розказав про борги.";
+    assert!(has(t, EntityKind::Organization, "Діавіта"), "{:?}", mentions(t));
+    assert!(has(t, EntityKind::Person, "Сергій Ледін"), "{:?}", mentions(t));
+    let t = "Выступая на съезде партии «Единая Россия», премьер говорил о бюджете.";
+    assert!(has(t, EntityKind::Organization, "Единая Россия"), "{:?}", mentions(t));
+}
+
+#[test]
+fn places_in_cases_the_gazetteer_endings_miss() {
+    for (t, mention, name) in [
+        ("Біженці з Криму приїхали до Києва.", "Криму", "Crimea"),
+        ("Доля правительства Китая в банке выросла.", "Китая", "China"),
+        ("Товары из Белоруссии подорожали.", "Белоруссии", "Belarus"),
+    ] {
+        let r = read(t, jiff::civil::Date::constant(2025, 3, 13), &default_topics());
+        assert!(
+            r.entities
+                .iter()
+                .any(|e| e.kind == EntityKind::Place && e.name == name && !e.mentions.is_empty()),
+            "{t}: {mention} should be {name}: {:?}",
+            r.entities
+        );
+    }
+}
