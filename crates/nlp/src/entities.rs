@@ -440,10 +440,106 @@ fn dictionary_kinds(lang: livebrief_morph::Lang, w: &str) -> (bool, bool, bool) 
 }
 
 /// One word that names a country (in any case: "Китая", "України").
-fn is_country(w: &str) -> bool {
+pub(crate) fn is_country(w: &str) -> bool {
     let g = livebrief_geo::Gazetteer::embedded();
     let country = |key: &str| matches!(g.resolve(key, None), livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country);
     country(place_canonical(w).unwrap_or(w)) || cyrillic_place_lemmas(w).any(|l| country(&l))
+}
+
+/// A country, or a city of 100,000 people or more, by this name (without the story's context).
+fn large_place(name: &str) -> bool {
+    let key = place_canonical(name).unwrap_or(name);
+    let large = |p: &livebrief_geo::Place| p.kind == livebrief_geo::PlaceKind::Country || p.population >= 100_000;
+    match livebrief_geo::Gazetteer::embedded().resolve(key, None) {
+        livebrief_geo::Resolution::Found(p) => large(p),
+        livebrief_geo::Resolution::Ambiguous(v) => v.iter().any(|p| large(p)),
+        livebrief_geo::Resolution::NotFound => false,
+    }
+}
+
+/// A Ukrainian or Russian clipped compound that names a body or a company: a clipped stem of a state word
+/// before the rest ("Укрзалізниця", "Мінюст", "Минфин", "Держгеокадастр", "Роскосмос", "Госдума",
+/// "Нацбанк", "Кабмін") or a clipped stem of an industry after it ("Харківобленерго", "Нафтогаз", "Газпром",
+/// "Київрада", "Приватбанк", "Ростелеком"). Not an adjective ("Український", "Державна"), not a place.
+fn compound_organisation(name: &str, weak: bool) -> bool {
+    const FRONT: &[&str] = &[
+        "укр",
+        "мін",
+        "мин",
+        "держ",
+        "гос",
+        "рос",
+        "нац",
+        "кабмін",
+        "кабмин",
+        "генпрокурат",
+        "облради",
+    ];
+    const BACK: &[&str] = &[
+        "енерго",
+        "энерго",
+        "газ",
+        "газу",
+        "газом",
+        "газа",
+        "пром",
+        "прому",
+        "прома",
+        "промом",
+        "рада",
+        "ради",
+        "раді",
+        "раду",
+        "радою",
+        "банк",
+        "банку",
+        "банка",
+        "банком",
+        "буд",
+        "буду",
+        "будом",
+        "телеком",
+        "телекому",
+        "телекома",
+        "трансу",
+        "транс",
+        "космос",
+        "космосу",
+        "космоса",
+        "зв'язку",
+        "связи",
+        "авто",
+        "атом",
+        "атому",
+        "атома",
+    ];
+    let lower = lower(name);
+    let letters = lower.chars().count();
+    if letters < 5
+        || crate::orgs::adjective_like(&lower)
+        || is_title(name)
+        || crate::names::is_title_uk_ru(&lower)
+        || known_place(name)
+    {
+        return false;
+    }
+    // (Not the words of Україна and Господь; at the start of a sentence, where common words are capitalised too,
+    // "Держава", "Минуло", "Росіяни", only a clipped stem before five letters or more.)
+    if ["украї", "украи", "господ"].iter().any(|p| lower.starts_with(p)) {
+        return false;
+    }
+    let least = if weak { 5 } else { 3 };
+    FRONT.iter().any(|f| {
+        lower.strip_prefix(f).is_some_and(|rest| {
+            let n = rest.chars().count();
+            (n >= least || (f.starts_with("каб") && n <= 2))
+                && rest.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        })
+    }) || BACK.iter().any(|b| {
+        lower
+            .strip_suffix(b)
+            .is_some_and(|front| front.chars().count() >= 3 && !front.ends_with('-'))
+    })
 }
 
 /// A name the lexicon or the gazetteer knows as a place (without the story's context).
@@ -634,7 +730,7 @@ fn cyrillic_run(
         && !known_place(word(first))
         && (first + 1..=last).any(|k| {
             let (person, _, _) = dictionary_kinds(lang, word(k));
-            person || known_place(word(k))
+            person || known_place(word(k)) || compound_organisation(word(k), false) || is_abbreviation(word(k))
         })
     {
         return cyrillic_run_rest(s, toks, lang, first + 1, last);
@@ -713,6 +809,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         // Extend over capitalised words and connectors (up to an organisation name found by its build).
         let org_start = next_org.peek().map(|&&(a, _)| a);
         let mut j = i;
+        let mut abbreviation_of_country = false;
         while j + 1 < toks.len() && org_start.is_none_or(|a| a > j + 1) {
             let n = toks[j + 1];
             let nw = n.text(s);
@@ -731,6 +828,19 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             }
             let adjacent = s[toks[j].end..n.start].chars().all(|c| c == ' ');
             if !adjacent || n.kind != Kind::Word {
+                break;
+            }
+            // A body's abbreviation and its country are one name: "СБ України", "ДСНС України", "МЧС России".
+            if cyrillic
+                && j == i
+                && is_abbreviation(toks[j].text(s))
+                && capitalized(nw)
+                && !is_abbreviation(nw)
+                && place_canonical(toks[j].text(s)).is_none()
+                && is_country(nw)
+            {
+                j += 1;
+                abbreviation_of_country = true;
                 break;
             }
             // In Ukrainian and Russian a country's abbreviation ends the name it follows and starts none:
@@ -809,9 +919,10 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         }
         // Ukrainian and Russian runs of capitals that are not one name, or one of another kind (see
         // `cyrillic_run`): the run may end earlier, start later, or be a place or an organisation.
-        let mut run_kind = None;
+        let mut run_kind = abbreviation_of_country.then_some(EntityKind::Organization);
         if let Some(lang) = dictionary
             && first < j
+            && !abbreviation_of_country
         {
             let (f, l, kind) = cyrillic_run(s, toks, sentence_start, lang, first, j);
             first = f;
@@ -957,29 +1068,36 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             return Some(EntityKind::Place);
         }
         // One Ukrainian or Russian word that the morphological dictionary knows only as a person's name
-        // (Андрій, Аліна, Толя): a person, before the gazetteer's villages of the same name are asked.
+        // (Андрій, Аліна, Толя): a person, before the gazetteer's villages of the same name are asked; a first
+        // name that is also a place is the person unless the place is a country or a city of 100,000 or more
+        // (Роман, Марина are villages too; Софія is also a capital).
         if let Some(lang) = dictionary
             && !name.contains(' ')
             && !is_abbreviation(name)
         {
-            let mut person = false;
-            let mut other = false;
-            for a in livebrief_morph::lemmas(lang, name) {
-                match a.tag.kind {
-                    livebrief_morph::Kind::FirstName
-                    | livebrief_morph::Kind::Surname
-                    | livebrief_morph::Kind::Patronymic => person = true,
-                    _ => other = true,
-                }
-            }
+            let (person, other, first_name) = dictionary_kinds(lang, name);
             if person && !other {
                 return Some(EntityKind::Person);
+            }
+            if first_name && !weak && !large_place(name) {
+                return Some(EntityKind::Person);
+            }
+            // A head noun of organisations written with a capital inside a sentence is one by name:
+            // "у Церкві", "рішення Академії", "Укрзалізниці", "Госдумы".
+            if !person && !weak && crate::orgs::is_head(&lower(name)) {
+                return Some(EntityKind::Organization);
+            }
+            if !person && compound_organisation(name, weak) {
+                return Some(EntityKind::Organization);
             }
         }
         let words_n = name.split_whitespace().count();
         // A name the gazetteer knows is a place, unless it looks like a person (a title or role before it).
+        // (Not a Ukrainian or Russian abbreviation the lexicon does not list as a place: the gazetteer matches
+        // "СБ", "ОДА", "НАН" only by the accident of a transliteration.)
         if description.is_none()
             && (words_n == 1 || !name.split_whitespace().any(|w| ORG_WORDS.contains(&lower(w).as_str())))
+            && !(dictionary.is_some() && is_abbreviation(name))
             && geo_place(name, &context).is_some()
             && !(weak && small_place(name))
         {

@@ -194,6 +194,13 @@ const TITLES_UK_RU: &[&str] = &[
     "глава",
 ];
 
+/// A Ukrainian or Russian title ("міністр", "президента"), lowercase.
+pub(crate) fn is_title_uk_ru(lower: &str) -> bool {
+    TITLES_UK_RU
+        .iter()
+        .any(|t| lower.strip_prefix(t).is_some_and(|e| e.chars().count() <= 2))
+}
+
 /// Capitalised words before a name that are organisations, places or nationalities, not people.
 const NOT_PEOPLE: &[&str] = &[
     "kremlin",

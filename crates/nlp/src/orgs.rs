@@ -301,7 +301,8 @@ fn quoted_after_kind_noun(s: &str, toks: &[Token], q: usize) -> Option<(usize, u
     }
     let first = q + 1;
     let w = toks.get(first)?;
-    if w.kind != Kind::Word || !capitalized(w.text(s)) || w.start != toks[q].end {
+    // (Texts tokenised with spaces around punctuation write "« Житомирщина »".)
+    if w.kind != Kind::Word || !capitalized(w.text(s)) || !matches!(&s[toks[q].end..w.start], "" | " ") {
         return None;
     }
     // The name runs to the closing mark: at most six words, no sentence inside.
@@ -436,27 +437,49 @@ fn headed_name(
     let head = head?;
     let mut last = head;
     // The complement: lowercase oblique words, then perhaps one capitalised word.
+    // (Two complements may be joined by "і", "та", "и": "Міністерство доходів і зборів", "Министерство
+    // экономического развития и торговли".)
+    let oblique = |k: usize| {
+        k < toks.len()
+            && word(k)
+            && adjacent(k - 1, k)
+            && is_cyrillic_word(toks[k].text(s))
+            && !capitalized(toks[k].text(s))
+            && complement(&lower(k))
+            && !crate::lexicon::not_a_name(&lower(k))
+    };
     let mut lowers = 0;
-    while lowers < 2
-        && last + 1 < toks.len()
-        && word(last + 1)
-        && adjacent(last, last + 1)
-        && is_cyrillic_word(toks[last + 1].text(s))
-        && !capitalized(toks[last + 1].text(s))
-        && complement(&lower(last + 1))
-        && !crate::lexicon::not_a_name(&lower(last + 1))
-    {
-        last += 1;
-        lowers += 1;
+    while lowers < 3 {
+        if oblique(last + 1) {
+            last += 1;
+            lowers += 1;
+        } else if lowers > 0
+            && last + 2 < toks.len()
+            && word(last + 1)
+            && adjacent(last, last + 1)
+            && matches!(toks[last + 1].text(s), "і" | "та" | "и" | "й")
+            && oblique(last + 2)
+        {
+            last += 2;
+            lowers += 1;
+        } else {
+            break;
+        }
     }
-    if last + 1 < toks.len()
-        && word(last + 1)
-        && adjacent(last, last + 1)
-        && capitalized(toks[last + 1].text(s))
-        && is_cyrillic_word(toks[last + 1].text(s))
-        && !crate::lexicon::not_a_name(&lower(last + 1))
-    {
+    let capital = |k: usize| {
+        k < toks.len()
+            && word(k)
+            && adjacent(k - 1, k)
+            && capitalized(toks[k].text(s))
+            && is_cyrillic_word(toks[k].text(s))
+            && !crate::lexicon::not_a_name(&lower(k))
+    };
+    if capital(last + 1) {
         last += 1;
+        // …and the country it belongs to: "Кабінету Міністрів України", "Адміністрації Президента України".
+        if capital(last + 1) && crate::entities::is_country(toks[last + 1].text(s)) {
+            last += 1;
+        }
     }
     // A head alone at the start of a sentence ("Суд визнав …") is a common noun, not a name: a name has an
     // adjective or a complement.
