@@ -439,6 +439,11 @@ fn dictionary_kinds(lang: livebrief_morph::Lang, w: &str) -> (bool, bool, bool) 
     (person, other, first_name)
 }
 
+/// A word the morphological dictionary knows as a place's name.
+fn dictionary_place(lang: livebrief_morph::Lang, w: &str) -> bool {
+    livebrief_morph::lemmas(lang, w).any(|a| a.tag.kind == livebrief_morph::Kind::Place)
+}
+
 /// One word that names a country (in any case: "Китая", "України").
 pub(crate) fn is_country(w: &str) -> bool {
     let g = livebrief_geo::Gazetteer::embedded();
@@ -550,6 +555,7 @@ fn known_place(name: &str) -> bool {
 /// Lowercase words that follow a place named by an adjective and belong to its name (Ukrainian and Russian, in
 /// their cases): область, район, край, площа, вулиця, проспект, острів, море, озеро, річка.
 const PLACE_DESCRIPTORS: &[&str] = &[
+    "обл",
     "область",
     "області",
     "областю",
@@ -628,6 +634,99 @@ const PLACE_DESCRIPTORS: &[&str] = &[
     "республики",
     "республике",
 ];
+
+/// Words for streets and squares before their names, whole (in their cases) or cut short with a full stop.
+const STREET_WORDS: &[&str] = &[
+    "вулиця",
+    "вулиці",
+    "вулицю",
+    "вулицею",
+    "проспект",
+    "проспекту",
+    "проспекті",
+    "проспектом",
+    "провулок",
+    "провулку",
+    "провулка",
+    "провулком",
+    "площа",
+    "площі",
+    "площу",
+    "площею",
+    "бульвар",
+    "бульвару",
+    "бульварі",
+    "бульваром",
+    "узвіз",
+    "узвозу",
+    "узвозі",
+    "улица",
+    "улицы",
+    "улице",
+    "улицу",
+    "улицей",
+    "проспекта",
+    "проспекте",
+    "переулок",
+    "переулка",
+    "переулке",
+    "площадь",
+    "площади",
+    "площадью",
+    "бульвара",
+    "бульваре",
+];
+const STREET_ABBREVIATIONS: &[&str] = &["вул", "просп", "пров", "пл", "бульв", "ул", "пер", "пр-т"];
+
+/// A street address in a Ukrainian or Russian text: a street word ("вулиця", "вул.", "просп.") at `i`, its
+/// name of one to three capitalised words or initials ("вул. М. Арнаутської", "вулиці Професора
+/// Підвисоцького"), and a house number after a comma ("вул. Київська, 94"). The last token, if any.
+fn street_address(s: &str, toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks[i];
+    if t.kind != Kind::Word {
+        return None;
+    }
+    let w = t.text(s);
+    let lw = lower(w);
+    let mut k = i + 1;
+    if STREET_ABBREVIATIONS.contains(&lw.as_str()) {
+        if toks.get(k)?.text(s) != "." || toks[k].start != t.end {
+            return None;
+        }
+        k += 1;
+    } else if !STREET_WORDS.contains(&lw.as_str()) || capitalized(w) {
+        return None;
+    }
+    let spaced = |a: usize, b: usize| s[toks[a].end..toks[b].start].chars().all(|c| c == ' ');
+    let mut last = None;
+    let mut names = 0;
+    while names < 3 && k < toks.len() && spaced(k - 1, k) {
+        let n = toks[k];
+        if n.kind != Kind::Word || !capitalized(n.text(s)) || not_a_name(&lower(n.text(s))) {
+            break;
+        }
+        // An initial and its full stop: "М. Арнаутської".
+        if n.text(s).chars().count() == 1 && toks.get(k + 1).is_some_and(|d| d.text(s) == "." && d.start == n.end) {
+            k += 2;
+            continue;
+        }
+        last = Some(k);
+        names += 1;
+        k += 1;
+    }
+    let last = last?;
+    // ", 94": the house number.
+    if toks
+        .get(last + 1)
+        .is_some_and(|c| c.text(s) == "," && c.start == toks[last].end)
+        && toks
+            .get(last + 2)
+            .is_some_and(|n| n.kind == Kind::Number && spaced(last + 1, last + 2))
+    {
+        return Some(last + 2);
+    }
+    Some(last)
+}
 
 /// "НАТО", "РФ", "USA": two or more letters, all capitals.
 fn is_abbreviation(w: &str) -> bool {
@@ -722,15 +821,21 @@ fn cyrillic_run(
         || first
             .checked_sub(1)
             .is_some_and(|p| matches!(toks[p].kind, Kind::QuoteMark | Kind::Break));
+    // (A village named like the word does not keep it: "Новини Кіровоградщини" are news, not Novyny.)
     if opens
         && !first_person
-        && !first_other
+        && !(first_other && !dictionary_place(lang, word(first)))
         && !is_abbreviation(word(first))
         && !crate::orgs::adjective_like(&head)
-        && !known_place(word(first))
+        && place_canonical(word(first)).is_none()
+        && !large_place(word(first))
         && (first + 1..=last).any(|k| {
             let (person, _, _) = dictionary_kinds(lang, word(k));
-            person || known_place(word(k)) || compound_organisation(word(k), false) || is_abbreviation(word(k))
+            person
+                || known_place(word(k))
+                || dictionary_place(lang, word(k))
+                || compound_organisation(word(k), false)
+                || is_abbreviation(word(k))
         })
     {
         return cyrillic_run_rest(s, toks, lang, first + 1, last);
@@ -800,6 +905,14 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             i = b + 1;
             continue;
         }
+        if cyrillic && let Some(last) = street_address(s, toks, i) {
+            let name = s[toks[i].start..toks[last].end].to_string();
+            place_names.insert(name.clone());
+            raw.push((i, last, name, None));
+            around.push((None, None, None));
+            i = last + 1;
+            continue;
+        }
         let t = toks[i];
         let w = t.text(s);
         if t.kind != Kind::Word || !capitalized(w) {
@@ -851,6 +964,15 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             // Nor does a name run from one script into another ("Пользователи Facebook").
             let latin = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
             if cyrillic && latin(toks[j].text(s)) != latin(nw) {
+                break;
+            }
+            // Nor into a place named by an adjective and a descriptor: "Вишневе Київської області".
+            if cyrillic
+                && crate::orgs::adjective_like(&lower(nw))
+                && toks
+                    .get(j + 2)
+                    .is_some_and(|d| d.kind == Kind::Word && PLACE_DESCRIPTORS.contains(&d.text(s)))
+            {
                 break;
             }
             if capitalized(nw) && !base(toks[j].text(s)).ne(toks[j].text(s)) {
@@ -1048,6 +1170,19 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             livebrief_geo::Resolution::NotFound => true,
         }
     };
+    // The places the text names where a capital means a name (inside a sentence): a word at the start of a
+    // sentence is a town only if the text names that town elsewhere too, or it is a large one.
+    let places_inside: HashSet<String> = if dictionary.is_some() {
+        raw.iter()
+            .filter(|r| r.0 == r.1 && !weak_position(r.0, r.1, &r.2))
+            .filter_map(|r| geo_place(&r.2, &context).map(|g| g.name))
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let weak_town = |name: &str| -> bool {
+        !large_place(name) && !geo_place(name, &context).is_some_and(|g| places_inside.contains(&g.name))
+    };
     let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
         if org_names.contains(name) {
             return Some(EntityKind::Organization);
@@ -1079,6 +1214,23 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             if person && !other {
                 return Some(EntityKind::Person);
             }
+            // A word the dictionary knows as a place (and not as a person's name) is one whether or not the
+            // gazetteer has it ("Приморья", "Кубани"); where a capital says nothing (the start of a sentence or
+            // a quotation), only a large town or one the text names elsewhere: «Відродження» names a farm.
+            let place = dictionary_place(lang, name);
+            if place && !person && !(weak && weak_town(name)) {
+                return Some(EntityKind::Place);
+            }
+            // An adjective in an oblique case alone ("керівником Луганського тервідділення", "Петрового
+            // долота") is not a place's name: a place named by an adjective has its noun after it.
+            if !place
+                && ["ого", "ому", "ої", "ими", "ыми", "его", "ему"]
+                    .iter()
+                    .any(|e| lower(name).ends_with(e))
+                && crate::orgs::adjective_like(&lower(name))
+            {
+                return None;
+            }
             if first_name && !weak && !large_place(name) {
                 return Some(EntityKind::Person);
             }
@@ -1099,7 +1251,10 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             && (words_n == 1 || !name.split_whitespace().any(|w| ORG_WORDS.contains(&lower(w).as_str())))
             && !(dictionary.is_some() && is_abbreviation(name))
             && geo_place(name, &context).is_some()
-            && !(weak && small_place(name))
+            // (At the start of a sentence or a quotation a Ukrainian or Russian word is a place only if it names
+            // a country, a city of 100,000 or more, or a town the text names inside a sentence too: "Думка",
+            // "Мала", "Були" open sentences and match villages only by accident.)
+            && !(weak && if dictionary.is_some() { weak_town(name) } else { small_place(name) })
         {
             return Some(EntityKind::Place);
         }

@@ -156,3 +156,51 @@ fn a_first_name_is_a_person_before_a_village_of_that_name() {
     let t = "Делегація прибула до Києва з Варшави.";
     assert!(has(t, EntityKind::Place, "Варшави"), "{:?}", mentions(t));
 }
+
+#[test]
+fn street_addresses_regions_and_places_the_dictionary_knows() {
+    // (The Russian dictionary tags places; the Ukrainian compilation has no place tag.)
+    for (t, place) in [
+        (
+            "Офіс розташований у Рівному на вул. Київська, 94 поруч із ринком.",
+            "вул. Київська, 94",
+        ),
+        (
+            "Перекрили рух на вулиці Професора Підвисоцького до вечора.",
+            "вулиці Професора Підвисоцького",
+        ),
+        (
+            "Магазин відкрили на вул. М. Арнаутської в центрі.",
+            "вул. М. Арнаутської",
+        ),
+        (
+            "Директор живе в селі Вишневе Київської області з родиною.",
+            "Київської області",
+        ),
+        (
+            "Ремонт дороги у смт Муровані Курилівці (Вінницька обл.) коштував мільйон.",
+            "Вінницька обл",
+        ),
+        ("Новости Приморья пишут, что тайфун уже близко.", "Приморья"),
+        ("Нефть добывают в Поволжье и на Кубани, это известно.", "Кубани"),
+    ] {
+        assert!(has(t, EntityKind::Place, place), "{t}: {:?}", mentions(t));
+    }
+    // An adjective alone in an oblique case is not a place; nor a common word opening a sentence.
+    for (t, word) in [
+        (
+            "Він хотів вплинути на рішення керівником Луганського тервідділення.",
+            "Луганського",
+        ),
+        ("Думка не полетіла далі, бо він заснув.", "Думка"),
+    ] {
+        assert!(!has(t, EntityKind::Place, word), "{t}: {:?}", mentions(t));
+    }
+}
+
+#[test]
+fn a_town_opening_a_sentence_is_a_place_when_the_text_names_it_inside_a_sentence_too() {
+    let t = "Покровськ знову під обстрілом. Евакуація з Покровська триває третій день.";
+    let m = mentions(t);
+    assert_eq!(m.iter().filter(|(k, _)| *k == EntityKind::Place).count(), 2, "{m:?}");
+}
