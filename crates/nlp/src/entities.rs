@@ -824,7 +824,7 @@ fn cyrillic_run(
     // (A village named like the word does not keep it: "Новини Кіровоградщини" are news, not Novyny.)
     if opens
         && !first_person
-        && !(first_other && !dictionary_place(lang, word(first)))
+        && (!first_other || dictionary_place(lang, word(first)))
         && !is_abbreviation(word(first))
         && !crate::orgs::adjective_like(&head)
         && place_canonical(word(first)).is_none()
