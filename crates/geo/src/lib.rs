@@ -375,6 +375,18 @@ impl Gazetteer {
         out
     }
 
+    /// The nominative under which the gazetteer knows a declined Cyrillic name ("риме" → "рим", "тусоне" →
+    /// "тусон"), normalised; `None` when the name is known as it is or not at all.
+    pub fn nominative_key(&self, name: &str) -> Option<String> {
+        let key = normalize(name);
+        if key.is_empty() || !is_cyrillic(&key) || self.exact(&key).is_some() {
+            return None;
+        }
+        nominative_candidates(&key)
+            .into_iter()
+            .find(|k| self.exact(k).is_some())
+    }
+
     /// Every place a name may refer to, in the order of `matches`.
     pub fn lookup(&self, name: &str) -> Vec<&Place> {
         self.matches(name).into_iter().map(|m| m.place).collect()
@@ -493,7 +505,8 @@ fn nominative_candidates(word: &str) -> Vec<String> {
             }
         }
         for s in stems {
-            for tail in ["", "а", "я", "ь", "і", "е"] {
+            // (-й: Китая → Китай, Парагвая → Парагвай.)
+            for tail in ["", "а", "я", "ь", "і", "е", "й"] {
                 out.push(format!("{s}{tail}"));
             }
         }

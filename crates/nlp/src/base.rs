@@ -31,13 +31,39 @@ pub fn dictionary_genitive(word: &str) -> Option<String> {
     langs.iter().find_map(|&l| base_of_name_in(l, &[word], Case::Genitive))
 }
 
+/// A one-word place in a Ukrainian or Russian text back to the nominative under which the gazetteer knows it,
+/// where the dictionary has no reading ("Тусоне" → "Тусон", "Лахоре" → "Лахор"); as written otherwise.
+pub fn place_base(language: &str, mention: &str) -> String {
+    let words: Vec<&str> = mention.split_whitespace().collect();
+    let Some(lang) = Lang::from_code(language) else {
+        return mention.to_string();
+    };
+    if let Some(b) = base_of_name_as(lang, &words, None) {
+        return b;
+    }
+    let lower = mention.to_lowercase();
+    match livebrief_geo::Gazetteer::embedded().nominative_key(mention) {
+        // The key is the lowercase stem and a new ending: the mention's own letters for the stem keep its capitals.
+        Some(key) if words.len() == 1 && livebrief_geo::normalize(mention) == lower => {
+            let stem = key.chars().zip(lower.chars()).take_while(|(a, b)| a == b).count();
+            mention.chars().take(stem).chain(key.chars().skip(stem)).collect()
+        }
+        _ => words.join(" "),
+    }
+}
+
 /// An entity's base form from its mentions: the base most of them share, the earliest on a tie (an entity
 /// whose first mention swallowed a word, "СМИ Беларуси", is still "Беларусь" when its other mentions say
-/// so); the entity's name when it has no mention.
-pub fn entity_base_of<S>(language: &str, mentions: &[(String, S)], name: &str) -> String {
+/// so); the entity's name when it has no mention. A place's one-word mentions the dictionary does not know
+/// come back to the gazetteer's nominative ([`place_base`]).
+pub fn entity_base_of<S>(language: &str, mentions: &[(String, S)], name: &str, place: bool) -> String {
     let mut bases: Vec<(String, usize)> = Vec::new();
     for (text, _) in mentions {
-        let b = entity_base(language, text);
+        let b = if place {
+            place_base(language, text)
+        } else {
+            entity_base(language, text)
+        };
         match bases.iter_mut().find(|(x, _)| *x == b) {
             Some((_, n)) => *n += 1,
             None => bases.push((b, 1)),

@@ -169,15 +169,7 @@ pub fn geo_place(name: &str, context: &livebrief_geo::Context<'_>) -> Option<Geo
     use livebrief_geo::{Gazetteer, PlaceKind, Resolution};
     let key = place_canonical(name).unwrap_or(name);
     let g = Gazetteer::embedded();
-    let resolution = match g.resolve_in(key, context) {
-        // A Ukrainian or Russian place whose case the gazetteer's endings do not undo ("Китая", "Белоруссии"):
-        // through its lemma in the morphological dictionary.
-        Resolution::NotFound => cyrillic_place_lemmas(name)
-            .map(|l| g.resolve_in(&l, context))
-            .find(|r| !matches!(r, Resolution::NotFound))
-            .unwrap_or(Resolution::NotFound),
-        r => r,
-    };
+    let resolution = g.resolve_in(key, context);
     let (p, ambiguous) = match resolution {
         Resolution::Found(p) => (p, false),
         Resolution::Ambiguous(v) => (v[0], true),
@@ -310,6 +302,17 @@ fn shorter_form_of(long: &str, short: &[&str]) -> Option<ShorterForm> {
 }
 
 pub fn place_canonical(name: &str) -> Option<&'static str> {
+    // (Names in Latin letters are only compared with the list: quicker than remembering them.)
+    if !name.chars().any(crate::names::is_cyrillic) {
+        return PLACES
+            .iter()
+            .find(|(c, aliases)| *c == name || aliases.contains(&name))
+            .map(|(c, _)| *c);
+    }
+    memo(|m| &mut m.canonical, name, || place_canonical_uncached(name))
+}
+
+fn place_canonical_uncached(name: &str) -> Option<&'static str> {
     let exact = |name: &str| {
         PLACES
             .iter()
@@ -318,9 +321,18 @@ pub fn place_canonical(name: &str) -> Option<&'static str> {
     };
     // A Ukrainian or Russian place in another case: by the morphological dictionary ("Европы", "Китая"), else
     // by a case ending after the alias or its stem ("Криму", "Крыма").
-    exact(name)
-        .or_else(|| cyrillic_place_lemmas(name).find_map(|l| exact(&l)))
-        .or_else(|| declined_alias(name))
+    exact(name).or_else(|| declined_alias(name)).or_else(|| {
+        // (Only where some alias shares the word's first two letters: the dictionary is asked for little.)
+        let head: String = name.chars().take(2).collect();
+        let possible = PLACES
+            .iter()
+            .any(|(_, aliases)| aliases.iter().any(|a| a.starts_with(head.as_str())));
+        if possible {
+            cyrillic_place_lemmas(name).find_map(|l| exact(&l))
+        } else {
+            None
+        }
+    })
 }
 
 /// A one-word Cyrillic alias of the lexicon's places with a case ending: the alias, or the alias without its
@@ -423,29 +435,63 @@ fn geo_adjective(lower: &str) -> bool {
     GEO_ADJECTIVE_FORMS.contains(&lower) || GEO_ADJECTIVE_STEMS.iter().any(|st| lower.starts_with(st))
 }
 
-/// What the morphological dictionary knows a Ukrainian or Russian word as: (a person's name only, anything).
+/// What the morphological dictionary knows a Ukrainian or Russian word as: (a person's name, anything else, a
+/// first name in particular). Remembered per text (see [`Memo`]).
 fn dictionary_kinds(lang: livebrief_morph::Lang, w: &str) -> (bool, bool, bool) {
-    let (mut person, mut other, mut first_name) = (false, false, false);
-    for a in livebrief_morph::lemmas(lang, w) {
-        match a.tag.kind {
-            livebrief_morph::Kind::FirstName => {
-                person = true;
-                first_name = true;
-            }
-            livebrief_morph::Kind::Surname | livebrief_morph::Kind::Patronymic => person = true,
-            _ => other = true,
-        }
-    }
-    (person, other, first_name)
+    let k = dictionary_facts(lang, w);
+    (k.person, k.other, k.first_name)
 }
 
 /// A word the morphological dictionary knows as a place's name.
 fn dictionary_place(lang: livebrief_morph::Lang, w: &str) -> bool {
-    livebrief_morph::lemmas(lang, w).any(|a| a.tag.kind == livebrief_morph::Kind::Place)
+    dictionary_facts(lang, w).place
+}
+
+#[derive(Clone, Copy, Default)]
+struct DictionaryFacts {
+    person: bool,
+    first_name: bool,
+    place: bool,
+    other: bool,
+}
+
+fn dictionary_facts(lang: livebrief_morph::Lang, w: &str) -> DictionaryFacts {
+    fn uk(m: &mut Memo) -> &mut HashMap<String, DictionaryFacts> {
+        &mut m.dictionary_uk
+    }
+    fn ru(m: &mut Memo) -> &mut HashMap<String, DictionaryFacts> {
+        &mut m.dictionary_ru
+    }
+    let table = match lang {
+        livebrief_morph::Lang::Uk => uk,
+        livebrief_morph::Lang::Ru => ru,
+    };
+    memo(table, w, || {
+        let mut k = DictionaryFacts::default();
+        for a in livebrief_morph::lemmas(lang, w) {
+            match a.tag.kind {
+                livebrief_morph::Kind::FirstName => {
+                    k.person = true;
+                    k.first_name = true;
+                }
+                livebrief_morph::Kind::Surname | livebrief_morph::Kind::Patronymic => k.person = true,
+                livebrief_morph::Kind::Place => {
+                    k.place = true;
+                    k.other = true;
+                }
+                _ => k.other = true,
+            }
+        }
+        k
+    })
 }
 
 /// One word that names a country (in any case: "Китая", "України").
 pub(crate) fn is_country(w: &str) -> bool {
+    memo(|m| &mut m.country, w, || is_country_uncached(w))
+}
+
+fn is_country_uncached(w: &str) -> bool {
     let g = livebrief_geo::Gazetteer::embedded();
     let country = |key: &str| matches!(g.resolve(key, None), livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country);
     country(place_canonical(w).unwrap_or(w)) || cyrillic_place_lemmas(w).any(|l| country(&l))
@@ -453,6 +499,10 @@ pub(crate) fn is_country(w: &str) -> bool {
 
 /// A country, or a city of 100,000 people or more, by this name (without the story's context).
 fn large_place(name: &str) -> bool {
+    memo(|m| &mut m.large, name, || large_place_uncached(name))
+}
+
+fn large_place_uncached(name: &str) -> bool {
     let key = place_canonical(name).unwrap_or(name);
     let large = |p: &livebrief_geo::Place| p.kind == livebrief_geo::PlaceKind::Country || p.population >= 100_000;
     match livebrief_geo::Gazetteer::embedded().resolve(key, None) {
@@ -549,7 +599,58 @@ fn compound_organisation(name: &str, weak: bool) -> bool {
 
 /// A name the lexicon or the gazetteer knows as a place (without the story's context).
 fn known_place(name: &str) -> bool {
-    place_canonical(name).is_some() || geo_place(name, &livebrief_geo::Context::default()).is_some()
+    memo(
+        |m| &mut m.known,
+        name,
+        || place_canonical(name).is_some() || geo_default(name).is_some(),
+    )
+}
+
+/// What the gazetteer and the lexicon say of a word, asked many times over while one text is read (a name
+/// is looked up by several rules, and names repeat): remembered for the text, per thread, and forgotten when
+/// the next text starts (and whenever a table grows past a few thousand words, for callers outside `find`).
+#[derive(Default)]
+struct Memo {
+    canonical: HashMap<String, Option<&'static str>>,
+    known: HashMap<String, bool>,
+    country: HashMap<String, bool>,
+    large: HashMap<String, bool>,
+    geo: HashMap<String, Option<GeoPlace>>,
+    dictionary_uk: HashMap<String, DictionaryFacts>,
+    dictionary_ru: HashMap<String, DictionaryFacts>,
+}
+
+/// [`geo_place`] without the story's context, remembered (see [`Memo`]).
+fn geo_default(name: &str) -> Option<GeoPlace> {
+    memo(
+        |m| &mut m.geo,
+        name,
+        || geo_place(name, &livebrief_geo::Context::default()),
+    )
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+}
+
+fn memo<T: Clone>(table: fn(&mut Memo) -> &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
+    if let Some(v) = MEMO.with(|m| table(&mut m.borrow_mut()).get(key).cloned()) {
+        return v;
+    }
+    let v = compute();
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let t = table(&mut m);
+        if t.len() >= 4096 {
+            t.clear();
+        }
+        t.insert(key.to_string(), v.clone());
+    });
+    v
+}
+
+fn forget_memo() {
+    MEMO.with(|m| *m.borrow_mut() = Memo::default());
 }
 
 /// Lowercase words that follow a place named by an adjective and belong to its name (Ukrainian and Russian, in
@@ -872,6 +973,7 @@ fn cyrillic_run_rest(
 /// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence; `language` is
 /// the text's (`lang::detect`).
 pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) -> Entities {
+    forget_memo();
     let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
     // Per raw mention: the role phrase before the name, the appositive after it, and a courtesy title's gender.
     let mut around: Vec<(Option<String>, Option<String>, Option<Gender>)> = Vec::new();
@@ -1130,7 +1232,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     // the oblasts it names (which of the many Pokrovske).
     let mut countries: Vec<String> = Vec::new();
     for (_, _, name, _) in &raw {
-        let Some(p) = geo_place(name, &livebrief_geo::Context::default()) else {
+        let Some(p) = geo_default(name) else {
             continue;
         };
         if let Some(c) = livebrief_geo::Gazetteer::embedded()
@@ -1147,6 +1249,16 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     let context = livebrief_geo::Context {
         countries: &countries,
         regions: &regions,
+    };
+    // The story's places, by name, each looked up once.
+    let geo_memo: std::cell::RefCell<HashMap<String, Option<GeoPlace>>> = Default::default();
+    let geo_in = |name: &str| -> Option<GeoPlace> {
+        if let Some(g) = geo_memo.borrow().get(name) {
+            return g.clone();
+        }
+        let g = geo_place(name, &context);
+        geo_memo.borrow_mut().insert(name.to_string(), g.clone());
+        g
     };
     // A village named like a common word ("Веселе", "Надія", "Велике" from "Велика") must not make every
     // capitalised occurrence of that word a place. Where a capital says nothing, at the start of a sentence
@@ -1175,14 +1287,13 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     let places_inside: HashSet<String> = if dictionary.is_some() {
         raw.iter()
             .filter(|r| r.0 == r.1 && !weak_position(r.0, r.1, &r.2))
-            .filter_map(|r| geo_place(&r.2, &context).map(|g| g.name))
+            .filter_map(|r| geo_in(&r.2).map(|g| g.name))
             .collect()
     } else {
         HashSet::new()
     };
-    let weak_town = |name: &str| -> bool {
-        !large_place(name) && !geo_place(name, &context).is_some_and(|g| places_inside.contains(&g.name))
-    };
+    let weak_town =
+        |name: &str| -> bool { !large_place(name) && !geo_in(name).is_some_and(|g| places_inside.contains(&g.name)) };
     let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
         if org_names.contains(name) {
             return Some(EntityKind::Organization);
@@ -1250,7 +1361,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         if description.is_none()
             && (words_n == 1 || !name.split_whitespace().any(|w| ORG_WORDS.contains(&lower(w).as_str())))
             && !(dictionary.is_some() && is_abbreviation(name))
-            && geo_place(name, &context).is_some()
+            && geo_in(name).is_some()
             // (At the start of a sentence or a quotation a Ukrainian or Russian word is a place only if it names
             // a country, a city of 100,000 or more, or a town the text names inside a sentence too: "Думка",
             // "Мала", "Були" open sentences and match villages only by accident.)
@@ -1365,7 +1476,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     let mut by_first_name: Vec<(usize, usize)> = Vec::new();
     for &m in &order {
         let (first, last, name, description) = &raw[m];
-        let geo = geo_place(name, &context);
+        let geo = geo_in(name);
         let canonical_place = place_canonical(name)
             .map(str::to_string)
             .or_else(|| geo.as_ref().map(|g| g.name.clone()));

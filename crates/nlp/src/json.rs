@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{DateValue, Reading};
+use crate::{DateValue, EntityKind, Reading};
 
 /// A resolved date as JSON: a day, a range, or unresolved.
 pub fn date_value(v: &DateValue) -> Value {
@@ -44,7 +44,7 @@ pub fn reading_json(r: &Reading, published: &str, text: &str) -> Value {
         })).collect::<Vec<_>>(),
         "entities": r.entities.iter().map(|e| json!({
             "name": e.name,
-            "base": crate::base::entity_base_of(&r.language, &e.mentions, &e.name),
+            "base": crate::base::entity_base_of(&r.language, &e.mentions, &e.name, e.kind == EntityKind::Place),
             "kind": e.kind.as_str(),
             "descriptions": e.descriptions,
             "mentions": e.mentions.iter().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})).collect::<Vec<_>>(),

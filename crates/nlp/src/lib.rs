@@ -53,7 +53,7 @@ mod speakers;
 mod text;
 mod topics;
 
-pub use base::entity_base;
+pub use base::{entity_base, place_base};
 pub use dates::DateValue;
 pub use entities::{EntityKind, GeoPlace};
 pub use json::{date_value, reading_json, reading_json_text};

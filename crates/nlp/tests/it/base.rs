@@ -1,6 +1,6 @@
 //! Entities' base forms in the text's language (the JSON's `base`), by the morphological dictionary.
 
-use livebrief_nlp::{default_topics, entity_base, genitive_to_nominative, read, reading_json};
+use livebrief_nlp::{default_topics, entity_base, genitive_to_nominative, place_base, read, reading_json};
 
 #[test]
 fn base_forms_of_ukrainian_and_russian_names() {
@@ -18,6 +18,16 @@ fn base_forms_of_ukrainian_and_russian_names() {
     ] {
         assert_eq!(entity_base(lang, mention), base, "{lang} {mention}");
     }
+}
+
+#[test]
+fn places_the_dictionary_lacks_come_back_to_the_gazetteers_nominative() {
+    assert_eq!(place_base("ru", "Тусоне"), "Тусон");
+    assert_eq!(place_base("ru", "Лахоре"), "Лахор");
+    // Known as written, or not at all: as written.
+    assert_eq!(place_base("ru", "Тусон"), "Тусон");
+    assert_eq!(place_base("ru", "Зыбзыбске"), "Зыбзыбске");
+    assert_eq!(place_base("en", "Tucson"), "Tucson");
 }
 
 #[test]
