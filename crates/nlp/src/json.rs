@@ -27,16 +27,27 @@ pub fn date_value(v: &DateValue) -> Value {
 /// - `resolved_by`: how — `name`, `first name`, `pronoun`, `relative pronoun`, `role` (a description that
 ///   matched a role phrase the text gave the person), `role: the person the text is about`, `inherited` (a
 ///   quotation that continues the previous one).
+///
+/// A statement quoted in several pieces says how they relate:
+/// - `parts`: `"joined"` when `spans` holds more than one piece of one statement by one speaker — a quotation
+///   interrupted by its attribution (`"A," he said, "B."`), continued after it in the same paragraph (`"A," he
+///   said. "B."`) or running over several paragraphs; `text` joins the pieces with " … ", and what lies between
+///   them is not the speaker's. `null` for a quote of one piece.
+/// - `continues`: for a quotation of its own that carries on an earlier quote's speaker (the next paragraph,
+///   or after a reported statement), the index in `quotes` of the quote it continues; else `null`.
 pub fn reading_json(r: &Reading, published: &str, text: &str) -> Value {
+    let continues = continued_quotes(r);
     json!({
         "published": published,
         "language": r.language,
         "text_length": text.chars().count(),
         "sentences": r.sentences.iter().map(|s| json!([s.0, s.1])).collect::<Vec<_>>(),
-        "quotes": r.quotes.iter().map(|q| json!({
+        "quotes": r.quotes.iter().zip(&continues).map(|(q, continues)| json!({
             "kind": q.kind.as_str(),
             "text": q.text,
             "spans": q.spans.iter().map(|s| json!([s.0, s.1])).collect::<Vec<_>>(),
+            "parts": (q.spans.len() > 1).then_some("joined"),
+            "continues": continues,
             "cue": q.cue.as_ref().map(|(t, s)| json!({"text": t, "span": [s.0, s.1]})),
             "speaker": q.speaker.as_ref().map(|s| json!({"name": s.name, "span": [s.span.0, s.span.1], "text": s.text, "kind": s.kind, "resolved_by": s.via})),
             "date": q.date.map(|d| d.to_string()),
@@ -63,6 +74,25 @@ pub fn reading_json(r: &Reading, published: &str, text: &str) -> Value {
         "dates": r.dates.iter().map(|d| json!({"text": d.text, "span": [d.span.0, d.span.1], "kind": d.kind, "value": date_value(&d.value)})).collect::<Vec<_>>(),
         "topics": r.topics.iter().map(|t| json!({"topic": t.slug, "label": t.label, "score": (t.score * 100.0).round() / 100.0, "evidence": t.evidence.iter().map(|(term, n)| json!({"term": term, "count": n})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
     })
+}
+
+/// For each quote, the index of the quote it continues: a quote found as continuing the previous speaker carries
+/// that quote's speaker mention, so it continues the nearest earlier quote attributed to the same mention.
+fn continued_quotes(r: &Reading) -> Vec<Option<usize>> {
+    r.quotes
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mention = q
+                .speaker
+                .as_ref()
+                .filter(|_| q.evidence == crate::quotes::CONTINUES_PREVIOUS)?
+                .span;
+            r.quotes[..i]
+                .iter()
+                .rposition(|p| p.speaker.as_ref().is_some_and(|s| s.span == mention))
+        })
+        .collect()
 }
 
 /// [`reading_json`] as compact JSON text, the form the store keeps.

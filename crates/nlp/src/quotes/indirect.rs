@@ -651,7 +651,12 @@ pub(super) fn run(f: &mut Finder<'_>) {
             {
                 let (ma, mb) = (m.pieces[0].0, m.pieces.last().map_or(0, |p| p.1));
                 if ma >= qa && mb <= qb + 3 {
-                    q.kind = QuoteKind::Mixed;
+                    // (A scare quote, `the so-called "peace plan"`, keeps a word at a distance: it is nobody's
+                    // words, and the statement stays reported.)
+                    let scare = m.open > 0 && matches!(ctx.word(m.open - 1).as_str(), "so-called" | "so‑called");
+                    if !scare {
+                        q.kind = QuoteKind::Mixed;
+                    }
                     m.used = true;
                 }
             }

@@ -7,7 +7,9 @@
 //! 2. Direct quotes: a verb of saying and a speaker right after the closing mark (`,” said Ushakov`,
 //!    `,” he said`) or right before the opening mark (`Trump said: “…”`). A quote interrupted by
 //!    `he said,` continues into the next quoted piece. An unattributed quote that follows an attributed one
-//!    in the same or the next paragraph continues that speaker.
+//!    in the same or the next paragraph continues that speaker (not one of two coordinated speakers); a
+//!    paragraph that is wholly a quotation after a paragraph whose last sentence says one named person told
+//!    something ("Zelensky addressed the nation.") is that person's.
 //! 3. Indirect quotes: `SPEAKER [also/had earlier…] VERB [object] [that] CONTENT`, `CONTENT, SPEAKER VERB`,
 //!    `CONTENT, VERB SPEAKER`, `according to SPEAKER, CONTENT` and `CONTENT, according to SPEAKER`. A quoted
 //!    fragment inside the content makes the quote mixed.
@@ -28,6 +30,7 @@ mod indirect;
 mod name_lines;
 mod normalise;
 mod run_on;
+pub(crate) use run_on::CONTINUES_PREVIOUS;
 
 use crate::lexicon::{AUX, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS};
 use crate::text::{Kind, Token};

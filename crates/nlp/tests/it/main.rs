@@ -10,6 +10,7 @@ mod golden;
 mod golden_passes;
 mod languages;
 mod names;
+mod run_on;
 mod seed;
 mod slow_inputs;
 mod speakers_polnear;
