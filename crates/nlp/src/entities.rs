@@ -829,6 +829,12 @@ fn street_address(s: &str, toks: &[Token], i: usize) -> Option<usize> {
     Some(last)
 }
 
+/// One capital Cyrillic letter: an initial when a full stop follows.
+fn is_initial(w: &str) -> bool {
+    let mut c = w.chars();
+    matches!((c.next(), c.next()), (Some(l), None) if l.is_uppercase() && crate::names::is_cyrillic(l))
+}
+
 /// "НАТО", "РФ", "USA": two or more letters, all capitals.
 fn is_abbreviation(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().all(char::is_uppercase)
@@ -893,6 +899,10 @@ fn cyrillic_run(
 ) -> (usize, usize, Option<EntityKind>) {
     let word = |k: usize| toks[k].text(s);
     let text = |a: usize, b: usize| &s[toks[a].start..toks[b].end];
+    // A name with initials is a person's as it stands.
+    if (first..=last).any(|k| is_initial(word(k))) {
+        return (first, last, Some(EntityKind::Person));
+    }
     let words = (first..=last).filter(|&k| toks[k].kind == Kind::Word).count();
     let head = lower(word(first));
     let (first_person, first_other, _) = dictionary_kinds(lang, word(first));
@@ -1028,8 +1038,9 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         while j + 1 < toks.len() && org_start.is_none_or(|a| a > j + 1) {
             let n = toks[j + 1];
             let nw = n.text(s);
-            // A middle initial: "Donald J. Trump".
-            if nw == "."
+            // A middle initial: "Donald J. Trump" (Ukrainian and Russian initials below).
+            if !cyrillic
+                && nw == "."
                 && n.start == toks[j].end
                 && toks[j].text(s).chars().count() == 1
                 && j > i
@@ -1042,6 +1053,44 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
                 continue;
             }
             let adjacent = s[toks[j].end..n.start].chars().all(|c| c == ' ');
+            // Initials in a Ukrainian or Russian name, before or after the surname, written with or without
+            // spaces: "О. М. Бутлеров", "А . Купер", "Януковича В. Ф.". Before a surname they open the run;
+            // after one there are two of them (one capital and a full stop after a word is as often a
+            // letter ending a sentence: "Літера А. Потім"), and the last full stop ends the name.
+            if cyrillic && nw == "." && adjacent && is_initial(toks[j].text(s)) {
+                let spaced = |a: usize, b: usize| s[toks[a].end..toks[b].start].chars().all(|c| c == ' ');
+                let word_after_dot = |d: usize| {
+                    toks.get(d + 1)
+                        .filter(|w| w.kind == Kind::Word && capitalized(w.text(s)) && spaced(d, d + 1))
+                        .map(|_| d + 1)
+                };
+                let after_surname = toks[i..j]
+                    .iter()
+                    .any(|t| t.kind == Kind::Word && !is_initial(t.text(s)));
+                if !after_surname {
+                    if word_after_dot(j + 1).is_some_and(|w| !not_a_name(&lower(toks[w].text(s)))) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                // After a surname: this initial, then more, each with its full stop.
+                let mut last_dot = j + 1;
+                let mut count = 1;
+                while let Some(w) = word_after_dot(last_dot)
+                    && is_initial(toks[w].text(s))
+                    && toks.get(w + 1).is_some_and(|d| d.text(s) == "." && spaced(w, w + 1))
+                {
+                    last_dot = w + 1;
+                    count += 1;
+                }
+                if count >= 2 {
+                    j = last_dot;
+                } else {
+                    j -= 1;
+                }
+                break;
+            }
             if !adjacent || n.kind != Kind::Word {
                 break;
             }
@@ -1130,7 +1179,11 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
                 .collect();
             first = last_title + 1;
         }
-        while first <= j && not_a_name(lower(toks[first].text(s)).as_str()) {
+        // (An initial is not the function word it looks like: "А. Купер", "В. Ющенка".)
+        while first <= j
+            && not_a_name(lower(toks[first].text(s)).as_str())
+            && !(is_initial(toks[first].text(s)) && toks.get(first + 1).is_some_and(|d| d.text(s) == "."))
+        {
             first += 1;
         }
         if first > j {

@@ -204,3 +204,18 @@ fn a_town_opening_a_sentence_is_a_place_when_the_text_names_it_inside_a_sentence
     let m = mentions(t);
     assert_eq!(m.iter().filter(|(k, _)| *k == EntityKind::Place).count(), 2, "{m:?}");
 }
+
+#[test]
+fn initials_before_and_after_a_surname() {
+    let t = "Відкриття зробив О . М . Бутлеров у Казані, а потім А. Купер. Рішення підписав Янукович В. Ф. у квітні.";
+    for name in ["О . М . Бутлеров", "А. Купер", "Янукович В. Ф."] {
+        assert!(has(t, EntityKind::Person, name), "{name}: {:?}", mentions(t));
+    }
+    // One capital and a full stop after a word ends a sentence; it is no initial.
+    let t = "На дошці написали літеру А. Потім прийшов учитель.";
+    assert!(
+        !mentions(t).iter().any(|(_, m)| m.contains("А.") || m.contains("Потім")),
+        "{:?}",
+        mentions(t)
+    );
+}
