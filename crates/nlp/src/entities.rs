@@ -829,6 +829,14 @@ fn street_address(s: &str, toks: &[Token], i: usize) -> Option<usize> {
     Some(last)
 }
 
+/// An abbreviation with a case ending in small letters: "МИДа", "ЦИКу", "МВДшник" is not (three small letters
+/// at most after two capitals or more).
+fn inflected_abbreviation(w: &str) -> bool {
+    let capitals = w.chars().take_while(|c| c.is_uppercase()).count();
+    let rest = w.chars().count() - capitals;
+    capitals >= 2 && (1..=2).contains(&rest) && w.chars().skip(capitals).all(|c| c.is_lowercase())
+}
+
 /// One capital Cyrillic letter: an initial when a full stop follows.
 fn is_initial(w: &str) -> bool {
     let mut c = w.chars();
@@ -924,6 +932,17 @@ fn cyrillic_run(
             let country_then_name = last - k >= 2 && k == first && is_country(word(first));
             if next_first_name || country_then_name || known_place(text(k + 1, last)) {
                 return (first, k, None);
+            }
+        }
+        // An organisation's one-word name, then a person's: "(глава) Роскосмоса Анатолий Перминов",
+        // "(министра) Минкомсвязи Игоря Щеголёва", "(глава) МИДа Сэйдзи Маэхара".
+        let head_word = word(first);
+        let org_word =
+            compound_organisation(head_word, false) || crate::orgs::is_head(&head) || inflected_abbreviation(head_word);
+        if org_word && first < last && toks[first + 1].kind == Kind::Word {
+            let (_, _, next_first_name) = dictionary_kinds(lang, word(first + 1));
+            if next_first_name || last - first >= 2 {
+                return (first, first, Some(EntityKind::Organization));
             }
         }
     }

@@ -219,3 +219,13 @@ fn initials_before_and_after_a_surname() {
         mentions(t)
     );
 }
+
+#[test]
+fn an_organisations_one_word_name_then_a_persons() {
+    let t = "Об этом заявил глава Роскосмоса Анатолий Перминов, сообщает агентство.";
+    assert!(has(t, EntityKind::Organization, "Роскосмоса"), "{:?}", mentions(t));
+    assert!(has(t, EntityKind::Person, "Анатолий Перминов"), "{:?}", mentions(t));
+    let t = "Позицию Токио изложил глава МИДа Сэйдзи Маэхара, это известно.";
+    assert!(has(t, EntityKind::Organization, "МИДа"), "{:?}", mentions(t));
+    assert!(has(t, EntityKind::Person, "Сэйдзи Маэхара"), "{:?}", mentions(t));
+}
