@@ -1113,13 +1113,16 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             if !adjacent || n.kind != Kind::Word {
                 break;
             }
-            // A body's abbreviation and its country are one name: "СБ України", "ДСНС України", "МЧС России".
+            // A body's abbreviation or clipped name and its country are one name: "СБ України", "ДСНС України",
+            // "МЧС России", "Минсельхоз РФ", "Госдепартамента США".
+            let body = toks[j].text(s);
             if cyrillic
                 && j == i
-                && is_abbreviation(toks[j].text(s))
                 && capitalized(nw)
-                && !is_abbreviation(nw)
-                && place_canonical(toks[j].text(s)).is_none()
+                && ((is_abbreviation(body) && !is_abbreviation(nw) && place_canonical(body).is_none())
+                    || (!is_abbreviation(body)
+                        && !sentence_start.get(j).copied().unwrap_or(false)
+                        && (compound_organisation(body, false) || inflected_abbreviation(body))))
                 && is_country(nw)
             {
                 j += 1;
