@@ -286,23 +286,143 @@ fn kind_noun(lower: &str) -> bool {
         .any(|k| lower.strip_prefix(k).is_some_and(|rest| rest.chars().count() <= 3))
 }
 
-/// A quoted name after a kind noun: `компанії «Діавіта»`. `q` is the opening mark; the name (without its
-/// marks) as a token range.
+/// Nouns for works, words, vehicles and places (the start of their forms), after which a quoted name is a
+/// title, a phrase, a craft or a place, not an organisation: `фільм «…»`, `гасло «…»`, `шаттл «Дискавери»`,
+/// `аэропорт «Домодедово»`.
+const WORK_STEMS: &[&str] = &[
+    "книг",
+    "книжк",
+    "фільм",
+    "фильм",
+    "роман",
+    "пісн",
+    "песн",
+    "вірш",
+    "стих",
+    "поем",
+    "поэм",
+    "вистав",
+    "спектакл",
+    "опер",
+    "картин",
+    "альбом",
+    "кліп",
+    "клип",
+    "серіал",
+    "сериал",
+    "назв",
+    "назван",
+    "гасл",
+    "лозунг",
+    "слоган",
+    "слов",
+    "фраз",
+    "статт",
+    "стать",
+    "рубрик",
+    "розділ",
+    "раздел",
+    "закон",
+    "указ",
+    "постанов",
+    "постановлени",
+    "операці",
+    "операци",
+    "проект",
+    "проєкт",
+    "програм",
+    "концепці",
+    "концепци",
+    "стратегі",
+    "стратеги",
+    "конкурс",
+    "фестивал",
+    "виставк",
+    "выставк",
+    "акці",
+    "акци",
+    "премі",
+    "преми",
+    "номінаці",
+    "номинаци",
+    "категорі",
+    "категори",
+    "тем",
+    "тема",
+    "пам'ятник",
+    "памятник",
+    "корабл",
+    "корабел",
+    "судн",
+    "літак",
+    "самолет",
+    "ракет",
+    "модел",
+    "марк",
+    "сорт",
+    "гр",
+    "игр",
+    "шаттл",
+    "станці",
+    "станци",
+    "модул",
+    "автомобіл",
+    "автомобил",
+    "машин",
+    "супутник",
+    "спутник",
+    "апарат",
+    "аппарат",
+    "марш",
+    "турнір",
+    "турнир",
+    "чемпіонат",
+    "чемпионат",
+    "матч",
+    "телескоп",
+    "човн",
+    "лодк",
+    "носител",
+    "аеропорт",
+    "аэропорт",
+    "бізнес-центр",
+    "бизнес-центр",
+    "промзон",
+    "мікрорайон",
+    "микрорайон",
+    "урочищ",
+];
+
+/// A quoted name: after a kind noun (`компанії «Діавіта»`, at most six words), or on its own, at most three
+/// words, not after a noun for a work or a word (`«Прозорро»`, `«Жилбудсервіс» уклав`: in Ukrainian and
+/// Russian the conventional names of companies, parties, outlets and brands are written in quotation marks,
+/// the titles of works too, which the noun before them usually tells). `q` is the opening mark; the name
+/// (without its marks) as a token range.
 fn quoted_after_kind_noun(s: &str, toks: &[Token], q: usize) -> Option<(usize, usize)> {
-    if q == 0 || toks[q].kind != Kind::QuoteMark || !matches!(toks[q].text(s), "«" | "„" | "“" | "\"") {
+    if toks[q].kind != Kind::QuoteMark || !matches!(toks[q].text(s), "«" | "„" | "“" | "\"") {
         return None;
     }
-    let noun = toks[q - 1];
-    if noun.kind != Kind::Word
-        || s[noun.end..toks[q].start].chars().any(|c| c != ' ')
-        || !kind_noun(&noun.text(s).to_lowercase())
-    {
+    let before = q.checked_sub(1).map(|p| toks[p]).filter(|n| n.kind == Kind::Word);
+    let lower_before = before.map(|n| n.text(s).to_lowercase());
+    let after_kind = before.is_some_and(|n| s[n.end..toks[q].start].chars().all(|c| c == ' '))
+        && lower_before.as_deref().is_some_and(kind_noun);
+    let after_work = lower_before.as_deref().is_some_and(|l| {
+        WORK_STEMS
+            .iter()
+            .any(|w| l.strip_prefix(w).is_some_and(|rest| rest.chars().count() <= 4))
+    });
+    if !after_kind && after_work {
         return None;
     }
+    let most = if after_kind { 6 } else { 3 };
     let first = q + 1;
     let w = toks.get(first)?;
     // (Texts tokenised with spaces around punctuation write "« Житомирщина »".)
-    if w.kind != Kind::Word || !capitalized(w.text(s)) || !matches!(&s[toks[q].end..w.start], "" | " ") {
+    if w.kind != Kind::Word
+        || !capitalized(w.text(s))
+        || !matches!(&s[toks[q].end..w.start], "" | " ")
+        || (!after_kind && crate::lexicon::not_a_name(&w.text(s).to_lowercase()))
+    {
         return None;
     }
     // The name runs to the closing mark: at most six words, no sentence inside.
@@ -313,7 +433,7 @@ fn quoted_after_kind_noun(s: &str, toks: &[Token], q: usize) -> Option<(usize, u
             Kind::Break => return None,
             Kind::QuoteMark if matches!(t.text(s), "»" | "“" | "”" | "\"") => {
                 let words = toks[first..k].iter().filter(|t| t.kind == Kind::Word).count();
-                return (1..=6).contains(&words).then_some((first, k - 1));
+                return (1..=most).contains(&words).then_some((first, k - 1));
             }
             Kind::QuoteMark => return None,
             Kind::Punct if matches!(t.text(s), "." | "!" | "?" | ";" | ":" | ",") => return None,
@@ -524,7 +644,9 @@ mod tests {
             ["Единая Россия"]
         );
         assert_eq!(names("Про це пише газета «Вечірній Київ»."), ["Вечірній Київ"]);
-        // Not after other words, not a sentence in quotes, not lowercase.
+        // On its own, a short quoted name; not a title after a noun for a work, not a phrase.
+        assert_eq!(names("Тендер виграв «Жилбудсервіс» у травні."), ["Жилбудсервіс"]);
+        assert!(names("Він подивився фільм «Тіні забутих предків» учора.").is_empty());
         assert!(names("Він сказав «Ми переможемо» і пішов.").is_empty());
         assert!(names("Компанія «заснована давно».").is_empty());
         assert!(names("Банк «Ми, люди, працюємо тут».").is_empty());
