@@ -562,6 +562,8 @@ fn title_case_tokens(s: &str, toks: &[Token]) -> Vec<bool> {
             .filter(|t| t.kind == Kind::Word)
             .map(|t| t.text(s))
             .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+            // ("3-Word" is neither a capital nor a small letter.)
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
             .collect();
         let latin = long
             .iter()
@@ -818,6 +820,22 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             j = l;
             run_kind = kind;
         }
+        // English "First Last of Organisation" ("Meenakshi Ganguly of Human Rights Watch"): a person's name and
+        // the organisation they speak for are two names, when the words before "of" look like a person's name
+        // (two or three, no organisation word, no place).
+        let run_end = j;
+        let mut of_tail: Option<(usize, String)> = None;
+        if !cyrillic && let Some(o) = (first + 1..j).find(|&k| toks[k].text(s) == "of") {
+            let head = &s[toks[first].start..toks[o - 1].end];
+            let head_words: Vec<&str> = head.split_whitespace().collect();
+            if (2..=3).contains(&head_words.len())
+                && !head_words.iter().any(|w| ORG_WORDS.contains(&lower(w).as_str()))
+                && !known_place(head)
+            {
+                of_tail = Some((o + 1, base(&s[toks[o + 1].start..toks[j].end]).to_string()));
+                j = o - 1;
+            }
+        }
         // (The dot of a middle initial joins its letter: "Donald J. Trump".)
         let mut words: Vec<String> = Vec::new();
         for t in &toks[first..=j] {
@@ -885,9 +903,16 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             "mrs" | "ms" => Some(Gender::Female),
             _ => None,
         });
-        around.push((role_before(s, toks, i), appositive(s, toks, j), honorific));
+        around.push((role_before(s, toks, i), appositive(s, toks, run_end), honorific));
         raw.push((first, j, name, description));
-        i = j + 1;
+        if let Some((tail_first, tail)) = of_tail {
+            if !known_place(&tail) {
+                org_names.insert(tail.clone());
+            }
+            raw.push((tail_first, run_end, tail, None));
+            around.push((None, None, None));
+        }
+        i = run_end + 1;
     }
 
     // Group mentions into entities: full names first; surnames and aliases link to them.
@@ -1014,6 +1039,11 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
                 && !is_roman_numeral(name)
         {
             return Some(EntityKind::Organization);
+        }
+        // "Sons of Trump", "Response of the Year": an English name joined by "of" is not a person's (one
+        // that is was split above).
+        if !cyrillic && name.split_whitespace().any(|w| w == "of") {
+            return None;
         }
         // "Ukraine Live Briefing", "Kyiv Independent": names that start with a place are not people.
         if words.first().is_some_and(|w| place_canonical(&capitalize(w)).is_some()) {

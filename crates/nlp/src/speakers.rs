@@ -133,6 +133,34 @@ const ORGANISATION_NOUNS: &[&str] = &[
     "centre",
 ];
 
+/// Nouns for what a person says or writes: "her statement", "his remarks" speak for the possessor.
+const STATEMENT_NOUNS: &[&str] = &[
+    "statement",
+    "statements",
+    "remarks",
+    "comments",
+    "comment",
+    "tweet",
+    "tweets",
+    "post",
+    "letter",
+    "email",
+    "message",
+    "speech",
+    "answer",
+    "response",
+    "reply",
+    "testimony",
+    "op-ed",
+    "column",
+    "memoir",
+    "book",
+    "essay",
+    "interview",
+    "account",
+    "explanation",
+];
+
 /// Words that may open a sentence before its subject: "But Carson said", "Meanwhile, John Kasich reminds us".
 const SENTENCE_OPENERS: &[&str] = &[
     "but",
@@ -163,6 +191,8 @@ struct PersonMention {
     entity: usize,
     /// The mention opens its sentence (after an opener or a fronted phrase and its comma), not as a possessive.
     subject: bool,
+    /// The mention opens its sentence, as its subject or as the subject's possessor ("Suu Kyi's fate is …").
+    opens: bool,
 }
 
 /// The previous attributed quote's speaker: an entity, or a person named only as written ("Tobias said").
@@ -351,12 +381,13 @@ impl<'a> Resolver<'a> {
             let si = sentences.partition_point(|&(_, b)| b <= m.start);
             let sentence_first = sentence_first.get(si).copied().unwrap_or(0);
             let possessive = s[m.end..].starts_with("'s") || s[m.end..].starts_with("’s");
-            let subject = !possessive && Self::opens_sentence(s, toks, t, sentence_first);
+            let opens = Self::opens_sentence(s, toks, t, sentence_first);
             persons.push(PersonMention {
                 start: m.start,
                 end: m.end,
                 entity: m.entity,
-                subject,
+                subject: opens && !possessive,
+                opens,
             });
         }
         let mut by_given: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -526,8 +557,28 @@ impl<'a> Resolver<'a> {
                     false,
                 )
             }
+            // "her statement explaining that …", "his remarks": what a person said or wrote, under a possessive
+            // pronoun, is that person's; the pronoun resolves as "he" or "she" would.
+            NpKind::Role if Self::possessed_statement(text).is_some() => {
+                let gender = Self::possessed_statement(text).unwrap_or(Gender::Male);
+                self.pronoun(np, gender)
+                    .unwrap_or_else(|| Self::nobody("unknown", "pronoun"))
+            }
             NpKind::Role => self.description(np, text),
         }
+    }
+
+    /// "her statement", "his latest remarks": a possessive "his" or "her" before a noun for what a person says or
+    /// writes gives the possessor's gender; anything else (or "their") is not such a phrase.
+    fn possessed_statement(text: &str) -> Option<Gender> {
+        let words: Vec<String> = text.split_whitespace().map(lower).collect();
+        let gender = match words.first()?.as_str() {
+            "his" => Gender::Male,
+            "her" => Gender::Female,
+            _ => return None,
+        };
+        let head = words.last()?;
+        (words.len() <= 4 && STATEMENT_NOUNS.contains(&head.as_str())).then_some(gender)
     }
 
     /// A name: the entity of a mention it overlaps (a person first: "Kremlin spokesman Pavel Orlov" is Orlov);
@@ -542,6 +593,24 @@ impl<'a> Resolver<'a> {
                 .is_some_and(|w| w.starts_with(char::is_lowercase) && crate::entities::person_noun(w))
         {
             return self.description(np, text);
+        }
+        // "a Trump supporter who runs …", "the Clinton campaign": a determiner, a name used as a modifier and the
+        // noun after the mention make a description.
+        let next = self.s[np.end..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(|c: char| !c.is_alphanumeric());
+        if text
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| matches!(w, "a" | "an" | "the" | "another" | "one"))
+            && next.starts_with(char::is_lowercase)
+            && (crate::entities::person_noun(next) || ORGANISATION_NOUNS.contains(&next))
+            && self.s[np.end..].starts_with(' ')
+        {
+            let end = np.end + 1 + self.s[np.end + 1..].find(next).unwrap_or(0) + next.len();
+            return self.description(Np { end, ..np }, &self.s[np.start..end]);
         }
         let mentions = &self.ents.mentions;
         let from = mentions.partition_point(|m| m.end <= np.start);
@@ -614,6 +683,18 @@ impl<'a> Resolver<'a> {
         {
             return Some(self.entity(m.entity, "pronoun"));
         }
+        // A person whose name opens the pronoun's own sentence, as its subject or its subject's possessor: "Suu
+        // Kyi's fate is still unclear, but she said …".
+        let sentence_start = self.sentences.get(self.sentence(np.start)).map_or(0, |&(a, _)| a);
+        if let Some(m) = recent
+            .iter()
+            .rev()
+            .take_while(|m| m.start >= sentence_start)
+            .filter(|m| m.opens && fits(m.entity))
+            .last()
+        {
+            return Some(self.entity(m.entity, "pronoun"));
+        }
         // The previous quote's speaker, a few paragraphs back at most, when nobody else has been the subject of a
         // sentence since (as far as it looks back).
         // (Also one named only as written: "“…,” Tobias said. … “…,” he said.")
@@ -633,6 +714,23 @@ impl<'a> Resolver<'a> {
                     entity: None,
                 },
             });
+        }
+        // When someone else has been the subject of a sentence since the previous quote's speaker ("Trump also
+        // attacked Clinton and Rubio. He said that …"), the latest such subject, a few paragraphs back at most.
+        let since = self.last.as_ref().map_or(0, |l| l.mention_end);
+        let near = self
+            .paragraph_starts
+            .get(paragraph.saturating_sub(CHAIN_PARAGRAPHS + 1))
+            .copied()
+            .filter(|_| paragraph > CHAIN_PARAGRAPHS)
+            .unwrap_or(0);
+        if let Some(m) = recent
+            .iter()
+            .rev()
+            .take_while(|m| m.start >= since.max(near))
+            .find(|m| m.subject && fits(m.entity))
+        {
+            return Some(self.entity(m.entity, "pronoun"));
         }
         // The nearest person named before.
         recent

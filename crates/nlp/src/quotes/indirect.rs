@@ -57,6 +57,11 @@ pub(super) fn run(f: &mut Finder<'_>) {
                 } else {
                     // CONTENT, according to X.
                     let stop = if k > a && toks[k - 1].text(s) == "," { k - 1 } else { k };
+                    // ("“…,” he told advisers afterward, according to Uzi Arad": a quotation attributed already
+                    // is its speaker's; X is where the writer has it from.)
+                    if (a..stop).any(|x| cue_used[x]) {
+                        continue;
+                    }
                     (a, toks[stop.saturating_sub(1).max(a)].end)
                 };
                 if start_tok < b && toks[start_tok].start < end {
