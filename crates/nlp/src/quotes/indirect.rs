@@ -408,6 +408,29 @@ pub(super) fn run(f: &mut Finder<'_>) {
                             if !frag && t != "," {
                                 return false;
                             }
+                            // "reported that during Obama's visit this week, President Erdogan reiterated …": the
+                            // first comma after a phrase fronted in the reported clause closes that phrase; the
+                            // clause's subject and verb follow.
+                            if ctx.word(c) == "that"
+                                && matches!(
+                                    ctx.word(c + 1).as_str(),
+                                    "during"
+                                        | "after"
+                                        | "before"
+                                        | "in"
+                                        | "on"
+                                        | "at"
+                                        | "since"
+                                        | "despite"
+                                        | "amid"
+                                        | "following"
+                                        | "without"
+                                        | "until"
+                                )
+                                && !(c + 1..k).any(|x| matches!(toks[x].text(s), "," | ";" | "—") || in_quote[x])
+                            {
+                                return false;
+                            }
                             let next = ctx.word(k + 1);
                             // A quoted fragment still ahead, before any other verb of saying, belongs to this
                             // statement: "he would deport refugees, who he speculates are “mostly men”", "… material,
