@@ -820,15 +820,24 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             j = l;
             run_kind = kind;
         }
-        // English "First Last of Organisation" ("Meenakshi Ganguly of Human Rights Watch"): a person's name and
-        // the organisation they speak for are two names, when the words before "of" look like a person's name
-        // (two or three, no organisation word, no place).
+        // English "First Last of Organisation" ("David Woodard of Clemson University", "Ted Cruz of Texas"): a
+        // person's name and the organisation or place they speak for are two names, when the words before "of"
+        // are a person's name: two or three, no organisation word, no place, and a known given name first, a
+        // middle initial, or a surname the text also uses alone ("Armenian Patriarchate of Jerusalem" stays).
         let run_end = j;
         let mut of_tail: Option<(usize, String)> = None;
         if !cyrillic && let Some(o) = (first + 1..j).find(|&k| toks[k].text(s) == "of") {
             let head = &s[toks[first].start..toks[o - 1].end];
             let head_words: Vec<&str> = head.split_whitespace().collect();
+            let surname = toks[o - 1].text(s);
+            let person_like = given_names().contains_key(lower(head_words[0]).as_str())
+                || head_words.iter().any(|w| w.len() == 2 && w.ends_with('.'))
+                || toks
+                    .iter()
+                    .enumerate()
+                    .any(|(k, t)| (k < first || k > run_end) && base(t.text(s)) == surname);
             if (2..=3).contains(&head_words.len())
+                && person_like
                 && !head_words.iter().any(|w| ORG_WORDS.contains(&lower(w).as_str()))
                 && !known_place(head)
             {
@@ -1040,10 +1049,10 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         {
             return Some(EntityKind::Organization);
         }
-        // "Sons of Trump", "Response of the Year": an English name joined by "of" is not a person's (one
-        // that is was split above).
+        // "Bureau of Labor Statistics", "Armenian Patriarchate of Jerusalem", "Sons of Trump": an English name
+        // joined by "of" is not a person's (one that is was split above) but a body's, or a title's.
         if !cyrillic && name.split_whitespace().any(|w| w == "of") {
-            return None;
+            return Some(EntityKind::Organization);
         }
         // "Ukraine Live Briefing", "Kyiv Independent": names that start with a place are not people.
         if words.first().is_some_and(|w| place_canonical(&capitalize(w)).is_some()) {

@@ -6,12 +6,15 @@
 //!   else the one named in full most often); a first name alone ("Carly") is the one person with that given
 //!   name.
 //! - **A pronoun** ("he", "she") continues the attribution chain: the subject of a sentence of its paragraph
-//!   after the previous quote's speaker ("Mr. Netanyahu was impressed. “…,” he told advisers"), else the previous
-//!   quote's speaker (also one named only as written, "Tobias said") when it is at most three paragraphs back
-//!   and nobody else has been the subject of a sentence since, else the nearest person named before; always one
-//!   whose gender (from Mr./Mrs./Ms., else the given name: `entities::gender_of_name`) does not contradict the
-//!   pronoun. "who" is the name right before it, or nobody after a common noun ("analysts, who said"); "they" is
-//!   a group.
+//!   after the previous quote's speaker ("Mr. Netanyahu was impressed. “…,” he told advisers"), else a name that
+//!   opens the pronoun's own sentence, as subject or possessor ("Suu Kyi's fate is unclear, but she said"), else
+//!   the previous quote's speaker (also one named only as written, "Tobias said") when it is at most three
+//!   paragraphs back and nobody else has been the subject of a sentence since, else the nearest person named
+//!   before, or the subject of that person's sentence when the nearest is neither its subject nor its speaker
+//!   ("Trump also attacked Clinton and Rubio. He said …"; a name before "campaign" or "aides" is no subject);
+//!   always one whose gender (from Mr./Mrs./Ms., else the given name: `entities::gender_of_name`) does not
+//!   contradict the pronoun. "her statement", "his remarks" resolve as "she" and "he". "who" is the name right
+//!   before it, or nobody after a common noun ("analysts, who said"); "they" is a group.
 //! - **A description** ("the Republican senator", "the 31-year-old", "the candidate") is, among the persons
 //!   already named, the one whose role phrases (before the name: "retired neurosurgeon Ben Carson"; in
 //!   apposition: "John Smith, the Republican senator"; the titles, "Ohio Gov." written out) have its head noun
@@ -20,7 +23,8 @@
 //!   unnamed source's role (spokesman, official, aide, …) is the person named most among the last sixteen
 //!   person mentions (a subject counts twice), unless the same sentence named them before it. A plural
 //!   ("officials", "aides") is an unnamed group; an organisation noun ("the campaign", "the ministry") the
-//!   organisation with that word in its name, or an unnamed organisation.
+//!   organisation with that word in its name, or an unnamed organisation. A name between a determiner and such
+//!   a noun ("a Trump supporter", "the Clinton campaign") is a description too.
 //!
 //! Every look-up is an index or a binary search, and every look-back is bounded (24 person mentions), so the cost
 //! per quote does not grow with the text.
@@ -193,6 +197,9 @@ struct PersonMention {
     subject: bool,
     /// The mention opens its sentence, as its subject or as the subject's possessor ("Suu Kyi's fate is …").
     opens: bool,
+    /// The name modifies a noun for a body or a group after it ("the Cruz campaign", "Clinton aides"): it
+    /// opens no sentence for a pronoun to go back to.
+    modifier: bool,
 }
 
 /// The previous attributed quote's speaker: an entity, or a person named only as written ("Tobias said").
@@ -381,6 +388,15 @@ impl<'a> Resolver<'a> {
             let si = sentences.partition_point(|&(_, b)| b <= m.start);
             let sentence_first = sentence_first.get(si).copied().unwrap_or(0);
             let possessive = s[m.end..].starts_with("'s") || s[m.end..].starts_with("’s");
+            // ("The Cruz campaign picked up …": a name before a noun for a body or a group modifies it.)
+            let next = s[m.end..].split_whitespace().next().unwrap_or("");
+            let modifier = s[m.end..].starts_with(' ')
+                && next.starts_with(char::is_lowercase)
+                && (ORGANISATION_NOUNS.contains(&next.trim_end_matches(|c: char| !c.is_alphabetic()))
+                    || matches!(
+                        next,
+                        "aides" | "allies" | "supporters" | "voters" | "officials" | "staff"
+                    ));
             let opens = Self::opens_sentence(s, toks, t, sentence_first);
             persons.push(PersonMention {
                 start: m.start,
@@ -388,6 +404,7 @@ impl<'a> Resolver<'a> {
                 entity: m.entity,
                 subject: opens && !possessive,
                 opens,
+                modifier,
             });
         }
         let mut by_given: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -690,7 +707,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .rev()
             .take_while(|m| m.start >= sentence_start)
-            .filter(|m| m.opens && fits(m.entity))
+            .filter(|m| m.opens && !m.modifier && fits(m.entity))
             .last()
         {
             return Some(self.entity(m.entity, "pronoun"));
@@ -715,29 +732,28 @@ impl<'a> Resolver<'a> {
                 },
             });
         }
-        // When someone else has been the subject of a sentence since the previous quote's speaker ("Trump also
-        // attacked Clinton and Rubio. He said that …"), the latest such subject, a few paragraphs back at most.
-        let since = self.last.as_ref().map_or(0, |l| l.mention_end);
-        let near = self
-            .paragraph_starts
-            .get(paragraph.saturating_sub(CHAIN_PARAGRAPHS + 1))
-            .copied()
-            .filter(|_| paragraph > CHAIN_PARAGRAPHS)
-            .unwrap_or(0);
-        if let Some(m) = recent
+        // The nearest person named before; when that sentence has another subject who fits, its subject: in
+        // "Trump also attacked Clinton and Rubio. He said that …" the one who acts goes on, not the last named.
+        // (Not when the nearest is the speaker of that sentence: "Cruz is the ablest, Viguerie argues.")
+        let nearest = recent.iter().rev().find(|m| fits(m.entity))?;
+        let speaks = {
+            let word = |w: Option<&str>| {
+                w.map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
+                    .is_some_and(|w| crate::lexicon::SPEECH_VERBS.contains(&w.as_str()))
+            };
+            word(self.s[nearest.end..].split_whitespace().next())
+                || word(self.s[..nearest.start].split_whitespace().next_back())
+        };
+        let sentence = self.sentence(nearest.start);
+        let subject = recent
             .iter()
             .rev()
-            .take_while(|m| m.start >= since.max(near))
-            .find(|m| m.subject && fits(m.entity))
-        {
-            return Some(self.entity(m.entity, "pronoun"));
-        }
-        // The nearest person named before.
-        recent
-            .iter()
-            .rev()
-            .find(|m| fits(m.entity))
-            .map(|m| self.entity(m.entity, "pronoun"))
+            .filter(|_| !nearest.subject && !speaks)
+            .skip_while(|m| m.start > nearest.start)
+            .take_while(|m| self.sentence(m.start) == sentence)
+            .filter(|m| m.subject && !m.modifier && fits(m.entity))
+            .last();
+        Some(self.entity(subject.unwrap_or(nearest).entity, "pronoun"))
     }
 
     /// A description ("the Republican senator", "officials", "the campaign").

@@ -1010,6 +1010,18 @@ impl Ctx<'_> {
                 last_word.as_str(),
                 "that" | "this" | "it" | "which" | "who" | "and" | "but" | "or" | "as" | "while" | "so" | "because"
             );
-        (opens && verb_ok && subject_ok).then(|| self.np(f, last, NpKind::Role))
+        // "reported" is also a participle ("which was first reported by", "the number of reported cases", "have
+        // in fact reported spending"): only right after a plain noun phrase ("Turkish media reported").
+        let reported_ok = self.word(v) != "reported"
+            || (last + 1 == v
+                && (f..=last).all(|x| {
+                    let w = self.word(x);
+                    !AUX.contains(&w.as_str())
+                        && !matches!(
+                            w.as_str(),
+                            "which" | "where" | "who" | "what" | "of" | "in" | "by" | "for" | "fact" | "first"
+                        )
+                }));
+        (opens && verb_ok && subject_ok && reported_ok).then(|| self.np(f, last, NpKind::Role))
     }
 }
