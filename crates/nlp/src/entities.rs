@@ -693,6 +693,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     let mut org_names: HashSet<String> = HashSet::new();
     let mut place_names: HashSet<String> = HashSet::new();
     let mut next_org = org_spans.iter().peekable();
+    // How often each word is written (built when first needed: "First Last of X" below).
+    let mut word_counts: Option<HashMap<&str, usize>> = None;
     let mut i = 0;
     while i < toks.len() {
         while next_org.next_if(|(a, _)| *a < i).is_some() {}
@@ -830,14 +832,21 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             let head = &s[toks[first].start..toks[o - 1].end];
             let head_words: Vec<&str> = head.split_whitespace().collect();
             let surname = toks[o - 1].text(s);
-            let person_like = given_names().contains_key(lower(head_words[0]).as_str())
-                || head_words.iter().any(|w| w.len() == 2 && w.ends_with('.'))
-                || toks
-                    .iter()
-                    .enumerate()
-                    .any(|(k, t)| (k < first || k > run_end) && base(t.text(s)) == surname);
+            // (The text's words are counted once, on the first such run: the cost stays linear.)
+            let mut used_alone = || {
+                let counts = word_counts.get_or_insert_with(|| {
+                    let mut c: HashMap<&str, usize> = HashMap::new();
+                    for t in toks.iter().filter(|t| t.kind == Kind::Word) {
+                        *c.entry(base(t.text(s))).or_default() += 1;
+                    }
+                    c
+                });
+                counts.get(base(surname)).copied().unwrap_or(0) >= 2
+            };
             if (2..=3).contains(&head_words.len())
-                && person_like
+                && (given_names().contains_key(lower(head_words[0]).as_str())
+                    || head_words.iter().any(|w| w.len() == 2 && w.ends_with('.'))
+                    || used_alone())
                 && !head_words.iter().any(|w| ORG_WORDS.contains(&lower(w).as_str()))
                 && !known_place(head)
             {

@@ -188,9 +188,9 @@ fn polnear_speakers_resolve_to_full_names() {
         misses.join("\n")
     );
     let (develop, measure) = (&tallies["develop"], &tallies["measure"]);
-    // Floors at what the reader reaches (see docs/benchmarks.md).
+    // Floors at what the reader reaches on the two development halves (see docs/benchmarks.md); measure2 has none.
     assert!(
-        develop.share() >= 0.96 && measure.share() >= 0.83,
+        develop.share() >= 1.0 && measure.share() >= 0.97,
         "below the floors: {} / {}",
         develop.line("develop"),
         measure.line("measure")
