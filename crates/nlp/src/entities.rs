@@ -872,6 +872,8 @@ fn title_case_tokens(s: &str, toks: &[Token]) -> Vec<bool> {
             .filter(|t| t.kind == Kind::Word)
             .map(|t| t.text(s))
             .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+            // ("3-Word" is neither a capital nor a small letter.)
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
             .collect();
         let latin = long
             .iter()
@@ -1023,6 +1025,8 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     let mut org_names: HashSet<String> = HashSet::new();
     let mut place_names: HashSet<String> = HashSet::new();
     let mut next_org = org_spans.iter().peekable();
+    // How often each word is written (built when first needed: "First Last of X" below).
+    let mut word_counts: Option<HashMap<&str, usize>> = None;
     let mut i = 0;
     while i < toks.len() {
         while next_org.next_if(|(a, _)| *a < i).is_some() {}
@@ -1228,6 +1232,38 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             j = l;
             run_kind = kind;
         }
+        // English "First Last of Organisation" ("David Woodard of Clemson University", "Ted Cruz of Texas"): a
+        // person's name and the organisation or place they speak for are two names, when the words before "of"
+        // are a person's name: two or three, no organisation word, no place, and a known given name first, a
+        // middle initial, or a surname the text also uses alone ("Armenian Patriarchate of Jerusalem" stays).
+        let run_end = j;
+        let mut of_tail: Option<(usize, String)> = None;
+        if !cyrillic && let Some(o) = (first + 1..j).find(|&k| toks[k].text(s) == "of") {
+            let head = &s[toks[first].start..toks[o - 1].end];
+            let head_words: Vec<&str> = head.split_whitespace().collect();
+            let surname = toks[o - 1].text(s);
+            // (The text's words are counted once, on the first such run: the cost stays linear.)
+            let mut used_alone = || {
+                let counts = word_counts.get_or_insert_with(|| {
+                    let mut c: HashMap<&str, usize> = HashMap::new();
+                    for t in toks.iter().filter(|t| t.kind == Kind::Word) {
+                        *c.entry(base(t.text(s))).or_default() += 1;
+                    }
+                    c
+                });
+                counts.get(base(surname)).copied().unwrap_or(0) >= 2
+            };
+            if (2..=3).contains(&head_words.len())
+                && (given_names().contains_key(lower(head_words[0]).as_str())
+                    || head_words.iter().any(|w| w.len() == 2 && w.ends_with('.'))
+                    || used_alone())
+                && !head_words.iter().any(|w| ORG_WORDS.contains(&lower(w).as_str()))
+                && !known_place(head)
+            {
+                of_tail = Some((o + 1, base(&s[toks[o + 1].start..toks[j].end]).to_string()));
+                j = o - 1;
+            }
+        }
         // (The dot of a middle initial joins its letter: "Donald J. Trump".)
         let mut words: Vec<String> = Vec::new();
         for t in &toks[first..=j] {
@@ -1295,9 +1331,16 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             "mrs" | "ms" => Some(Gender::Female),
             _ => None,
         });
-        around.push((role_before(s, toks, i), appositive(s, toks, j), honorific));
+        around.push((role_before(s, toks, i), appositive(s, toks, run_end), honorific));
         raw.push((first, j, name, description));
-        i = j + 1;
+        if let Some((tail_first, tail)) = of_tail {
+            if !known_place(&tail) {
+                org_names.insert(tail.clone());
+            }
+            raw.push((tail_first, run_end, tail, None));
+            around.push((None, None, None));
+        }
+        i = run_end + 1;
     }
 
     // Group mentions into entities: full names first; surnames and aliases link to them.
@@ -1472,6 +1515,11 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
                 && name.chars().count() <= 6
                 && !is_roman_numeral(name)
         {
+            return Some(EntityKind::Organization);
+        }
+        // "Bureau of Labor Statistics", "Armenian Patriarchate of Jerusalem", "Sons of Trump": an English name
+        // joined by "of" is not a person's (one that is was split above) but a body's, or a title's.
+        if !cyrillic && name.split_whitespace().any(|w| w == "of") {
             return Some(EntityKind::Organization);
         }
         // "Ukraine Live Briefing", "Kyiv Independent": names that start with a place are not people.

@@ -6,12 +6,15 @@
 //!   else the one named in full most often); a first name alone ("Carly") is the one person with that given
 //!   name.
 //! - **A pronoun** ("he", "she") continues the attribution chain: the subject of a sentence of its paragraph
-//!   after the previous quote's speaker ("Mr. Netanyahu was impressed. “…,” he told advisers"), else the previous
-//!   quote's speaker (also one named only as written, "Tobias said") when it is at most three paragraphs back
-//!   and nobody else has been the subject of a sentence since, else the nearest person named before; always one
-//!   whose gender (from Mr./Mrs./Ms., else the given name: `entities::gender_of_name`) does not contradict the
-//!   pronoun. "who" is the name right before it, or nobody after a common noun ("analysts, who said"); "they" is
-//!   a group.
+//!   after the previous quote's speaker ("Mr. Netanyahu was impressed. “…,” he told advisers"), else a name that
+//!   opens the pronoun's own sentence, as subject or possessor ("Suu Kyi's fate is unclear, but she said"), else
+//!   the previous quote's speaker (also one named only as written, "Tobias said") when it is at most three
+//!   paragraphs back and nobody else has been the subject of a sentence since, else the nearest person named
+//!   before, or the subject of that person's sentence when the nearest is neither its subject nor its speaker
+//!   ("Trump also attacked Clinton and Rubio. He said …"; a name before "campaign" or "aides" is no subject);
+//!   always one whose gender (from Mr./Mrs./Ms., else the given name: `entities::gender_of_name`) does not
+//!   contradict the pronoun. "her statement", "his remarks" resolve as "she" and "he". "who" is the name right
+//!   before it, or nobody after a common noun ("analysts, who said"); "they" is a group.
 //! - **A description** ("the Republican senator", "the 31-year-old", "the candidate") is, among the persons
 //!   already named, the one whose role phrases (before the name: "retired neurosurgeon Ben Carson"; in
 //!   apposition: "John Smith, the Republican senator"; the titles, "Ohio Gov." written out) have its head noun
@@ -20,7 +23,8 @@
 //!   unnamed source's role (spokesman, official, aide, …) is the person named most among the last sixteen
 //!   person mentions (a subject counts twice), unless the same sentence named them before it. A plural
 //!   ("officials", "aides") is an unnamed group; an organisation noun ("the campaign", "the ministry") the
-//!   organisation with that word in its name, or an unnamed organisation.
+//!   organisation with that word in its name, or an unnamed organisation. A name between a determiner and such
+//!   a noun ("a Trump supporter", "the Clinton campaign") is a description too.
 //!
 //! Every look-up is an index or a binary search, and every look-back is bounded (24 person mentions), so the cost
 //! per quote does not grow with the text.
@@ -133,6 +137,34 @@ const ORGANISATION_NOUNS: &[&str] = &[
     "centre",
 ];
 
+/// Nouns for what a person says or writes: "her statement", "his remarks" speak for the possessor.
+const STATEMENT_NOUNS: &[&str] = &[
+    "statement",
+    "statements",
+    "remarks",
+    "comments",
+    "comment",
+    "tweet",
+    "tweets",
+    "post",
+    "letter",
+    "email",
+    "message",
+    "speech",
+    "answer",
+    "response",
+    "reply",
+    "testimony",
+    "op-ed",
+    "column",
+    "memoir",
+    "book",
+    "essay",
+    "interview",
+    "account",
+    "explanation",
+];
+
 /// Words that may open a sentence before its subject: "But Carson said", "Meanwhile, John Kasich reminds us".
 const SENTENCE_OPENERS: &[&str] = &[
     "but",
@@ -163,6 +195,11 @@ struct PersonMention {
     entity: usize,
     /// The mention opens its sentence (after an opener or a fronted phrase and its comma), not as a possessive.
     subject: bool,
+    /// The mention opens its sentence, as its subject or as the subject's possessor ("Suu Kyi's fate is …").
+    opens: bool,
+    /// The name modifies a noun for a body or a group after it ("the Cruz campaign", "Clinton aides"): it
+    /// opens no sentence for a pronoun to go back to.
+    modifier: bool,
 }
 
 /// The previous attributed quote's speaker: an entity, or a person named only as written ("Tobias said").
@@ -351,12 +388,23 @@ impl<'a> Resolver<'a> {
             let si = sentences.partition_point(|&(_, b)| b <= m.start);
             let sentence_first = sentence_first.get(si).copied().unwrap_or(0);
             let possessive = s[m.end..].starts_with("'s") || s[m.end..].starts_with("’s");
-            let subject = !possessive && Self::opens_sentence(s, toks, t, sentence_first);
+            // ("The Cruz campaign picked up …": a name before a noun for a body or a group modifies it.)
+            let next = s[m.end..].split_whitespace().next().unwrap_or("");
+            let modifier = s[m.end..].starts_with(' ')
+                && next.starts_with(char::is_lowercase)
+                && (ORGANISATION_NOUNS.contains(&next.trim_end_matches(|c: char| !c.is_alphabetic()))
+                    || matches!(
+                        next,
+                        "aides" | "allies" | "supporters" | "voters" | "officials" | "staff"
+                    ));
+            let opens = Self::opens_sentence(s, toks, t, sentence_first);
             persons.push(PersonMention {
                 start: m.start,
                 end: m.end,
                 entity: m.entity,
-                subject,
+                subject: opens && !possessive,
+                opens,
+                modifier,
             });
         }
         let mut by_given: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -526,8 +574,28 @@ impl<'a> Resolver<'a> {
                     false,
                 )
             }
+            // "her statement explaining that …", "his remarks": what a person said or wrote, under a possessive
+            // pronoun, is that person's; the pronoun resolves as "he" or "she" would.
+            NpKind::Role if Self::possessed_statement(text).is_some() => {
+                let gender = Self::possessed_statement(text).unwrap_or(Gender::Male);
+                self.pronoun(np, gender)
+                    .unwrap_or_else(|| Self::nobody("unknown", "pronoun"))
+            }
             NpKind::Role => self.description(np, text),
         }
+    }
+
+    /// "her statement", "his latest remarks": a possessive "his" or "her" before a noun for what a person says or
+    /// writes gives the possessor's gender; anything else (or "their") is not such a phrase.
+    fn possessed_statement(text: &str) -> Option<Gender> {
+        let words: Vec<String> = text.split_whitespace().map(lower).collect();
+        let gender = match words.first()?.as_str() {
+            "his" => Gender::Male,
+            "her" => Gender::Female,
+            _ => return None,
+        };
+        let head = words.last()?;
+        (words.len() <= 4 && STATEMENT_NOUNS.contains(&head.as_str())).then_some(gender)
     }
 
     /// A name: the entity of a mention it overlaps (a person first: "Kremlin spokesman Pavel Orlov" is Orlov);
@@ -542,6 +610,24 @@ impl<'a> Resolver<'a> {
                 .is_some_and(|w| w.starts_with(char::is_lowercase) && crate::entities::person_noun(w))
         {
             return self.description(np, text);
+        }
+        // "a Trump supporter who runs …", "the Clinton campaign": a determiner, a name used as a modifier and the
+        // noun after the mention make a description.
+        let next = self.s[np.end..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(|c: char| !c.is_alphanumeric());
+        if text
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| matches!(w, "a" | "an" | "the" | "another" | "one"))
+            && next.starts_with(char::is_lowercase)
+            && (crate::entities::person_noun(next) || ORGANISATION_NOUNS.contains(&next))
+            && self.s[np.end..].starts_with(' ')
+        {
+            let end = np.end + 1 + self.s[np.end + 1..].find(next).unwrap_or(0) + next.len();
+            return self.description(Np { end, ..np }, &self.s[np.start..end]);
         }
         let mentions = &self.ents.mentions;
         let from = mentions.partition_point(|m| m.end <= np.start);
@@ -614,6 +700,18 @@ impl<'a> Resolver<'a> {
         {
             return Some(self.entity(m.entity, "pronoun"));
         }
+        // A person whose name opens the pronoun's own sentence, as its subject or its subject's possessor: "Suu
+        // Kyi's fate is still unclear, but she said …".
+        let sentence_start = self.sentences.get(self.sentence(np.start)).map_or(0, |&(a, _)| a);
+        if let Some(m) = recent
+            .iter()
+            .rev()
+            .take_while(|m| m.start >= sentence_start)
+            .filter(|m| m.opens && !m.modifier && fits(m.entity))
+            .last()
+        {
+            return Some(self.entity(m.entity, "pronoun"));
+        }
         // The previous quote's speaker, a few paragraphs back at most, when nobody else has been the subject of a
         // sentence since (as far as it looks back).
         // (Also one named only as written: "“…,” Tobias said. … “…,” he said.")
@@ -634,12 +732,28 @@ impl<'a> Resolver<'a> {
                 },
             });
         }
-        // The nearest person named before.
-        recent
+        // The nearest person named before; when that sentence has another subject who fits, its subject: in
+        // "Trump also attacked Clinton and Rubio. He said that …" the one who acts goes on, not the last named.
+        // (Not when the nearest is the speaker of that sentence: "Cruz is the ablest, Viguerie argues.")
+        let nearest = recent.iter().rev().find(|m| fits(m.entity))?;
+        let speaks = {
+            let word = |w: Option<&str>| {
+                w.map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
+                    .is_some_and(|w| crate::lexicon::SPEECH_VERBS.contains(&w.as_str()))
+            };
+            word(self.s[nearest.end..].split_whitespace().next())
+                || word(self.s[..nearest.start].split_whitespace().next_back())
+        };
+        let sentence = self.sentence(nearest.start);
+        let subject = recent
             .iter()
             .rev()
-            .find(|m| fits(m.entity))
-            .map(|m| self.entity(m.entity, "pronoun"))
+            .filter(|_| !nearest.subject && !speaks)
+            .skip_while(|m| m.start > nearest.start)
+            .take_while(|m| self.sentence(m.start) == sentence)
+            .filter(|m| m.subject && !m.modifier && fits(m.entity))
+            .last();
+        Some(self.entity(subject.unwrap_or(nearest).entity, "pronoun"))
     }
 
     /// A description ("the Republican senator", "officials", "the campaign").

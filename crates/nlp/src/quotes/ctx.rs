@@ -91,15 +91,53 @@ impl Ctx<'_> {
                     return Some(self.np(j, last, NpKind::Name));
                 }
             }
-            for f in j..k {
+            // "Once he was president, Mr. Obama made …, announcing": a fronted subordinate clause has a subject of
+            // its own; the main clause's starts after its comma.
+            let mut from = j;
+            if matches!(
+                self.word(j).as_str(),
+                "once"
+                    | "when"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "if"
+                    | "because"
+                    | "since"
+                    | "although"
+                    | "though"
+                    | "as"
+                    | "until"
+                    | "whether"
+            ) && let Some(c) = (j + 1..k).find(|&x| !self.in_quote[x] && self.toks[x].text(self.s) == ",")
+            {
+                from = c + 1;
+            }
+            for f in from..k {
                 if self.in_quote[f] || self.toks[f].kind == Kind::QuoteMark {
                     continue;
                 }
                 let tf = &self.toks[f];
-                let next_is_verb = self
-                    .toks
-                    .get(f + 1)
-                    .is_some_and(|n| n.kind == Kind::Word && !capitalized(self.s, n));
+                // "“…,” the Republican presidential candidate told CBS' Face the Nation, saying": the subject of
+                // the sentence's verb of saying comes before any name after it.
+                if f > from
+                    && is_speech(self.s, tf)
+                    && self.toks[f - 1].kind == Kind::Word
+                    && !self.in_quote[f - 1]
+                    && let Some(np) = self.np_before(f, 1)
+                {
+                    return Some(np);
+                }
+                // (A verb follows: not a determiner or a preposition, as in "Face the Nation", "Bank of America".)
+                let next_is_verb = self.toks.get(f + 1).is_some_and(|n| {
+                    n.kind == Kind::Word
+                        && !capitalized(self.s, n)
+                        && !DETERMINERS.contains(&self.word(f + 1).as_str())
+                        && !matches!(
+                            self.word(f + 1).as_str(),
+                            "of" | "on" | "in" | "at" | "for" | "to" | "with" | "from" | "by" | "and" | "or"
+                        )
+                });
                 if next_is_verb
                     && (is_pronoun(self.s, tf)
                         || (capitalized(self.s, tf)
@@ -238,7 +276,8 @@ impl Ctx<'_> {
                 .rev()
                 .take_while(|&x| self.same_sentence(x, v))
                 .find(|&x| !self.in_quote[x] && is_speech(self.s, &self.toks[x]))
-                .and_then(|x| self.np_before(x, 1))
+                // ("Suu Kyi, 70, said …": a name before an aside is found by the outer rules.)
+                .and_then(|x| self.np_before(x, 1).or_else(|| self.np_before(x, 0)))
                 .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun))
             {
                 return Some(np);
@@ -268,7 +307,10 @@ impl Ctx<'_> {
                                 | "from"
                         )
                 });
+                // ("said it was too early": a pronoun right after a verb of saying opens what was said.)
+                let reported = j > 0 && (is_speech(self.s, &self.toks[j - 1]) || self.word(j - 1) == "that");
                 if verb_next
+                    && !reported
                     && (is_pronoun(self.s, tj)
                         || (capitalized(self.s, tj)
                             && !tj.text(self.s).ends_with("'s")
@@ -939,6 +981,7 @@ impl Ctx<'_> {
                 | "responded"
                 | "described"
                 | "claimed"
+                | "reported"
         );
         let first = self.word(f);
         let last_word = self.word(last);
@@ -967,6 +1010,18 @@ impl Ctx<'_> {
                 last_word.as_str(),
                 "that" | "this" | "it" | "which" | "who" | "and" | "but" | "or" | "as" | "while" | "so" | "because"
             );
-        (opens && verb_ok && subject_ok).then(|| self.np(f, last, NpKind::Role))
+        // "reported" is also a participle ("which was first reported by", "the number of reported cases", "have
+        // in fact reported spending"): only right after a plain noun phrase ("Turkish media reported").
+        let reported_ok = self.word(v) != "reported"
+            || (last + 1 == v
+                && (f..=last).all(|x| {
+                    let w = self.word(x);
+                    !AUX.contains(&w.as_str())
+                        && !matches!(
+                            w.as_str(),
+                            "which" | "where" | "who" | "what" | "of" | "in" | "by" | "for" | "fact" | "first"
+                        )
+                }));
+        (opens && verb_ok && subject_ok && reported_ok).then(|| self.np(f, last, NpKind::Role))
     }
 }

@@ -78,6 +78,13 @@ pub(super) fn run(f: &mut Finder<'_>) {
                 && let Some(np) = ctx
                     .np_at(start)
                     .filter(|np| matches!(np.kind, NpKind::Name | NpKind::Pronoun) && np.last + 1 < colon)
+                    // ("Wait, it gets better:": one capitalised word, a comma and a pronoun that is the subject is
+                    // an interjection, not a name.)
+                    .filter(|np| {
+                        !(np.first == np.last
+                            && toks.get(np.last + 1).is_some_and(|t| t.text(s) == ",")
+                            && toks.get(np.last + 2).is_some_and(|t| is_pronoun(s, t)))
+                    })
             {
                 found = Some(((colon, np), "subject, then a colon and the quote"));
             } else if let Some(np) = Some(colon - 1)

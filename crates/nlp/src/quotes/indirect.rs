@@ -57,6 +57,11 @@ pub(super) fn run(f: &mut Finder<'_>) {
                 } else {
                     // CONTENT, according to X.
                     let stop = if k > a && toks[k - 1].text(s) == "," { k - 1 } else { k };
+                    // ("“…,” he told advisers afterward, according to Uzi Arad": a quotation attributed already
+                    // is its speaker's; X is where the writer has it from.)
+                    if (a..stop).any(|x| cue_used[x]) {
+                        continue;
+                    }
                     (a, toks[stop.saturating_sub(1).max(a)].end)
                 };
                 if start_tok < b && toks[start_tok].start < end {
@@ -401,6 +406,29 @@ pub(super) fn run(f: &mut Finder<'_>) {
                                 return true;
                             }
                             if !frag && t != "," {
+                                return false;
+                            }
+                            // "reported that during Obama's visit this week, President Erdogan reiterated …": the
+                            // first comma after a phrase fronted in the reported clause closes that phrase; the
+                            // clause's subject and verb follow.
+                            if ctx.word(c) == "that"
+                                && matches!(
+                                    ctx.word(c + 1).as_str(),
+                                    "during"
+                                        | "after"
+                                        | "before"
+                                        | "in"
+                                        | "on"
+                                        | "at"
+                                        | "since"
+                                        | "despite"
+                                        | "amid"
+                                        | "following"
+                                        | "without"
+                                        | "until"
+                                )
+                                && !(c + 1..k).any(|x| matches!(toks[x].text(s), "," | ";" | "—") || in_quote[x])
+                            {
                                 return false;
                             }
                             let next = ctx.word(k + 1);

@@ -4,7 +4,9 @@
 //!
 //! For each row: the reading's quote that overlaps the gold content most; its resolved speaker name must
 //! equal the expected full name, folded for case and diacritics only. `ORG:…` and `GROUP` rows are right
-//! when the speaker is not made a person. Reported for the development half and the measured half.
+//! when the speaker is not made a person. Reported for each half: `develop` and `measure` are both developed on
+//! (`measure` was measured once, at 0.839, before it became a development half on 2026-12-01) and their wrong
+//! rows are listed; `measure2` is only measured: its rows are never listed, printed or inspected.
 
 use livebrief_nlp::{Reading, default_topics, read};
 use std::collections::HashMap;
@@ -161,8 +163,8 @@ fn polnear_speakers_resolve_to_full_names() {
             t.found += usize::from(q.is_some());
             t.correct += usize::from(right);
         }
-        // (Only the development half's misses are listed: the measured half is not for tuning.)
-        if q.is_some() && !right && row.half == "develop" {
+        // (Only the development halves' misses are listed: measure2 is not for tuning.)
+        if q.is_some() && !right && matches!(row.half.as_str(), "develop" | "measure") {
             misses.push(format!(
                 "  [{}] {} {:?} ({}) → {:?} (mention {:?}, via {}), expected {}",
                 row.half,
@@ -181,11 +183,14 @@ fn polnear_speakers_resolve_to_full_names() {
     for k in keys {
         eprintln!("{}", tallies[k].line(k));
     }
-    eprintln!("wrong among found in the development half:\n{}", misses.join("\n"));
+    eprintln!(
+        "wrong among found in the development halves (develop, measure):\n{}",
+        misses.join("\n")
+    );
     let (develop, measure) = (&tallies["develop"], &tallies["measure"]);
-    // Floors at what the reader reaches (see docs/benchmarks.md).
+    // Floors at what the reader reaches on the two development halves (see docs/benchmarks.md); measure2 has none.
     assert!(
-        develop.share() >= 0.96 && measure.share() >= 0.83,
+        develop.share() >= 1.0 && measure.share() >= 0.97,
         "below the floors: {} / {}",
         develop.line("develop"),
         measure.line("measure")
