@@ -187,12 +187,15 @@ fn polnear_speakers_resolve_to_full_names() {
         "wrong among found in the development halves (develop, measure):\n{}",
         misses.join("\n")
     );
-    let (develop, measure) = (&tallies["develop"], &tallies["measure"]);
-    // Floors at what the reader reaches on the two development halves (see docs/benchmarks.md); measure2 has none.
+    let (develop, measure, unseen) = (&tallies["develop"], &tallies["measure"], &tallies["measure2"]);
+    // Floors a little under what the reader reaches on the two development halves (1.000, 0.977: one slip in
+    // either must not fail the suite), and on measure2 at what it reached when first measured (0.885), so a
+    // regression shows there too; measure2 is never listed (see docs/benchmarks.md).
     assert!(
-        develop.share() >= 1.0 && measure.share() >= 0.97,
-        "below the floors: {} / {}",
+        develop.share() >= 0.97 && measure.share() >= 0.95 && unseen.share() >= 0.87,
+        "below the floors: {} / {} / {}",
         develop.line("develop"),
-        measure.line("measure")
+        measure.line("measure"),
+        unseen.line("measure2")
     );
 }
