@@ -411,8 +411,13 @@ impl Gazetteer {
     /// lies in a region named nearby (which Pokrovske of ten). The heaviest is found when it weighs five
     /// times the next; else the name is ambiguous, the places listed heaviest first.
     pub fn resolve_in(&self, name: &str, context: &Context<'_>) -> Resolution<'_> {
-        let found = self.matches(name);
-        match found.as_slice() {
+        self.resolve_matches(&self.matches(name), context)
+    }
+
+    /// [`Gazetteer::resolve_in`] for the places [`Gazetteer::matches`] gave a name (a caller that asks about one
+    /// name in several contexts looks it up once).
+    pub fn resolve_matches<'g>(&'g self, found: &[Match<'g>], context: &Context<'_>) -> Resolution<'g> {
+        match found {
             [] => return Resolution::NotFound,
             [one] => return Resolution::Found(one.place),
             _ => {}

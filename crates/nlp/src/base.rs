@@ -18,6 +18,10 @@ pub fn entity_base(language: &str, mention: &str) -> String {
 /// then Ukrainian when they say neither); `None` when the dictionary has no genitive reading of it (НАТО is not the vocative of
 /// Ната).
 pub fn dictionary_genitive(word: &str) -> Option<String> {
+    crate::memo::memo(|m| &mut m.genitive, word, || dictionary_genitive_uncached(word))
+}
+
+fn dictionary_genitive_uncached(word: &str) -> Option<String> {
     let uk = word.chars().any(|c| "іїєґІЇЄҐ".contains(c));
     let ru = word.chars().any(|c| "ыэъёЫЭЪЁ".contains(c));
     let langs: &[Lang] = match (uk, ru) {

@@ -69,12 +69,12 @@ fn month(w: &str) -> Option<i8> {
         .map(|i| i as i8 + 1)
 }
 
-fn weekday(w: &str) -> Option<Weekday> {
-    let l = w.to_lowercase();
+/// `l`: the word in lowercase.
+fn weekday(l: &str) -> Option<Weekday> {
     let i = WEEKDAYS
         .iter()
         .position(|d| *d == l)
-        .or_else(|| CYRILLIC_WEEKDAYS.iter().position(|forms| forms.contains(&l.as_str())))?;
+        .or_else(|| CYRILLIC_WEEKDAYS.iter().position(|forms| forms.contains(&l)))?;
     Some(
         [
             Weekday::Monday,
@@ -89,6 +89,10 @@ fn weekday(w: &str) -> Option<Weekday> {
 }
 
 fn day_num(w: &str) -> Option<i8> {
+    // (A word that does not start with a digit is no day: quicker than trimming its letters.)
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let d = w.trim_end_matches(|c: char| c.is_alphabetic()).trim_end_matches(',');
     let n: i8 = d.parse().ok()?;
     (1..=31).contains(&n).then_some(n)
@@ -142,8 +146,9 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
             continue;
         }
         // Month Day[, Year] and Day Month [Year].
-        let month_day = month(word)
-            .filter(|_| word.chars().next().is_some_and(char::is_uppercase))
+        let month_day = Some(word)
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .and_then(month)
             .zip(w(i + 1).and_then(day_num))
             .map(|(m, d)| {
                 let year = match (
@@ -157,8 +162,9 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
                 };
                 (m, d, year)
             });
-        let day_month = day_num(word)
+        let day_month = Some(word)
             .filter(|_| t.kind == Kind::Number)
+            .and_then(day_num)
             .zip(w(i + 1).and_then(month))
             .map(|(d, m)| (m, d, w(i + 2).and_then(year_num).map(|y| (y, i + 2))));
         if let Some((m, d, year)) = month_day.or(day_month) {
@@ -180,7 +186,7 @@ pub fn find(s: &str, toks: &[Token], reference: Date) -> Vec<DateMention> {
         }
         let l = word.to_lowercase();
         // Weekdays: the most recent one on or before the reference ("on Wednesday").
-        if let Some(wd) = weekday(word) {
+        if let Some(wd) = weekday(&l) {
             let mut d = reference;
             for _ in 0..7 {
                 if d.weekday() == wd {

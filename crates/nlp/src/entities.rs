@@ -2,6 +2,7 @@
 //! and the descriptions the text gives ("Kremlin aide", "Irish Prime Minister").
 
 use crate::lexicon::{ORG_WORDS, PLACES, TITLES, not_a_name};
+use crate::memo::{Memo, memo};
 use crate::text::{Kind, Token};
 use std::collections::{HashMap, HashSet};
 
@@ -166,10 +167,9 @@ pub use livebrief_model::reading::Place as GeoPlace;
 /// same-named places by what the story says: the countries it names and the oblasts named in it
 /// (`livebrief_geo::Gazetteer::resolve_in`).
 pub fn geo_place(name: &str, context: &livebrief_geo::Context<'_>) -> Option<GeoPlace> {
-    use livebrief_geo::{Gazetteer, PlaceKind, Resolution};
+    use livebrief_geo::{PlaceKind, Resolution};
     let key = place_canonical(name).unwrap_or(name);
-    let g = Gazetteer::embedded();
-    let resolution = g.resolve_in(key, context);
+    let resolution = resolve(key, context);
     let (p, ambiguous) = match resolution {
         Resolution::Found(p) => (p, false),
         Resolution::Ambiguous(v) => (v[0], true),
@@ -246,7 +246,7 @@ pub(crate) fn capitalized(word: &str) -> bool {
 }
 
 fn lower(w: &str) -> String {
-    w.to_lowercase()
+    crate::text::lowercase(w)
 }
 
 fn capitalize(w: &str) -> String {
@@ -435,6 +435,23 @@ fn geo_adjective(lower: &str) -> bool {
     GEO_ADJECTIVE_FORMS.contains(&lower) || GEO_ADJECTIVE_STEMS.iter().any(|st| lower.starts_with(st))
 }
 
+/// The gazetteer's choice for a name in a context (`Gazetteer::resolve_in`), its candidates looked up once per
+/// name per text (see [`Memo`]).
+fn resolve(name: &str, context: &livebrief_geo::Context<'_>) -> livebrief_geo::Resolution<'static> {
+    let g = livebrief_geo::Gazetteer::embedded();
+    let found = memo(|m| &mut m.matches, name, || g.matches(name));
+    g.resolve_matches(&found, context)
+}
+
+/// [`geo_place`] without the story's context, remembered (see [`Memo`]).
+fn geo_default(name: &str) -> Option<GeoPlace> {
+    memo(
+        |m| &mut m.geo,
+        name,
+        || geo_place(name, &livebrief_geo::Context::default()),
+    )
+}
+
 /// What the morphological dictionary knows a Ukrainian or Russian word as: (a person's name, anything else, a
 /// first name in particular). Remembered per text (see [`Memo`]).
 fn dictionary_kinds(lang: livebrief_morph::Lang, w: &str) -> (bool, bool, bool) {
@@ -448,7 +465,7 @@ fn dictionary_place(lang: livebrief_morph::Lang, w: &str) -> bool {
 }
 
 #[derive(Clone, Copy, Default)]
-struct DictionaryFacts {
+pub(crate) struct DictionaryFacts {
     person: bool,
     first_name: bool,
     place: bool,
@@ -492,9 +509,8 @@ pub(crate) fn is_country(w: &str) -> bool {
 }
 
 fn is_country_uncached(w: &str) -> bool {
-    let g = livebrief_geo::Gazetteer::embedded();
-    let country = |key: &str| matches!(g.resolve(key, None), livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country);
-    country(place_canonical(w).unwrap_or(w)) || cyrillic_place_lemmas(w).any(|l| country(&l))
+    let country = |key: &str| matches!(resolve(key, &livebrief_geo::Context::default()), livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country);
+    country(place_canonical(w).unwrap_or(w))
 }
 
 /// A country, or a city of 100,000 people or more, by this name (without the story's context).
@@ -505,7 +521,7 @@ fn large_place(name: &str) -> bool {
 fn large_place_uncached(name: &str) -> bool {
     let key = place_canonical(name).unwrap_or(name);
     let large = |p: &livebrief_geo::Place| p.kind == livebrief_geo::PlaceKind::Country || p.population >= 100_000;
-    match livebrief_geo::Gazetteer::embedded().resolve(key, None) {
+    match resolve(key, &livebrief_geo::Context::default()) {
         livebrief_geo::Resolution::Found(p) => large(p),
         livebrief_geo::Resolution::Ambiguous(v) => v.iter().any(|p| large(p)),
         livebrief_geo::Resolution::NotFound => false,
@@ -604,53 +620,6 @@ fn known_place(name: &str) -> bool {
         name,
         || place_canonical(name).is_some() || geo_default(name).is_some(),
     )
-}
-
-/// What the gazetteer and the lexicon say of a word, asked many times over while one text is read (a name
-/// is looked up by several rules, and names repeat): remembered for the text, per thread, and forgotten when
-/// the next text starts (and whenever a table grows past a few thousand words, for callers outside `find`).
-#[derive(Default)]
-struct Memo {
-    canonical: HashMap<String, Option<&'static str>>,
-    known: HashMap<String, bool>,
-    country: HashMap<String, bool>,
-    large: HashMap<String, bool>,
-    geo: HashMap<String, Option<GeoPlace>>,
-    dictionary_uk: HashMap<String, DictionaryFacts>,
-    dictionary_ru: HashMap<String, DictionaryFacts>,
-}
-
-/// [`geo_place`] without the story's context, remembered (see [`Memo`]).
-fn geo_default(name: &str) -> Option<GeoPlace> {
-    memo(
-        |m| &mut m.geo,
-        name,
-        || geo_place(name, &livebrief_geo::Context::default()),
-    )
-}
-
-thread_local! {
-    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
-}
-
-fn memo<T: Clone>(table: fn(&mut Memo) -> &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
-    if let Some(v) = MEMO.with(|m| table(&mut m.borrow_mut()).get(key).cloned()) {
-        return v;
-    }
-    let v = compute();
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        let t = table(&mut m);
-        if t.len() >= 4096 {
-            t.clear();
-        }
-        t.insert(key.to_string(), v.clone());
-    });
-    v
-}
-
-fn forget_memo() {
-    MEMO.with(|m| *m.borrow_mut() = Memo::default());
 }
 
 /// Lowercase words that follow a place named by an adjective and belong to its name (Ukrainian and Russian, in
@@ -854,7 +823,9 @@ fn is_roman_numeral(w: &str) -> bool {
 }
 
 fn is_title(w: &str) -> bool {
-    TITLES.contains(&lower(w).as_str())
+    static SET: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| TITLES.iter().copied().collect())
+        .contains(lower(w).as_str())
 }
 
 /// Tokens in a paragraph written in Title Case or capitals (a headline; Latin script): at least four words of
@@ -867,17 +838,32 @@ fn title_case_tokens(s: &str, toks: &[Token]) -> Vec<bool> {
             .iter()
             .position(|t| t.kind == Kind::Break)
             .map_or(toks.len(), |p| start + p);
-        let long: Vec<&str> = toks[start..end]
+        // (Letters counted in bytes for ASCII words, the common case; a paragraph with a long Cyrillic word is
+        // no Latin headline, and is left at the first such word.)
+        let letters = |w: &str| {
+            if w.is_ascii() {
+                w.bytes().filter(u8::is_ascii_alphabetic).count()
+            } else {
+                w.chars().filter(|c| c.is_alphabetic()).count()
+            }
+        };
+        let mut long: Vec<&str> = Vec::new();
+        let mut latin = true;
+        for w in toks[start..end]
             .iter()
             .filter(|t| t.kind == Kind::Word)
             .map(|t| t.text(s))
-            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        {
             // ("3-Word" is neither a capital nor a small letter.)
-            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-            .collect();
-        let latin = long
-            .iter()
-            .all(|w| w.chars().all(|c| !c.is_alphabetic() || c < '\u{400}'));
+            if letters(w) < 4 || !w.chars().next().is_some_and(char::is_alphabetic) {
+                continue;
+            }
+            if !w.is_ascii() && w.chars().any(|c| c.is_alphabetic() && c >= '\u{400}') {
+                latin = false;
+                break;
+            }
+            long.push(w);
+        }
         if latin && long.len() >= 4 && long.iter().all(|w| capitalized(w)) {
             out[start..end].iter_mut().for_each(|x| *x = true);
         }
@@ -1004,7 +990,6 @@ fn cyrillic_run_rest(
 /// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence; `language` is
 /// the text's (`lang::detect`).
 pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) -> Entities {
-    forget_memo();
     let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
     // Per raw mention: the role phrase before the name, the appositive after it, and a courtesy title's gender.
     let mut around: Vec<(Option<String>, Option<String>, Option<Gender>)> = Vec::new();
@@ -1390,7 +1375,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     };
     let small_place = |name: &str| -> bool {
         let key = place_canonical(name).unwrap_or(name);
-        match livebrief_geo::Gazetteer::embedded().resolve_in(key, &context) {
+        match resolve(key, &context) {
             livebrief_geo::Resolution::Found(p) => {
                 p.kind == livebrief_geo::PlaceKind::City && p.population < WEAK_POSITION_MIN_POPULATION
             }
@@ -1422,7 +1407,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         // A country is a place even after a title ("канцлер Германии", "посол Италии").
         if !name.contains(' ')
             && matches!(
-                livebrief_geo::Gazetteer::embedded().resolve_in(place_canonical(name).unwrap_or(name), &context),
+                resolve(place_canonical(name).unwrap_or(name), &context),
                 livebrief_geo::Resolution::Found(p) if p.kind == livebrief_geo::PlaceKind::Country
             )
         {

@@ -127,7 +127,7 @@ pub fn detect(text: &str) -> &'static str {
         }
     }
     if cyr > lat {
-        let lower = sample.to_lowercase();
+        let lower = crate::text::lowercase(&sample);
         for w in lower.split(|c: char| !c.is_alphabetic() && c != '\'' && c != '’') {
             if UK_WORDS.contains(&w) {
                 uk += 2;
@@ -147,7 +147,7 @@ pub fn detect(text: &str) -> &'static str {
             "und"
         };
     }
-    let lower = sample.to_lowercase();
+    let lower = crate::text::lowercase(&sample);
     let english = [" the ", " and ", " of ", " to ", " in ", " said "]
         .iter()
         .filter(|w| lower.contains(*w))

@@ -1795,6 +1795,17 @@ const CYRILLIC_FUNCTION_WORDS: &[&str] = &[
     "недавно",
 ];
 
+/// `w` (lowercase) is a common word, a month or a weekday, never a name; looked up in one set built once.
 pub fn not_a_name(w: &str) -> bool {
-    NOT_NAMES.contains(&w) || MONTHS.contains(&w) || WEEKDAYS.contains(&w) || CYRILLIC_FUNCTION_WORDS.contains(&w)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        NOT_NAMES
+            .iter()
+            .chain(MONTHS.iter())
+            .chain(WEEKDAYS.iter())
+            .chain(CYRILLIC_FUNCTION_WORDS.iter())
+            .copied()
+            .collect()
+    })
+    .contains(w)
 }

@@ -46,6 +46,7 @@ pub mod eval;
 mod json;
 mod lang;
 mod lexicon;
+mod memo;
 pub mod names;
 mod orgs;
 mod quotes;
@@ -89,6 +90,7 @@ impl CharIndex {
 }
 
 pub fn read(text: &str, published: Date, topics: &[TopicDef]) -> Reading {
+    memo::forget();
     let toks = text::tokenize(text);
     // Sentences do not end inside a quotation: "… cease-fire. If needed, we will …" is one statement.
     let mut inside = vec![false; toks.len()];

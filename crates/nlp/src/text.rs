@@ -315,3 +315,52 @@ mod tests {
         assert_eq!(words, vec!["RFE/RL's", "30-day", "cease-fire", "U.S.", "don't"]);
     }
 }
+
+/// `str::to_lowercase` with a fast path for ASCII and the Cyrillic block (a table search per letter is what
+/// the standard library does outside ASCII); the same result for every string.
+pub fn lowercase(s: &str) -> String {
+    // (Anything else, Greek final sigma included, is left to the standard library whole.)
+    // Caseless marks common in news: « » and the no-break space, ’ “ ” — … and the like, ʼ, №.
+    let caseless = |c: char| matches!(c, '\u{a0}'..='\u{bf}' | '\u{2000}'..='\u{206f}' | '\u{2bc}' | '\u{2116}');
+    if !s
+        .chars()
+        .all(|c| c.is_ascii() || matches!(c, '\u{400}'..='\u{45f}' | '\u{490}' | '\u{491}') || caseless(c))
+    {
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            '\u{410}'..='\u{42f}' => out.push(char::from_u32(c as u32 + 32).unwrap_or(c)),
+            '\u{400}'..='\u{40f}' => out.push(char::from_u32(c as u32 + 80).unwrap_or(c)),
+            '\u{490}' => out.push('\u{491}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `char::is_alphanumeric` with a fast path for ASCII and the Cyrillic block.
+pub fn alphanumeric(c: char) -> bool {
+    match c {
+        '0'..='9' | 'a'..='z' | 'A'..='Z' => true,
+        c if c.is_ascii() => false,
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
+        c => c.is_alphanumeric(),
+    }
+}
+
+#[cfg(test)]
+mod fast_paths {
+    #[test]
+    fn lowercase_and_alphanumeric_agree_with_the_standard_library() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(super::lowercase(&s), s.to_lowercase(), "{c:?}");
+            assert_eq!(super::alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+        let mixed = "Київ, КИЇВ і Ґанок; Москва, ЁЛКА, Ѐ; Straße, İstanbul, ΣΊΣΥΦΟΣ";
+        assert_eq!(super::lowercase(mixed), mixed.to_lowercase());
+    }
+}

@@ -146,9 +146,9 @@ pub use livebrief_model::reading::TopicScore;
 
 /// Scores every topic on the text; topics below `min_score` are left out. Sorted, best first.
 pub fn classify(text: &str, topics: &[TopicDef], min_score: f32) -> Vec<TopicScore> {
-    let lower = text.to_lowercase();
+    let lower = crate::text::lowercase(text);
     let words = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .split(|c: char| !(crate::text::alphanumeric(c) || c == '-'))
         .filter(|w| !w.is_empty())
         .count()
         .max(1);
@@ -159,7 +159,12 @@ pub fn classify(text: &str, topics: &[TopicDef], min_score: f32) -> Vec<TopicSco
         for (term, w) in &t.terms {
             let n = lower
                 .match_indices(term.as_str())
-                .filter(|(i, _)| lower[..*i].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+                .filter(|(i, _)| {
+                    lower[..*i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !crate::text::alphanumeric(c))
+                })
                 .count();
             if n > 0 {
                 score += w * (1.0 + (n as f32).ln());

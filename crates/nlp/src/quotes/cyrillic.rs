@@ -471,6 +471,9 @@ struct Cx<'a> {
     mark_at_open: Vec<Option<usize>>,
     /// The mark pair whose closing mark is this token.
     mark_at_close: Vec<Option<usize>>,
+    /// The last tokens of the runs of two capitalised words or more outside quotations, in order (built on
+    /// first use by `name_run_before`).
+    name_runs: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl Cx<'_> {
@@ -555,23 +558,45 @@ impl Cx<'_> {
     /// The last name of two or more capitalised words before token `before`, outside quotations: its last
     /// token and its last two words.
     fn name_run_before(&self, before: usize) -> Option<(usize, String)> {
-        let mut e = before;
-        while e > 0 {
-            let last = e - 1;
-            if self.is_word(last) && capital(self.text(last)) && !self.in_quote[last] {
-                let mut b = last;
-                while b > 0 && self.is_word(b - 1) && capital(self.text(b - 1)) && !self.in_quote[b - 1] {
-                    b -= 1;
-                }
-                if last > b {
-                    return Some((last, format!("{} {}", self.text(last - 1), self.text(last))));
-                }
-                e = b;
-            } else {
-                e -= 1;
-            }
+        let name_word = |k: usize| self.is_word(k) && capital(self.text(k)) && !self.in_quote[k];
+        let two = |last: usize| Some((last, format!("{} {}", self.text(last - 1), self.text(last))));
+        // The run nearest before `before` (cut at it), then the last run of two words or more before that one.
+        let mut e = before.min(self.toks.len());
+        while e > 0 && !name_word(e - 1) {
+            e -= 1;
         }
-        None
+        if e == 0 {
+            return None;
+        }
+        let last = e - 1;
+        let mut b = last;
+        while b > 0 && name_word(b - 1) {
+            b -= 1;
+        }
+        if last > b {
+            return two(last);
+        }
+        let runs = self.name_runs.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < self.toks.len() {
+                if !name_word(k) {
+                    k += 1;
+                    continue;
+                }
+                let start = k;
+                while k + 1 < self.toks.len() && name_word(k + 1) {
+                    k += 1;
+                }
+                if k > start {
+                    out.push(k);
+                }
+                k += 1;
+            }
+            out
+        });
+        let i = runs.partition_point(|&l| l < b);
+        runs[..i].last().and_then(|&l| two(l))
     }
 
     /// The name in the phrase [first, last]: its last one or two capitalised words; else a role.
@@ -712,6 +737,7 @@ pub(super) fn find(s: &str, toks: &[Token], sentences: &[(usize, usize)]) -> Vec
         in_quote,
         mark_at_open,
         mark_at_close,
+        name_runs: std::cell::OnceCell::new(),
     };
     let mut sent_of = vec![usize::MAX; toks.len()];
     for (si, &(a, b)) in sentences.iter().enumerate() {
