@@ -1076,7 +1076,10 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
                     .iter()
                     .any(|t| t.kind == Kind::Word && !is_initial(t.text(s)));
                 if !after_surname {
-                    if word_after_dot(j + 1).is_some_and(|w| !not_a_name(&lower(toks[w].text(s)))) {
+                    // (The next initial may look like a function word: "Т . І . Недозим", "Ю . В . Романюк".)
+                    let next_initial =
+                        |w: usize| is_initial(toks[w].text(s)) && toks.get(w + 1).is_some_and(|d| d.text(s) == ".");
+                    if word_after_dot(j + 1).is_some_and(|w| next_initial(w) || !not_a_name(&lower(toks[w].text(s)))) {
                         j += 2;
                         continue;
                     }
@@ -1395,6 +1398,12 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
     } else {
         HashSet::new()
     };
+    // The words of the names the text writes inside sentences (where a capital means a name).
+    let names_inside: HashSet<String> = raw
+        .iter()
+        .filter(|r| !weak_position(r.0, r.1, &r.2))
+        .flat_map(|r| r.2.split_whitespace().map(str::to_string))
+        .collect();
     let weak_town =
         |name: &str| -> bool { !large_place(name) && !geo_in(name).is_some_and(|g| places_inside.contains(&g.name)) };
     let classify = |name: &str, description: &Option<String>, weak: bool| -> Option<EntityKind> {
@@ -1425,8 +1434,13 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             && !is_abbreviation(name)
         {
             let (person, other, first_name) = dictionary_kinds(lang, name);
-            if person && !other {
+            // (A word opening a sentence that the dictionary knows only as a surname is a person only if the
+            // text uses it as a name inside a sentence too: "Люди", "Музика", "Станом" open sentences.)
+            if person && !other && (first_name || !weak || names_inside.contains(name)) {
                 return Some(EntityKind::Person);
+            }
+            if person && !other {
+                return None;
             }
             // A word the dictionary knows as a place (and not as a person's name) is one whether or not the
             // gazetteer has it ("Приморья", "Кубани"); where a capital says nothing (the start of a sentence or

@@ -230,3 +230,16 @@ fn an_organisations_one_word_name_then_a_persons() {
     assert!(has(t, EntityKind::Organization, "МИДа"), "{:?}", mentions(t));
     assert!(has(t, EntityKind::Person, "Сэйдзи Маэхара"), "{:?}", mentions(t));
 }
+
+#[test]
+fn initials_that_look_like_function_words_and_surnames_that_open_sentences() {
+    let t = "Словник уклали Л . В . Орлова та Т . І . Недозим разом.";
+    assert!(has(t, EntityKind::Person, "Т . І . Недозим"), "{:?}", mentions(t));
+    // "Музика" is also a surname in the dictionary; opening a sentence, and named nowhere else, it is a word.
+    let t = "Музика стихла, і гості пішли додому.";
+    assert!(
+        !mentions(t).iter().any(|(k, _)| *k == EntityKind::Person),
+        "{:?}",
+        mentions(t)
+    );
+}
