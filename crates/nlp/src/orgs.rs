@@ -601,6 +601,45 @@ fn headed_name(
             last += 1;
         }
     }
+    // The territory in a body's official name: "Печерського райсуду м. Києва", "Господарського суду міста
+    // Києва", "Апеляційного суду Луганської області".
+    let lower_at = |k: usize| toks.get(k).map(|t| t.text(s).to_lowercase());
+    let city_word = matches!(lower_at(last + 1).as_deref(), Some("міста" | "города"))
+        && capital(last + 2)
+        && adjacent(last + 1, last + 2);
+    let city_short = matches!(lower_at(last + 1).as_deref(), Some("м" | "г"))
+        && toks.get(last + 2).is_some_and(|d| d.text(s) == ".")
+        && last + 3 < toks.len()
+        && word(last + 3)
+        && capitalized(toks[last + 3].text(s))
+        && s[toks[last + 2].end..toks[last + 3].start].chars().all(|c| c == ' ');
+    let region = capital(last + 1)
+        && adjective_like(&lower(last + 1))
+        && matches!(
+            lower_at(last + 2).as_deref(),
+            Some("області" | "области" | "району" | "района")
+        );
+    // (The capitalised complement may already be the region's adjective: "суд Луганської" + "області".)
+    let region_noun = |k: usize| {
+        matches!(
+            lower_at(k).as_deref(),
+            Some("області" | "области" | "району" | "района")
+        )
+    };
+    if city_word {
+        last += 2;
+    } else if city_short {
+        last += 3;
+    } else if region {
+        last += 2;
+    } else if last > head
+        && capitalized(toks[last].text(s))
+        && adjective_like(&lower(last))
+        && region_noun(last + 1)
+        && adjacent(last, last + 1)
+    {
+        last += 1;
+    }
     // A head alone at the start of a sentence ("Суд визнав …") is a common noun, not a name: a name has an
     // adjective or a complement.
     if head == i && last == head {
@@ -668,6 +707,18 @@ mod tests {
             ["Министерства обороны России"]
         );
         assert_eq!(names("Сесія Верховної Ради триває."), ["Верховної Ради"]);
+        assert_eq!(
+            names("Про це свідчить рішення Господарського суду міста Києва від 17 грудня."),
+            ["Господарського суду міста Києва"]
+        );
+        assert_eq!(
+            names("Справу передали до Окружного суду м. Києва вчора."),
+            ["Окружного суду м. Києва"]
+        );
+        assert_eq!(
+            names("Позов розглянув Апеляційний суд Луганської області вчора."),
+            ["Апеляційний суд Луганської області"]
+        );
     }
 
     #[test]
