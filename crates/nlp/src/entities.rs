@@ -304,21 +304,21 @@ fn shorter_form_of(long: &str, short: &[&str]) -> Option<ShorterForm> {
 pub fn place_canonical(name: &str) -> Option<&'static str> {
     // (Names in Latin letters are only compared with the list: quicker than remembering them.)
     if !name.chars().any(crate::names::is_cyrillic) {
-        return PLACES
-            .iter()
-            .find(|(c, aliases)| *c == name || aliases.contains(&name))
-            .map(|(c, _)| *c);
+        return listed_place(name);
     }
     memo(|m| &mut m.canonical, name, || place_canonical_uncached(name))
 }
 
+/// The lexicon's place whose name or alias is exactly `name`.
+fn listed_place(name: &str) -> Option<&'static str> {
+    PLACES
+        .iter()
+        .find(|(c, aliases)| *c == name || aliases.contains(&name))
+        .map(|(c, _)| *c)
+}
+
 fn place_canonical_uncached(name: &str) -> Option<&'static str> {
-    let exact = |name: &str| {
-        PLACES
-            .iter()
-            .find(|(c, aliases)| *c == name || aliases.contains(&name))
-            .map(|(c, _)| *c)
-    };
+    let exact = listed_place;
     // A Ukrainian or Russian place in another case: by the morphological dictionary ("Европы", "Китая"), else
     // by a case ending after the alias or its stem ("Криму", "Крыма").
     exact(name).or_else(|| declined_alias(name)).or_else(|| {
