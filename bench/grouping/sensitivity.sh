@@ -29,10 +29,11 @@ for v in 0.1 0.15 0.25 0.3; do row --threshold "$v"; done
 for v in 0.1 0.4; do row --entity-weight "$v"; done
 for v in 0 0.4; do row --number-weight "$v"; done
 for v in 0 0.4; do row --date-weight "$v"; done
-for v in 0 1; do row --date-conflict "$v"; done
+for v in 0 0.1 0.5 1; do row --date-conflict "$v"; done
 for v in 4 8; do row --stem "$v"; done
 for v in 64 1000; do row --doc-terms "$v"; done
 for v in 0.3 0.7; do row --near "$v"; done
+for v in 0 50 200; do row --lead "$v"; done
 for v in 0 30 300; do row --prior "$v"; done
 for v in 0 0.15 0.35; do row --cold-start "$v"; done
 for v in 25 100; do row --cold-start-reports "$v"; done
@@ -40,3 +41,4 @@ for v in 0 0.35 0.65; do row --split "$v"; done
 for v in 0 0.35 0.65; do row --merge "$v"; done
 row --split 0 --merge 0
 row --cold-start 0 --split 0 --merge 0
+row --lead 0 --date-conflict 0.5

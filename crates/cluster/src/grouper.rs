@@ -172,6 +172,16 @@ fn normalize_name(name: &str) -> String {
     out
 }
 
+/// How much a word at `position` (0 = the headline's first word, stop words counted) counts: in full within the
+/// first `lead` words, `lead / (position + 1)` after them; in full everywhere when `lead` is 0.
+fn lead_weight(lead: f32, position: usize) -> f32 {
+    if lead > 0.0 {
+        (lead / (position as f32 + 1.0)).min(1.0)
+    } else {
+        1.0
+    }
+}
+
 /// A day as four features of growing span: the day, its ISO week, its month, its year. With IDF weights a shared
 /// day counts most and a shared year least, so "when" needs no hand-made decay.
 fn time_granules(d: Date) -> [u32; 4] {
@@ -259,16 +269,24 @@ impl Grouper {
         ((n + m + 1.0) / (df + m * p + 0.5)).ln().max(0.0) as f32
     }
 
-    /// Sublinear term frequency (1 + ln tf) times IDF over sorted feature ids, the heaviest `doc_terms` kept, unit
-    /// length. Appends the distinct features to `all`.
-    fn vector(&self, mut feats: Vec<u32>, all: &mut Vec<u32>) -> Sparse {
-        feats.sort_unstable();
+    /// Sublinear term frequency (1 + ln tf) times IDF, the heaviest `doc_terms` kept, unit length. Appends the
+    /// distinct features to `all`.
+    fn vector(&self, feats: Vec<u32>, all: &mut Vec<u32>) -> Sparse {
+        self.weighted_vector(feats.into_iter().map(|t| (t, 1.0)).collect(), all)
+    }
+
+    /// [`Grouper::vector`] of occurrences that count less than once: a term's frequency is the sum of its
+    /// occurrences' weights, sublinear above 1 (`1 + ln tf`) and as it is below.
+    fn weighted_vector(&self, mut feats: Vec<(u32, f32)>, all: &mut Vec<u32>) -> Sparse {
+        feats.sort_unstable_by_key(|&(t, _)| t);
         let mut v: Sparse = Vec::new();
-        for run in feats.chunk_by(|a, b| a == b) {
-            all.push(run[0]);
-            let w = (1.0 + (run.len() as f32).ln()) * self.idf(run[0]);
+        for run in feats.chunk_by(|a, b| a.0 == b.0) {
+            all.push(run[0].0);
+            let tf: f32 = run.iter().map(|&(_, w)| w).sum();
+            let tf = if tf > 1.0 { 1.0 + tf.ln() } else { tf };
+            let w = tf * self.idf(run[0].0);
             if w > 0.0 {
-                v.push((run[0], w));
+                v.push((run[0].0, w));
             }
         }
         keep_top(&mut v, self.config.doc_terms);
@@ -278,15 +296,19 @@ impl Grouper {
 
     fn features(&self, doc: &Doc) -> Features {
         let mut word_hashes = Vec::new();
-        let mut words_f: Vec<u32> = Vec::new();
+        let mut words_f: Vec<(u32, f32)> = Vec::new();
         let mut numbers_f: Vec<u32> = Vec::new();
         let mut buf = String::new();
+        // The inverted pyramid: the headline and the lead say what happened; a word further down counts less.
+        let lead = self.config.lead_words as f32;
+        let mut position = 0usize;
         for part in [doc.title.as_str(), doc.text.as_str()] {
             words(part, &mut buf, |w| {
                 word_hashes.push(hash_bytes(0, w.as_bytes()));
                 if !is_stop(w) {
-                    words_f.push(word_feature(prefix(w, self.config.stem)));
+                    words_f.push((word_feature(prefix(w, self.config.stem)), lead_weight(lead, position)));
                 }
+                position += 1;
             });
             numbers(part, |n| numbers_f.push(feature(SEED_NUMBER, n)));
         }
@@ -331,7 +353,7 @@ impl Grouper {
 
         let mut terms = Vec::new();
         let vectors = [
-            self.vector(words_f, &mut terms),
+            self.weighted_vector(words_f, &mut terms),
             self.vector(ents, &mut terms),
             self.vector(numbers_f, &mut terms),
             self.vector(when, &mut terms),
@@ -380,7 +402,7 @@ impl Grouper {
     }
 
     /// The score of a report against a group: the weighted mean of the channel cosines (a channel that neither side
-    /// has is left out; one that only one side has counts as 0), at most the text cosine, halved (`date_conflict`)
+    /// has is left out; one that only one side has counts as 0), at most the text cosine, less `date_conflict`
     /// when both are dated and share no day.
     fn score(&self, f: &Features, group: &Group) -> (f32, Signals) {
         self.score_with_text(f, group, self.text_cosine(&f.vectors[TEXT], group))

@@ -290,3 +290,93 @@ fn the_threshold_starts_higher_and_falls_as_the_stream_grows() {
     });
     assert_eq!(plain.threshold_now(), plain.config().threshold);
 }
+
+/// A report whose last paragraph recalls another event ("hours after a drone raid ...") is scored by what its
+/// headline and lead say: the words of that paragraph count less than the lead's (`Config::lead_words`).
+#[test]
+fn a_closing_paragraph_that_recalls_another_event_counts_less_than_the_lead() {
+    let day = Some(date(2025, 3, 12));
+    let doc = |title: &str, paragraphs: &[&str]| Doc {
+        title: title.into(),
+        text: paragraphs.join("\n"),
+        published: day,
+        language: "en".into(),
+        ..Doc::default()
+    };
+    let drone = [
+        doc(
+            "Drones hit apartment block in Saltivskyi district, five wounded",
+            &[
+                "Russian drones struck a nine-storey apartment block in the Saltivskyi district overnight, \
+               wounding five residents including a girl, the mayor said.",
+                "Rescuers evacuated forty residents as fire spread through the upper floors of the block.",
+            ],
+        ),
+        doc(
+            "Five hurt as drone slams into Saltivskyi high-rise",
+            &[
+                "Five residents, among them a girl, were wounded when a drone hit an apartment block in the \
+               Saltivskyi district overnight.",
+                "Firefighters put out the blaze on the upper floors within two hours; forty residents were evacuated.",
+            ],
+        ),
+    ];
+    // Another event, told in its first 250 words, as a full report would; its last paragraph is the drone strike's,
+    // nearly word for word.
+    let filler = "The regional governor said rescuers worked through the evening at the warehouse, where \
+                  several lorries burned, and that the enterprise's workers had been sent home; engineers \
+                  inspected the damaged roof and the neighbouring private houses before dark.";
+    let missile = doc(
+        "Ballistic missile hits industrial site in Kholodnohirskyi district, one killed",
+        &[
+            "A ballistic missile struck an industrial enterprise in the Kholodnohirskyi district in the evening, \
+             killing one worker and injuring seven, the governor said.",
+            filler,
+            filler,
+            filler,
+            filler,
+            filler,
+            "Overnight, drones had struck a nine-storey apartment block in the Saltivskyi district, wounding five \
+             residents including a girl; forty residents were evacuated as fire spread through the upper floors.",
+        ],
+    );
+    let score_with = |lead_words: usize| {
+        let mut g = Grouper::new(Config {
+            lead_words,
+            cold_start: 0.0,
+            ..Config::default()
+        });
+        for (i, d) in drone.iter().enumerate() {
+            g.insert(i as u64, d, 1);
+        }
+        g.assign(&missile)
+    };
+    let (plain, lead) = (score_with(0), score_with(100));
+    assert!(
+        lead.signals.text < 0.8 * plain.signals.text,
+        "the recalled paragraph counts less: text cosine {} with a lead of 100 words, {} without",
+        lead.signals.text,
+        plain.signals.text
+    );
+    assert_eq!(lead.group, None, "{lead:?}");
+    // A report of the drone strike itself, told in its lead, still joins.
+    let again = doc(
+        "Drone strike on Saltivskyi apartment block wounds five",
+        &[
+            "A drone hit a nine-storey apartment block in the Saltivskyi district overnight, wounding five residents \
+           including a girl; forty were evacuated.",
+        ],
+    );
+    let mut g = Grouper::new(Config {
+        cold_start: 0.0,
+        ..Config::default()
+    });
+    for (i, d) in drone.iter().enumerate() {
+        g.insert(i as u64, d, 1);
+    }
+    assert_eq!(g.assign(&again).group, Some(1));
+    eprintln!(
+        "text cosine to the drone strike: {:.3} without the lead's weighting, {:.3} with",
+        plain.signals.text, lead.signals.text
+    );
+}

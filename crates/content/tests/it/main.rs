@@ -178,6 +178,7 @@ fn deeply_nested_bodies_render_in_linear_time() {
             mb < 0.2 || ratio < 8.0,
             "{format:?} {unit:?}: 4x input took {ratio:.1}x time"
         );
-        assert!(mb < 5.0, "{format:?} {unit:?}: 1 MB took {mb:.1} s");
+        // No bound on the 1 MB time itself: under a busy machine (a build beside the tests) it read 9 s for a
+        // linear 2.3 s at 256 KB; the ratio above is what tells linear from quadratic.
     }
 }
