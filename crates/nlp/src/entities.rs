@@ -1025,12 +1025,32 @@ fn cyrillic_run_rest(
     (first, last, None)
 }
 
+/// A raw mention of `find`: (first token, last token, name as written, description).
+type RawMention = (usize, usize, String, Option<String>);
+/// Per raw mention: the role phrase before the name, the appositive after it, and a courtesy title's gender.
+type Around = (Option<String>, Option<String>, Option<Gender>);
+
+/// Records tokens `a..=b` as a mention that is a name and nothing more (no role, appositive or description), its
+/// name in `kind` (the organisations' or the places' names).
+fn plain_mention(
+    s: &str,
+    toks: &[Token],
+    (a, b): (usize, usize),
+    kind: &mut HashSet<String>,
+    raw: &mut Vec<RawMention>,
+    around: &mut Vec<Around>,
+) {
+    let name = s[toks[a].start..toks[b].end].to_string();
+    kind.insert(name.clone());
+    raw.push((a, b, name, None));
+    around.push((None, None, None));
+}
+
 /// Finds name mentions in tokens. `sentence_start[i]` tells whether token i opens a sentence; `language` is
 /// the text's (`lang::detect`).
 pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) -> Entities {
-    let mut raw: Vec<(usize, usize, String, Option<String>)> = Vec::new(); // (first, last, name, description)
-    // Per raw mention: the role phrase before the name, the appositive after it, and a courtesy title's gender.
-    let mut around: Vec<(Option<String>, Option<String>, Option<Gender>)> = Vec::new();
+    let mut raw: Vec<RawMention> = Vec::new();
+    let mut around: Vec<Around> = Vec::new();
     let mut roles: Vec<(usize, usize, String)> = Vec::new();
     // Ukrainian and Russian organisation names by their build (crate::orgs); their names are organisations.
     let cyrillic = crate::quotes::is_cyrillic_text(s);
@@ -1056,18 +1076,12 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
         if let Some(&&(a, b)) = next_org.peek()
             && a == i
         {
-            let name = s[toks[a].start..toks[b].end].to_string();
-            org_names.insert(name.clone());
-            raw.push((a, b, name, None));
-            around.push((None, None, None));
+            plain_mention(s, toks, (a, b), &mut org_names, &mut raw, &mut around);
             i = b + 1;
             continue;
         }
         if cyrillic && let Some(last) = street_address(s, toks, i) {
-            let name = s[toks[i].start..toks[last].end].to_string();
-            place_names.insert(name.clone());
-            raw.push((i, last, name, None));
-            around.push((None, None, None));
+            plain_mention(s, toks, (i, last), &mut place_names, &mut raw, &mut around);
             i = last + 1;
             continue;
         }
@@ -1201,10 +1215,7 @@ pub fn find(s: &str, toks: &[Token], sentence_start: &[bool], language: &str) ->
             && crate::orgs::adjective_like(&lower(w))
             && !not_a_name(&lower(w))
         {
-            let name = s[toks[j].start..n.end].to_string();
-            place_names.insert(name.clone());
-            raw.push((j, j + 1, name, None));
-            around.push((None, None, None));
+            plain_mention(s, toks, (j, j + 1), &mut place_names, &mut raw, &mut around);
             i = j + 2;
             continue;
         }

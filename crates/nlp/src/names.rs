@@ -196,9 +196,7 @@ const TITLES_UK_RU: &[&str] = &[
 
 /// A Ukrainian or Russian title ("міністр", "президента"), lowercase.
 pub(crate) fn is_title_uk_ru(lower: &str) -> bool {
-    TITLES_UK_RU
-        .iter()
-        .any(|t| lower.strip_prefix(t).is_some_and(|e| e.chars().count() <= 2))
+    crate::text::stem_with_ending(lower, TITLES_UK_RU, 2)
 }
 
 /// Capitalised words before a name that are organisations, places or nationalities, not people.

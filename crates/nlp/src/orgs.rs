@@ -281,9 +281,7 @@ const KIND_STEMS: &[&str] = &[
 
 fn kind_noun(lower: &str) -> bool {
     // The stem and an ending of at most three letters ("компаніями"; not "банкетом").
-    KIND_STEMS
-        .iter()
-        .any(|k| lower.strip_prefix(k).is_some_and(|rest| rest.chars().count() <= 3))
+    crate::text::stem_with_ending(lower, KIND_STEMS, 3)
 }
 
 /// Nouns for works, words, vehicles and places (the start of their forms), after which a quoted name is a
@@ -406,11 +404,9 @@ fn quoted_after_kind_noun(s: &str, toks: &[Token], q: usize) -> Option<(usize, u
     let lower_before = before.map(|n| n.text(s).to_lowercase());
     let after_kind = before.is_some_and(|n| s[n.end..toks[q].start].chars().all(|c| c == ' '))
         && lower_before.as_deref().is_some_and(kind_noun);
-    let after_work = lower_before.as_deref().is_some_and(|l| {
-        WORK_STEMS
-            .iter()
-            .any(|w| l.strip_prefix(w).is_some_and(|rest| rest.chars().count() <= 4))
-    });
+    let after_work = lower_before
+        .as_deref()
+        .is_some_and(|l| crate::text::stem_with_ending(l, WORK_STEMS, 4));
     if !after_kind && after_work {
         return None;
     }

@@ -341,6 +341,16 @@ pub fn lowercase(s: &str) -> String {
     out
 }
 
+/// Whether a lowercase word is one of `stems` followed by an ending of at most `ending` letters: a Ukrainian or
+/// Russian noun in any case ("міністр" → "міністра", "компані" → "компаніями").
+pub(crate) fn stem_with_ending(lower: &str, stems: &[&str], ending: usize) -> bool {
+    stems.iter().any(|stem| {
+        lower
+            .strip_prefix(stem)
+            .is_some_and(|rest| rest.chars().count() <= ending)
+    })
+}
+
 /// `char::is_alphanumeric` with a fast path for ASCII and the Cyrillic block.
 pub fn alphanumeric(c: char) -> bool {
     match c {
